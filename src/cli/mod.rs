@@ -1,0 +1,121 @@
+//! Command-line interface: clap types, one file per subcommand, rendering.
+//!
+//! Exit codes are a contract: 0 solved, 1 no feasible plan, 2 bad input or usage.
+
+mod check;
+mod output;
+mod solve;
+mod table;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Optimise industrial symbiosis networks: which waste or by-product should go
+/// from which site to which, how, and how much per year.
+#[derive(Debug, Parser)]
+#[command(name = "symbio", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Solve a scenario: the exchange plan that maximises annual net benefit.
+    Solve(solve::Args),
+    /// Load and validate a scenario, and summarise its candidate network.
+    Check(check::Args),
+    /// Print the JSON Schema of scenario files.
+    Schema,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// A readable table.
+    #[default]
+    Table,
+    /// JSON with a stable schema (docs/plan-format.md).
+    Json,
+}
+
+/// Solver options shared by the subcommands that solve.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SolverArgs {
+    /// Stop the solver after this many seconds (the best plan found is reported).
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// Relative optimality gap at which to stop (0 proves optimality).
+    #[arg(long, value_name = "RELATIVE", default_value_t = 1e-6)]
+    pub gap: f64,
+    /// Threads for the solver.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub threads: u32,
+}
+
+impl SolverArgs {
+    /// Resolves the options, rejecting values that make no sense.
+    pub fn resolve(&self) -> Result<symbio::SolveOptions, symbio::Error> {
+        if !(self.gap.is_finite() && self.gap >= 0.0) {
+            return Err(symbio::Error::Usage(format!(
+                "--gap must be a number ≥ 0, got {}",
+                self.gap
+            )));
+        }
+        if let Some(t) = self.time_limit {
+            if !(t.is_finite() && t > 0.0) {
+                return Err(symbio::Error::Usage(format!(
+                    "--time-limit must be a number of seconds > 0, got {t}"
+                )));
+            }
+        }
+        if self.threads == 0 {
+            return Err(symbio::Error::Usage("--threads must be at least 1".into()));
+        }
+        Ok(symbio::SolveOptions {
+            time_limit: self.time_limit,
+            gap: self.gap,
+            threads: self.threads,
+        })
+    }
+}
+
+/// What a subcommand concluded, mapped to the exit code.
+pub enum Outcome {
+    /// Done (exit 0).
+    Done,
+    /// No feasible plan (exit 1).
+    NoPlan,
+}
+
+/// Parses the command line, runs it, and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match &cli.command {
+        Command::Solve(a) => solve::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Schema => output::print_json(&symbio::scenario::json_schema()),
+    };
+    match result {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::NoPlan) => ExitCode::from(1),
+        Err(e) => {
+            eprint!("error: {e}");
+            if !e.to_string().ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::from(if e.is_bad_input() { 2 } else { 1 })
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! `symbio solve`: the optimal exchange plan of a scenario.
+
+use std::path::PathBuf;
+
+use super::{output, table, Format, Outcome, SolverArgs};
+
+/// Arguments of `symbio solve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (TOML, or JSON when it ends in .json).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+}
+
+/// Runs `symbio solve`.
+pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+    let options = a.solver.resolve()?;
+    let scenario = symbio::scenario::read(&a.file)?;
+    let plan = symbio::solve(&scenario, &options)?;
+    let text = match a.format {
+        Format::Json => output::to_json(&plan),
+        Format::Table => table::plan(&plan),
+    };
+    output::emit(a.output.as_deref(), &text)?;
+    Ok(if plan.status.has_plan() {
+        Outcome::Done
+    } else {
+        Outcome::NoPlan
+    })
+}

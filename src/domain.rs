@@ -1,0 +1,387 @@
+//! The validated scenario: every reference resolved to an index, every number checked.
+//!
+//! Built by [`crate::scenario::validate`]; nothing downstream re-checks what is here.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use crate::scenario::schema::{LinkStatus, MaterialKind, Payer};
+
+macro_rules! index_type {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub struct $name(pub usize);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    )*};
+}
+
+index_type!(
+    /// Index of a [`Material`] in [`Scenario::materials`].
+    MaterialId,
+    /// Index of a [`Mode`] in [`Scenario::modes`].
+    ModeId,
+    /// Index of a [`Rule`] in [`Scenario::rules`].
+    RuleId,
+    /// Index of a [`Site`] in [`Scenario::sites`].
+    SiteId,
+    /// Index of an [`Output`] in [`Scenario::outputs`].
+    OutputId,
+    /// Index of an [`Input`] in [`Scenario::inputs`].
+    InputId,
+);
+
+/// Global parameters with their defaults applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Parameters {
+    /// Currency per t CO2e (default 0).
+    pub carbon_price: f64,
+    /// Fraction per year used to annualise capital (default 0.08).
+    pub discount_rate: f64,
+    /// Currency per GJ of transport energy (default 0).
+    pub energy_price: f64,
+    /// Road distance over straight-line distance (default 1.3).
+    pub circuity: f64,
+    /// Who pays transport, energy, fixed and capital costs (default receiver).
+    pub transport_paid_by: Payer,
+    /// Who pays processing (default receiver).
+    pub processing_paid_by: Payer,
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            carbon_price: 0.0,
+            discount_rate: 0.08,
+            energy_price: 0.0,
+            circuity: 1.3,
+            transport_paid_by: Payer::Receiver,
+            processing_paid_by: Payer::Receiver,
+        }
+    }
+}
+
+/// A material, energy carrier or water stream.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Material {
+    /// Id from the file.
+    pub id: String,
+    /// Readable name (the id when none was given).
+    pub name: String,
+    /// Unit of every quantity of it.
+    pub unit: String,
+    /// Material, energy or water.
+    pub kind: MaterialKind,
+}
+
+/// A transport mode.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mode {
+    /// Id from the file.
+    pub id: String,
+    /// Readable name.
+    pub name: String,
+    /// Units it can carry.
+    pub units: Vec<String>,
+    /// Currency per unit per km.
+    pub cost_per_unit_km: f64,
+    /// GJ per unit per km.
+    pub energy_per_unit_km: f64,
+    /// t CO2e per unit per km.
+    pub co2_per_unit_km: f64,
+    /// Fraction of the flow lost per km.
+    pub loss_per_km: f64,
+    /// Longest distance served, km.
+    pub max_distance_km: Option<f64>,
+    /// Currency per year per active link.
+    pub fixed_cost_per_year: f64,
+    /// Currency per km of new link.
+    pub capex_per_km: f64,
+    /// Years over which capital is annualised.
+    pub lifetime_years: f64,
+    /// Largest flow per link, units per year.
+    pub capacity: Option<f64>,
+}
+
+impl Mode {
+    /// Whether the mode can carry a material measured in `unit`.
+    pub fn carries(&self, unit: &str) -> bool {
+        self.units.iter().any(|u| u == unit)
+    }
+}
+
+/// A substitution rule: a unit of `from` delivered displaces `ratio` units of `to`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// Id from the file.
+    pub id: String,
+    /// Material offered.
+    pub from: MaterialId,
+    /// Material displaced.
+    pub to: MaterialId,
+    /// Units of `to` per unit of `from` delivered.
+    pub ratio: f64,
+    /// Largest fraction of an input's quantity this rule may cover.
+    pub max_share: f64,
+    /// Currency per unit of `from` delivered.
+    pub processing_cost: f64,
+    /// t CO2e per unit of `from` delivered.
+    pub processing_co2: f64,
+    /// Modes allowed.
+    pub modes: Vec<ModeId>,
+}
+
+/// Where a site is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Location {
+    /// Geographic coordinates, degrees.
+    LatLon {
+        /// Latitude.
+        lat: f64,
+        /// Longitude.
+        lon: f64,
+    },
+    /// Abstract planar coordinates, km.
+    Planar {
+        /// x, km.
+        x_km: f64,
+        /// y, km.
+        y_km: f64,
+    },
+}
+
+/// Mean Earth radius, km (IUGG).
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+impl Location {
+    /// Straight-line distance in km: great-circle for lat/lon, Euclidean for planar;
+    /// `None` when the two are of different kinds.
+    pub fn distance_km(&self, other: &Location) -> Option<f64> {
+        match (*self, *other) {
+            (Location::LatLon { lat: a, lon: b }, Location::LatLon { lat: c, lon: d }) => {
+                let (p1, p2) = (a.to_radians(), c.to_radians());
+                let dp = p2 - p1;
+                let dl = (d - b).to_radians();
+                let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+                Some(2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin())
+            }
+            (Location::Planar { x_km: a, y_km: b }, Location::Planar { x_km: c, y_km: d }) => {
+                Some((a - c).hypot(b - d))
+            }
+            _ => None,
+        }
+    }
+
+    /// A point in 3-D km space whose Euclidean distances are chord lengths for
+    /// lat/lon (never longer than the great-circle distance) and exact for planar
+    /// locations; used by the spatial index.
+    pub fn embed(&self) -> [f64; 3] {
+        match *self {
+            Location::LatLon { lat, lon } => {
+                let (p, l) = (lat.to_radians(), lon.to_radians());
+                [
+                    EARTH_RADIUS_KM * p.cos() * l.cos(),
+                    EARTH_RADIUS_KM * p.cos() * l.sin(),
+                    EARTH_RADIUS_KM * p.sin(),
+                ]
+            }
+            Location::Planar { x_km, y_km } => [x_km, y_km, 0.0],
+        }
+    }
+}
+
+/// A plant or other participant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Site {
+    /// Id from the file.
+    pub id: String,
+    /// Readable name.
+    pub name: String,
+    /// Sector.
+    pub sector: Option<String>,
+    /// Location, if given.
+    pub location: Option<Location>,
+    /// Its outputs.
+    pub outputs: Vec<OutputId>,
+    /// Its inputs.
+    pub inputs: Vec<InputId>,
+}
+
+/// A waste or by-product stream offered by a site.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Output {
+    /// Id, unique within the site.
+    pub id: String,
+    /// Site offering it.
+    pub site: SiteId,
+    /// Its material.
+    pub material: MaterialId,
+    /// Units per year.
+    pub quantity: f64,
+    /// Currency per unit paid today to dispose of it (negative when sold).
+    pub disposal_cost: f64,
+    /// t CO2e per unit emitted by today's disposal.
+    pub disposal_co2: f64,
+}
+
+/// A resource a site buys today.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Input {
+    /// Id, unique within the site.
+    pub id: String,
+    /// Site buying it.
+    pub site: SiteId,
+    /// Its material.
+    pub material: MaterialId,
+    /// Units per year.
+    pub quantity: f64,
+    /// Currency per unit of the virgin resource.
+    pub price: f64,
+    /// t CO2e per unit of the virgin resource.
+    pub co2: f64,
+}
+
+/// Where an item was written, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// File.
+    pub file: Arc<Path>,
+    /// Field path of the item (`links[2]`).
+    pub path: String,
+}
+
+/// Facts about one output → input pair (one `[[links]]` entry), resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkFact {
+    /// The output.
+    pub output: OutputId,
+    /// The input.
+    pub input: InputId,
+    /// The mode, or every allowed mode when `None`.
+    pub mode: Option<ModeId>,
+    /// candidate, existing, forced or forbidden.
+    pub status: LinkStatus,
+    /// Distance, km.
+    pub distance_km: Option<f64>,
+    /// Currency per unit sent, replacing the mode's cost × distance.
+    pub transport_cost_per_unit: Option<f64>,
+    /// Currency per year, replacing the mode's fixed cost.
+    pub fixed_cost_per_year: Option<f64>,
+    /// Total capital cost, replacing the mode's capex per km × distance.
+    pub capex: Option<f64>,
+    /// Largest flow, units of the output per year.
+    pub capacity: Option<f64>,
+    /// Recorded flow today, units of the output per year.
+    pub quantity: Option<f64>,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Name.
+    pub name: String,
+    /// Currency of all money figures.
+    pub currency: String,
+    /// Description.
+    pub description: String,
+    /// The file loaded.
+    pub file: PathBuf,
+    /// Global parameters.
+    pub parameters: Parameters,
+    /// Materials.
+    pub materials: Vec<Material>,
+    /// Modes.
+    pub modes: Vec<Mode>,
+    /// Rules.
+    pub rules: Vec<Rule>,
+    /// Sites.
+    pub sites: Vec<Site>,
+    /// Outputs of all sites.
+    pub outputs: Vec<Output>,
+    /// Inputs of all sites.
+    pub inputs: Vec<Input>,
+    /// Link facts.
+    pub links: Vec<LinkFact>,
+}
+
+impl Scenario {
+    /// The material of an output.
+    pub fn output_material(&self, o: OutputId) -> &Material {
+        &self.materials[self.outputs[o.0].material.0]
+    }
+
+    /// The material of an input.
+    pub fn input_material(&self, i: InputId) -> &Material {
+        &self.materials[self.inputs[i.0].material.0]
+    }
+
+    /// The rule from one material to another, if any.
+    pub fn rule_between(&self, from: MaterialId, to: MaterialId) -> Option<RuleId> {
+        self.rules
+            .iter()
+            .position(|r| r.from == from && r.to == to)
+            .map(RuleId)
+    }
+
+    /// Capital recovery factor for a lifetime in years at the scenario's discount rate:
+    /// r(1+r)^L / ((1+r)^L − 1), or 1/L when r = 0.
+    pub fn capital_recovery_factor(&self, lifetime_years: f64) -> f64 {
+        capital_recovery_factor(self.parameters.discount_rate, lifetime_years)
+    }
+}
+
+/// Capital recovery factor r(1+r)^L / ((1+r)^L − 1), or 1/L when r = 0.
+pub fn capital_recovery_factor(rate: f64, lifetime_years: f64) -> f64 {
+    if rate.abs() < 1e-12 {
+        1.0 / lifetime_years
+    } else {
+        let g = (1.0 + rate).powf(lifetime_years);
+        rate * g / (g - 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crf_matches_annuity_formula() {
+        assert!((capital_recovery_factor(0.0, 20.0) - 0.05).abs() < 1e-12);
+        // 8 % over 20 years: 0.101852...
+        assert!((capital_recovery_factor(0.08, 20.0) - 0.101_852_2).abs() < 1e-6);
+    }
+
+    #[test]
+    fn great_circle_distance_of_known_pair() {
+        // One degree of latitude is about 111.2 km.
+        let a = Location::LatLon { lat: 0.0, lon: 0.0 };
+        let b = Location::LatLon { lat: 1.0, lon: 0.0 };
+        let d = a.distance_km(&b).unwrap();
+        assert!((d - 111.195).abs() < 0.01, "{d}");
+        let e = a.embed();
+        let f = b.embed();
+        let chord = ((e[0] - f[0]).powi(2) + (e[1] - f[1]).powi(2) + (e[2] - f[2]).powi(2)).sqrt();
+        assert!(chord <= d && chord > d - 0.01);
+    }
+
+    #[test]
+    fn mixed_locations_have_no_distance() {
+        let a = Location::LatLon { lat: 0.0, lon: 0.0 };
+        let b = Location::Planar {
+            x_km: 0.0,
+            y_km: 0.0,
+        };
+        assert_eq!(a.distance_km(&b), None);
+    }
+}

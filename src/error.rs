@@ -1,0 +1,105 @@
+//! Errors of the library. Every variant says which exit code class it belongs to.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem found in a scenario: the file, the field path and the id it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// File the problem was found in.
+    pub file: PathBuf,
+    /// Line and column (1-based), for syntax errors.
+    pub line_col: Option<(usize, usize)>,
+    /// Field path such as `sites[3].outputs[1].quantity` (empty for the whole file).
+    pub path: String,
+    /// Id of the item concerned, when it has one.
+    pub id: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a field path of a file.
+    pub fn new(
+        file: impl Into<PathBuf>,
+        path: impl Into<String>,
+        id: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            file: file.into(),
+            line_col: None,
+            path: path.into(),
+            id: id.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.line_col {
+            write!(f, ":{line}:{col}")?;
+        }
+        write!(f, ":")?;
+        if !self.path.is_empty() {
+            write!(f, " {}", self.path)?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " (id \"{id}\")")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// All problems found in a scenario, reported together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        writeln!(
+            f,
+            "{n} problem{} in the scenario:",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.0 {
+            writeln!(f, "  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The scenario (or a parameter given to an analysis) is invalid.
+    #[error("{0}")]
+    Invalid(Problems),
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A usage error that is not about a scenario field (bad option value).
+    #[error("{0}")]
+    Usage(String),
+    /// The solver failed in a way that is not a status (it crashed or rejected the model).
+    #[error("solver error: {0}")]
+    Solver(String),
+}
+
+impl Error {
+    /// Whether the error is the caller's input (exit code 2) rather than a failure.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, Error::Invalid(_) | Error::Usage(_) | Error::Io { .. })
+    }
+}
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

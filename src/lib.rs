@@ -1,0 +1,72 @@
+//! # symbio
+//!
+//! An optimizer for industrial symbiosis networks: given the sites of a district,
+//! the wastes and by-products they offer, the resources they buy, the rules by
+//! which one can replace the other and the ways to move them, symbio picks the set
+//! of exchanges and flows that maximises the district's annual net benefit.
+//!
+//! Data flows one way:
+//! scenario file → [`scenario`] (validated [`domain::Scenario`]) → [`network`]
+//! (candidate links) → [`model`] (the MILP, solved by HiGHS) → [`plan::Plan`].
+//!
+//! ```
+//! use std::path::Path;
+//! let text = r#"
+//! [scenario]
+//! name = "two plants"
+//! currency = "EUR"
+//! [[materials]]
+//! id = "slag"
+//! unit = "t"
+//! kind = "material"
+//! [[materials]]
+//! id = "clinker"
+//! unit = "t"
+//! kind = "material"
+//! [[modes]]
+//! id = "truck"
+//! units = ["t"]
+//! cost_per_unit_km = 0.1
+//! [[rules]]
+//! id = "slag_for_clinker"
+//! from = "slag"
+//! to = "clinker"
+//! modes = ["truck"]
+//! [[sites]]
+//! id = "steel"
+//! x_km = 0.0
+//! y_km = 0.0
+//! outputs = [{ id = "slag", material = "slag", quantity = 100.0, disposal_cost = 5.0 }]
+//! [[sites]]
+//! id = "cement"
+//! x_km = 10.0
+//! y_km = 0.0
+//! inputs = [{ id = "clinker", material = "clinker", quantity = 60.0, price = 40.0 }]
+//! "#;
+//! let scenario = symbio::scenario::read_str(Path::new("two.toml"), text).unwrap();
+//! let plan = symbio::solve(&scenario, &symbio::SolveOptions::default()).unwrap();
+//! // 60 t go 13 km (10 km × circuity 1.3): 60 × (5 + 40 − 0.1 × 13) = 2622 EUR/yr.
+//! assert_eq!(plan.links.len(), 1);
+//! assert!((plan.totals.net_benefit - 2622.0).abs() < 1e-6);
+//! ```
+#![deny(missing_docs)]
+
+pub mod domain;
+pub mod error;
+pub mod model;
+pub mod network;
+pub mod plan;
+pub mod scenario;
+
+pub use error::{Error, Problem, Problems};
+pub use model::{SolveOptions, Status};
+pub use plan::Plan;
+
+use domain::Scenario;
+
+/// Builds the candidate network of a scenario, solves its MILP and assembles the plan.
+pub fn solve(scenario: &Scenario, options: &SolveOptions) -> Result<Plan, Error> {
+    let net = network::build(scenario)?;
+    let sol = model::solve(scenario, &net, options)?;
+    Ok(plan::assemble(scenario, &net, &sol))
+}

@@ -1,0 +1,7 @@
+//! The `symbio` command line: parse, run, map the result to an exit code.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

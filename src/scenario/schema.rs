@@ -1,0 +1,299 @@
+//! The scenario file as written: serde types for TOML and JSON, one struct per table.
+//!
+//! These types only describe the *shape* of a file. Nothing here is checked beyond
+//! what serde checks (field names and types); [`crate::scenario::validate`] turns a
+//! merged [`ScenarioFile`] into a validated [`crate::domain::Scenario`].
+//! `docs/scenario-format.md` documents every field; `symbio schema` prints the JSON
+//! Schema derived from these types.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario file (or an included file).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Name, currency, description and included files.
+    #[serde(default)]
+    pub scenario: ScenarioHeader,
+    /// Global parameters; an including file's values take precedence over an included file's.
+    #[serde(default)]
+    pub parameters: ParametersFile,
+    /// Materials, energy carriers and water streams, with their units.
+    #[serde(default)]
+    pub materials: Vec<MaterialFile>,
+    /// Transport modes (truck, rail, steam pipe, ...).
+    #[serde(default)]
+    pub modes: Vec<ModeFile>,
+    /// Substitution rules: which output material can replace which input material.
+    #[serde(default)]
+    pub rules: Vec<RuleFile>,
+    /// Sites (plants) with their outputs and inputs.
+    #[serde(default)]
+    pub sites: Vec<SiteFile>,
+    /// Facts about particular output → input pairs that override what symbio computes.
+    #[serde(default)]
+    pub links: Vec<LinkFile>,
+}
+
+/// The `[scenario]` table.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioHeader {
+    /// Human-readable name of the scenario.
+    pub name: Option<String>,
+    /// Currency code of every money figure in the scenario (e.g. "EUR", "CNY").
+    pub currency: Option<String>,
+    /// Free text: scope, sources, assumptions.
+    pub description: Option<String>,
+    /// Other scenario files merged into this one, relative to this file.
+    #[serde(default)]
+    pub include: Vec<String>,
+}
+
+/// Who bears a cost of a link, for the per-site split of the benefit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Payer {
+    /// The firm that offers the output.
+    Supplier,
+    /// The firm that takes it as an input.
+    Receiver,
+    /// Half each.
+    Shared,
+}
+
+/// The `[parameters]` table. Every field is optional in the file; defaults are
+/// documented on [`crate::domain::Parameters`].
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParametersFile {
+    /// Price of carbon, currency per t CO2e (default 0).
+    pub carbon_price: Option<f64>,
+    /// Discount rate used to annualise capital costs, fraction per year (default 0.08).
+    pub discount_rate: Option<f64>,
+    /// Price of transport energy, currency per GJ (default 0).
+    pub energy_price: Option<f64>,
+    /// Road distance over great-circle distance (default 1.3).
+    pub circuity: Option<f64>,
+    /// Who pays transport, energy, fixed and capital costs of a link (default receiver).
+    pub transport_paid_by: Option<Payer>,
+    /// Who pays processing cost of a link (default receiver).
+    pub processing_paid_by: Option<Payer>,
+    /// Units of this scenario's currency per one unit of another currency, for
+    /// included files written in that currency (e.g. `{ EUR = 7.8 }`).
+    #[serde(default)]
+    pub exchange_rates: BTreeMap<String, f64>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// What a material is, for reporting (heat loss is only counted for energy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialKind {
+    /// A solid or liquid material (slag, ash, gypsum, plastics, ...).
+    Material,
+    /// An energy carrier (steam, hot water, waste heat, electricity).
+    Energy,
+    /// Water (process water, treated wastewater).
+    Water,
+}
+
+/// One `[[materials]]` entry.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialFile {
+    /// Unique id, referred to by outputs, inputs and rules.
+    pub id: String,
+    /// Human-readable name.
+    pub name: Option<String>,
+    /// Unit of every quantity of this material (t, MWh, GJ, m3, t_steam, ...).
+    pub unit: String,
+    /// material, energy or water.
+    pub kind: MaterialKind,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[modes]]` entry: a way to move a material between sites.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModeFile {
+    /// Unique id.
+    pub id: String,
+    /// Human-readable name.
+    pub name: Option<String>,
+    /// Units this mode can carry (a material can use the mode only if its unit is listed).
+    pub units: Vec<String>,
+    /// Transport cost, currency per unit per km.
+    #[serde(default)]
+    pub cost_per_unit_km: f64,
+    /// Transport energy, GJ per unit per km (priced at `energy_price`).
+    #[serde(default)]
+    pub energy_per_unit_km: f64,
+    /// Transport emissions, t CO2e per unit per km.
+    #[serde(default)]
+    pub co2_per_unit_km: f64,
+    /// Fraction of the flow lost per km (heat and steam).
+    #[serde(default)]
+    pub loss_per_km: f64,
+    /// Longest distance this mode serves, km (no limit when absent).
+    pub max_distance_km: Option<f64>,
+    /// Fixed cost of an active link, currency per year.
+    #[serde(default)]
+    pub fixed_cost_per_year: f64,
+    /// Capital cost of a new link, currency per km.
+    #[serde(default)]
+    pub capex_per_km: f64,
+    /// Life of the capital, years (needed when `capex_per_km` > 0).
+    pub lifetime_years: Option<f64>,
+    /// Largest flow one link of this mode can carry, units per year.
+    pub capacity: Option<f64>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[rules]]` entry: `from` material can replace `to` material.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// Unique id.
+    pub id: String,
+    /// Material offered (an output's material).
+    pub from: String,
+    /// Material displaced (an input's material).
+    pub to: String,
+    /// Units of `to` displaced per unit of `from` delivered (default 1).
+    pub ratio: Option<f64>,
+    /// Largest fraction of an input's quantity this rule may cover (default 1).
+    pub max_share: Option<f64>,
+    /// Processing cost, currency per unit of `from` delivered.
+    #[serde(default)]
+    pub processing_cost: f64,
+    /// Processing emissions, t CO2e per unit of `from` delivered.
+    #[serde(default)]
+    pub processing_co2: f64,
+    /// Modes allowed for this rule.
+    pub modes: Vec<String>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[sites]]` entry.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    /// Unique id.
+    pub id: String,
+    /// Human-readable name.
+    pub name: Option<String>,
+    /// Industrial sector (steel, cement, power, ...).
+    pub sector: Option<String>,
+    /// Latitude, degrees (with `lon`).
+    pub lat: Option<f64>,
+    /// Longitude, degrees (with `lat`).
+    pub lon: Option<f64>,
+    /// Abstract planar x coordinate, km (with `y_km`), instead of lat/lon.
+    pub x_km: Option<f64>,
+    /// Abstract planar y coordinate, km (with `x_km`).
+    pub y_km: Option<f64>,
+    /// Wastes and by-products this site offers.
+    #[serde(default)]
+    pub outputs: Vec<OutputFile>,
+    /// Resources this site buys today.
+    #[serde(default)]
+    pub inputs: Vec<InputFile>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[sites.outputs]]` entry: a waste or by-product stream.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutputFile {
+    /// Id, unique within the site.
+    pub id: String,
+    /// Material id.
+    pub material: String,
+    /// Units per year.
+    pub quantity: f64,
+    /// What the site pays today per unit to dispose of it (negative when it is sold today).
+    #[serde(default)]
+    pub disposal_cost: f64,
+    /// t CO2e per unit emitted by today's disposal.
+    #[serde(default)]
+    pub disposal_co2: f64,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[sites.inputs]]` entry: a resource the site buys today.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InputFile {
+    /// Id, unique within the site.
+    pub id: String,
+    /// Material id.
+    pub material: String,
+    /// Units per year.
+    pub quantity: f64,
+    /// Price per unit of the virgin resource bought today.
+    #[serde(default)]
+    pub price: f64,
+    /// t CO2e per unit of the virgin resource (cradle to gate).
+    #[serde(default)]
+    pub co2: f64,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// Status of a link fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkStatus {
+    /// May be built or not (the default).
+    #[default]
+    Candidate,
+    /// Operating today: part of the baseline, always built, carries no capex.
+    Existing,
+    /// Must be built.
+    Forced,
+    /// Must not be built.
+    Forbidden,
+}
+
+/// One `[[links]]` entry: facts about one output → input pair.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkFile {
+    /// Supplying site id.
+    pub from_site: String,
+    /// Output id within `from_site`.
+    pub from_output: String,
+    /// Receiving site id.
+    pub to_site: String,
+    /// Input id within `to_site`.
+    pub to_input: String,
+    /// Mode id; when absent the facts apply to every allowed mode (required for `existing`).
+    pub mode: Option<String>,
+    /// candidate, existing, forced or forbidden.
+    #[serde(default)]
+    pub status: LinkStatus,
+    /// Distance, km (instead of the computed one).
+    pub distance_km: Option<f64>,
+    /// Transport cost, currency per unit sent (instead of the mode's cost × distance).
+    pub transport_cost_per_unit: Option<f64>,
+    /// Fixed cost, currency per year (instead of the mode's).
+    pub fixed_cost_per_year: Option<f64>,
+    /// Total capital cost of the link (instead of the mode's `capex_per_km` × distance).
+    pub capex: Option<f64>,
+    /// Largest flow, units per year.
+    pub capacity: Option<f64>,
+    /// Recorded flow today, units of the output per year.
+    pub quantity: Option<f64>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}

@@ -1,0 +1,475 @@
+//! Brute-force oracle on tiny instances: enumerate every subset of built links, solve
+//! each subset's flow LP with an independent dense simplex, and check that symbio's
+//! optimum equals the best.
+//!
+//! The oracle recomputes every coefficient (distance, loss, margin, annual charge)
+//! from the raw instance, so it checks the network builder as well as the MILP.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use symbio::scenario::schema::{
+    InputFile, LinkFile, LinkStatus, MaterialFile, MaterialKind, ModeFile, OutputFile,
+    ParametersFile, RuleFile, ScenarioFile, ScenarioHeader, SiteFile,
+};
+use symbio::{SolveOptions, Status};
+
+/// A mode: cost, energy, co2, loss, fixed, capex_per_km, lifetime, capacity, max_distance.
+pub type ModeData = (f64, f64, f64, f64, f64, f64, f64, Option<f64>, Option<f64>);
+
+/// A random tiny instance: one material pair, a few outputs, inputs and modes.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub outputs: Vec<(f64, f64, f64, f64, f64)>, // x, y, quantity, disposal_cost, disposal_co2
+    pub inputs: Vec<(f64, f64, f64, f64, f64)>,  // x, y, quantity, price, co2
+    pub ratio: f64,
+    pub max_share: f64,
+    pub processing: (f64, f64),
+    pub modes: Vec<ModeData>,
+    pub carbon_price: f64,
+    pub energy_price: f64,
+    pub discount_rate: f64,
+    pub circuity: f64,
+    /// Status per (output, input, mode) in that nesting order, with a recorded quantity.
+    pub statuses: Vec<(LinkStatus, Option<f64>)>,
+}
+
+fn status() -> impl Strategy<Value = (LinkStatus, Option<f64>)> {
+    prop_oneof![
+        6 => Just((LinkStatus::Candidate, None)),
+        1 => Just((LinkStatus::Forbidden, None)),
+        1 => Just((LinkStatus::Forced, None)),
+        1 => Just((LinkStatus::Existing, None)),
+        1 => (0.0..60.0f64).prop_map(|q| (LinkStatus::Existing, Some(q.round()))),
+    ]
+}
+
+/// Instances with at most 8 candidate links.
+pub fn instance() -> impl Strategy<Value = Instance> {
+    (1usize..=2, 1usize..=3, 1usize..=2)
+        .prop_filter("at most 8 links", |(o, i, m)| o * i * m <= 8)
+        .prop_flat_map(|(no, ni, nm)| {
+            let output = (
+                0.0..50.0f64,
+                0.0..50.0f64,
+                0.0..100.0f64,
+                -5.0..20.0f64,
+                0.0..0.5f64,
+            );
+            let input = (
+                0.0..50.0f64,
+                0.0..50.0f64,
+                0.0..100.0f64,
+                0.0..60.0f64,
+                0.0..1.0f64,
+            );
+            let mode = (
+                0.0..0.5f64,
+                0.0..0.01f64,
+                0.0..0.001f64,
+                0.0..0.005f64,
+                0.0..1500.0f64,
+                0.0..400.0f64,
+                5.0..30.0f64,
+                proptest::option::of(10.0..100.0f64),
+                proptest::option::of(20.0..80.0f64),
+            );
+            (
+                proptest::collection::vec(output, no),
+                proptest::collection::vec(input, ni),
+                (0.5..1.5f64, 0.2..1.0f64, 0.0..10.0f64, 0.0..0.1f64),
+                proptest::collection::vec(mode, nm),
+                (0.0..50.0f64, 0.0..20.0f64, 0.0..0.1f64, 1.0..1.5f64),
+                proptest::collection::vec(status(), no * ni * nm),
+            )
+        })
+        .prop_map(
+            |(outputs, inputs, rule, modes, params, statuses)| Instance {
+                outputs,
+                inputs,
+                ratio: rule.0,
+                max_share: rule.1,
+                processing: (rule.2, rule.3),
+                modes,
+                carbon_price: params.0,
+                energy_price: params.1,
+                discount_rate: params.2,
+                circuity: params.3,
+                statuses,
+            },
+        )
+}
+
+impl Instance {
+    /// The instance as a scenario file.
+    pub fn scenario_file(&self) -> ScenarioFile {
+        let material = |id: &str| MaterialFile {
+            id: id.into(),
+            name: None,
+            unit: "t".into(),
+            kind: MaterialKind::Material,
+            source: None,
+        };
+        let mut links = Vec::new();
+        let nm = self.modes.len();
+        let ni = self.inputs.len();
+        for (k, (st, q)) in self.statuses.iter().enumerate() {
+            if *st == LinkStatus::Candidate {
+                continue;
+            }
+            let (o, i, m) = (k / (ni * nm), (k / nm) % ni, k % nm);
+            links.push(LinkFile {
+                from_site: format!("s{o}"),
+                from_output: "w".into(),
+                to_site: format!("r{i}"),
+                to_input: "v".into(),
+                mode: Some(format!("m{m}")),
+                status: *st,
+                distance_km: None,
+                transport_cost_per_unit: None,
+                fixed_cost_per_year: None,
+                capex: None,
+                capacity: None,
+                quantity: *q,
+                source: None,
+            });
+        }
+        ScenarioFile {
+            scenario: ScenarioHeader {
+                name: Some("oracle".into()),
+                currency: Some("EUR".into()),
+                description: None,
+                include: vec![],
+            },
+            parameters: ParametersFile {
+                carbon_price: Some(self.carbon_price),
+                discount_rate: Some(self.discount_rate),
+                energy_price: Some(self.energy_price),
+                circuity: Some(self.circuity),
+                ..Default::default()
+            },
+            materials: vec![material("waste"), material("virgin")],
+            modes: self
+                .modes
+                .iter()
+                .enumerate()
+                .map(|(k, m)| ModeFile {
+                    id: format!("m{k}"),
+                    name: None,
+                    units: vec!["t".into()],
+                    cost_per_unit_km: m.0,
+                    energy_per_unit_km: m.1,
+                    co2_per_unit_km: m.2,
+                    loss_per_km: m.3,
+                    fixed_cost_per_year: m.4,
+                    capex_per_km: m.5,
+                    lifetime_years: Some(m.6),
+                    capacity: m.7,
+                    max_distance_km: m.8,
+                    source: None,
+                })
+                .collect(),
+            rules: vec![RuleFile {
+                id: "r".into(),
+                from: "waste".into(),
+                to: "virgin".into(),
+                ratio: Some(self.ratio),
+                max_share: Some(self.max_share),
+                processing_cost: self.processing.0,
+                processing_co2: self.processing.1,
+                modes: (0..nm).map(|k| format!("m{k}")).collect(),
+                source: None,
+            }],
+            sites: self
+                .outputs
+                .iter()
+                .enumerate()
+                .map(|(k, o)| SiteFile {
+                    id: format!("s{k}"),
+                    name: None,
+                    sector: None,
+                    lat: None,
+                    lon: None,
+                    x_km: Some(o.0),
+                    y_km: Some(o.1),
+                    outputs: vec![OutputFile {
+                        id: "w".into(),
+                        material: "waste".into(),
+                        quantity: o.2,
+                        disposal_cost: o.3,
+                        disposal_co2: o.4,
+                        source: None,
+                    }],
+                    inputs: vec![],
+                    source: None,
+                })
+                .chain(self.inputs.iter().enumerate().map(|(k, i)| SiteFile {
+                    id: format!("r{k}"),
+                    name: None,
+                    sector: None,
+                    lat: None,
+                    lon: None,
+                    x_km: Some(i.0),
+                    y_km: Some(i.1),
+                    outputs: vec![],
+                    inputs: vec![InputFile {
+                        id: "v".into(),
+                        material: "virgin".into(),
+                        quantity: i.2,
+                        price: i.3,
+                        co2: i.4,
+                        source: None,
+                    }],
+                    source: None,
+                }))
+                .collect(),
+            links,
+        }
+    }
+
+    /// The instance through symbio's library: status and objective.
+    pub fn symbio(&self, options: &SolveOptions) -> (Status, Option<f64>, symbio::Plan) {
+        let json = serde_json::to_string(&self.scenario_file()).unwrap();
+        let scenario = symbio::scenario::read_str(Path::new("oracle.json"), &json)
+            .expect("generated instances are valid");
+        let plan = symbio::solve(&scenario, options).expect("solves");
+        (plan.status, plan.objective, plan)
+    }
+}
+
+/// One link as the oracle sees it.
+struct OLink {
+    output: usize,
+    input: usize,
+    value: f64,     // margin per unit sent
+    displaced: f64, // units of input displaced per unit sent
+    charge: f64,    // annual charge when built
+    capacity: f64,
+    mandatory: bool,
+    fixed_flow: Option<f64>,
+}
+
+fn crf(r: f64, life: f64) -> f64 {
+    if r == 0.0 {
+        1.0 / life
+    } else {
+        r * (1.0 + r).powf(life) / ((1.0 + r).powf(life) - 1.0)
+    }
+}
+
+impl Instance {
+    fn oracle_links(&self) -> Vec<OLink> {
+        let nm = self.modes.len();
+        let ni = self.inputs.len();
+        let mut out = Vec::new();
+        for (k, (st, q)) in self.statuses.iter().enumerate() {
+            let (o, i, m) = (k / (ni * nm), (k / nm) % ni, k % nm);
+            if *st == LinkStatus::Forbidden {
+                continue;
+            }
+            let mandatory = matches!(st, LinkStatus::Existing | LinkStatus::Forced);
+            let (oo, ii, mm) = (self.outputs[o], self.inputs[i], self.modes[m]);
+            let d = ((oo.0 - ii.0).powi(2) + (oo.1 - ii.1).powi(2)).sqrt() * self.circuity;
+            if let Some(max) = mm.8 {
+                if d > max && !mandatory {
+                    continue;
+                }
+            }
+            let alpha = 1.0 - mm.3 * d;
+            let beta = self.ratio * alpha;
+            let p = self.carbon_price;
+            let value = oo.3 + p * oo.4 + beta * (ii.3 + p * ii.4)
+                - alpha * (self.processing.0 + p * self.processing.1)
+                - d * (mm.0 + self.energy_price * mm.1 + p * mm.2);
+            let capex = if *st == LinkStatus::Existing {
+                0.0
+            } else {
+                mm.5 * d
+            };
+            out.push(OLink {
+                output: o,
+                input: i,
+                value,
+                displaced: beta,
+                charge: mm.4 + capex * crf(self.discount_rate, mm.6),
+                capacity: mm.7.unwrap_or(f64::INFINITY),
+                mandatory,
+                fixed_flow: if *st == LinkStatus::Existing {
+                    *q
+                } else {
+                    None
+                },
+            });
+        }
+        out
+    }
+
+    /// The best objective over all subsets of built links, or `None` if none is feasible.
+    pub fn oracle(&self) -> Option<f64> {
+        let links = self.oracle_links();
+        let n = links.len();
+        let mut best: Option<f64> = None;
+        for mask in 0u32..(1 << n) {
+            if links
+                .iter()
+                .enumerate()
+                .any(|(k, l)| l.mandatory && mask & (1 << k) == 0)
+            {
+                continue;
+            }
+            let chosen: Vec<&OLink> = (0..n)
+                .filter(|k| mask & (1 << k) != 0)
+                .map(|k| &links[k])
+                .collect();
+            if let Some(v) = self.flow_lp(&chosen) {
+                let total = v - chosen.iter().map(|l| l.charge).sum::<f64>();
+                best = Some(best.map_or(total, |b: f64| b.max(total)));
+            }
+        }
+        best
+    }
+
+    /// Max Σ value·x over the chosen links under supply, demand, share and capacity.
+    fn flow_lp(&self, chosen: &[&OLink]) -> Option<f64> {
+        // Free variables are the links without a fixed flow; fixed flows move to the RHS.
+        let free: Vec<&&OLink> = chosen.iter().filter(|l| l.fixed_flow.is_none()).collect();
+        let mut constant = 0.0;
+        let mut rows: Vec<(Vec<f64>, f64)> = Vec::new();
+        let mut supply = vec![0.0; self.outputs.len()];
+        let mut demand = vec![0.0; self.inputs.len()];
+        for l in chosen {
+            if let Some(q) = l.fixed_flow {
+                constant += l.value * q;
+                supply[l.output] += q;
+                demand[l.input] += l.displaced * q;
+                if q > l.capacity + 1e-9 {
+                    return None;
+                }
+            }
+        }
+        for (o, out) in self.outputs.iter().enumerate() {
+            let a = free
+                .iter()
+                .map(|l| if l.output == o { 1.0 } else { 0.0 })
+                .collect();
+            rows.push((a, out.2 - supply[o]));
+        }
+        for (i, inp) in self.inputs.iter().enumerate() {
+            let a: Vec<f64> = free
+                .iter()
+                .map(|l| if l.input == i { l.displaced } else { 0.0 })
+                .collect();
+            rows.push((a.clone(), inp.2 - demand[i]));
+            rows.push((a, self.max_share * inp.2 - demand[i]));
+        }
+        for (k, l) in free.iter().enumerate() {
+            if l.capacity.is_finite() {
+                let mut a = vec![0.0; free.len()];
+                a[k] = 1.0;
+                rows.push((a, l.capacity));
+            }
+        }
+        if rows.iter().any(|(_, b)| *b < -1e-9) {
+            return None; // all coefficients are ≥ 0, so a negative right-hand side is infeasible
+        }
+        let c: Vec<f64> = free.iter().map(|l| l.value).collect();
+        Some(constant + simplex_max(&c, &rows))
+    }
+}
+
+/// Dense primal simplex for max cᵀx, Ax ≤ b, x ≥ 0, with b ≥ 0 (the origin is
+/// feasible), using Bland's rule so that it cannot cycle.
+pub fn simplex_max(c: &[f64], rows: &[(Vec<f64>, f64)]) -> f64 {
+    let n = c.len();
+    let m = rows.len();
+    // Tableau: m rows of [A | I | b], objective row of [-c | 0 | 0].
+    let w = n + m + 1;
+    let mut t = vec![vec![0.0; w]; m + 1];
+    for (r, (a, b)) in rows.iter().enumerate() {
+        t[r][..n].copy_from_slice(a);
+        t[r][n + r] = 1.0;
+        t[r][w - 1] = b.max(0.0);
+    }
+    for j in 0..n {
+        t[m][j] = -c[j];
+    }
+    let mut basis: Vec<usize> = (n..n + m).collect();
+    for _ in 0..10_000 {
+        // Entering: lowest index with negative reduced cost (Bland).
+        let Some(e) = (0..n + m).find(|&j| t[m][j] < -1e-12) else {
+            break;
+        };
+        // Leaving: minimum ratio, ties by lowest basis index.
+        let mut leave: Option<(usize, f64)> = None;
+        for r in 0..m {
+            if t[r][e] > 1e-12 {
+                let ratio = t[r][w - 1] / t[r][e];
+                match leave {
+                    None => leave = Some((r, ratio)),
+                    Some((lr, lratio)) => {
+                        if ratio < lratio - 1e-12
+                            || ((ratio - lratio).abs() <= 1e-12 && basis[r] < basis[lr])
+                        {
+                            leave = Some((r, ratio));
+                        }
+                    }
+                }
+            }
+        }
+        let Some((r, _)) = leave else {
+            return f64::INFINITY; // unbounded (cannot happen: supply bounds every flow)
+        };
+        let piv = t[r][e];
+        for v in t[r].iter_mut() {
+            *v /= piv;
+        }
+        for rr in 0..=m {
+            if rr != r {
+                let f = t[rr][e];
+                if f != 0.0 {
+                    let pivot_row = t[r].clone();
+                    for (v, p) in t[rr].iter_mut().zip(&pivot_row) {
+                        *v -= f * p;
+                    }
+                }
+            }
+        }
+        basis[r] = e;
+    }
+    t[m][w - 1]
+}
+
+#[test]
+fn simplex_solves_a_textbook_lp() {
+    // max 3x + 5y, x ≤ 4, 2y ≤ 12, 3x + 2y ≤ 18: optimum 36 at (2, 6).
+    let v = simplex_max(
+        &[3.0, 5.0],
+        &[
+            (vec![1.0, 0.0], 4.0),
+            (vec![0.0, 2.0], 12.0),
+            (vec![3.0, 2.0], 18.0),
+        ],
+    );
+    assert!((v - 36.0).abs() < 1e-9);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn symbio_matches_the_brute_force_oracle(inst in instance()) {
+        let options = SolveOptions { gap: 0.0, ..SolveOptions::default() };
+        let (status, objective, plan) = inst.symbio(&options);
+        match inst.oracle() {
+            None => prop_assert_eq!(status, Status::Infeasible),
+            Some(best) => {
+                prop_assert_eq!(status, Status::Optimal);
+                let got = objective.unwrap();
+                let tol = 1e-6 * best.abs().max(1.0);
+                prop_assert!((got - best).abs() <= tol, "symbio {} oracle {}", got, best);
+                let total = plan.totals.net_benefit;
+                prop_assert!((total - got).abs() <= tol, "totals {} objective {}", total, got);
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Each class of bad input, through the CLI: exit code 2, and a message naming the
+//! file, the field path and the id.
+
+use crate::{scenario_file, symbio};
+
+/// A valid base scenario; tests break one thing at a time.
+const BASE: &str = r#"
+[scenario]
+name = "base"
+currency = "EUR"
+
+[[materials]]
+id = "slag"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "clinker"
+unit = "t"
+kind = "material"
+
+[[modes]]
+id = "truck"
+units = ["t"]
+cost_per_unit_km = 0.1
+
+[[rules]]
+id = "slag_for_clinker"
+from = "slag"
+to = "clinker"
+modes = ["truck"]
+
+[[sites]]
+id = "steel"
+x_km = 0.0
+y_km = 0.0
+outputs = [{ id = "slag", material = "slag", quantity = 100.0, disposal_cost = 5.0 }]
+
+[[sites]]
+id = "cement"
+x_km = 10.0
+y_km = 0.0
+inputs = [{ id = "clinker", material = "clinker", quantity = 60.0, price = 40.0 }]
+"#;
+
+/// Runs `symbio check` on a scenario text and returns (exit code, stderr).
+fn check(text: &str) -> (i32, String) {
+    let (_dir, p) = scenario_file("scenario.toml", text);
+    let run = symbio(&["check", p.to_str().unwrap()]);
+    (run.code, run.stderr)
+}
+
+#[track_caller]
+fn rejected(text: &str, needles: &[&str]) -> String {
+    let (code, err) = check(text);
+    assert_eq!(code, 2, "expected exit code 2, stderr:\n{err}");
+    assert!(err.contains("scenario.toml"), "names the file:\n{err}");
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in:\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn base_scenario_is_valid() {
+    let (_dir, p) = scenario_file("scenario.toml", BASE);
+    let run = symbio(&["check", p.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("candidate links  1"), "{}", run.stdout);
+}
+
+#[test]
+fn unknown_field_is_named() {
+    let text = BASE.replace(
+        "cost_per_unit_km = 0.1",
+        "cost_per_unit_km = 0.1\ncolour = \"red\"",
+    );
+    rejected(&text, &["modes[0]", "colour", "\"truck\""]);
+}
+
+#[test]
+fn duplicate_id_is_named() {
+    let text = format!("{BASE}\n[[materials]]\nid = \"slag\"\nunit = \"t\"\nkind = \"material\"\n");
+    rejected(&text, &["materials[2].id", "\"slag\"", "duplicate id"]);
+}
+
+#[test]
+fn dangling_id_is_named() {
+    let text = BASE.replace("to = \"clinker\"", "to = \"clinkr\"");
+    rejected(&text, &["rules[0].to", "unknown material \"clinkr\""]);
+    let text = BASE.replace("modes = [\"truck\"]", "modes = [\"barge\"]");
+    rejected(&text, &["rules[0].modes[0]", "unknown mode \"barge\""]);
+}
+
+#[test]
+fn mode_that_cannot_carry_the_unit_is_named() {
+    let text = BASE.replace("units = [\"t\"]", "units = [\"MWh\"]");
+    rejected(
+        &text,
+        &[
+            "rules[0].modes[0]",
+            "cannot carry t",
+            "\"slag_for_clinker\"",
+        ],
+    );
+}
+
+#[test]
+fn negative_quantity_and_price_are_named() {
+    let text = BASE
+        .replace("quantity = 100.0", "quantity = -100.0")
+        .replace("price = 40.0", "price = -1.0");
+    let err = rejected(
+        &text,
+        &[
+            "sites[0].outputs[0].quantity",
+            "sites[1].inputs[0].price",
+            "must be ≥ 0",
+        ],
+    );
+    assert!(
+        err.contains("2 problems"),
+        "both are reported together:\n{err}"
+    );
+}
+
+#[test]
+fn negative_distance_is_named() {
+    let text = format!(
+        "{BASE}\n[[links]]\nfrom_site = \"steel\"\nfrom_output = \"slag\"\nto_site = \"cement\"\n\
+         to_input = \"clinker\"\ndistance_km = -3.0\n"
+    );
+    rejected(&text, &["links[0].distance_km", "must be ≥ 0"]);
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    let text = BASE
+        .replace("disposal_cost = 5.0", "disposal_cost = nan")
+        .replace("cost_per_unit_km = 0.1", "cost_per_unit_km = inf");
+    rejected(
+        &text,
+        &[
+            "sites[0].outputs[0].disposal_cost",
+            "modes[0].cost_per_unit_km",
+            "finite",
+        ],
+    );
+}
+
+#[test]
+fn link_to_a_site_without_location_needs_a_distance() {
+    let text = BASE.replace("x_km = 10.0\ny_km = 0.0\n", "")
+        + "\n[[links]]\nfrom_site = \"steel\"\nfrom_output = \"slag\"\nto_site = \"cement\"\nto_input = \"clinker\"\n";
+    rejected(
+        &text,
+        &["links[0].distance_km", "\"cement\" has no location"],
+    );
+    // With a distance the same scenario is fine.
+    let ok = text.replace(
+        "to_input = \"clinker\"\n",
+        "to_input = \"clinker\"\ndistance_km = 12.0\n",
+    );
+    assert_eq!(check(&ok).0, 0);
+}
+
+#[test]
+fn toml_syntax_error_has_line_and_column() {
+    let text = BASE.replace("cost_per_unit_km = 0.1", "cost_per_unit_km = = 0.1");
+    let line = BASE
+        .lines()
+        .position(|l| l.starts_with("cost_per_unit_km"))
+        .unwrap()
+        + 1;
+    rejected(&text, &[&format!("scenario.toml:{line}:"), "invalid TOML"]);
+}
+
+#[test]
+fn include_cycle_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.toml"),
+        "[scenario]\ncurrency = \"EUR\"\ninclude = [\"b.toml\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.toml"),
+        "[scenario]\ncurrency = \"EUR\"\ninclude = [\"a.toml\"]\n",
+    )
+    .unwrap();
+    let run = symbio(&["check", dir.path().join("a.toml").to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("include cycle"), "{}", run.stderr);
+    assert!(run.stderr.contains("scenario.include[0]"), "{}", run.stderr);
+}
+
+#[test]
+fn duplicate_id_across_an_include_names_both_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("catalog.toml"),
+        "[scenario]\ncurrency = \"EUR\"\n[[materials]]\nid = \"slag\"\nunit = \"t\"\nkind = \"material\"\n",
+    )
+    .unwrap();
+    let main = BASE.replace(
+        "currency = \"EUR\"",
+        "currency = \"EUR\"\ninclude = [\"catalog.toml\"]",
+    );
+    std::fs::write(dir.path().join("main.toml"), main).unwrap();
+    let run = symbio(&["check", dir.path().join("main.toml").to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("duplicate id"), "{}", run.stderr);
+    assert!(run.stderr.contains("catalog.toml"), "{}", run.stderr);
+}
+
+#[test]
+fn included_file_in_another_currency_needs_a_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("catalog.toml"),
+        "[scenario]\ncurrency = \"USD\"\n[[modes]]\nid = \"rail\"\nunits = [\"t\"]\ncost_per_unit_km = 0.02\n",
+    )
+    .unwrap();
+    let main = BASE.replace(
+        "currency = \"EUR\"",
+        "currency = \"EUR\"\ninclude = [\"catalog.toml\"]",
+    );
+    std::fs::write(dir.path().join("main.toml"), &main).unwrap();
+    let run = symbio(&["check", dir.path().join("main.toml").to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("exchange_rates.USD"), "{}", run.stderr);
+    let with_rate = format!("{main}\n[parameters]\nexchange_rates = {{ USD = 0.9 }}\n");
+    std::fs::write(dir.path().join("main.toml"), with_rate).unwrap();
+    let run = symbio(&["check", dir.path().join("main.toml").to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn missing_file_is_bad_input() {
+    let run = symbio(&["solve", "no/such/file.toml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no/such/file.toml"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_solver_option_is_bad_input() {
+    let (_dir, p) = scenario_file("scenario.toml", BASE);
+    let run = symbio(&["solve", p.to_str().unwrap(), "--gap=-1"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--gap"), "{}", run.stderr);
+}

@@ -55,6 +55,7 @@ pub mod domain;
 pub mod error;
 pub mod model;
 pub mod network;
+pub mod parallel;
 pub mod plan;
 pub mod scenario;
 

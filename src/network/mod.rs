@@ -420,6 +420,17 @@ fn graph(s: &Scenario, links: &[CandidateLink]) -> DiGraph<Node, Edge> {
 }
 
 impl Network {
+    /// The network with only the links `keep` accepts (in the same order); the
+    /// graph is rebuilt, the pruning counts are kept.
+    pub fn restrict(&self, s: &Scenario, keep: impl Fn(&CandidateLink) -> bool) -> Network {
+        let links: Vec<CandidateLink> = self.links.iter().filter(|l| keep(l)).cloned().collect();
+        Network {
+            graph: graph(s, &links),
+            links,
+            pruned: self.pruned.clone(),
+        }
+    }
+
     /// Outputs with no candidate link.
     pub fn unmatched_outputs(&self, s: &Scenario) -> Vec<OutputId> {
         (0..s.outputs.len())

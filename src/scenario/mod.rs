@@ -1,6 +1,7 @@
 //! Scenario files: their schema, loading with includes, and validation into the domain.
 
 pub mod load;
+pub mod path;
 pub mod schema;
 pub mod validate;
 

@@ -1,0 +1,255 @@
+//! Numeric fields of a scenario addressed by path, for sweeps, break-even searches
+//! and uncertainty: `parameters.carbon_price`, `modes.truck.cost_per_unit_km`,
+//! `rules.slag_for_clinker.ratio`, `sites.liugang.outputs.bf_slag.quantity`,
+//! `sites.liugang.lat`, `links.0.capex` (links by index, as they have no id).
+//!
+//! Paths address the merged file ([`Loaded`]), before validation, so a value set
+//! here is validated like one written in the file.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::load::{Loaded, Located};
+
+/// Why a path cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct PathError {
+    /// The path as given.
+    pub path: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn err(path: &str, message: impl Into<String>) -> PathError {
+    PathError {
+        path: path.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// Reads the numeric field at `path` (`None` when the optional field is unset).
+pub fn get(loaded: &Loaded, path: &str) -> Result<Option<f64>, PathError> {
+    let mut copy = loaded.clone();
+    let mut found = None;
+    apply(&mut copy, path, &mut |v| {
+        found = v.as_f64();
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// Sets the numeric field at `path` to `value`.
+pub fn set(loaded: &mut Loaded, path: &str, value: f64) -> Result<(), PathError> {
+    apply(loaded, path, &mut |v| {
+        *v = serde_json::Value::from(value);
+        if v.is_null() {
+            Err("the value must be a finite number".into())
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// Checks that `path` addresses a numeric field, without changing anything.
+pub fn check(loaded: &Loaded, path: &str) -> Result<(), PathError> {
+    get(loaded, path).map(|_| ())
+}
+
+type Edit<'a> = dyn FnMut(&mut serde_json::Value) -> Result<(), String> + 'a;
+
+fn apply(loaded: &mut Loaded, path: &str, edit: &mut Edit<'_>) -> Result<(), PathError> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let by_id = |section: &str, id: Option<&&str>| -> Result<String, PathError> {
+        id.map(|s| s.to_string())
+            .ok_or_else(|| err(path, format!("give an id after `{section}`")))
+    };
+    match parts.first().copied() {
+        Some("parameters") => {
+            let field = field_of(path, &parts, 1)?;
+            edit_item(path, &mut loaded.parameters, field, edit)
+        }
+        Some(section @ ("modes" | "rules" | "materials")) => {
+            let id = by_id(section, parts.get(1))?;
+            let field = field_of(path, &parts, 2)?;
+            match section {
+                "modes" => edit_in(path, &mut loaded.modes, &id, |m| &m.id, field, edit),
+                "rules" => edit_in(path, &mut loaded.rules, &id, |r| &r.id, field, edit),
+                _ => edit_in(path, &mut loaded.materials, &id, |m| &m.id, field, edit),
+            }
+        }
+        Some("sites") => {
+            let id = by_id("sites", parts.get(1))?;
+            let site = loaded
+                .sites
+                .iter_mut()
+                .find(|s| s.item.id == id)
+                .ok_or_else(|| err(path, format!("no site \"{id}\"")))?;
+            match parts.get(2).copied() {
+                Some(kind @ ("outputs" | "inputs")) => {
+                    let sid = by_id(kind, parts.get(3))?;
+                    let field = field_of(path, &parts, 4)?;
+                    if kind == "outputs" {
+                        let o = site
+                            .item
+                            .outputs
+                            .iter_mut()
+                            .find(|o| o.id == sid)
+                            .ok_or_else(|| {
+                                err(path, format!("site \"{id}\" has no output \"{sid}\""))
+                            })?;
+                        edit_item(path, o, field, edit)
+                    } else {
+                        let i = site
+                            .item
+                            .inputs
+                            .iter_mut()
+                            .find(|i| i.id == sid)
+                            .ok_or_else(|| {
+                                err(path, format!("site \"{id}\" has no input \"{sid}\""))
+                            })?;
+                        edit_item(path, i, field, edit)
+                    }
+                }
+                _ => {
+                    let field = field_of(path, &parts, 2)?;
+                    edit_item(path, &mut site.item, field, edit)
+                }
+            }
+        }
+        Some("links") => {
+            let k: usize = parts
+                .get(1)
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| err(path, "links are addressed by index: links.0.capex"))?;
+            let field = field_of(path, &parts, 2)?;
+            let n = loaded.links.len();
+            let link = loaded
+                .links
+                .get_mut(k)
+                .ok_or_else(|| err(path, format!("there are {n} links")))?;
+            edit_item(path, &mut link.item, field, edit)
+        }
+        _ => Err(err(
+            path,
+            "paths start with parameters, modes, rules, materials, sites or links",
+        )),
+    }
+}
+
+fn field_of<'a>(path: &str, parts: &[&'a str], at: usize) -> Result<&'a str, PathError> {
+    match (parts.get(at), parts.len()) {
+        (Some(f), n) if n == at + 1 => Ok(f),
+        (None, _) => Err(err(path, "the path ends before naming a field")),
+        _ => Err(err(path, "the path goes on after the field")),
+    }
+}
+
+fn edit_in<T: Serialize + DeserializeOwned>(
+    path: &str,
+    items: &mut [Located<T>],
+    id: &str,
+    id_of: fn(&T) -> &String,
+    field: &str,
+    edit: &mut Edit<'_>,
+) -> Result<(), PathError> {
+    let item = items
+        .iter_mut()
+        .find(|l| id_of(&l.item) == id)
+        .ok_or_else(|| err(path, format!("no item with id \"{id}\"")))?;
+    edit_item(path, &mut item.item, field, edit)
+}
+
+/// Edits one numeric field of an item through its serde form, so that every
+/// numeric field (plain or optional) is addressable without listing them.
+fn edit_item<T: Serialize + DeserializeOwned>(
+    path: &str,
+    item: &mut T,
+    field: &str,
+    edit: &mut Edit<'_>,
+) -> Result<(), PathError> {
+    let mut v = serde_json::to_value(&*item).map_err(|e| err(path, e.to_string()))?;
+    let slot = v
+        .as_object_mut()
+        .and_then(|o| o.get_mut(field))
+        .ok_or_else(|| err(path, format!("no field `{field}` here")))?;
+    if !(slot.is_number() || slot.is_null()) {
+        return Err(err(path, format!("`{field}` is not a number")));
+    }
+    let was_null = slot.is_null();
+    edit(slot).map_err(|m| err(path, m))?;
+    let back: T = serde_json::from_value(v).map_err(|_| {
+        err(
+            path,
+            if was_null {
+                format!("`{field}` is not a numeric field")
+            } else {
+                format!("`{field}` cannot take this value")
+            },
+        )
+    })?;
+    *item = back;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn loaded() -> Loaded {
+        let text = r#"
+[scenario]
+currency = "EUR"
+[parameters]
+carbon_price = 10.0
+[[materials]]
+id = "slag"
+unit = "t"
+kind = "material"
+[[modes]]
+id = "truck"
+units = ["t"]
+cost_per_unit_km = 0.1
+[[sites]]
+id = "steel"
+x_km = 0.0
+y_km = 0.0
+outputs = [{ id = "slag", material = "slag", quantity = 100.0 }]
+"#;
+        super::super::load::load_str(Path::new("t.toml"), text).unwrap()
+    }
+
+    #[test]
+    fn sets_and_gets_fields_by_path() {
+        let mut l = loaded();
+        set(&mut l, "parameters.carbon_price", 42.0).unwrap();
+        assert_eq!(get(&l, "parameters.carbon_price").unwrap(), Some(42.0));
+        set(&mut l, "modes.truck.cost_per_unit_km", 0.3).unwrap();
+        assert_eq!(l.modes[0].item.cost_per_unit_km, 0.3);
+        set(&mut l, "sites.steel.outputs.slag.quantity", 5.0).unwrap();
+        assert_eq!(l.sites[0].item.outputs[0].quantity, 5.0);
+        // Optional fields that are unset can be set.
+        assert_eq!(get(&l, "modes.truck.capacity").unwrap(), None);
+        set(&mut l, "modes.truck.capacity", 7.0).unwrap();
+        assert_eq!(l.modes[0].item.capacity, Some(7.0));
+    }
+
+    #[test]
+    fn bad_paths_are_named() {
+        let mut l = loaded();
+        for p in [
+            "modes.barge.cost_per_unit_km",
+            "modes.truck.colour",
+            "modes.truck.units",
+            "sites.steel.outputs.ash.quantity",
+            "sites.steel.name",
+            "nothing.here",
+            "parameters",
+            "links.3.capex",
+        ] {
+            let e = set(&mut l, p, 1.0).unwrap_err();
+            assert_eq!(e.path, p);
+        }
+    }
+}

@@ -51,6 +51,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod analysis;
 pub mod domain;
 pub mod error;
 pub mod model;

@@ -72,10 +72,10 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Error> {
         sites: Vec::new(),
         links: Vec::new(),
     };
-    let mut stack = Vec::new();
+    let mut visit = Visit::default();
     if let Some(file) = parse_file(&root, text, &mut problems) {
         loaded.header = file.scenario.clone();
-        merge(&root, file, 1.0, &mut loaded, &mut stack, &mut problems);
+        merge(&root, file, 1.0, &mut loaded, &mut visit, &mut problems);
     }
     if problems.is_empty() {
         Ok(loaded)
@@ -91,10 +91,11 @@ fn merge(
     mut file: ScenarioFile,
     rate: f64,
     into: &mut Loaded,
-    stack: &mut Vec<PathBuf>,
+    visit: &mut Visit,
     problems: &mut Vec<Problem>,
 ) {
-    stack.push(canonical(path));
+    visit.stack.push(canonical(path));
+    visit.merged.insert(canonical(path));
     if rate != 1.0 {
         scale_money(&mut file, rate);
     }
@@ -102,8 +103,12 @@ fn merge(
     for (k, inc) in file.scenario.include.iter().enumerate() {
         let field = format!("scenario.include[{k}]");
         let inc_path: Arc<Path> = Arc::from(dir.join(inc).as_path());
-        if stack.contains(&canonical(&inc_path)) {
-            let chain: Vec<String> = stack.iter().map(|p| p.display().to_string()).collect();
+        if visit.stack.contains(&canonical(&inc_path)) {
+            let chain: Vec<String> = visit
+                .stack
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
             problems.push(Problem::new(
                 path.to_path_buf(),
                 field,
@@ -114,6 +119,9 @@ fn merge(
                     inc_path.display()
                 ),
             ));
+            continue;
+        }
+        if visit.merged.contains(&canonical(&inc_path)) {
             continue;
         }
         let text = match std::fs::read_to_string(&inc_path) {
@@ -161,7 +169,7 @@ fn merge(
             }
             _ => rate,
         };
-        merge(&inc_path, inc_file, inc_rate, into, stack, problems);
+        merge(&inc_path, inc_file, inc_rate, into, visit, problems);
     }
     fill_parameters(&mut into.parameters, file.parameters);
     into.materials.extend(locate(path, file.materials));
@@ -169,7 +177,15 @@ fn merge(
     into.rules.extend(locate(path, file.rules));
     into.sites.extend(locate(path, file.sites));
     into.links.extend(locate(path, file.links));
-    stack.pop();
+    visit.stack.pop();
+}
+
+/// Files on the current include chain (for cycles) and files merged already: a
+/// file reached twice through different includes (a diamond) is merged once.
+#[derive(Default)]
+struct Visit {
+    stack: Vec<PathBuf>,
+    merged: std::collections::HashSet<PathBuf>,
 }
 
 fn locate<T>(path: &Arc<Path>, items: Vec<T>) -> Vec<Located<T>> {

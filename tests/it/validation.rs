@@ -250,3 +250,28 @@ fn bad_solver_option_is_bad_input() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--gap"), "{}", run.stderr);
 }
+
+#[test]
+fn a_file_included_twice_through_different_files_is_merged_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    w(
+        "base.toml",
+        "[scenario]\ncurrency = \"EUR\"\n[[materials]]\nid = \"slag\"\nunit = \"t\"\nkind = \"material\"\n",
+    );
+    w(
+        "a.toml",
+        "[scenario]\ncurrency = \"EUR\"\ninclude = [\"base.toml\"]\n[[materials]]\nid = \"ash\"\nunit = \"t\"\nkind = \"material\"\n",
+    );
+    w(
+        "b.toml",
+        "[scenario]\ncurrency = \"EUR\"\ninclude = [\"base.toml\"]\n[[materials]]\nid = \"gypsum\"\nunit = \"t\"\nkind = \"material\"\n",
+    );
+    w(
+        "all.toml",
+        "[scenario]\ncurrency = \"EUR\"\ninclude = [\"a.toml\", \"b.toml\"]\n",
+    );
+    let run = symbio(&["check", dir.path().join("all.toml").to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("3 materials"), "{}", run.stdout);
+}

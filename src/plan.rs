@@ -61,6 +61,8 @@ pub struct PlanLink {
     pub existing: bool,
     /// candidate, existing or forced.
     pub status: String,
+    /// The exchange in words, with the names of sites, materials and mode.
+    pub description: String,
 }
 
 /// Totals over the plan.
@@ -323,6 +325,7 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
             capex: round(l.capex),
             payback_years: (l.capex > 0.0 && before_capital > 0.0)
                 .then(|| round(l.capex / before_capital)),
+            description: describe(s, l),
             existing: l.status == crate::domain::LinkStatus::Existing,
             status: match l.status {
                 crate::domain::LinkStatus::Existing => "existing",
@@ -384,6 +387,33 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
             pruned_other: pr.forbidden + pr.empty + pr.lossy,
         },
     }
+}
+
+/// "Granulated blast-furnace slag from Liugang to Cement plant A by rail (12 km),
+/// replacing clinker".
+fn describe(s: &Scenario, l: &CandidateLink) -> String {
+    let output = &s.outputs[l.output.0];
+    let input = &s.inputs[l.input.0];
+    let from = &s.materials[output.material.0];
+    let to = &s.materials[input.material.0];
+    let replacing = if from.id == to.id {
+        format!("for {}'s own supply", s.sites[input.site.0].name)
+    } else {
+        format!("replacing {}", to.name)
+    };
+    let today = if l.status == crate::domain::LinkStatus::Existing {
+        ", running today"
+    } else {
+        ""
+    };
+    format!(
+        "{} from {} to {} by {} ({:.1} km), {replacing}{today}",
+        from.name,
+        s.sites[output.site.0].name,
+        s.sites[input.site.0].name,
+        s.modes[l.mode.0].name,
+        l.distance_km
+    )
 }
 
 #[cfg(test)]

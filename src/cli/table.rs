@@ -149,6 +149,17 @@ pub fn plan(p: &Plan) -> String {
             })
             .collect();
         out.push_str(&grid(&header, &rows));
+        out.push_str("\nExchanges\n");
+        for (k, l) in p.links.iter().enumerate() {
+            out.push_str(&format!(
+                "{:>3}. {}: {} {}/yr, {} {cur}/yr\n",
+                k + 1,
+                l.description,
+                num(l.flow, 0),
+                l.unit,
+                num(l.net_benefit, 0)
+            ));
+        }
     }
     let t = &p.totals;
     out.push_str("\nTotals\n");

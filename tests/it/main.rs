@@ -1,5 +1,6 @@
 //! symbio's integration tests, built as one test binary.
 
+mod cases;
 mod cli;
 mod hand;
 mod oracle;

@@ -52,11 +52,19 @@ fn liuzhou_solves_to_optimality_with_its_existing_links() {
 
 #[test]
 fn every_shipped_scenario_checks() {
-    for entry in std::fs::read_dir(crate::path("scenarios")).unwrap() {
-        let p = entry.unwrap().path();
-        if p.extension().is_some_and(|e| e == "toml") {
-            let run = symbio(&["check", p.to_str().unwrap()]);
-            assert_eq!(run.code, 0, "{}: {}", p.display(), run.stderr);
+    let mut dirs = vec![crate::path("scenarios")];
+    let mut checked = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                let run = symbio(&["check", p.to_str().unwrap()]);
+                assert_eq!(run.code, 0, "{}: {}", p.display(), run.stderr);
+                checked += 1;
+            }
         }
     }
+    assert!(checked >= 10, "only {checked} scenario files found");
 }

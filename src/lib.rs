@@ -54,6 +54,7 @@
 pub mod analysis;
 pub mod domain;
 pub mod error;
+pub mod fctp;
 pub mod model;
 pub mod network;
 pub mod parallel;
@@ -67,7 +68,18 @@ pub use plan::Plan;
 use domain::Scenario;
 
 /// Builds the candidate network of a scenario, solves its MILP and assembles the plan.
+///
+/// The MILP is split into its independent parts ([`analysis::decompose`]), solved
+/// on `options.threads` threads with one HiGHS thread each; the plan is the one a
+/// single solve finds.
 pub fn solve(scenario: &Scenario, options: &SolveOptions) -> Result<Plan, Error> {
+    let net = network::build(scenario)?;
+    let sol = analysis::decompose::solve(scenario, &net, options)?;
+    Ok(plan::assemble(scenario, &net, &sol))
+}
+
+/// Like [`solve`], as one MILP whatever its parts, with `options.threads` HiGHS threads.
+pub fn solve_monolithic(scenario: &Scenario, options: &SolveOptions) -> Result<Plan, Error> {
     let net = network::build(scenario)?;
     let sol = model::solve(scenario, &net, options)?;
     Ok(plan::assemble(scenario, &net, &sol))

@@ -1,1 +1,10 @@
 //! Analyses built on the core solve: each solves many MILPs and summarises them.
+
+pub mod allocation;
+pub mod batch;
+pub mod breakeven;
+pub mod compare;
+pub mod decompose;
+pub mod montecarlo;
+pub mod pareto;
+pub mod sweep;

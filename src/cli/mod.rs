@@ -1,10 +1,17 @@
 //! Command-line interface: clap types, one file per subcommand, rendering.
 //!
-//! Exit codes are a contract: 0 solved, 1 no feasible plan, 2 bad input or usage.
+//! Exit codes are a contract: 0 solved, 1 no feasible plan, 2 bad input or usage,
+//! 130 interrupted by a signal (`sweep`, which keeps its finished rows).
 
+mod breakeven;
 mod check;
+mod compare;
+mod merge;
+mod montecarlo;
 mod output;
+mod pareto;
 mod solve;
+mod sweep;
 mod table;
 
 use std::process::ExitCode;
@@ -28,6 +35,18 @@ enum Command {
     Check(check::Args),
     /// Print the JSON Schema of scenario files.
     Schema,
+    /// Trade-off between net benefit and CO2 avoided (ε-constraint Pareto front).
+    Pareto(pareto::Args),
+    /// Value of a parameter at which each link enters or leaves the plan.
+    Breakeven(breakeven::Args),
+    /// Solve samples of the [[uncertainty]] section: link shares, benefit and CO2 spread.
+    Montecarlo(montecarlo::Args),
+    /// Solve a scenario over a grid of values of its numeric fields (JSON Lines or CSV).
+    Sweep(sweep::Args),
+    /// Join the outputs of sweep shards (`sweep --shard K/N`) into one.
+    Merge(merge::Args),
+    /// Compare today's network with the optimum, and what every firm gains.
+    Compare(compare::Args),
 }
 
 /// Output format.
@@ -49,7 +68,8 @@ pub struct SolverArgs {
     /// Relative optimality gap at which to stop (0 proves optimality).
     #[arg(long, value_name = "RELATIVE", default_value_t = 1e-6)]
     pub gap: f64,
-    /// Threads for the solver.
+    /// Threads: independent parts (or points) solved in parallel, one HiGHS thread
+    /// each; with `solve --no-decompose`, the threads of HiGHS.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub threads: u32,
 }
@@ -87,6 +107,8 @@ pub enum Outcome {
     Done,
     /// No feasible plan (exit 1).
     NoPlan,
+    /// Stopped by Ctrl-C, finished work kept (exit 130).
+    Interrupted,
 }
 
 /// Parses the command line, runs it, and returns the exit code.
@@ -106,10 +128,17 @@ pub fn main() -> ExitCode {
         Command::Solve(a) => solve::run(a),
         Command::Check(a) => check::run(a),
         Command::Schema => output::print_json(&symbio::scenario::json_schema()),
+        Command::Pareto(a) => pareto::run(a),
+        Command::Breakeven(a) => breakeven::run(a),
+        Command::Montecarlo(a) => montecarlo::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Merge(a) => merge::run(a),
+        Command::Compare(a) => compare::run(a),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::NoPlan) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(e) => {
             eprint!("error: {e}");
             if !e.to_string().ends_with('\n') {

@@ -17,13 +17,21 @@ pub struct Args {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub solver: SolverArgs,
+    /// Solve the whole network as one MILP instead of its independent parts in
+    /// parallel (then --threads goes to HiGHS).
+    #[arg(long)]
+    pub no_decompose: bool,
 }
 
 /// Runs `symbio solve`.
 pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
     let options = a.solver.resolve()?;
     let scenario = symbio::scenario::read(&a.file)?;
-    let plan = symbio::solve(&scenario, &options)?;
+    let plan = if a.no_decompose {
+        symbio::solve_monolithic(&scenario, &options)?
+    } else {
+        symbio::solve(&scenario, &options)?
+    };
     let text = match a.format {
         Format::Json => output::to_json(&plan),
         Format::Table => table::plan(&plan),

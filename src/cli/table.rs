@@ -7,13 +7,15 @@ use symbio::Status;
 
 /// Left or right alignment of a column.
 #[derive(Clone, Copy)]
-enum Align {
+pub enum Align {
+    /// Text columns.
     Left,
+    /// Number columns.
     Right,
 }
 
 /// Renders rows under a header with aligned columns.
-fn grid(header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+pub fn grid(header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     let mut width: Vec<usize> = header.iter().map(|(h, _)| h.chars().count()).collect();
     for r in rows {
         for (k, c) in r.iter().enumerate() {

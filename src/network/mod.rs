@@ -148,11 +148,24 @@ pub struct Network {
     pub pruned: Pruned,
 }
 
+/// Choices made while building a network.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// Keep links that never pay but avoid CO2 (Δ_l > 0): a trade-off between
+    /// benefit and CO2 needs them, a benefit-maximising solve does not.
+    pub keep_co2_positive: bool,
+}
+
 /// Builds the candidate network of a scenario.
 ///
 /// Fails only when an existing or forced link cannot be formed (its mode is too
 /// lossy for its distance, or its pair has no rule), naming the `[[links]]` entry.
 pub fn build(s: &Scenario) -> Result<Network, Error> {
+    build_with(s, BuildOptions::default())
+}
+
+/// Like [`build`], with options.
+pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
     let p = &s.parameters;
     let mut pruned = Pruned::default();
     let mut problems = Vec::new();
@@ -347,7 +360,8 @@ pub fn build(s: &Scenario) -> Result<Network, Error> {
                 pruned.empty += 1;
                 continue;
             }
-            if link.margin_per_unit(p.carbon_price, p.energy_price) <= 0.0 {
+            let keep_for_co2 = options.keep_co2_positive && link.co2_avoided_per_unit() > 0.0;
+            if link.margin_per_unit(p.carbon_price, p.energy_price) <= 0.0 && !keep_for_co2 {
                 pruned.never_pay += 1;
                 continue;
             }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::schema::{
     LinkFile, MaterialFile, ModeFile, ParametersFile, RuleFile, ScenarioFile, ScenarioHeader,
-    SiteFile,
+    SiteFile, UncertaintyFile,
 };
 use crate::error::{Error, Problem, Problems};
 
@@ -44,6 +44,8 @@ pub struct Loaded {
     pub sites: Vec<Located<SiteFile>>,
     /// Link facts of every file.
     pub links: Vec<Located<LinkFile>>,
+    /// Uncertain fields of every file (money figures in the root's currency).
+    pub uncertainty: Vec<Located<UncertaintyFile>>,
 }
 
 /// Reads a scenario file and everything it includes.
@@ -71,6 +73,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Error> {
         rules: Vec::new(),
         sites: Vec::new(),
         links: Vec::new(),
+        uncertainty: Vec::new(),
     };
     let mut visit = Visit::default();
     if let Some(file) = parse_file(&root, text, &mut problems) {
@@ -177,6 +180,7 @@ fn merge(
     into.rules.extend(locate(path, file.rules));
     into.sites.extend(locate(path, file.sites));
     into.links.extend(locate(path, file.links));
+    into.uncertainty.extend(locate(path, file.uncertainty));
     visit.stack.pop();
 }
 
@@ -259,6 +263,39 @@ fn scale_money(file: &mut ScenarioFile, rate: f64) {
     if let Some(p) = &mut file.parameters.energy_price {
         *p *= rate;
     }
+    // Distributions on money fields are in the file's currency too.
+    for u in file
+        .uncertainty
+        .iter_mut()
+        .filter(|u| is_money_path(&u.path))
+    {
+        for v in [&mut u.min, &mut u.mode, &mut u.max, &mut u.mean, &mut u.sd]
+            .into_iter()
+            .flatten()
+        {
+            *v *= rate;
+        }
+    }
+}
+
+/// Whether a field path (`modes.truck.cost_per_unit_km`) addresses a money figure,
+/// i.e. one of the fields [`scale_money`] converts.
+fn is_money_path(path: &str) -> bool {
+    matches!(
+        path.rsplit('.').next(),
+        Some(
+            "cost_per_unit_km"
+                | "fixed_cost_per_year"
+                | "capex_per_km"
+                | "processing_cost"
+                | "disposal_cost"
+                | "price"
+                | "transport_cost_per_unit"
+                | "capex"
+                | "carbon_price"
+                | "energy_price"
+        )
+    )
 }
 
 /// The generic tree a file is parsed into before its items are deserialized.
@@ -364,12 +401,13 @@ fn parse_file(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Option<Sc
             "rules" => file.rules = many(path, "rules", value, problems),
             "sites" => file.sites = many(path, "sites", value, problems),
             "links" => file.links = many(path, "links", value, problems),
+            "uncertainty" => file.uncertainty = many(path, "uncertainty", value, problems),
             other => problems.push(Problem::new(
                 path,
                 other,
                 None,
                 "unknown section, expected one of `scenario`, `parameters`, `materials`, \
-                 `modes`, `rules`, `sites`, `links`",
+                 `modes`, `rules`, `sites`, `links`, `uncertainty`",
             )),
         }
     }

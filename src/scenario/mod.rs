@@ -3,6 +3,7 @@
 pub mod load;
 pub mod path;
 pub mod schema;
+pub mod uncertainty;
 pub mod validate;
 
 use std::path::Path;

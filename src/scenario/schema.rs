@@ -36,6 +36,9 @@ pub struct ScenarioFile {
     /// Facts about particular output → input pairs that override what symbio computes.
     #[serde(default)]
     pub links: Vec<LinkFile>,
+    /// Uncertain numeric fields, each with a distribution, for `symbio montecarlo`.
+    #[serde(default)]
+    pub uncertainty: Vec<UncertaintyFile>,
 }
 
 /// The `[scenario]` table.
@@ -294,6 +297,45 @@ pub struct LinkFile {
     pub capacity: Option<f64>,
     /// Recorded flow today, units of the output per year.
     pub quantity: Option<f64>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// Kind of a probability distribution in `[[uncertainty]]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DistributionKind {
+    /// Uniform between `min` and `max`.
+    Uniform,
+    /// Triangular between `min` and `max`, most likely at `mode`.
+    Triangular,
+    /// Normal with `mean` and `sd`, truncated to [`min`, `max`] when they are given.
+    Normal,
+}
+
+/// One `[[uncertainty]]` entry: a numeric field of the scenario, addressed by path,
+/// drawn from a distribution in each Monte Carlo sample.
+///
+/// Which of `min`, `mode`, `max`, `mean` and `sd` are needed depends on the
+/// distribution; validation names what is missing or unused.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintyFile {
+    /// Field path, as for sweeps and break-even searches: `parameters.carbon_price`,
+    /// `modes.truck.cost_per_unit_km`, `sites.steel.outputs.slag.quantity`, `links.0.capex`.
+    pub path: String,
+    /// uniform, triangular or normal.
+    pub distribution: DistributionKind,
+    /// Lower bound (uniform, triangular; truncation point of a normal).
+    pub min: Option<f64>,
+    /// Most likely value (triangular).
+    pub mode: Option<f64>,
+    /// Upper bound (uniform, triangular; truncation point of a normal).
+    pub max: Option<f64>,
+    /// Mean before truncation (normal).
+    pub mean: Option<f64>,
+    /// Standard deviation before truncation (normal), > 0.
+    pub sd: Option<f64>,
     /// Where the figures come from.
     pub source: Option<String>,
 }

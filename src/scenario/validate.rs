@@ -637,6 +637,11 @@ pub fn validate(loaded: &Loaded) -> Result<Scenario, Error> {
         });
     }
 
+    // [[uncertainty]]: paths and distribution parameters (used by `symbio montecarlo`).
+    if let Err(ps) = super::uncertainty::resolve(loaded) {
+        c.problems.extend(ps);
+    }
+
     if !c.problems.is_empty() {
         return Err(Error::Invalid(Problems(c.problems)));
     }

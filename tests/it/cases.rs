@@ -44,11 +44,21 @@ fn ulsan_steam_line_is_built_with_the_published_figures() {
     // "About 102,000 t CO2/yr": the published figure is rounded to the thousand, and
     // the scenario's factor (0.142 t/t) is itself that figure over 720,000 t rounded to
     // three digits (±0.35 %). 1 % covers both roundings.
-    near_published("CO2 avoided", l["co2_avoided"].as_f64().unwrap(), 102_000.0, 0.01);
+    near_published(
+        "CO2 avoided",
+        l["co2_avoided"].as_f64().unwrap(),
+        102_000.0,
+        0.01,
+    );
 
     // Steam delivered: 720,000 t/yr (sedaily; asiae 2013). Transport loss is on top of
     // it (the supply covers it), so delivered must match to rounding.
-    near_published("steam delivered", l["delivered"].as_f64().unwrap(), 720_000.0, 0.001);
+    near_published(
+        "steam delivered",
+        l["delivered"].as_f64().unwrap(),
+        720_000.0,
+        0.001,
+    );
 
     // Simple payback 27.5 / 21.0 = 1.31 yr, published as "about 1.3 years" (one
     // decimal: ±0.05 yr, i.e. ±4 %).
@@ -89,7 +99,12 @@ fn kalundborg_documented_exchanges_are_kept_at_their_recorded_quantities() {
     // reproduced exactly: they are fixed in the model.
     let fly_ash = flow("fly_ash", "aalborg_portland") + flow("fly_ash", "road_construction");
     near_published("fly ash to cement and roads", fly_ash, 170_000.0, 1e-9);
-    near_published("FGD gypsum to Gyproc", flow("fgd_gypsum", "gyproc"), 80_000.0, 1e-9);
+    near_published(
+        "FGD gypsum to Gyproc",
+        flow("fgd_gypsum", "gyproc"),
+        80_000.0,
+        1e-9,
+    );
     near_published(
         "sulphur to Kemira",
         flow("recovered_sulphur", "kemira_fredericia"),
@@ -102,7 +117,12 @@ fn kalundborg_documented_exchanges_are_kept_at_their_recorded_quantities() {
         225_000.0,
         1e-9,
     );
-    near_published("yeast to pig farms", flow("yeast_slurry", "pig_farms"), 150_000.0, 1e-9);
+    near_published(
+        "yeast to pig farms",
+        flow("yeast_slurry", "pig_farms"),
+        150_000.0,
+        1e-9,
+    );
     near_published(
         "wastewater heat to district heating",
         flow("wastewater_heat", "kalundborg_forsyning"),

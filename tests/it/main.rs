@@ -1,11 +1,17 @@
 //! symbio's integration tests, built as one test binary.
 
+mod breakeven;
 mod cases;
 mod cli;
+mod compare;
+mod decompose;
 mod hand;
+mod montecarlo;
 mod oracle;
+mod pareto;
 mod properties;
 mod shipped;
+mod sweep;
 mod validation;
 
 use std::path::{Path, PathBuf};

@@ -224,6 +224,7 @@ impl Instance {
                 }))
                 .collect(),
             links,
+            uncertainty: Vec::new(),
         }
     }
 

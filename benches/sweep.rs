@@ -1,0 +1,84 @@
+//! Sweep throughput (points per second) on the Liuzhou scenario with 1 and 2
+//! threads, and the decomposition's speed-up on a generated scenario of many
+//! independent districts. Figures: docs/performance.md.
+
+#[path = "../tests/data/districts.rs"]
+mod districts;
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use symbio::analysis::batch;
+use symbio::analysis::sweep::{Axis, Sweep};
+use symbio::SolveOptions;
+
+/// Points of the Liuzhou sweep: carbon price 0, 10, ..., 300 CNY/t (31 points).
+const SWEEP: &str = "parameters.carbon_price=0..300:10";
+
+fn sweep(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/liuzhou.toml");
+    let loaded = symbio::scenario::load::load(&path).expect("shipped scenario loads");
+    let axis = Axis::parse(SWEEP).unwrap();
+    let sweep = Sweep::new(loaded, vec![axis], SolveOptions::default()).unwrap();
+    let points: Vec<usize> = (0..sweep.grid().len()).collect();
+    let mut g = c.benchmark_group("sweep/liuzhou");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(15));
+    g.throughput(Throughput::Elements(points.len() as u64));
+    for threads in [1, 2] {
+        g.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
+            b.iter(|| {
+                let stop = AtomicBool::new(false);
+                let mut rows = 0;
+                batch::run(
+                    t,
+                    &points,
+                    &stop,
+                    |p| sweep.point(p),
+                    |_, _| {
+                        rows += 1;
+                        Ok(())
+                    },
+                    |_| {},
+                )
+                .unwrap();
+                assert_eq!(rows, points.len());
+            })
+        });
+    }
+    g.finish();
+}
+
+fn decomposition(c: &mut Criterion) {
+    // Beyond about 25 districts the single MILP takes minutes (see docs/performance.md).
+    let n = 20;
+    let text = districts::districts(n, 1);
+    let scenario =
+        symbio::scenario::read_str(Path::new("districts.toml"), &text).expect("generated scenario");
+    let net = symbio::network::build(&scenario).unwrap();
+    assert_eq!(net.independent_parts().len(), 2 * n);
+    let exact = SolveOptions {
+        gap: 1e-6,
+        ..SolveOptions::default()
+    };
+    let mut g = c.benchmark_group(format!("decompose/{n}_districts"));
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(15));
+    g.bench_function("monolithic", |b| {
+        b.iter(|| symbio::model::solve(&scenario, &net, &exact).unwrap())
+    });
+    for threads in [1, 2] {
+        let opts = SolveOptions { threads, ..exact };
+        g.bench_with_input(
+            BenchmarkId::new("decomposed/threads", threads),
+            &opts,
+            |b, o| b.iter(|| symbio::analysis::decompose::solve(&scenario, &net, o).unwrap()),
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, sweep, decomposition);
+criterion_main!(benches);

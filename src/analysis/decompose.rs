@@ -1,0 +1,319 @@
+//! Solving a network part by part.
+//!
+//! Every constraint of the MILP (`docs/formulation.md`) involves the links of one
+//! output (supply), of one input (demand), of one input and one rule (share) or of
+//! one link (linking, bounds). Links that share neither an output nor an input are
+//! therefore in no common constraint, and the MILP splits into independent MILPs,
+//! one per connected component of the output–input graph
+//! ([`Network::independent_parts`]). The objective is a sum over links, so the
+//! optimum of the whole is the sum of the optima of the parts.
+//!
+//! [`solve`] solves the parts in parallel (one HiGHS thread each) and merges
+//! their solutions into one [`Solution`] in the network's link order:
+//!
+//! - **flows, built**: each part's values at their links' places;
+//! - **status**: the worst of the parts, in the order optimal < time limit <
+//!   time limit without a solution < infeasible; without a plan (the last two)
+//!   there is no objective, bound or gap, and every flow is zero, as in a single solve;
+//! - **objective**: the sum of the parts' objectives;
+//! - **best bound**: the sum of the parts' bounds (each bounds its part's
+//!   optimum from above, so the sum bounds the whole); absent if one part has none;
+//! - **gap**: the parts' absolute gaps (gap × |objective|) summed, over the
+//!   |summed objective|: the relative gap |bound − objective| / |objective|
+//!   (HiGHS's definition) of the whole, taken from the gaps HiGHS reports so that
+//!   parts solved to a zero gap add no rounding noise; when the summed objective
+//!   is 0, the largest gap of the parts. If every part stops within a relative
+//!   gap `g` and the parts' objectives have one sign, the whole is within `g`.
+//!
+//! A time limit is a wall-clock limit on the whole solve: each part gets what is
+//! left of it when the part starts, but at least its fair share, the limit over
+//! the number of rounds (⌈parts / threads⌉), so that a slow first part does not
+//! leave the others no time at all; the whole stops within about twice the limit.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use crate::domain::Scenario;
+use crate::error::Error;
+use crate::model::{self, FlowConstraint, Solution, SolveOptions, Status};
+use crate::network::Network;
+
+/// Groups of links that no constraint couples, with the extra constraints taken
+/// into account: parts that an extra constraint touches are joined into one.
+/// Each group lists link indices in ascending order; groups are ordered by their
+/// first link.
+pub fn parts(net: &Network, extra: &[FlowConstraint]) -> Vec<Vec<usize>> {
+    let mut parts = net.independent_parts();
+    if extra.is_empty() || parts.len() < 2 {
+        return parts;
+    }
+    let mut part_of = vec![usize::MAX; net.links.len()];
+    for (p, links) in parts.iter().enumerate() {
+        for &k in links {
+            part_of[k] = p;
+        }
+    }
+    // Union-find over the parts.
+    let mut parent: Vec<usize> = (0..parts.len()).collect();
+    fn find(parent: &mut [usize], mut a: usize) -> usize {
+        while parent[a] != a {
+            parent[a] = parent[parent[a]];
+            a = parent[a];
+        }
+        a
+    }
+    for c in extra {
+        let mut first: Option<usize> = None;
+        for &(k, _) in &c.coefficients {
+            let Some(&p) = part_of.get(k) else { continue };
+            let root = find(&mut parent, p);
+            match first {
+                None => first = Some(root),
+                Some(f) => {
+                    let f = find(&mut parent, f);
+                    if f != root {
+                        parent[root.max(f)] = root.min(f);
+                    }
+                }
+            }
+        }
+    }
+    let mut joined: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (p, links) in parts.iter_mut().enumerate() {
+        let root = find(&mut parent, p);
+        joined.entry(root).or_default().append(links);
+    }
+    let mut out: Vec<Vec<usize>> = joined
+        .into_values()
+        .map(|mut g| {
+            g.sort_unstable();
+            g
+        })
+        .collect();
+    out.sort_by_key(|g| g[0]);
+    out
+}
+
+/// Solves the MILP of `net` part by part on `options.threads` threads, each part
+/// with one HiGHS thread, and merges the parts' solutions (see the module doc).
+///
+/// With a single part this is [`model::solve`] with one HiGHS thread. HiGHS is
+/// always given one thread here: its thread pool is global to the process and
+/// fixed by the first solve, so solves that ask for different thread counts in
+/// one process fail.
+pub fn solve(s: &Scenario, net: &Network, options: &SolveOptions) -> Result<Solution, Error> {
+    solve_with(s, net, options, &[])
+}
+
+/// Like [`solve`], with extra constraints on the flows (link indices of `net`).
+/// Parts that an extra constraint touches are solved together.
+pub fn solve_with(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    extra: &[FlowConstraint],
+) -> Result<Solution, Error> {
+    let groups = parts(net, extra);
+    let one_thread = SolveOptions {
+        threads: 1,
+        ..*options
+    };
+    if groups.len() < 2 {
+        return model::solve_with(s, net, &one_thread, extra);
+    }
+    // A constraint on no link at all holds or fails on its own.
+    if extra
+        .iter()
+        .any(|c| c.coefficients.is_empty() && c.at_least > 0.0)
+    {
+        return Ok(no_plan(Status::Infeasible, net.links.len()));
+    }
+    let threads = options.threads.max(1) as usize;
+    let rounds = groups.len().div_ceil(threads);
+    let fair_share = options.time_limit.unwrap_or(0.0) / rounds as f64;
+    let start = Instant::now();
+    let solve_part = |links: &Vec<usize>| -> Result<Solution, Error> {
+        let sub = subnetwork(s, net, links);
+        let local = local_constraints(extra, links);
+        let mut opts = one_thread;
+        if let Some(limit) = options.time_limit {
+            let left = limit - start.elapsed().as_secs_f64();
+            opts.time_limit = Some(left.max(fair_share));
+        }
+        model::solve_with(s, &sub, &opts, &local)
+    };
+    let solutions: Vec<Result<Solution, Error>> = if threads == 1 {
+        groups.iter().map(solve_part).collect()
+    } else {
+        crate::parallel::map(threads, &groups, solve_part)?
+    };
+    let solutions = solutions.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(merge(net.links.len(), &groups, &solutions))
+}
+
+/// The network restricted to the links of one part (a part holds every link of
+/// its outputs, so it is chosen by output).
+fn subnetwork(s: &Scenario, net: &Network, links: &[usize]) -> Network {
+    let mut outputs = vec![false; s.outputs.len()];
+    for &k in links {
+        outputs[net.links[k].output.0] = true;
+    }
+    let sub = net.restrict(s, |l| outputs[l.output.0]);
+    debug_assert_eq!(sub.links.len(), links.len());
+    sub
+}
+
+/// The extra constraints that touch a part, with link indices local to it.
+fn local_constraints(extra: &[FlowConstraint], links: &[usize]) -> Vec<FlowConstraint> {
+    extra
+        .iter()
+        .filter(|c| {
+            c.coefficients
+                .iter()
+                .any(|(k, _)| links.binary_search(k).is_ok())
+        })
+        .map(|c| FlowConstraint {
+            coefficients: c
+                .coefficients
+                .iter()
+                .filter_map(|&(k, a)| links.binary_search(&k).ok().map(|j| (j, a)))
+                .collect(),
+            at_least: c.at_least,
+        })
+        .collect()
+}
+
+/// Severity of a status: the merged status is the most severe of the parts'.
+fn severity(s: Status) -> u8 {
+    match s {
+        Status::Optimal => 0,
+        Status::TimeLimit => 1,
+        Status::TimeLimitNoSolution => 2,
+        Status::Infeasible => 3,
+    }
+}
+
+fn no_plan(status: Status, n: usize) -> Solution {
+    Solution {
+        status,
+        objective: None,
+        best_bound: None,
+        gap: None,
+        flows: vec![0.0; n],
+        built: vec![false; n],
+    }
+}
+
+/// Merges the solutions of the parts `groups` (link indices of a network of `n`
+/// links) into one solution in the network's link order (see the module doc).
+pub fn merge(n: usize, groups: &[Vec<usize>], solutions: &[Solution]) -> Solution {
+    let status = solutions
+        .iter()
+        .map(|s| s.status)
+        .max_by_key(|&s| severity(s))
+        .unwrap_or(Status::Optimal);
+    if !status.has_plan() {
+        return no_plan(status, n);
+    }
+    let mut flows = vec![0.0; n];
+    let mut built = vec![false; n];
+    for (links, sol) in groups.iter().zip(solutions) {
+        for (j, &k) in links.iter().enumerate() {
+            flows[k] = sol.flows[j];
+            built[k] = sol.built[j];
+        }
+    }
+    let objective: Option<f64> = solutions.iter().map(|s| s.objective).sum();
+    let best_bound: Option<f64> = solutions.iter().map(|s| s.best_bound).sum();
+    // The parts' absolute gaps, from the gaps HiGHS reports (a part it reports
+    // without gap adds none, where bound − objective would add rounding noise).
+    let absolute: Option<f64> = solutions
+        .iter()
+        .map(|s| Some(s.gap? * s.objective?.abs()))
+        .sum();
+    let gap = match (objective, absolute) {
+        (Some(o), Some(d)) if o != 0.0 => Some(d / o.abs()),
+        _ => solutions
+            .iter()
+            .filter_map(|s| s.gap)
+            .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g)))),
+    };
+    Solution {
+        status,
+        objective,
+        best_bound,
+        gap,
+        flows,
+        built,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sol(status: Status, obj: Option<f64>, bound: Option<f64>, gap: Option<f64>) -> Solution {
+        Solution {
+            status,
+            objective: obj,
+            best_bound: bound,
+            gap,
+            flows: vec![1.0, 2.0],
+            built: vec![true, false],
+        }
+    }
+
+    #[test]
+    fn merge_places_values_and_sums_objectives() {
+        let groups = vec![vec![0, 3], vec![1, 2]];
+        let a = sol(Status::Optimal, Some(100.0), Some(101.0), Some(0.01));
+        let b = sol(Status::TimeLimit, Some(300.0), Some(303.0), Some(0.01));
+        let m = merge(4, &groups, &[a, b]);
+        assert_eq!(m.status, Status::TimeLimit);
+        assert_eq!(m.flows, vec![1.0, 1.0, 2.0, 2.0]);
+        assert_eq!(m.built, vec![true, true, false, false]);
+        assert_eq!(m.objective, Some(400.0));
+        assert_eq!(m.best_bound, Some(404.0));
+        // (404 − 400) / 400
+        assert!((m.gap.unwrap() - 0.01).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_part_without_plan_leaves_the_whole_without_plan() {
+        let groups = vec![vec![0, 1], vec![2, 3]];
+        let a = sol(Status::Optimal, Some(100.0), Some(100.0), Some(0.0));
+        for worst in [Status::Infeasible, Status::TimeLimitNoSolution] {
+            let b = sol(worst, None, None, None);
+            let m = merge(4, &groups, &[a.clone(), b]);
+            assert_eq!(m.status, worst);
+            assert_eq!(m.objective, None);
+            assert_eq!(m.best_bound, None);
+            assert_eq!(m.flows, vec![0.0; 4]);
+            assert_eq!(m.built, vec![false; 4]);
+        }
+        let b = sol(Status::TimeLimitNoSolution, None, None, None);
+        let c = sol(Status::Infeasible, None, None, None);
+        assert_eq!(
+            merge(6, &[vec![0, 1], vec![2, 3], vec![4, 5]], &[a, b, c]).status,
+            Status::Infeasible
+        );
+    }
+
+    #[test]
+    fn gaps_combine_as_absolute_gaps() {
+        let groups = vec![vec![0, 1], vec![2, 3]];
+        let a = sol(Status::Optimal, Some(0.0), Some(0.0), Some(0.0));
+        let m = merge(4, &groups, &[a.clone(), a]);
+        assert_eq!(m.gap, Some(0.0));
+        // (0.002 × 5 + 0.001 × 7) / 12; no bound on one part, no bound on the whole.
+        let a = sol(Status::Optimal, Some(5.0), None, Some(0.002));
+        let b = sol(Status::Optimal, Some(7.0), Some(7.007), Some(0.001));
+        let m = merge(4, &groups, &[a, b]);
+        assert_eq!(m.best_bound, None);
+        assert!((m.gap.unwrap() - 0.017 / 12.0).abs() < 1e-15);
+        // Objectives summing to 0: the largest gap of the parts.
+        let a = sol(Status::Optimal, Some(3.0), Some(3.3), Some(0.1));
+        let b = sol(Status::Optimal, Some(-3.0), Some(-2.4), Some(0.2));
+        assert_eq!(merge(4, &groups, &[a, b]).gap, Some(0.2));
+    }
+}

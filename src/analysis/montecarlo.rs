@@ -1,0 +1,624 @@
+//! Monte Carlo analysis of the `[[uncertainty]]` section: draw every uncertain field,
+//! solve, and summarise how often each link is chosen and how the net benefit and
+//! the CO2 avoided are distributed.
+//!
+//! Sample `k` draws its values from a ChaCha8 generator seeded with the seed and
+//! set to stream `k`, one uniform number per uncertain field in file order, turned
+//! into a value by the inverse of the distribution's CDF. A sample depends only on
+//! (seed, k), so results are identical whatever the number of threads.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+
+use super::breakeven::{solve_variant, LinkRef};
+use crate::error::Error;
+use crate::model::{SolveOptions, Status};
+use crate::plan::round;
+use crate::scenario::load::Loaded;
+use crate::scenario::uncertainty::{self, Distribution, Uncertain};
+use crate::scenario::validate;
+use crate::{parallel, Problems};
+
+/// Options of a Monte Carlo run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonteCarloOptions {
+    /// Samples to draw (at least 1).
+    pub samples: usize,
+    /// Seed of the generator.
+    pub seed: u64,
+    /// Solves run at once (each with one HiGHS thread).
+    pub threads: usize,
+    /// Options of each solve (its `threads` is ignored: always 1).
+    pub solve: SolveOptions,
+}
+
+/// Summary statistics of a sample.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Arithmetic mean.
+    pub mean: f64,
+    /// Standard deviation (n − 1 in the denominator; 0 for one value).
+    pub sd: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl Stats {
+    /// Statistics of `values` (`None` when empty). Percentiles interpolate linearly
+    /// between order statistics: the p-quantile of sorted x₀..xₙ₋₁ is at rank p(n − 1).
+    pub fn of(values: &[f64]) -> Option<Stats> {
+        if values.is_empty() {
+            return None;
+        }
+        let mut x = values.to_vec();
+        x.sort_by(f64::total_cmp);
+        let n = x.len();
+        let mean = x.iter().sum::<f64>() / n as f64;
+        let var = if n > 1 {
+            x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+        } else {
+            0.0
+        };
+        let q = |p: f64| {
+            let h = p * (n - 1) as f64;
+            let k = h.floor() as usize;
+            match x.get(k + 1) {
+                Some(next) => x[k] + (h - k as f64) * (next - x[k]),
+                None => x[k],
+            }
+        };
+        Some(Stats {
+            mean: round(mean),
+            sd: round(var.sqrt()),
+            min: round(x[0]),
+            p5: round(q(0.05)),
+            p50: round(q(0.5)),
+            p95: round(q(0.95)),
+            max: round(x[n - 1]),
+        })
+    }
+}
+
+/// An uncertain field and the values drawn for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputSummary {
+    /// Field path.
+    pub path: String,
+    /// The distribution, as declared: `triangular(10, 20, 40)`.
+    pub distribution: String,
+    /// Statistics of the values drawn.
+    pub drawn: Stats,
+}
+
+/// How often a link is chosen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkShare {
+    /// The link.
+    pub link: LinkRef,
+    /// Share of the feasible samples whose plan has the link.
+    pub share: f64,
+    /// Number of those samples.
+    pub chosen: usize,
+    /// Mean flow over the feasible samples (0 where not chosen), units per year.
+    pub mean_flow: f64,
+    /// Whether the plan with the file's own values has the link.
+    pub in_deterministic_plan: bool,
+}
+
+/// Net benefit and CO2 of the plan with the file's own values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deterministic {
+    /// Solver status.
+    pub status: Status,
+    /// Net benefit, currency per year.
+    pub net_benefit: Option<f64>,
+    /// CO2 avoided, t per year.
+    pub co2_avoided: Option<f64>,
+}
+
+/// The result of a Monte Carlo run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonteCarlo {
+    /// Scenario name.
+    pub scenario: String,
+    /// Currency of money figures.
+    pub currency: String,
+    /// Samples drawn.
+    pub samples: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Samples with a plan (statistics and shares are over these).
+    pub feasible: usize,
+    /// Samples without a feasible plan.
+    pub infeasible: usize,
+    /// Samples whose solve stopped at the time limit (their plan is counted).
+    pub time_limited: usize,
+    /// The plan with the file's own values.
+    pub deterministic: Deterministic,
+    /// The uncertain fields and what was drawn.
+    pub inputs: Vec<InputSummary>,
+    /// Net benefit over the feasible samples, currency per year.
+    pub net_benefit: Option<Stats>,
+    /// CO2 avoided over the feasible samples, t per year.
+    pub co2_avoided: Option<Stats>,
+    /// Links chosen in some sample or in the deterministic plan, by share
+    /// (descending), then link.
+    pub links: Vec<LinkShare>,
+}
+
+/// A uniform number in (0, 1) from 53 random bits (never exactly 0 or 1).
+fn unit(rng: &mut ChaCha8Rng) -> f64 {
+    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+}
+
+/// The values of sample `k`, one per uncertain field, in order.
+pub fn draw(fields: &[Uncertain], seed: u64, k: u64) -> Vec<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(k);
+    fields
+        .iter()
+        .map(|f| quantile(&f.distribution, unit(&mut rng)))
+        .collect()
+}
+
+/// The value of a distribution at cumulative probability `u` ∈ (0, 1) (the inverse
+/// of its CDF), so that a uniform `u` gives a draw from the distribution.
+pub fn quantile(d: &Distribution, u: f64) -> f64 {
+    match *d {
+        Distribution::Uniform { min, max } => (min + u * (max - min)).clamp(min, max),
+        Distribution::Triangular { min, mode, max } => {
+            let w = max - min;
+            if w <= 0.0 {
+                return min;
+            }
+            let at_mode = (mode - min) / w;
+            let x = if u < at_mode {
+                min + (u * w * (mode - min)).sqrt()
+            } else {
+                max - ((1.0 - u) * w * (max - mode)).sqrt()
+            };
+            x.clamp(min, max)
+        }
+        Distribution::Normal { mean, sd, min, max } => {
+            let lo = min.map_or(f64::NEG_INFINITY, |m| (m - mean) / sd);
+            let hi = max.map_or(f64::INFINITY, |m| (m - mean) / sd);
+            let z = truncated_std_normal(lo, hi, u);
+            let x = mean + sd * z;
+            x.clamp(
+                min.unwrap_or(f64::NEG_INFINITY),
+                max.unwrap_or(f64::INFINITY),
+            )
+        }
+    }
+}
+
+/// Standard normal CDF.
+fn phi(z: f64) -> f64 {
+    0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// Inverse of the standard normal CDF: Acklam's rational approximation (relative
+/// error 1.15e-9) refined by one Halley step on the erfc-based CDF.
+fn phi_inv(p: f64) -> f64 {
+    if p <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383_577_518_672_69e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
+    const LOW: f64 = 0.02425;
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    let x = if p < LOW {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - LOW {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    };
+    // One Halley step.
+    let e = phi(x) - p;
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
+    let refined = x - u / (1.0 + x * u / 2.0);
+    if refined.is_finite() {
+        refined
+    } else {
+        x
+    }
+}
+
+/// A standard normal truncated to [lo, hi] at cumulative probability `u` of the
+/// truncated distribution. Windows in the upper tail are mirrored into the lower
+/// tail, where the CDF keeps its relative precision.
+fn truncated_std_normal(lo: f64, hi: f64, u: f64) -> f64 {
+    if lo >= hi {
+        return lo;
+    }
+    if lo > 0.0 {
+        return -truncated_std_normal(-hi, -lo, 1.0 - u);
+    }
+    let (pa, pb) = (phi(lo), phi(hi));
+    if pb.is_nan() || pa.is_nan() || pb <= pa {
+        // The window carries no probability in f64: its end nearest the mean.
+        return hi;
+    }
+    phi_inv(pa + u * (pb - pa)).clamp(lo, hi)
+}
+
+/// What one sample gave.
+struct Outcome {
+    status: Status,
+    net_benefit: f64,
+    co2_avoided: f64,
+    flows: BTreeMap<LinkRef, f64>,
+}
+
+/// `triangular(10, 20, 40)`.
+fn describe(d: &Distribution) -> String {
+    match *d {
+        Distribution::Uniform { min, max } => format!("uniform({min}, {max})"),
+        Distribution::Triangular { min, mode, max } => {
+            format!("triangular({min}, {mode}, {max})")
+        }
+        Distribution::Normal { mean, sd, min, max } => {
+            let b = |v: Option<f64>| v.map_or("none".to_owned(), |v| v.to_string());
+            format!(
+                "normal(mean {mean}, sd {sd}, min {}, max {})",
+                b(min),
+                b(max)
+            )
+        }
+    }
+}
+
+/// Runs the analysis.
+pub fn run(loaded: &Loaded, o: &MonteCarloOptions) -> Result<MonteCarlo, Error> {
+    let base = validate::validate(loaded)?;
+    let fields = uncertainty::resolve(loaded).map_err(|ps| Error::Invalid(Problems(ps)))?;
+    if fields.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} declares no [[uncertainty]]: nothing to sample (see docs/scenario-format.md)",
+            loaded.root.display()
+        )));
+    }
+    if o.samples == 0 {
+        return Err(Error::Usage("--samples must be at least 1".into()));
+    }
+    let solve = SolveOptions {
+        threads: 1,
+        ..o.solve
+    };
+    let det = solve_variant(loaded, &[], &solve)?;
+    let det_links = LinkRef::chosen(&det.plan);
+
+    let ks: Vec<u64> = (0..o.samples as u64).collect();
+    let results = parallel::map(o.threads, &ks, |&k| {
+        let values = draw(&fields, o.seed, k);
+        let set: Vec<(&str, f64)> = fields
+            .iter()
+            .zip(&values)
+            .map(|(f, &v)| (f.path.as_str(), v))
+            .collect();
+        let v = solve_variant(loaded, &set, &solve).map_err(|e| {
+            let with: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+            Error::Usage(format!(
+                "sample {k} (seed {}, {}): {e}",
+                o.seed,
+                with.join(", ")
+            ))
+        })?;
+        let t = &v.plan.totals;
+        Ok::<_, Error>((
+            values,
+            Outcome {
+                status: v.plan.status,
+                net_benefit: t.net_benefit,
+                co2_avoided: t.co2_avoided,
+                flows: v
+                    .plan
+                    .links
+                    .iter()
+                    .map(|l| {
+                        (
+                            LinkRef {
+                                from_site: l.from_site.clone(),
+                                from_output: l.from_output.clone(),
+                                to_site: l.to_site.clone(),
+                                to_input: l.to_input.clone(),
+                                mode: l.mode.clone(),
+                            },
+                            l.flow,
+                        )
+                    })
+                    .collect(),
+            },
+        ))
+    })?;
+
+    let mut drawn: Vec<Vec<f64>> = vec![Vec::with_capacity(o.samples); fields.len()];
+    let mut benefit = Vec::new();
+    let mut co2 = Vec::new();
+    let mut chosen: BTreeMap<LinkRef, (usize, f64)> = BTreeMap::new();
+    let (mut infeasible, mut time_limited) = (0, 0);
+    for r in results {
+        let (values, out) = r?;
+        for (d, v) in drawn.iter_mut().zip(values) {
+            d.push(v);
+        }
+        if !out.status.has_plan() {
+            infeasible += 1;
+            continue;
+        }
+        if out.status == Status::TimeLimit {
+            time_limited += 1;
+        }
+        benefit.push(out.net_benefit);
+        co2.push(out.co2_avoided);
+        for (l, x) in out.flows {
+            let e = chosen.entry(l).or_default();
+            e.0 += 1;
+            e.1 += x;
+        }
+    }
+    let feasible = benefit.len();
+    let all: BTreeSet<LinkRef> = chosen.keys().chain(&det_links).cloned().collect();
+    let mut links: Vec<LinkShare> = all
+        .into_iter()
+        .map(|l| {
+            let (n, sum) = chosen.get(&l).copied().unwrap_or((0, 0.0));
+            let per = |v: f64| {
+                if feasible > 0 {
+                    v / feasible as f64
+                } else {
+                    0.0
+                }
+            };
+            LinkShare {
+                share: round(per(n as f64)),
+                chosen: n,
+                mean_flow: round(per(sum)),
+                in_deterministic_plan: det_links.contains(&l),
+                link: l,
+            }
+        })
+        .collect();
+    links.sort_by(|a, b| {
+        b.share
+            .total_cmp(&a.share)
+            .then_with(|| a.link.cmp(&b.link))
+    });
+    let t = &det.plan.totals;
+    let has = det.plan.status.has_plan();
+    Ok(MonteCarlo {
+        scenario: base.name.clone(),
+        currency: base.currency.clone(),
+        samples: o.samples,
+        seed: o.seed,
+        feasible,
+        infeasible,
+        time_limited,
+        deterministic: Deterministic {
+            status: det.plan.status,
+            net_benefit: has.then_some(t.net_benefit),
+            co2_avoided: has.then_some(t.co2_avoided),
+        },
+        inputs: fields
+            .iter()
+            .zip(&drawn)
+            .map(|(f, d)| InputSummary {
+                path: f.path.clone(),
+                distribution: describe(&f.distribution),
+                drawn: Stats::of(d).expect("at least one sample"),
+            })
+            .collect(),
+        net_benefit: Stats::of(&benefit),
+        co2_avoided: Stats::of(&co2),
+        links,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(d: &Distribution, n: u64, seed: u64) -> Vec<f64> {
+        let f = [Uncertain {
+            path: "x".into(),
+            distribution: *d,
+            origin: "uncertainty[0]".into(),
+        }];
+        (0..n).map(|k| draw(&f, seed, k)[0]).collect()
+    }
+
+    fn mean(x: &[f64]) -> f64 {
+        x.iter().sum::<f64>() / x.len() as f64
+    }
+
+    #[test]
+    fn uniform_draws_stay_in_bounds_and_average_the_midpoint() {
+        let d = Distribution::Uniform {
+            min: 10.0,
+            max: 30.0,
+        };
+        let x = sample(&d, 20_000, 7);
+        assert!(x.iter().all(|&v| (10.0..=30.0).contains(&v)));
+        // Mean 20, sd of the mean 20/√12/√20000 ≈ 0.041.
+        assert!((mean(&x) - 20.0).abs() < 0.2, "{}", mean(&x));
+        // A quarter of the draws below 15.
+        let below = x.iter().filter(|&&v| v < 15.0).count() as f64 / x.len() as f64;
+        assert!((below - 0.25).abs() < 0.015, "{below}");
+    }
+
+    #[test]
+    fn degenerate_distributions_give_their_one_value() {
+        for d in [
+            Distribution::Uniform { min: 3.5, max: 3.5 },
+            Distribution::Triangular {
+                min: 3.5,
+                mode: 3.5,
+                max: 3.5,
+            },
+            Distribution::Normal {
+                mean: 1.0,
+                sd: 2.0,
+                min: Some(3.5),
+                max: Some(3.5),
+            },
+        ] {
+            assert!(sample(&d, 50, 1).iter().all(|&v| v == 3.5), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn triangular_draws_have_the_triangular_mean_and_mode_share() {
+        let (a, c, b) = (0.0, 30.0, 40.0);
+        let d = Distribution::Triangular {
+            min: a,
+            mode: c,
+            max: b,
+        };
+        let x = sample(&d, 20_000, 3);
+        assert!(x.iter().all(|&v| (a..=b).contains(&v)));
+        // Mean (a + b + c) / 3 = 23.33; sd ≈ 8.5, of the mean ≈ 0.06.
+        assert!((mean(&x) - 70.0 / 3.0).abs() < 0.3, "{}", mean(&x));
+        // P(X < c) = (c − a) / (b − a) = 0.75.
+        let below = x.iter().filter(|&&v| v < c).count() as f64 / x.len() as f64;
+        assert!((below - 0.75).abs() < 0.015, "{below}");
+    }
+
+    #[test]
+    fn truncated_normal_stays_within_its_bounds() {
+        // Symmetric window: mean unchanged; a share within ±1 sd of
+        // (Φ(1) − Φ(−1)) / (Φ(2) − Φ(−2)) = 0.6827 / 0.9545 = 0.7152.
+        let d = Distribution::Normal {
+            mean: 100.0,
+            sd: 10.0,
+            min: Some(80.0),
+            max: Some(120.0),
+        };
+        let x = sample(&d, 20_000, 11);
+        assert!(x.iter().all(|&v| (80.0..=120.0).contains(&v)));
+        assert!((mean(&x) - 100.0).abs() < 0.3, "{}", mean(&x));
+        let within = x.iter().filter(|&&v| (v - 100.0).abs() < 10.0).count() as f64 / 20_000.0;
+        assert!((within - 0.7152).abs() < 0.015, "{within}");
+
+        // Far in a tail on either side: still within bounds, and close to the bound
+        // (the mean of a normal beyond 8 sd is about 8.12 sd).
+        for (min, max, near) in [
+            (Some(8.0), None, 8.12),
+            (None, Some(-8.0), -8.12),
+            (Some(8.0), Some(9.0), 8.12),
+        ] {
+            let d = Distribution::Normal {
+                mean: 0.0,
+                sd: 1.0,
+                min,
+                max,
+            };
+            let x = sample(&d, 2_000, 5);
+            assert!(x.iter().all(|v| v.is_finite()
+                && min.map_or(true, |m| *v >= m)
+                && max.map_or(true, |m| *v <= m)));
+            assert!((mean(&x) - near).abs() < 0.02, "{} vs {near}", mean(&x));
+        }
+
+        // Untruncated: mean and sd.
+        let d = Distribution::Normal {
+            mean: -5.0,
+            sd: 2.0,
+            min: None,
+            max: None,
+        };
+        let x = sample(&d, 20_000, 13);
+        let s = Stats::of(&x).unwrap();
+        assert!(
+            (s.mean + 5.0).abs() < 0.05 && (s.sd - 2.0).abs() < 0.05,
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn normal_quantile_inverts_the_cdf() {
+        for z in [-30.0, -8.0, -3.0, -1.0, -0.1, 0.0, 0.5, 2.0, 5.0] {
+            let p = phi(z);
+            assert!((phi_inv(p) - z).abs() < 1e-8 * z.abs().max(1.0), "{z}");
+        }
+        // Known values.
+        assert!((phi(1.959_963_984_540_054) - 0.975).abs() < 1e-12);
+        assert!((phi_inv(0.975) - 1.959_963_984_540_054).abs() < 1e-9);
+    }
+
+    #[test]
+    fn draws_depend_on_seed_and_sample_only() {
+        let d = Distribution::Uniform { min: 0.0, max: 1.0 };
+        let f: Vec<Uncertain> = (0..3)
+            .map(|k| Uncertain {
+                path: format!("p{k}"),
+                distribution: d,
+                origin: String::new(),
+            })
+            .collect();
+        assert_eq!(draw(&f, 42, 5), draw(&f, 42, 5));
+        assert_ne!(draw(&f, 42, 5), draw(&f, 42, 6));
+        assert_ne!(draw(&f, 42, 5), draw(&f, 43, 5));
+        // The fields of one sample are different draws.
+        let v = draw(&f, 42, 5);
+        assert!(v[0] != v[1] && v[1] != v[2]);
+    }
+
+    #[test]
+    fn percentiles_interpolate_between_order_statistics() {
+        let s = Stats::of(&[4.0, 1.0, 3.0, 2.0, 5.0]).unwrap();
+        assert_eq!((s.min, s.p50, s.max, s.mean), (1.0, 3.0, 5.0, 3.0));
+        // Rank 0.05 × 4 = 0.2: 1 + 0.2 × (2 − 1).
+        assert!((s.p5 - 1.2).abs() < 1e-12 && (s.p95 - 4.8).abs() < 1e-12);
+        assert!((s.sd - 2.5f64.sqrt()).abs() < 1e-9);
+        assert_eq!(Stats::of(&[7.0]).unwrap().p95, 7.0);
+        assert!(Stats::of(&[]).is_none());
+    }
+}

@@ -1,0 +1,335 @@
+//! The trade-off between net benefit and CO2 avoided, by the ε-constraint method.
+//!
+//! Two anchor solves bound the front: the benefit optimum (the plan `symbio solve`
+//! gives) and the largest CO2 avoided any plan achieves. Between them, for ε spread
+//! evenly over [CO2 of the benefit optimum, largest CO2], each point maximises the
+//! net benefit subject to Σ_l Δ_l x_l ≥ ε; the last one (ε = largest CO2) is the
+//! lexicographic optimum "most CO2, then most benefit", so it is not dominated.
+//! Dominated and duplicate points are removed and the rest sorted by CO2.
+//!
+//! "Net benefit" is the objective of the scenario, carbon valued at its
+//! `carbon_price` (so CO2 counts on both axes when the price is not 0); each point
+//! also reports the benefit without the carbon value. At `carbon_price = 0` they
+//! coincide.
+//!
+//! The network for the front keeps the candidate links that never pay but avoid
+//! CO2 (Δ_l > 0 with v_l ≤ 0): [`crate::network::build`] leaves them out because
+//! they never enter a benefit-optimal plan, but they are what buys CO2 beyond it.
+
+use serde::Serialize;
+
+use crate::domain::Scenario;
+use crate::error::Error;
+use crate::model::{self, FlowConstraint, Solution, SolveOptions, Status};
+use crate::network::{self, Network};
+use crate::parallel;
+use crate::plan::{self, round, Plan};
+
+/// Options of a Pareto front.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParetoOptions {
+    /// Points requested, including both ends (at least 2).
+    pub points: usize,
+    /// Solves run at once (each with one HiGHS thread).
+    pub threads: usize,
+    /// Options of each solve (its `threads` is ignored: always 1).
+    pub solve: SolveOptions,
+}
+
+/// One exchange of a point of the front.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrontLink {
+    /// Supplying site id.
+    pub from_site: String,
+    /// Output id at the supplying site.
+    pub from_output: String,
+    /// Receiving site id.
+    pub to_site: String,
+    /// Input id at the receiving site.
+    pub to_input: String,
+    /// Mode id.
+    pub mode: String,
+    /// Flow sent, units of the output per year.
+    pub flow: f64,
+    /// Unit of `flow`.
+    pub unit: String,
+    /// Annual net benefit of the link (carbon at the carbon price), currency per year.
+    pub net_benefit: f64,
+    /// t CO2e avoided per year.
+    pub co2_avoided: f64,
+}
+
+/// One non-dominated plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrontPoint {
+    /// Lower bound on CO2 avoided the plan was solved under, t CO2e per year
+    /// (for the benefit optimum, its own CO2: the bound does not bind).
+    pub epsilon: f64,
+    /// Solver status (`time_limit` points may not be Pareto-optimal).
+    pub status: Status,
+    /// Relative gap of the solve.
+    pub gap: Option<f64>,
+    /// Annual net benefit, carbon valued at the carbon price (what is maximised).
+    pub net_benefit: f64,
+    /// Of which the value of the CO2 avoided at the carbon price.
+    pub carbon_value: f64,
+    /// Net benefit without the carbon value (`net_benefit − carbon_value`).
+    pub net_benefit_without_carbon: f64,
+    /// t CO2e avoided per year.
+    pub co2_avoided: f64,
+    /// The plan's exchanges.
+    pub links: Vec<FrontLink>,
+}
+
+/// A Pareto front of net benefit against CO2 avoided.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Front {
+    /// Scenario name.
+    pub scenario: String,
+    /// Currency of money figures.
+    pub currency: String,
+    /// Carbon price of the scenario, currency per t CO2e (part of the net benefit).
+    pub carbon_price: f64,
+    /// Status of the benefit-optimal solve (no points unless it has a plan).
+    pub status: Status,
+    /// Points requested.
+    pub points_requested: usize,
+    /// CO2 avoided by the benefit optimum, t per year (the front's first ε).
+    pub co2_at_benefit_optimum: Option<f64>,
+    /// Largest CO2 avoided by any plan, t per year (the front's last ε).
+    pub co2_max: Option<f64>,
+    /// Non-dominated points, by CO2 avoided ascending (net benefit descending).
+    pub points: Vec<FrontPoint>,
+}
+
+/// The network of the front: the scenario's candidate links, plus those left out
+/// as never paying that avoid CO2.
+pub fn front_network(s: &Scenario) -> Result<Network, Error> {
+    network::build_with(
+        s,
+        network::BuildOptions {
+            keep_co2_positive: true,
+        },
+    )
+}
+
+/// Σ_l Δ_l x_l ≥ ε.
+fn co2_floor(net: &Network, epsilon: f64) -> FlowConstraint {
+    FlowConstraint {
+        coefficients: net
+            .links
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (k, l.co2_avoided_per_unit()))
+            .filter(|&(_, a)| a != 0.0)
+            .collect(),
+        at_least: epsilon,
+    }
+}
+
+fn co2_of(net: &Network, sol: &Solution) -> f64 {
+    net.links
+        .iter()
+        .zip(&sol.flows)
+        .map(|(l, x)| l.co2_avoided_per_unit() * x)
+        .sum()
+}
+
+/// Computes the front.
+pub fn front(s: &Scenario, options: &ParetoOptions) -> Result<Front, Error> {
+    if options.points < 2 {
+        return Err(Error::Usage(format!(
+            "--points must be at least 2 (both ends of the front), got {}",
+            options.points
+        )));
+    }
+    let net = front_network(s)?;
+    let solve = SolveOptions {
+        threads: 1,
+        ..options.solve
+    };
+    let mut out = Front {
+        scenario: s.name.clone(),
+        currency: s.currency.clone(),
+        carbon_price: s.parameters.carbon_price,
+        status: Status::Infeasible,
+        points_requested: options.points,
+        co2_at_benefit_optimum: None,
+        co2_max: None,
+        points: Vec::new(),
+    };
+
+    // The two anchors, at once.
+    let anchors = parallel::map(options.threads, &[false, true], |&green| {
+        if green {
+            model::solve_max_co2(s, &net, &solve, &[])
+        } else {
+            model::solve(s, &net, &solve)
+        }
+    })?;
+    let mut anchors = anchors.into_iter();
+    let best = anchors.next().expect("two anchors")?;
+    let green = anchors.next().expect("two anchors")?;
+    out.status = best.status;
+    if !best.status.has_plan() {
+        return Ok(out);
+    }
+    let lo = co2_of(&net, &best);
+    let hi = if green.status.has_plan() {
+        co2_of(&net, &green).max(lo)
+    } else {
+        lo
+    };
+    out.co2_at_benefit_optimum = Some(round(lo));
+    out.co2_max = Some(round(hi));
+
+    // ε-constrained solves. The last floor sits a hair below the largest CO2 (the
+    // lexicographic optimum), so that solver tolerances do not make it infeasible;
+    // should they still, a looser hair, then the max-CO2 plan itself, stands in.
+    let scale = hi.abs().max(1.0);
+    let mut solved = vec![(lo, best)];
+    if hi - lo > 1e-6 * scale {
+        let n = options.points - 1;
+        let eps: Vec<f64> = (1..=n)
+            .map(|k| {
+                if k == n {
+                    hi - 1e-9 * scale
+                } else {
+                    lo + (hi - lo) * k as f64 / n as f64
+                }
+            })
+            .collect();
+        let sols = parallel::map(options.threads, &eps, |&e| {
+            model::solve_with(s, &net, &solve, &[co2_floor(&net, e)])
+        })?;
+        for (k, (e, sol)) in eps.into_iter().zip(sols).enumerate() {
+            let mut sol = sol?;
+            let mut e = e;
+            if k + 1 == n && !sol.status.has_plan() {
+                e = hi - 1e-6 * scale;
+                sol = model::solve_with(s, &net, &solve, &[co2_floor(&net, e)])?;
+                if !sol.status.has_plan() {
+                    (e, sol) = (hi, green.clone());
+                }
+            }
+            if sol.status.has_plan() {
+                solved.push((e, sol));
+            }
+        }
+    }
+
+    let points: Vec<FrontPoint> = solved
+        .iter()
+        .map(|(e, sol)| point(&plan::assemble(s, &net, sol), *e))
+        .collect();
+    let values: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (p.net_benefit, p.co2_avoided))
+        .collect();
+    let keep = non_dominated(&values, solve.gap.max(1e-9));
+    let mut points: Vec<FrontPoint> = keep.into_iter().map(|k| points[k].clone()).collect();
+    points.sort_by(|a, b| {
+        a.co2_avoided
+            .total_cmp(&b.co2_avoided)
+            .then(b.net_benefit.total_cmp(&a.net_benefit))
+    });
+    out.points = points;
+    Ok(out)
+}
+
+fn point(p: &Plan, epsilon: f64) -> FrontPoint {
+    let t = &p.totals;
+    FrontPoint {
+        epsilon: round(epsilon),
+        status: p.status,
+        gap: p.gap,
+        net_benefit: t.net_benefit,
+        carbon_value: t.carbon_value,
+        net_benefit_without_carbon: round(t.net_benefit - t.carbon_value),
+        co2_avoided: t.co2_avoided,
+        links: p
+            .links
+            .iter()
+            .map(|l| FrontLink {
+                from_site: l.from_site.clone(),
+                from_output: l.from_output.clone(),
+                to_site: l.to_site.clone(),
+                to_input: l.to_input.clone(),
+                mode: l.mode.clone(),
+                flow: l.flow,
+                unit: l.unit.clone(),
+                net_benefit: l.net_benefit,
+                co2_avoided: l.co2_avoided,
+            })
+            .collect(),
+    }
+}
+
+/// Indices of the points (benefit, CO2) that no other point dominates, in input
+/// order. `q` dominates `p` when it is at least as good on both axes and better on
+/// one, each within a tolerance of `rel` × the largest magnitude on that axis
+/// (solver gaps make equal plans differ in the last digits); of points equal
+/// within the tolerance, the first is kept.
+pub fn non_dominated(points: &[(f64, f64)], rel: f64) -> Vec<usize> {
+    let scale =
+        |f: fn(&(f64, f64)) -> f64| rel * points.iter().map(|p| f(p).abs()).fold(1.0_f64, f64::max);
+    let (tb, tc) = (scale(|p| p.0), scale(|p| p.1));
+    (0..points.len())
+        .filter(|&i| {
+            let (bi, ci) = points[i];
+            !points.iter().enumerate().any(|(j, &(bj, cj))| {
+                j != i && bj >= bi - tb && cj >= ci - tc && (bj > bi + tb || cj > ci + tc || j < i)
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::non_dominated;
+
+    #[test]
+    fn dominated_and_duplicate_points_are_dropped() {
+        let pts = [
+            (100.0, 1.0),        // kept: best benefit
+            (90.0, 1.0),         // dominated by the first
+            (80.0, 5.0),         // kept
+            (80.0, 5.0),         // duplicate of the one before
+            (79.0, 4.0),         // dominated by (80, 5)
+            (10.0, 9.0),         // kept: most CO2
+            (10.0, 9.0 + 1e-12), // duplicate within tolerance
+        ];
+        assert_eq!(non_dominated(&pts, 1e-9), vec![0, 2, 5]);
+    }
+
+    #[test]
+    fn a_single_point_is_its_own_front() {
+        assert_eq!(non_dominated(&[(3.0, -2.0)], 1e-6), vec![0]);
+        assert!(non_dominated(&[], 1e-6).is_empty());
+    }
+
+    #[test]
+    fn no_kept_point_dominates_another() {
+        // A grid of points with many dominance relations.
+        let pts: Vec<(f64, f64)> = (0..7)
+            .flat_map(|a| (0..7).map(move |b| ((a * 3 % 7) as f64 - b as f64, b as f64)))
+            .collect();
+        let keep = non_dominated(&pts, 1e-9);
+        assert!(!keep.is_empty());
+        for &i in &keep {
+            for &j in &keep {
+                let (p, q) = (pts[i], pts[j]);
+                assert!(
+                    i == j || !(q.0 >= p.0 && q.1 >= p.1),
+                    "{q:?} dominates or equals {p:?}"
+                );
+            }
+        }
+        // Every dropped point is dominated by (or equal to) a kept one.
+        for (i, p) in pts.iter().enumerate() {
+            if !keep.contains(&i) {
+                assert!(keep.iter().any(|&j| pts[j].0 >= p.0 && pts[j].1 >= p.1));
+            }
+        }
+    }
+}

@@ -1,0 +1,551 @@
+//! Parameter sweeps: the plan over a grid of values of numeric scenario fields.
+//!
+//! Each axis is a field addressed by path ([`crate::scenario::path`]) with a list
+//! of values (`parameters.carbon_price=0..200:25`, `modes.truck.cost_per_unit_km=0.03,0.05`);
+//! the grid is their cartesian product. Point `k` of the grid takes its values as
+//! nested loops would, the last axis varying fastest. Every point is the scenario
+//! file with its values set, validated, built and solved like `symbio solve`; its
+//! [`Row`] holds the values, the status, the plan's totals and the chosen links.
+
+use serde::{Deserialize, Serialize};
+
+use super::batch::Format;
+use crate::error::Error;
+use crate::model::SolveOptions;
+use crate::plan::Plan;
+use crate::scenario::load::Loaded;
+use crate::scenario::{path, validate};
+
+/// Most values one axis may have (a guard against a mistyped step).
+pub const MAX_AXIS_VALUES: usize = 1_000_000;
+
+/// One swept field and its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// Field path, e.g. `parameters.carbon_price`.
+    pub path: String,
+    /// Values, in the order given.
+    pub values: Vec<f64>,
+}
+
+/// A number as written in an axis, or an error naming the axis.
+fn number(spec: &str, text: &str) -> Result<f64, Error> {
+    let v: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| Error::Usage(format!("--set {spec}: `{}` is not a number", text.trim())))?;
+    if !v.is_finite() {
+        return Err(Error::Usage(format!(
+            "--set {spec}: `{}` is not a finite number",
+            text.trim()
+        )));
+    }
+    Ok(v)
+}
+
+/// Rounds away the binary noise of `start + k × step` (13 significant digits).
+fn tidy(v: f64) -> f64 {
+    let t: f64 = format!("{v:.12e}").parse().unwrap_or(v);
+    if t == 0.0 {
+        0.0
+    } else {
+        t
+    }
+}
+
+impl Axis {
+    /// Parses `PATH=VALUES`, where VALUES is `START..END:STEP` (END included when
+    /// the steps reach it), a comma-separated list `A,B,C`, or one value.
+    pub fn parse(spec: &str) -> Result<Axis, Error> {
+        let (path, values) = spec.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "--set {spec}: write PATH=VALUES, e.g. parameters.carbon_price=0..200:25 \
+                 or modes.truck.cost_per_unit_km=0.03,0.05"
+            ))
+        })?;
+        let path = path.trim();
+        if path.is_empty() {
+            return Err(Error::Usage(format!("--set {spec}: the path is empty")));
+        }
+        let values = if let Some((start, rest)) = values.split_once("..") {
+            let (end, step) = rest.split_once(':').ok_or_else(|| {
+                Error::Usage(format!(
+                    "--set {spec}: a range needs a step: START..END:STEP"
+                ))
+            })?;
+            let (a, b, h) = (
+                number(spec, start)?,
+                number(spec, end)?,
+                number(spec, step)?,
+            );
+            if h == 0.0 || (b - a) * h < 0.0 {
+                return Err(Error::Usage(format!(
+                    "--set {spec}: the step must be non-zero and go from {a} towards {b}"
+                )));
+            }
+            let steps = ((b - a) / h + 1e-9).floor();
+            if steps.is_nan() || steps >= MAX_AXIS_VALUES as f64 {
+                return Err(Error::Usage(format!(
+                    "--set {spec}: more than {MAX_AXIS_VALUES} values"
+                )));
+            }
+            (0..=steps as usize)
+                .map(|k| tidy(a + k as f64 * h))
+                .collect()
+        } else {
+            values
+                .split(',')
+                .map(|v| number(spec, v))
+                .collect::<Result<Vec<f64>, Error>>()?
+        };
+        Ok(Axis {
+            path: path.to_owned(),
+            values,
+        })
+    }
+}
+
+/// The cartesian product of the axes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// The axes, in the order given.
+    pub axes: Vec<Axis>,
+}
+
+impl Grid {
+    /// Number of points (the product of the axes' lengths).
+    pub fn len(&self) -> usize {
+        self.axes.iter().map(|a| a.values.len()).product()
+    }
+
+    /// Whether the grid has no point.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The values of point `index`, one per axis (the last axis varies fastest).
+    pub fn values(&self, index: usize) -> Vec<f64> {
+        let mut rest = index;
+        let mut out = vec![0.0; self.axes.len()];
+        for (slot, axis) in out.iter_mut().zip(&self.axes).rev() {
+            let n = axis.values.len();
+            *slot = axis.values[rest % n];
+            rest /= n;
+        }
+        out
+    }
+}
+
+/// Scalar totals of a point's plan (see `docs/plan-format.md` for each field).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowTotals {
+    /// Annual net benefit, currency per year.
+    pub net_benefit: f64,
+    /// t CO2e avoided per year.
+    pub co2_avoided: f64,
+    /// Value of the CO2 avoided at the carbon price, currency per year.
+    pub carbon_value: f64,
+    /// Disposal costs avoided, currency per year.
+    pub avoided_disposal_cost: f64,
+    /// Virgin purchases avoided, currency per year.
+    pub avoided_purchase_cost: f64,
+    /// Processing cost, currency per year.
+    pub processing_cost: f64,
+    /// Transport cost, currency per year.
+    pub transport_cost: f64,
+    /// Transport energy cost, currency per year.
+    pub transport_energy_cost: f64,
+    /// Fixed link costs, currency per year.
+    pub fixed_cost: f64,
+    /// Annualised capital cost, currency per year.
+    pub capex_per_year: f64,
+    /// Capital cost of new links, currency.
+    pub capex: f64,
+    /// Transport energy, GJ per year.
+    pub transport_energy_gj: f64,
+    /// Links in the plan.
+    pub links: usize,
+    /// Of which existing today.
+    pub existing_links: usize,
+}
+
+/// The result of one point of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Index of the point in the grid.
+    pub point: usize,
+    /// Value of each axis, by path, in the order of the axes.
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// `optimal`, `time_limit`, `time_limit_no_solution`, `infeasible`, or
+    /// `invalid` (these values make the scenario invalid) or `error` (the solver failed).
+    pub status: String,
+    /// The solver's objective, currency per year.
+    pub objective: Option<f64>,
+    /// Relative gap between objective and bound.
+    pub gap: Option<f64>,
+    /// Totals of the plan (absent without a plan).
+    pub totals: Option<RowTotals>,
+    /// Chosen links as `from_site/from_output->to_site/to_input@mode`, in plan order.
+    pub chosen: Vec<String>,
+    /// What went wrong, for `invalid` and `error`.
+    pub error: Option<String>,
+}
+
+/// Names of the CSV columns after the axes.
+const CSV_TAIL: [&str; 19] = [
+    "status",
+    "objective",
+    "gap",
+    "net_benefit",
+    "co2_avoided",
+    "carbon_value",
+    "avoided_disposal_cost",
+    "avoided_purchase_cost",
+    "processing_cost",
+    "transport_cost",
+    "transport_energy_cost",
+    "fixed_cost",
+    "capex_per_year",
+    "capex",
+    "transport_energy_gj",
+    "links",
+    "existing_links",
+    "chosen",
+    "error",
+];
+
+/// A CSV field, quoted when it has to be.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl Row {
+    /// The stable id of a plan link.
+    pub fn link_id(l: &crate::plan::PlanLink) -> String {
+        format!(
+            "{}/{}->{}/{}@{}",
+            l.from_site, l.from_output, l.to_site, l.to_input, l.mode
+        )
+    }
+
+    /// The row of a solved point.
+    pub fn from_plan(
+        point: usize,
+        values: serde_json::Map<String, serde_json::Value>,
+        plan: &Plan,
+    ) -> Row {
+        let t = &plan.totals;
+        Row {
+            point,
+            values,
+            status: status_name(plan.status),
+            objective: plan.objective,
+            gap: plan.gap,
+            totals: plan.status.has_plan().then_some(RowTotals {
+                net_benefit: t.net_benefit,
+                co2_avoided: t.co2_avoided,
+                carbon_value: t.carbon_value,
+                avoided_disposal_cost: t.avoided_disposal_cost,
+                avoided_purchase_cost: t.avoided_purchase_cost,
+                processing_cost: t.processing_cost,
+                transport_cost: t.transport_cost,
+                transport_energy_cost: t.transport_energy_cost,
+                fixed_cost: t.fixed_cost,
+                capex_per_year: t.capex_per_year,
+                capex: t.capex,
+                transport_energy_gj: t.transport_energy_gj,
+                links: t.links,
+                existing_links: t.existing_links,
+            }),
+            chosen: plan.links.iter().map(Row::link_id).collect(),
+            error: None,
+        }
+    }
+
+    /// The row as one line (no newline) of the format.
+    pub fn encode(&self, format: Format) -> String {
+        match format {
+            Format::JsonLines => serde_json::to_string(self).unwrap_or_default(),
+            Format::Csv => {
+                let mut f: Vec<String> = vec![self.point.to_string()];
+                f.extend(self.values.values().map(|v| v.to_string()));
+                f.push(self.status.clone());
+                f.push(opt(self.objective));
+                f.push(opt(self.gap));
+                match &self.totals {
+                    Some(t) => {
+                        f.extend(
+                            [
+                                t.net_benefit,
+                                t.co2_avoided,
+                                t.carbon_value,
+                                t.avoided_disposal_cost,
+                                t.avoided_purchase_cost,
+                                t.processing_cost,
+                                t.transport_cost,
+                                t.transport_energy_cost,
+                                t.fixed_cost,
+                                t.capex_per_year,
+                                t.capex,
+                                t.transport_energy_gj,
+                            ]
+                            .iter()
+                            .map(|v| v.to_string()),
+                        );
+                        f.push(t.links.to_string());
+                        f.push(t.existing_links.to_string());
+                    }
+                    None => f.extend(std::iter::repeat(String::new()).take(14)),
+                }
+                f.push(self.chosen.join(" "));
+                f.push(self.error.clone().unwrap_or_default());
+                f.iter().map(|s| csv_field(s)).collect::<Vec<_>>().join(",")
+            }
+        }
+    }
+}
+
+/// The name of a status as in plans (`optimal`, `time_limit`, ...).
+fn status_name(s: crate::model::Status) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// A sweep ready to run: the scenario file, the grid and the solver options.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    base: Loaded,
+    grid: Grid,
+    options: SolveOptions,
+}
+
+impl Sweep {
+    /// Checks every axis against the scenario before anything is solved: each
+    /// path must address a numeric field and each value, set alone in the file,
+    /// must give a valid scenario whose network builds. Errors name the path and
+    /// the value. Each point is solved with one thread (`options.threads` is
+    /// ignored: points run in parallel instead).
+    pub fn new(base: Loaded, axes: Vec<Axis>, options: SolveOptions) -> Result<Sweep, Error> {
+        if axes.is_empty() {
+            return Err(Error::Usage(
+                "a sweep needs at least one --set PATH=VALUES".into(),
+            ));
+        }
+        for (k, a) in axes.iter().enumerate() {
+            if axes[..k].iter().any(|b| b.path == a.path) {
+                return Err(Error::Usage(format!(
+                    "--set {}: the path is swept twice",
+                    a.path
+                )));
+            }
+            path::check(&base, &a.path).map_err(|e| Error::Usage(format!("--set {e}")))?;
+            for &v in &a.values {
+                let mut l = base.clone();
+                path::set(&mut l, &a.path, v)
+                    .map_err(|e| Error::Usage(format!("--set {e} ({v})")))?;
+                let scenario = validate::validate(&l)
+                    .map_err(|e| Error::Usage(format!("--set {} = {v}: {e}", a.path)))?;
+                crate::network::build(&scenario)
+                    .map_err(|e| Error::Usage(format!("--set {} = {v}: {e}", a.path)))?;
+            }
+        }
+        let grid = Grid { axes };
+        let points = grid
+            .axes
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
+        if points.is_none() {
+            return Err(Error::Usage("the grid has too many points".into()));
+        }
+        Ok(Sweep {
+            base,
+            grid,
+            options: SolveOptions {
+                threads: 1,
+                ..options
+            },
+        })
+    }
+
+    /// The grid.
+    pub fn grid(&self) -> &Grid {
+        &self.grid
+    }
+
+    /// The axis values of point `index`, by path.
+    pub fn values(&self, index: usize) -> serde_json::Map<String, serde_json::Value> {
+        self.grid
+            .axes
+            .iter()
+            .zip(self.grid.values(index))
+            .map(|(a, v)| (a.path.clone(), serde_json::Value::from(v)))
+            .collect()
+    }
+
+    /// The CSV header line (point, the axes' paths, then the results).
+    pub fn csv_header(&self) -> String {
+        std::iter::once("point")
+            .chain(self.grid.axes.iter().map(|a| a.path.as_str()))
+            .chain(CSV_TAIL)
+            .map(csv_field)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The header line of a format, if it has one.
+    pub fn header(&self, format: Format) -> Option<String> {
+        format.has_header().then(|| self.csv_header())
+    }
+
+    /// Solves point `index` (validation or solver failures become the row's status).
+    pub fn point(&self, index: usize) -> Row {
+        let values = self.values(index);
+        let failed = |status: &str, e: String| Row {
+            point: index,
+            values: values.clone(),
+            status: status.to_owned(),
+            objective: None,
+            gap: None,
+            totals: None,
+            chosen: Vec::new(),
+            error: Some(e),
+        };
+        let mut l = self.base.clone();
+        for (a, v) in self.grid.axes.iter().zip(self.grid.values(index)) {
+            if let Err(e) = path::set(&mut l, &a.path, v) {
+                return failed("invalid", e.to_string());
+            }
+        }
+        let scenario = match validate::validate(&l) {
+            Ok(s) => s,
+            Err(e) => return failed("invalid", e.to_string().trim_end().to_owned()),
+        };
+        match crate::solve(&scenario, &self.options) {
+            Ok(plan) => Row::from_plan(index, values, &plan),
+            Err(e @ Error::Solver(_)) => failed("error", e.to_string()),
+            Err(e) => failed("invalid", e.to_string().trim_end().to_owned()),
+        }
+    }
+
+    /// Whether a row read back from an output file is point `index` of this
+    /// sweep (same axes and values), for resuming.
+    pub fn check_row(&self, format: Format, index: usize, line: &str) -> Result<(), String> {
+        if index >= self.grid.len() {
+            return Err(format!(
+                "point {index} is beyond this grid of {} points",
+                self.grid.len()
+            ));
+        }
+        let expected = self.values(index);
+        let found: Vec<String> = match format {
+            Format::JsonLines => {
+                let row: Row =
+                    serde_json::from_str(line).map_err(|e| format!("not a sweep row: {e}"))?;
+                if row.values.keys().ne(expected.keys()) {
+                    return Err("it sweeps other fields".into());
+                }
+                row.values.values().map(|v| v.to_string()).collect()
+            }
+            Format::Csv => line
+                .split(',')
+                .skip(1)
+                .take(expected.len())
+                .map(str::to_owned)
+                .collect(),
+        };
+        let want: Vec<String> = expected.values().map(|v| v.to_string()).collect();
+        if found != want {
+            return Err(format!(
+                "point {index} has values {} but this sweep gives it {}",
+                found.join(", "),
+                want.join(", ")
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_parse_ranges_and_lists() {
+        let a = Axis::parse("parameters.carbon_price=0..200:25").unwrap();
+        assert_eq!(a.path, "parameters.carbon_price");
+        assert_eq!(
+            a.values,
+            vec![0.0, 25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 175.0, 200.0]
+        );
+        let a = Axis::parse("modes.truck.cost_per_unit_km=0.03,0.05,0.08").unwrap();
+        assert_eq!(a.values, vec![0.03, 0.05, 0.08]);
+        // Decimal steps land on the decimal values, and the end is included.
+        let a = Axis::parse("x.y=0.1..0.3:0.1").unwrap();
+        assert_eq!(a.values, vec![0.1, 0.2, 0.3]);
+        let a = Axis::parse("x.y=1..0:-0.5").unwrap();
+        assert_eq!(a.values, vec![1.0, 0.5, 0.0]);
+        // An end the steps do not reach is not included.
+        let a = Axis::parse("x.y=0..10:4").unwrap();
+        assert_eq!(a.values, vec![0.0, 4.0, 8.0]);
+        assert_eq!(Axis::parse("x.y=7").unwrap().values, vec![7.0]);
+        for bad in [
+            "x.y",
+            "=1,2",
+            "x.y=1,a",
+            "x.y=0..10",
+            "x.y=0..10:0",
+            "x.y=0..10:-1",
+            "x.y=0..1e12:1e-3",
+            "x.y=inf",
+        ] {
+            let e = Axis::parse(bad).unwrap_err().to_string();
+            assert!(e.contains(bad), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn grid_points_vary_the_last_axis_fastest() {
+        let g = Grid {
+            axes: vec![
+                Axis {
+                    path: "a".into(),
+                    values: vec![1.0, 2.0],
+                },
+                Axis {
+                    path: "b".into(),
+                    values: vec![10.0, 20.0, 30.0],
+                },
+            ],
+        };
+        assert_eq!(g.len(), 6);
+        let all: Vec<Vec<f64>> = (0..6).map(|k| g.values(k)).collect();
+        assert_eq!(
+            all,
+            vec![
+                vec![1.0, 10.0],
+                vec![1.0, 20.0],
+                vec![1.0, 30.0],
+                vec![2.0, 10.0],
+                vec![2.0, 20.0],
+                vec![2.0, 30.0]
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("a b"), "a b");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

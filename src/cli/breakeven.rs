@@ -1,0 +1,135 @@
+//! `symbio breakeven`: the value of a parameter at which each link enters or
+//! leaves the optimal plan.
+
+use std::path::PathBuf;
+
+use symbio::analysis::breakeven::{self, BreakEven, BreakevenOptions, Change};
+
+use super::table::{grid, num, Align};
+use super::{output, Format, Outcome, SolverArgs};
+
+/// Arguments of `symbio breakeven`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (TOML, or JSON when it ends in .json).
+    pub file: PathBuf,
+    /// Numeric field to vary, by path: parameters.carbon_price,
+    /// modes.truck.cost_per_unit_km, sites.steel.outputs.slag.quantity, links.0.capex.
+    #[arg(long, value_name = "PATH")]
+    pub param: String,
+    /// Range of values to search, FROM..TO.
+    #[arg(long, value_name = "FROM..TO", allow_hyphen_values = true)]
+    pub range: String,
+    /// Grid cells scanned before bisecting each switch (a link that enters and
+    /// leaves within one cell is missed).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub steps: usize,
+    /// Bisect until each switch is bracketed this tightly; the value reported is
+    /// the middle of the bracket (default: range width / 10,000).
+    #[arg(long, value_name = "WIDTH")]
+    pub tol: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+}
+
+/// Runs `symbio breakeven`.
+pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+    let solve = a.solver.resolve()?;
+    let (from, to) = breakeven::parse_range(&a.range)?;
+    let loaded = symbio::scenario::load::load(&a.file)?;
+    let result = breakeven::search(
+        &loaded,
+        &BreakevenOptions {
+            param: a.param.clone(),
+            from,
+            to,
+            steps: a.steps,
+            tol: a.tol.unwrap_or((to - from) / 10_000.0),
+            threads: solve.threads as usize,
+            solve,
+        },
+    )?;
+    let text = match a.format {
+        Format::Json => output::to_json(&result),
+        Format::Table => table(&result),
+    };
+    output::emit(a.output.as_deref(), &text)?;
+    Ok(Outcome::Done)
+}
+
+/// Enough decimals to show a value known to ±`tol` / 2.
+fn decimals(tol: f64) -> usize {
+    let half = tol / 2.0;
+    if half >= 1.0 {
+        0
+    } else {
+        (-half.log10()).ceil().clamp(0.0, 9.0) as usize
+    }
+}
+
+fn table(r: &BreakEven) -> String {
+    let d = decimals(r.tolerance);
+    let mut out = format!(
+        "Break-even values of {} in {} ({})\n",
+        r.param, r.scenario, r.currency
+    );
+    out.push_str(&format!(
+        "Range {}..{}, {} grid cells, each switch bracketed to ±{} ({} solves){}\n\n",
+        r.from,
+        r.to,
+        r.steps,
+        r.tolerance / 2.0,
+        r.solves,
+        r.file_value
+            .map(|v| format!("; the file has {v}"))
+            .unwrap_or_default()
+    ));
+    if r.events.is_empty() {
+        out.push_str("No link enters or leaves the plan in this range.\n");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .events
+            .iter()
+            .map(|e| {
+                vec![
+                    num(e.value, d),
+                    match e.change {
+                        Change::Enters => "enters",
+                        Change::Leaves => "leaves",
+                    }
+                    .into(),
+                    e.link.to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&grid(
+            &[
+                (r.param.as_str(), Align::Right),
+                ("change", Align::Left),
+                ("exchange", Align::Left),
+            ],
+            &rows,
+        ));
+    }
+    for (what, links) in [
+        ("Always in the plan", &r.always),
+        ("Never in the plan", &r.never),
+    ] {
+        out.push_str(&format!(
+            "\n{what} in {}..{}:{}\n",
+            r.from,
+            r.to,
+            if links.is_empty() { " none" } else { "" }
+        ));
+        for l in links {
+            out.push_str(&format!("  {l}\n"));
+        }
+    }
+    out
+}

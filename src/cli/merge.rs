@@ -1,0 +1,57 @@
+//! `symbio merge`: join the outputs of sweep shards into the output of one run.
+
+use std::path::PathBuf;
+
+use symbio::analysis::batch;
+
+use super::{output, Outcome};
+
+/// Arguments of `symbio merge`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The joined file (written atomically).
+    pub out: PathBuf,
+    /// Shard outputs (`symbio sweep --shard K/N --output FILE`), JSON Lines or CSV.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Accept points missing between the first and the last (a shard not run yet).
+    #[arg(long)]
+    pub partial: bool,
+    /// No summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs `symbio merge`.
+pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+    let merged = batch::merge(&a.shards)?;
+    if !merged.missing.is_empty() && !a.partial {
+        let shown: Vec<String> = merged
+            .missing
+            .iter()
+            .take(10)
+            .map(|p| p.to_string())
+            .collect();
+        return Err(symbio::Error::Usage(format!(
+            "{} points are missing (points {}{}): is a shard missing or unfinished? \
+             (--partial merges anyway)",
+            merged.missing.len(),
+            shown.join(", "),
+            if merged.missing.len() > 10 {
+                ", ..."
+            } else {
+                ""
+            }
+        )));
+    }
+    output::write_atomic(&a.out, &merged.text)?;
+    if !a.quiet {
+        eprintln!(
+            "{} rows from {} files written to {}",
+            merged.rows,
+            a.shards.len(),
+            a.out.display()
+        );
+    }
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,214 @@
+//! `symbio pareto`: the trade-off between net benefit and CO2 avoided.
+
+use std::path::PathBuf;
+
+use symbio::analysis::pareto::{self, Front, ParetoOptions};
+
+use super::table::{grid, num, Align};
+use super::{output, Outcome, SolverArgs};
+
+/// Output format of `symbio pareto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ParetoFormat {
+    /// A readable table, with the exchanges of each point.
+    #[default]
+    Table,
+    /// JSON: the front with every point's exchanges.
+    Json,
+    /// One row per point; exchanges joined in one column.
+    Csv,
+}
+
+/// Arguments of `symbio pareto`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (TOML, or JSON when it ends in .json).
+    pub file: PathBuf,
+    /// Points to compute, both ends included (dominated and duplicate ones are
+    /// then dropped, so fewer may be shown).
+    #[arg(long, value_name = "N", default_value_t = 11)]
+    pub points: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ParetoFormat::Table)]
+    pub format: ParetoFormat,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+}
+
+/// Runs `symbio pareto`.
+pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+    let solve = a.solver.resolve()?;
+    let scenario = symbio::scenario::read(&a.file)?;
+    let front = pareto::front(
+        &scenario,
+        &ParetoOptions {
+            points: a.points,
+            threads: solve.threads as usize,
+            solve,
+        },
+    )?;
+    let text = match a.format {
+        ParetoFormat::Json => output::to_json(&front),
+        ParetoFormat::Csv => csv(&front),
+        ParetoFormat::Table => table(&front),
+    };
+    output::emit(a.output.as_deref(), &text)?;
+    Ok(if front.status.has_plan() {
+        Outcome::Done
+    } else {
+        Outcome::NoPlan
+    })
+}
+
+fn link_id(l: &pareto::FrontLink) -> String {
+    format!(
+        "{}/{} → {}/{} by {}",
+        l.from_site, l.from_output, l.to_site, l.to_input, l.mode
+    )
+}
+
+fn table(f: &Front) -> String {
+    let cur = &f.currency;
+    let mut out = format!(
+        "Pareto front of {} ({cur}): maximise net benefit subject to CO2 avoided ≥ ε\n",
+        f.scenario
+    );
+    out.push_str(&format!(
+        "Net benefit values carbon at {} {cur}/t; \"before carbon\" leaves that value out.\n",
+        num(f.carbon_price, 2)
+    ));
+    if !f.status.has_plan() {
+        out.push_str(&format!(
+            "No front: {}\n",
+            super::table::status(f.status, None)
+        ));
+        return out;
+    }
+    if let (Some(lo), Some(hi)) = (f.co2_at_benefit_optimum, f.co2_max) {
+        out.push_str(&format!(
+            "CO2 avoided from {} t/yr (benefit optimum) to {} t/yr (most CO2); {} of {} points are non-dominated\n\n",
+            num(lo, 0),
+            num(hi, 0),
+            f.points.len(),
+            f.points_requested
+        ));
+    }
+    let benefit = format!("net benefit {cur}/yr");
+    let before = format!("before carbon {cur}/yr");
+    let cost = format!("cost of CO2 {cur}/t");
+    let header = [
+        ("#", Align::Right),
+        ("CO2 avoided t/yr", Align::Right),
+        (benefit.as_str(), Align::Right),
+        (before.as_str(), Align::Right),
+        (cost.as_str(), Align::Right),
+        ("links", Align::Right),
+        ("status", Align::Left),
+    ];
+    let rows: Vec<Vec<String>> = f
+        .points
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            // What each extra tonne costs relative to the previous point.
+            let marginal = k
+                .checked_sub(1)
+                .map(|j| &f.points[j])
+                .filter(|q| p.co2_avoided > q.co2_avoided)
+                .map(|q| {
+                    num(
+                        (q.net_benefit_without_carbon - p.net_benefit_without_carbon)
+                            / (p.co2_avoided - q.co2_avoided),
+                        1,
+                    )
+                })
+                .unwrap_or_else(|| "-".into());
+            vec![
+                (k + 1).to_string(),
+                num(p.co2_avoided, 1),
+                num(p.net_benefit, 0),
+                num(p.net_benefit_without_carbon, 0),
+                marginal,
+                p.links.len().to_string(),
+                super::table::status(p.status, p.gap),
+            ]
+        })
+        .collect();
+    out.push_str(&grid(&header, &rows));
+    out.push_str(&format!(
+        "\n(cost of CO2: benefit before carbon given up per extra t avoided since the point before, {cur}/t)\n"
+    ));
+    for (k, p) in f.points.iter().enumerate() {
+        out.push_str(&format!(
+            "\nPoint {}: {} t CO2/yr, {} {cur}/yr\n",
+            k + 1,
+            num(p.co2_avoided, 1),
+            num(p.net_benefit, 0)
+        ));
+        if p.links.is_empty() {
+            out.push_str("  no exchange\n");
+        }
+        for l in &p.links {
+            out.push_str(&format!(
+                "  {}: {} {}/yr\n",
+                link_id(l),
+                num(l.flow, 1),
+                l.unit
+            ));
+        }
+    }
+    out
+}
+
+/// Quotes a CSV field when it needs it (RFC 4180).
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn csv(f: &Front) -> String {
+    let mut out = String::from(
+        "point,epsilon,co2_avoided,net_benefit,carbon_value,net_benefit_without_carbon,status,links\n",
+    );
+    for (k, p) in f.points.iter().enumerate() {
+        let links: Vec<String> = p
+            .links
+            .iter()
+            .map(|l| format!("{}={}", link_id(l), l.flow))
+            .collect();
+        let status = serde_json::to_value(p.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            k + 1,
+            p.epsilon,
+            p.co2_avoided,
+            p.net_benefit,
+            p.carbon_value,
+            p.net_benefit_without_carbon,
+            status,
+            field(&links.join("; "))
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(field("a → b"), "a → b");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

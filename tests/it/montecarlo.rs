@@ -1,0 +1,296 @@
+//! `symbio montecarlo` and the `[[uncertainty]]` section.
+
+use serde_json::Value;
+
+use crate::{assert_close, path, scenario_file, symbio};
+
+fn run_json(file: &str, extra: &[&str]) -> (String, Value) {
+    let mut args = vec!["montecarlo", file, "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = symbio(&args);
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+    let v = serde_json::from_str(&run.stdout).expect("JSON");
+    (run.stdout, v)
+}
+
+/// The break-even fixture, included by absolute path, with `extra` appended.
+fn with_fixture(extra: &str) -> String {
+    format!(
+        "[scenario]\nname = \"mc\"\ncurrency = \"EUR\"\ninclude = [{:?}]\n{extra}",
+        path("tests/data/breakeven.toml").display().to_string()
+    )
+}
+
+fn share(r: &Value, to_site: &str) -> f64 {
+    r["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["link"]["to_site"] == to_site)
+        .map_or(0.0, |l| l["share"].as_f64().unwrap())
+}
+
+#[test]
+fn same_seed_gives_identical_json_whatever_the_thread_count() {
+    let args = ["--samples", "40", "--seed", "7"];
+    let (one, _) = run_json(
+        "tests/data/montecarlo.toml",
+        &[&args[..], &["--threads", "1"]].concat(),
+    );
+    let (two, _) = run_json(
+        "tests/data/montecarlo.toml",
+        &[&args[..], &["--threads", "2"]].concat(),
+    );
+    assert_eq!(one, two);
+    let (other, _) = run_json(
+        "tests/data/montecarlo.toml",
+        &["--samples", "40", "--seed", "8"],
+    );
+    assert_ne!(one, other, "another seed draws other values");
+}
+
+/// min = max: every sample is the scenario with that value, so every statistic is
+/// the deterministic solve of the scenario with the value written in.
+#[test]
+fn a_degenerate_distribution_reproduces_the_deterministic_solve() {
+    let uncertain = with_fixture(
+        "[[uncertainty]]\npath = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 30.0\nmax = 30.0\n",
+    );
+    let fixed = with_fixture("[parameters]\ncarbon_price = 30.0\n");
+    let (_d1, p1) = scenario_file("uncertain.toml", &uncertain);
+    let (_d2, p2) = scenario_file("fixed.toml", &fixed);
+    let (_, r) = run_json(p1.to_str().unwrap(), &["--samples", "5", "--seed", "3"]);
+    let solve = symbio(&["solve", p2.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(solve.code, 0, "{}", solve.stderr);
+    let plan: Value = serde_json::from_str(&solve.stdout).unwrap();
+    let benefit = plan["totals"]["net_benefit"].as_f64().unwrap();
+    let co2 = plan["totals"]["co2_avoided"].as_f64().unwrap();
+    // At P = 30 the slag goes to the cement plant: −1,400 + 130 × 30 = 2,500 EUR/yr,
+    // plus 250 EUR/yr of steam.
+    assert_close(benefit, 2750.0, 1e-9);
+    for key in ["mean", "min", "p5", "p50", "p95", "max"] {
+        assert_eq!(r["net_benefit"][key].as_f64(), Some(benefit), "{key}");
+        assert_eq!(r["co2_avoided"][key].as_f64(), Some(co2), "{key}");
+    }
+    assert_eq!(r["net_benefit"]["sd"].as_f64(), Some(0.0));
+    let links = r["links"].as_array().unwrap();
+    let plan_links = plan["links"].as_array().unwrap();
+    // The links of the plan with P = 30, each in every sample; the file's own plan
+    // (P = 10, mortar) shows with share 0.
+    for l in plan_links {
+        assert_eq!(share(&r, l["to_site"].as_str().unwrap()), 1.0);
+    }
+    assert_eq!(links.len(), plan_links.len() + 1);
+    assert_eq!(share(&r, "mortar"), 0.0);
+    let drawn = &r["inputs"][0]["drawn"];
+    assert_eq!(
+        (drawn["min"].as_f64(), drawn["max"].as_f64()),
+        (Some(30.0), Some(30.0))
+    );
+}
+
+/// With P uniform on 0..50 the break-even values 6 and 24.2857 (tests/it/breakeven.rs)
+/// give the shares of the uses of slag: road 6/50 = 0.12, mortar
+/// (24.2857 − 6)/50 = 0.3657, cement 0.5143. With 400 samples a share's standard
+/// error is at most 0.025; the bound is 4 of those.
+#[test]
+fn link_shares_match_the_break_even_probabilities() {
+    let (_, r) = run_json(
+        "tests/data/montecarlo.toml",
+        &["--samples", "400", "--seed", "2024", "--threads", "2"],
+    );
+    assert_eq!(r["feasible"].as_u64(), Some(400));
+    let p2 = 1700.0 / 70.0;
+    for (site, p) in [
+        ("road", 6.0 / 50.0),
+        ("mortar", (p2 - 6.0) / 50.0),
+        ("cement", (50.0 - p2) / 50.0),
+    ] {
+        let got = share(&r, site);
+        assert!((got - p).abs() < 0.1, "{site}: {got} vs {p}");
+    }
+    assert_eq!(share(&r, "chem"), 1.0);
+    assert_eq!(share(&r, "kiln"), 0.0);
+    // The carbon price drawn: within bounds, mean near 25 (sd of the mean
+    // 50/√12/√400 = 0.72), median near 25, P5 near 2.5 and P95 near 47.5.
+    let cp = &r["inputs"][0]["drawn"];
+    assert!(cp["min"].as_f64().unwrap() >= 0.0 && cp["max"].as_f64().unwrap() <= 50.0);
+    assert!((cp["mean"].as_f64().unwrap() - 25.0).abs() < 3.0, "{cp}");
+    assert!((cp["p50"].as_f64().unwrap() - 25.0).abs() < 4.0, "{cp}");
+    assert!((cp["p5"].as_f64().unwrap() - 2.5).abs() < 2.0, "{cp}");
+    assert!((cp["p95"].as_f64().unwrap() - 47.5).abs() < 2.0, "{cp}");
+    // The steam offered (triangular 40, 50, 60): the chemical plant takes up to 50,
+    // so its mean flow is E[min(Q, 50)] = 50 − E[(50 − Q)⁺] = 50 − 10/6 ≈ 48.33
+    // (the lower half of the triangle has mean 50 − 10/3, weight 1/2).
+    let steam = r["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["link"]["to_site"] == "chem")
+        .unwrap();
+    assert!(
+        (steam["mean_flow"].as_f64().unwrap() - (50.0 - 10.0 / 6.0)).abs() < 0.5,
+        "{steam}"
+    );
+    // Net benefit percentiles are ordered.
+    let nb = &r["net_benefit"];
+    let q: Vec<f64> = ["min", "p5", "p50", "p95", "max"]
+        .iter()
+        .map(|k| nb[*k].as_f64().unwrap())
+        .collect();
+    assert!(q.windows(2).all(|w| w[0] <= w[1]), "{nb}");
+}
+
+#[test]
+fn table_shows_shares_and_distributions() {
+    let run = symbio(&[
+        "montecarlo",
+        "tests/data/montecarlo.toml",
+        "--samples",
+        "20",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for needle in [
+        "20 samples, seed 0",
+        "parameters.carbon_price",
+        "uniform(0, 50)",
+        "triangular(40, 50, 60)",
+        "100.0%",
+        "steel/steam → chem/steam by pipe",
+        "P95",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}:\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_scenario_without_uncertainty_is_a_usage_error() {
+    let run = symbio(&["montecarlo", "tests/data/breakeven.toml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("[[uncertainty]]"), "{}", run.stderr);
+}
+
+/// Bad `[[uncertainty]]` entries are rejected by validation (so by `symbio check`
+/// and `symbio solve` too), naming `uncertainty[i].field`.
+#[test]
+fn bad_uncertainty_entries_are_named() {
+    let cases = [
+        (
+            "path = \"parameters.carbon_prize\"\ndistribution = \"uniform\"\nmin = 0.0\nmax = 1.0",
+            "uncertainty[0].path",
+            "carbon_prize",
+        ),
+        (
+            "path = \"sites.steel.outputs.ash.quantity\"\ndistribution = \"uniform\"\nmin = 0.0\nmax = 1.0",
+            "uncertainty[0].path",
+            "no output \"ash\"",
+        ),
+        (
+            "path = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 5.0\nmax = 1.0",
+            "uncertainty[0].max",
+            "≥ min",
+        ),
+        (
+            "path = \"parameters.carbon_price\"\ndistribution = \"triangular\"\nmin = 0.0\nmode = 9.0\nmax = 5.0",
+            "uncertainty[0].mode",
+            "between",
+        ),
+        (
+            "path = \"parameters.carbon_price\"\ndistribution = \"normal\"\nmean = 10.0\nsd = 0.0",
+            "uncertainty[0].sd",
+            "> 0",
+        ),
+        (
+            "path = \"parameters.carbon_price\"\ndistribution = \"triangular\"\nmin = 0.0\nmax = 5.0",
+            "uncertainty[0].mode",
+            "missing",
+        ),
+        (
+            "path = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 0.0\nmax = 5.0\nsd = 1.0",
+            "uncertainty[0].sd",
+            "not used",
+        ),
+        (
+            "path = \"parameters.carbon_price\"\ndistribution = \"lognormal\"\nmin = 0.0\nmax = 5.0",
+            "uncertainty[0].distribution",
+            "lognormal",
+        ),
+        (
+            "path = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 0.0\nmax = 5.0\nskew = 1.0",
+            "uncertainty[0]",
+            "skew",
+        ),
+    ];
+    for (entry, field, needle) in cases {
+        let text = with_fixture(&format!("[[uncertainty]]\n{entry}\n"));
+        let (_dir, p) = scenario_file("scenario.toml", &text);
+        for cmd in ["check", "montecarlo"] {
+            let run = symbio(&[cmd, p.to_str().unwrap()]);
+            assert_eq!(run.code, 2, "{cmd} {entry}:\n{}", run.stderr);
+            for n in ["scenario.toml", field, needle] {
+                assert!(run.stderr.contains(n), "{n} in:\n{}", run.stderr);
+            }
+        }
+    }
+}
+
+/// The same path twice is reported at the second entry, naming the first.
+#[test]
+fn a_path_with_two_distributions_is_rejected() {
+    let entry = "[[uncertainty]]\npath = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 0.0\nmax = 5.0\n";
+    let text = with_fixture(&format!("{entry}{entry}"));
+    let (_dir, p) = scenario_file("scenario.toml", &text);
+    let run = symbio(&["check", p.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("uncertainty[1].path") && run.stderr.contains("uncertainty[0]"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A sample the scenario cannot accept (a negative quantity drawn) stops the run
+/// with exit 2, naming the sample and the values drawn.
+#[test]
+fn an_invalid_sample_names_itself() {
+    let text = with_fixture(
+        "[[uncertainty]]\npath = \"sites.steel.outputs.slag.quantity\"\ndistribution = \"normal\"\nmean = 0.0\nsd = 10.0\n",
+    );
+    let (_dir, p) = scenario_file("scenario.toml", &text);
+    let run = symbio(&["montecarlo", p.to_str().unwrap(), "--samples", "10"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("sample ")
+            && run.stderr.contains("sites.steel.outputs.slag.quantity = "),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Money figures in an included file's other currency are converted, their
+/// distributions too: a carbon price uniform on 2..2 in a file priced in a currency
+/// worth 5 EUR is 10 EUR/t in the including file.
+#[test]
+fn distributions_of_money_fields_follow_currency_conversion() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inner.toml"),
+        "[scenario]\ncurrency = \"XYZ\"\n[[uncertainty]]\npath = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 2.0\nmax = 2.0\n",
+    )
+    .unwrap();
+    let outer = dir.path().join("outer.toml");
+    std::fs::write(
+        &outer,
+        format!(
+            "[scenario]\ncurrency = \"EUR\"\ninclude = [{:?}, \"inner.toml\"]\n[parameters]\nexchange_rates = {{ XYZ = 5.0 }}\n",
+            path("tests/data/breakeven.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let (_, r) = run_json(outer.to_str().unwrap(), &["--samples", "2"]);
+    assert_eq!(
+        r["inputs"][0]["drawn"]["mean"].as_f64(),
+        Some(10.0),
+        "{r:#}"
+    );
+}

@@ -84,6 +84,25 @@ pub struct Solution {
     pub built: Vec<bool>,
 }
 
+impl Solution {
+    /// The solution of a network without links: the empty plan (objective 0), or
+    /// infeasible when the extra constraints ask for more than nothing.
+    pub fn without_links(feasible: bool) -> Solution {
+        Solution {
+            status: if feasible {
+                Status::Optimal
+            } else {
+                Status::Infeasible
+            },
+            objective: feasible.then_some(0.0),
+            best_bound: feasible.then_some(0.0),
+            gap: feasible.then_some(0.0),
+            flows: Vec::new(),
+            built: Vec::new(),
+        }
+    }
+}
+
 /// The variables of the MILP: flow `x_l` and build `y_l` per link.
 struct Vars {
     x: Vec<Variable>,
@@ -223,18 +242,7 @@ fn solve_for(
     let n = net.links.len();
     if n == 0 {
         let feasible = extra.iter().all(|c| c.at_least <= 0.0);
-        return Ok(Solution {
-            status: if feasible {
-                Status::Optimal
-            } else {
-                Status::Infeasible
-            },
-            objective: feasible.then_some(0.0),
-            best_bound: feasible.then_some(0.0),
-            gap: feasible.then_some(0.0),
-            flows: Vec::new(),
-            built: Vec::new(),
-        });
+        return Ok(Solution::without_links(feasible));
     }
     let mut vars = ProblemVariables::new();
     let v = define_variables(net, &mut vars);
@@ -506,18 +514,7 @@ pub fn solve_individually_rational(
     if n == 0 {
         let feasible = r.at_least.iter().all(|&b| b <= tolerance(b));
         return Ok(RationalSolution {
-            solution: Solution {
-                status: if feasible {
-                    Status::Optimal
-                } else {
-                    Status::Infeasible
-                },
-                objective: feasible.then_some(0.0),
-                best_bound: feasible.then_some(0.0),
-                gap: feasible.then_some(0.0),
-                flows: Vec::new(),
-                built: Vec::new(),
-            },
+            solution: Solution::without_links(feasible),
             transfers: Vec::new(),
         });
     }

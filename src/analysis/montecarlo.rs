@@ -6,13 +6,20 @@
 //! set to stream `k`, one uniform number per uncertain field in file order, turned
 //! into a value by the inverse of the distribution's CDF. A sample depends only on
 //! (seed, k), so results are identical whatever the number of threads.
+//!
+//! Each sample gives a [`SampleRow`]; the summary is computed from the rows alone
+//! ([`MonteCarloRun::summarise`]), so a long run streamed to a rows file with
+//! [`super::batch`] (resumed, or split in shards and merged) summarises to the
+//! same result as a direct [`run`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::batch;
 use super::breakeven::{solve_variant, LinkRef};
 use crate::error::Error;
 use crate::model::{SolveOptions, Status};
@@ -290,14 +297,6 @@ fn truncated_std_normal(lo: f64, hi: f64, u: f64) -> f64 {
     phi_inv(pa + u * (pb - pa)).clamp(lo, hi)
 }
 
-/// What one sample gave.
-struct Outcome {
-    status: Status,
-    net_benefit: f64,
-    co2_avoided: f64,
-    flows: BTreeMap<LinkRef, f64>,
-}
-
 /// `triangular(10, 20, 40)`.
 fn describe(d: &Distribution) -> String {
     match *d {
@@ -316,150 +315,370 @@ fn describe(d: &Distribution) -> String {
     }
 }
 
-/// Runs the analysis.
-pub fn run(loaded: &Loaded, o: &MonteCarloOptions) -> Result<MonteCarlo, Error> {
-    let base = validate::validate(loaded)?;
-    let fields = uncertainty::resolve(loaded).map_err(|ps| Error::Invalid(Problems(ps)))?;
-    if fields.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} declares no [[uncertainty]]: nothing to sample (see docs/scenario-format.md)",
-            loaded.root.display()
-        )));
-    }
-    if o.samples == 0 {
-        return Err(Error::Usage("--samples must be at least 1".into()));
-    }
-    let solve = SolveOptions {
-        threads: 1,
-        ..o.solve
-    };
-    let det = solve_variant(loaded, &[], &solve)?;
-    let det_links = LinkRef::chosen(&det.plan);
+/// What sample `point` gave: one row of a rows file (`symbio montecarlo --output`),
+/// one JSON object per line. The summary ([`MonteCarloRun::summarise`]) is computed
+/// from these rows only, so rows written by shards and merged give the summary of
+/// a direct run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleRow {
+    /// The sample index `k`.
+    pub point: usize,
+    /// The seed it was drawn with.
+    pub seed: u64,
+    /// The values drawn, by field path, in the order of the `[[uncertainty]]` entries.
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// Solver status: `optimal`, `time_limit`, `time_limit_no_solution` or `infeasible`.
+    pub status: Status,
+    /// Net benefit of the plan, currency per year (absent without a plan).
+    pub net_benefit: Option<f64>,
+    /// CO2 avoided by the plan, t per year (absent without a plan).
+    pub co2_avoided: Option<f64>,
+    /// Chosen links as `from_site/from_output->to_site/to_input@mode`, in plan order.
+    pub chosen: Vec<String>,
+    /// Flow of each chosen link (same order), units per year.
+    pub flows: Vec<f64>,
+}
 
-    let ks: Vec<u64> = (0..o.samples as u64).collect();
-    let results = parallel::map(o.threads, &ks, |&k| {
-        let values = draw(&fields, o.seed, k);
-        let set: Vec<(&str, f64)> = fields
+impl SampleRow {
+    /// The row as one line of JSON (no newline).
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A row read back from a line of JSON.
+    pub fn decode(line: &str) -> Result<SampleRow, String> {
+        serde_json::from_str(line).map_err(|e| format!("not a Monte Carlo row: {e}"))
+    }
+}
+
+/// A Monte Carlo run ready to draw and solve samples one at a time (for long runs
+/// streamed to a file, see [`super::batch`]) and to summarise their rows.
+#[derive(Debug, Clone)]
+pub struct MonteCarloRun {
+    loaded: Loaded,
+    base: crate::domain::Scenario,
+    fields: Vec<Uncertain>,
+    seed: u64,
+    solve: SolveOptions,
+}
+
+impl MonteCarloRun {
+    /// Validates the scenario and resolves its `[[uncertainty]]` section (which
+    /// must not be empty). Each sample is solved with one thread.
+    pub fn new(loaded: &Loaded, seed: u64, solve: SolveOptions) -> Result<MonteCarloRun, Error> {
+        let base = validate::validate(loaded)?;
+        let fields = uncertainty::resolve(loaded).map_err(|ps| Error::Invalid(Problems(ps)))?;
+        if fields.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} declares no [[uncertainty]]: nothing to sample (see docs/scenario-format.md)",
+                loaded.root.display()
+            )));
+        }
+        Ok(MonteCarloRun {
+            loaded: loaded.clone(),
+            base,
+            fields,
+            seed,
+            solve: SolveOptions {
+                threads: 1,
+                ..solve
+            },
+        })
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    fn values(&self, k: usize) -> serde_json::Map<String, serde_json::Value> {
+        self.fields
+            .iter()
+            .zip(draw(&self.fields, self.seed, k as u64))
+            .map(|(f, v)| (f.path.clone(), serde_json::Value::from(v)))
+            .collect()
+    }
+
+    /// Draws and solves sample `k`. A sample the scenario cannot accept (e.g. a
+    /// negative quantity drawn) is an error naming the sample and its values.
+    pub fn sample(&self, k: usize) -> Result<SampleRow, Error> {
+        let values = draw(&self.fields, self.seed, k as u64);
+        let set: Vec<(&str, f64)> = self
+            .fields
             .iter()
             .zip(&values)
             .map(|(f, &v)| (f.path.as_str(), v))
             .collect();
-        let v = solve_variant(loaded, &set, &solve).map_err(|e| {
+        let v = solve_variant(&self.loaded, &set, &self.solve).map_err(|e| {
             let with: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
             Error::Usage(format!(
                 "sample {k} (seed {}, {}): {e}",
-                o.seed,
+                self.seed,
                 with.join(", ")
             ))
         })?;
+        let has = v.plan.status.has_plan();
         let t = &v.plan.totals;
-        Ok::<_, Error>((
-            values,
-            Outcome {
-                status: v.plan.status,
-                net_benefit: t.net_benefit,
-                co2_avoided: t.co2_avoided,
-                flows: v
-                    .plan
-                    .links
-                    .iter()
-                    .map(|l| {
-                        (
-                            LinkRef {
-                                from_site: l.from_site.clone(),
-                                from_output: l.from_output.clone(),
-                                to_site: l.to_site.clone(),
-                                to_input: l.to_input.clone(),
-                                mode: l.mode.clone(),
-                            },
-                            l.flow,
-                        )
-                    })
-                    .collect(),
-            },
-        ))
-    })?;
-
-    let mut drawn: Vec<Vec<f64>> = vec![Vec::with_capacity(o.samples); fields.len()];
-    let mut benefit = Vec::new();
-    let mut co2 = Vec::new();
-    let mut chosen: BTreeMap<LinkRef, (usize, f64)> = BTreeMap::new();
-    let (mut infeasible, mut time_limited) = (0, 0);
-    for r in results {
-        let (values, out) = r?;
-        for (d, v) in drawn.iter_mut().zip(values) {
-            d.push(v);
-        }
-        if !out.status.has_plan() {
-            infeasible += 1;
-            continue;
-        }
-        if out.status == Status::TimeLimit {
-            time_limited += 1;
-        }
-        benefit.push(out.net_benefit);
-        co2.push(out.co2_avoided);
-        for (l, x) in out.flows {
-            let e = chosen.entry(l).or_default();
-            e.0 += 1;
-            e.1 += x;
-        }
-    }
-    let feasible = benefit.len();
-    let all: BTreeSet<LinkRef> = chosen.keys().chain(&det_links).cloned().collect();
-    let mut links: Vec<LinkShare> = all
-        .into_iter()
-        .map(|l| {
-            let (n, sum) = chosen.get(&l).copied().unwrap_or((0, 0.0));
-            let per = |v: f64| {
-                if feasible > 0 {
-                    v / feasible as f64
-                } else {
-                    0.0
-                }
-            };
-            LinkShare {
-                share: round(per(n as f64)),
-                chosen: n,
-                mean_flow: round(per(sum)),
-                in_deterministic_plan: det_links.contains(&l),
-                link: l,
-            }
-        })
-        .collect();
-    links.sort_by(|a, b| {
-        b.share
-            .total_cmp(&a.share)
-            .then_with(|| a.link.cmp(&b.link))
-    });
-    let t = &det.plan.totals;
-    let has = det.plan.status.has_plan();
-    Ok(MonteCarlo {
-        scenario: base.name.clone(),
-        currency: base.currency.clone(),
-        samples: o.samples,
-        seed: o.seed,
-        feasible,
-        infeasible,
-        time_limited,
-        deterministic: Deterministic {
-            status: det.plan.status,
+        Ok(SampleRow {
+            point: k,
+            seed: self.seed,
+            values: self.values(k),
+            status: v.plan.status,
             net_benefit: has.then_some(t.net_benefit),
             co2_avoided: has.then_some(t.co2_avoided),
-        },
-        inputs: fields
+            chosen: v
+                .plan
+                .links
+                .iter()
+                .map(super::sweep::Row::link_id)
+                .collect(),
+            flows: v.plan.links.iter().map(|l| l.flow).collect(),
+        })
+    }
+
+    /// Whether a line read back from a rows file is sample `k` of this run (same
+    /// seed, same fields, same values drawn), for resuming and summarising.
+    pub fn check_row(&self, k: usize, line: &str) -> Result<(), String> {
+        let row = SampleRow::decode(line)?;
+        if row.point != k {
+            return Err(format!("it is sample {} where {k} was expected", row.point));
+        }
+        if row.seed != self.seed {
+            return Err(format!(
+                "sample {k} was drawn with seed {} but this run has seed {} (give --seed {})",
+                row.seed, self.seed, row.seed
+            ));
+        }
+        // The values as they read back from a file (JSON numbers are not always
+        // parsed back to the very same f64), so that a row from a file matches.
+        let want: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&serde_json::to_string(&self.values(k)).unwrap_or_default())
+                .map_err(|e| e.to_string())?;
+        if row.values.keys().ne(want.keys()) {
+            return Err(format!(
+                "sample {k} draws other fields ({}) than this scenario's [[uncertainty]] ({})",
+                row.values.keys().cloned().collect::<Vec<_>>().join(", "),
+                want.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let text = |m: &serde_json::Map<String, serde_json::Value>| -> Vec<String> {
+            m.values().map(|v| v.to_string()).collect()
+        };
+        if row.values != want {
+            return Err(format!(
+                "sample {k} has values {} but seed {} draws {}",
+                text(&row.values).join(", "),
+                self.seed,
+                text(&want).join(", ")
+            ));
+        }
+        if row.chosen.len() != row.flows.len() {
+            return Err(format!("sample {k} has not one flow per chosen link"));
+        }
+        Ok(())
+    }
+
+    /// The link of an id `from_site/from_output->to_site/to_input@mode`, resolved
+    /// against the scenario's ids (ids contain no `/`).
+    fn link_of(&self, id: &str) -> Option<LinkRef> {
+        let s = &self.base;
+        let mut parts = id.split('/');
+        let (site, middle, last) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let from = s.sites.iter().position(|x| x.id == site)?;
+        let (output, to_site) = s
+            .outputs
             .iter()
-            .zip(&drawn)
-            .map(|(f, d)| InputSummary {
-                path: f.path.clone(),
-                distribution: describe(&f.distribution),
-                drawn: Stats::of(d).expect("at least one sample"),
+            .filter(|o| o.site.0 == from)
+            .find_map(|o| {
+                let rest = middle.strip_prefix(o.id.as_str())?.strip_prefix("->")?;
+                let to = s.sites.iter().position(|x| x.id == rest)?;
+                Some((o.id.clone(), to))
+            })?;
+        let (input, mode) = s
+            .inputs
+            .iter()
+            .filter(|i| i.site.0 == to_site)
+            .find_map(|i| {
+                let m = last.strip_prefix(i.id.as_str())?.strip_prefix('@')?;
+                s.modes.iter().any(|x| x.id == m).then(|| (i.id.clone(), m))
+            })?;
+        Some(LinkRef {
+            from_site: site.to_owned(),
+            from_output: output,
+            to_site: s.sites[to_site].id.clone(),
+            to_input: input,
+            mode: mode.to_owned(),
+        })
+    }
+
+    /// Summarises the rows of samples `0..rows.len()`, in order (they must be that
+    /// run's rows: see [`MonteCarloRun::check_row`]); solves the scenario with its
+    /// own values for the deterministic figures.
+    pub fn summarise(&self, rows: &[SampleRow]) -> Result<MonteCarlo, Error> {
+        if rows.is_empty() {
+            return Err(Error::Usage("--samples must be at least 1".into()));
+        }
+        let det = solve_variant(&self.loaded, &[], &self.solve)?;
+        let det_links = LinkRef::chosen(&det.plan);
+        let mut drawn: Vec<Vec<f64>> = vec![Vec::with_capacity(rows.len()); self.fields.len()];
+        let mut benefit = Vec::new();
+        let mut co2 = Vec::new();
+        let mut chosen: BTreeMap<LinkRef, (usize, f64)> = BTreeMap::new();
+        let (mut infeasible, mut time_limited) = (0, 0);
+        for (k, row) in rows.iter().enumerate() {
+            let bad = |why: &str| Error::Usage(format!("sample {k}: {why}"));
+            if row.point != k {
+                return Err(bad(&format!("found sample {} in its place", row.point)));
+            }
+            for (d, f) in drawn.iter_mut().zip(&self.fields) {
+                let v = row.values.get(&f.path).and_then(|v| v.as_f64());
+                d.push(v.ok_or_else(|| bad(&format!("no value drawn for {}", f.path)))?);
+            }
+            if !row.status.has_plan() {
+                infeasible += 1;
+                continue;
+            }
+            if row.status == Status::TimeLimit {
+                time_limited += 1;
+            }
+            let figure = |v: Option<f64>, name: &str| {
+                v.ok_or_else(|| bad(&format!("a plan without its {name}")))
+            };
+            benefit.push(figure(row.net_benefit, "net benefit")?);
+            co2.push(figure(row.co2_avoided, "CO2 avoided")?);
+            if row.chosen.len() != row.flows.len() {
+                return Err(bad("not one flow per chosen link"));
+            }
+            for (id, &x) in row.chosen.iter().zip(&row.flows) {
+                let l = self
+                    .link_of(id)
+                    .ok_or_else(|| bad(&format!("link {id} is not one of this scenario")))?;
+                let e = chosen.entry(l).or_default();
+                e.0 += 1;
+                e.1 += x;
+            }
+        }
+        let feasible = benefit.len();
+        let all: BTreeSet<LinkRef> = chosen.keys().chain(&det_links).cloned().collect();
+        let mut links: Vec<LinkShare> = all
+            .into_iter()
+            .map(|l| {
+                let (n, sum) = chosen.get(&l).copied().unwrap_or((0, 0.0));
+                let per = |v: f64| {
+                    if feasible > 0 {
+                        v / feasible as f64
+                    } else {
+                        0.0
+                    }
+                };
+                LinkShare {
+                    share: round(per(n as f64)),
+                    chosen: n,
+                    mean_flow: round(per(sum)),
+                    in_deterministic_plan: det_links.contains(&l),
+                    link: l,
+                }
             })
-            .collect(),
-        net_benefit: Stats::of(&benefit),
-        co2_avoided: Stats::of(&co2),
-        links,
-    })
+            .collect();
+        links.sort_by(|a, b| {
+            b.share
+                .total_cmp(&a.share)
+                .then_with(|| a.link.cmp(&b.link))
+        });
+        let t = &det.plan.totals;
+        let has = det.plan.status.has_plan();
+        Ok(MonteCarlo {
+            scenario: self.base.name.clone(),
+            currency: self.base.currency.clone(),
+            samples: rows.len(),
+            seed: self.seed,
+            feasible,
+            infeasible,
+            time_limited,
+            deterministic: Deterministic {
+                status: det.plan.status,
+                net_benefit: has.then_some(t.net_benefit),
+                co2_avoided: has.then_some(t.co2_avoided),
+            },
+            inputs: self
+                .fields
+                .iter()
+                .zip(&drawn)
+                .map(|(f, d)| InputSummary {
+                    path: f.path.clone(),
+                    distribution: describe(&f.distribution),
+                    drawn: Stats::of(d).expect("at least one sample"),
+                })
+                .collect(),
+            net_benefit: Stats::of(&benefit),
+            co2_avoided: Stats::of(&co2),
+            links,
+        })
+    }
+
+    /// Reads the rows of a complete rows file (the output of a run or of
+    /// `symbio merge` of its shards), checking each against this run. `samples`,
+    /// when given, is the number of samples the file must hold; otherwise it holds
+    /// samples `0..n` for some n.
+    pub fn read_rows(&self, path: &Path, samples: Option<usize>) -> Result<Vec<SampleRow>, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let name = path.to_string_lossy();
+        if !text.is_empty() && !text.ends_with('\n') {
+            return Err(Error::Usage(format!(
+                "{name}: the last row is half-written (the run was killed): \
+                 finish it with --resume"
+            )));
+        }
+        let mut rows: Vec<SampleRow> = Vec::new();
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
+            let k = rows.len();
+            let at = |m: String| Error::Usage(format!("{name}: line {}: {m}", n + 1));
+            match batch::Format::JsonLines.point_of(line) {
+                Some(p) if p == k => {}
+                Some(p) => {
+                    return Err(at(format!(
+                        "sample {p} where sample {k} was expected \
+                         (is a shard missing, or not merged?)"
+                    )))
+                }
+                None => return Err(at("not a row".into())),
+            }
+            self.check_row(k, line).map_err(at)?;
+            rows.push(SampleRow::decode(line).map_err(Error::Usage)?);
+        }
+        match samples {
+            Some(n) if n != rows.len() => Err(Error::Usage(format!(
+                "{name} holds {} samples, not the {n} of --samples",
+                rows.len()
+            ))),
+            _ if rows.is_empty() => Err(Error::Usage(format!("{name} holds no sample"))),
+            _ => Ok(rows),
+        }
+    }
+}
+
+/// Runs the analysis: solves every sample (in parallel) and summarises. The rows
+/// go through their JSON form first, so the summary is the one computed from a
+/// rows file with the same seed and samples, to the bit.
+pub fn run(loaded: &Loaded, o: &MonteCarloOptions) -> Result<MonteCarlo, Error> {
+    let mc = MonteCarloRun::new(loaded, o.seed, o.solve)?;
+    if o.samples == 0 {
+        return Err(Error::Usage("--samples must be at least 1".into()));
+    }
+    let ks: Vec<usize> = (0..o.samples).collect();
+    let rows = parallel::map(o.threads, &ks, |&k| {
+        mc.sample(k)
+            .and_then(|r| SampleRow::decode(&r.encode()).map_err(Error::Usage))
+    })?
+    .into_iter()
+    .collect::<Result<Vec<_>, Error>>()?;
+    mc.summarise(&rows)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! `symbio merge`: join the outputs of sweep shards into the output of one run.
+//! `symbio merge`: join the outputs of sweep or Monte Carlo shards into the output of one run.
 
 use std::path::PathBuf;
 
@@ -11,7 +11,8 @@ use super::{output, Outcome};
 pub struct Args {
     /// The joined file (written atomically).
     pub out: PathBuf,
-    /// Shard outputs (`symbio sweep --shard K/N --output FILE`), JSON Lines or CSV.
+    /// Shard outputs (`symbio sweep` or `symbio montecarlo` with `--shard K/N
+    /// --output FILE`), JSON Lines or CSV.
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
     /// Accept points missing between the first and the last (a shard not run yet).

@@ -43,7 +43,7 @@ enum Command {
     Montecarlo(montecarlo::Args),
     /// Solve a scenario over a grid of values of its numeric fields (JSON Lines or CSV).
     Sweep(sweep::Args),
-    /// Join the outputs of sweep shards (`sweep --shard K/N`) into one.
+    /// Join the outputs of shards (`sweep` or `montecarlo --shard K/N`) into one.
     Merge(merge::Args),
     /// Compare today's network with the optimum, and what every firm gains.
     Compare(compare::Args),

@@ -1,57 +1,214 @@
 //! `symbio montecarlo`: solve samples of the `[[uncertainty]]` section and summarise.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, Stats};
+use symbio::analysis::batch::{self, Format as RowFormat, RowFile, Shard};
+use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCarloRun, Stats};
 
+use super::sweep::{progress_bar, stop_on_ctrl_c};
 use super::table::{grid, num, Align};
 use super::{output, Format, Outcome, SolverArgs};
 
 /// Arguments of `symbio montecarlo`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Long runs: with --output FILE each sample is solved and its row (sample index as
+`point`, the values drawn, status, net benefit, CO2 avoided, chosen links and their
+flows) appended to FILE as JSON Lines as it finishes; the summary is printed when
+every sample is done. Ctrl-C stops cleanly keeping the finished rows, --resume
+continues, --shard K/N runs the samples K modulo N. Join shards with
+`symbio merge all.jsonl shard-*.jsonl`, then summarise with
+`symbio montecarlo FILE --seed S --from-rows all.jsonl`: the same summary as a
+direct run with that seed and number of samples (see docs/cluster.md).")]
 pub struct Args {
     /// Scenario file with an [[uncertainty]] section (TOML, or JSON when it ends in .json).
     pub file: PathBuf,
-    /// Samples to draw and solve.
-    #[arg(long, value_name = "N", default_value_t = 100)]
-    pub samples: usize,
+    /// Samples to draw and solve [default: 100; with --from-rows, the samples in
+    /// the rows file, which must hold samples 0 to N-1 if N is given].
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
     /// Seed of the random generator: the same seed gives the same result whatever
     /// the thread count.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
-    /// Output format.
+    /// Format of the summary.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
+    /// Stream one row per sample to this file (JSON Lines) as samples finish,
+    /// sorted by sample at the end; the summary goes to stdout once all are done.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Skip the samples already in the --output file and append the others.
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+    /// Run only shard K of N (0-based): the samples whose index is K modulo N
+    /// (no summary: merge the shards and use --from-rows).
+    #[arg(long, value_name = "K/N", requires = "output")]
+    pub shard: Option<String>,
+    /// Summarise the rows of this file (a complete --output file, or shards
+    /// joined by `symbio merge`) instead of solving samples.
+    #[arg(long, value_name = "ROWS", conflicts_with_all = ["output", "resume", "shard"])]
+    pub from_rows: Option<PathBuf>,
+    /// No progress bar or note on stderr (with --output).
+    #[arg(long, short)]
+    pub quiet: bool,
     #[command(flatten)]
     pub solver: SolverArgs,
 }
 
+/// Default number of samples.
+const SAMPLES: usize = 100;
+
 /// Runs `symbio montecarlo`.
 pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
     let solve = a.solver.resolve()?;
+    let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
     let loaded = symbio::scenario::load::load(&a.file)?;
-    let result = montecarlo::run(
-        &loaded,
-        &MonteCarloOptions {
-            samples: a.samples,
-            seed: a.seed,
-            threads: solve.threads as usize,
-            solve,
-        },
-    )?;
+    let result = if let Some(rows) = &a.from_rows {
+        let mc = MonteCarloRun::new(&loaded, a.seed, solve)?;
+        let rows = mc.read_rows(rows, a.samples)?;
+        mc.summarise(&rows)?
+    } else if let Some(path) = &a.output {
+        let mc = MonteCarloRun::new(&loaded, a.seed, solve)?;
+        match stream(a, &mc, path, shard, solve.threads as usize)? {
+            Streamed::Complete(r) => *r,
+            Streamed::Shard => return Ok(Outcome::Done),
+            Streamed::Interrupted => return Ok(Outcome::Interrupted),
+        }
+    } else {
+        montecarlo::run(
+            &loaded,
+            &MonteCarloOptions {
+                samples: a.samples.unwrap_or(SAMPLES),
+                seed: a.seed,
+                threads: solve.threads as usize,
+                solve,
+            },
+        )?
+    };
     let text = match a.format {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result),
     };
-    output::emit(a.output.as_deref(), &text)?;
+    output::emit(None, &text)?;
     Ok(if result.feasible > 0 {
         Outcome::Done
     } else {
         Outcome::NoPlan
     })
+}
+
+/// How a run into a rows file ended.
+enum Streamed {
+    /// Every sample is in the file: their summary.
+    Complete(Box<MonteCarlo>),
+    /// Every sample of the shard is in the file.
+    Shard,
+    /// Stopped by a signal; the finished rows are in the file.
+    Interrupted,
+}
+
+/// Solves the samples (of the shard) into the rows file.
+fn stream(
+    a: &Args,
+    mc: &MonteCarloRun,
+    path: &std::path::Path,
+    shard: Option<Shard>,
+    threads: usize,
+) -> Result<Streamed, symbio::Error> {
+    let samples = a.samples.unwrap_or(SAMPLES);
+    if samples == 0 {
+        return Err(symbio::Error::Usage("--samples must be at least 1".into()));
+    }
+    let points: Vec<usize> = (0..samples)
+        .filter(|&p| shard.map_or(true, |s| s.contains(p)))
+        .collect();
+    let (mut file, todo) = if a.resume {
+        let (file, done) = RowFile::resume(path, RowFormat::JsonLines, None, |p, line| {
+            if p >= samples {
+                return Err(format!("sample {p} is beyond --samples {samples}"));
+            }
+            mc.check_row(p, line)
+        })?;
+        let todo: Vec<usize> = points
+            .iter()
+            .copied()
+            .filter(|p| !done.contains(p))
+            .collect();
+        (file, todo)
+    } else {
+        (
+            RowFile::create(path, RowFormat::JsonLines, None)?,
+            points.clone(),
+        )
+    };
+    let bar = progress_bar(a.quiet, todo.len(), points.len(), "samples");
+    let (stop, writing) = stop_on_ctrl_c(&bar, "samples");
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    let result = batch::run(
+        threads,
+        &todo,
+        &stop,
+        |k| mc.sample(k),
+        |_, row| {
+            let row = row?;
+            let status = serde_json::to_value(row.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            *statuses.entry(status).or_default() += 1;
+            let line = row.encode();
+            let _held = writing.lock();
+            file.append(&line)
+        },
+        |pr| bar.set_position(pr.done as u64),
+    );
+    bar.finish_and_clear();
+    let done = result?;
+    if done < todo.len() {
+        let kept = points.len() - (todo.len() - done);
+        eprintln!(
+            "interrupted: {kept} of {} samples are in {}; run the same command with --resume to finish",
+            points.len(),
+            path.display()
+        );
+        return Ok(Streamed::Interrupted);
+    }
+    file.finish()?;
+    if !a.quiet {
+        let counts: Vec<String> = statuses.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        let shard_note = shard
+            .map(|s| format!(" (shard {}/{})", s.index, s.count))
+            .unwrap_or_default();
+        eprintln!(
+            "{} samples{shard_note} solved{}{}",
+            todo.len(),
+            if counts.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", counts.join(", "))
+            },
+            if todo.len() < points.len() {
+                format!("; {} were done already", points.len() - todo.len())
+            } else {
+                String::new()
+            }
+        );
+        if shard.is_some() {
+            eprintln!(
+                "join the shards with `symbio merge`, then summarise with \
+                 `symbio montecarlo {} --seed {} --from-rows MERGED`",
+                a.file.display(),
+                mc.seed()
+            );
+        }
+    }
+    if shard.is_some() {
+        return Ok(Streamed::Shard);
+    }
+    let rows = mc.read_rows(path, Some(samples))?;
+    Ok(Streamed::Complete(Box::new(mc.summarise(&rows)?)))
 }
 
 fn stats_row(name: &str, s: &Stats, d: usize) -> Vec<String> {

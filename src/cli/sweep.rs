@@ -101,40 +101,8 @@ pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
         }
     };
 
-    let bar = if a.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::new(todo.len() as u64);
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:30} {pos}/{len} points  {per_sec}  ETA {eta}  {msg}")
-        {
-            b.set_style(style);
-        }
-        if todo.len() < points.len() {
-            b.set_message(format!("({} done before)", points.len() - todo.len()));
-        }
-        b
-    };
-
-    // Ctrl-C: the first stops starting points and keeps every finished row; the
-    // second quits at once, but never in the middle of writing a row.
-    let stop = Arc::new(AtomicBool::new(false));
-    let writing = Arc::new(Mutex::new(()));
-    {
-        let (stop, writing, bar) = (stop.clone(), writing.clone(), bar.clone());
-        let presses = AtomicUsize::new(0);
-        let _ = ctrlc::set_handler(move || {
-            if presses.fetch_add(1, Ordering::SeqCst) == 0 {
-                stop.store(true, Ordering::SeqCst);
-                bar.println(
-                    "stopping: finishing the points in progress (Ctrl-C again to quit now)",
-                );
-            } else {
-                let _held = writing.lock();
-                std::process::exit(130);
-            }
-        });
-    }
+    let bar = progress_bar(a.quiet, todo.len(), points.len(), "points");
+    let (stop, writing) = stop_on_ctrl_c(&bar, "points");
 
     let closed = AtomicBool::new(false);
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
@@ -214,6 +182,48 @@ pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
         );
     }
     Ok(Outcome::Done)
+}
+
+/// A progress bar on stderr for `todo` of `total` items (hidden when quiet or
+/// when stderr is not a terminal).
+pub(super) fn progress_bar(quiet: bool, todo: usize, total: usize, what: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(todo as u64);
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{{bar:30}} {{pos}}/{{len}} {what}  {{per_sec}}  ETA {{eta}}  {{msg}}"
+    )) {
+        b.set_style(style);
+    }
+    if todo < total {
+        b.set_message(format!("({} done before)", total - todo));
+    }
+    b
+}
+
+/// Ctrl-C (and SIGTERM, SIGHUP): the first sets the returned flag, so that no new
+/// item is started and every finished row is kept; the second quits at once, but
+/// never while the returned lock is held (in the middle of writing a row).
+pub(super) fn stop_on_ctrl_c(bar: &ProgressBar, what: &str) -> (Arc<AtomicBool>, Arc<Mutex<()>>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let writing = Arc::new(Mutex::new(()));
+    {
+        let (stop, writing, bar) = (stop.clone(), writing.clone(), bar.clone());
+        let presses = AtomicUsize::new(0);
+        let message =
+            format!("stopping: finishing the {what} in progress (Ctrl-C again to quit now)");
+        let _ = ctrlc::set_handler(move || {
+            if presses.fetch_add(1, Ordering::SeqCst) == 0 {
+                stop.store(true, Ordering::SeqCst);
+                bar.println(&message);
+            } else {
+                let _held = writing.lock();
+                std::process::exit(130);
+            }
+        });
+    }
+    (stop, writing)
 }
 
 /// Writes one line to stdout; false when stdout is closed.

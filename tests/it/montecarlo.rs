@@ -294,3 +294,301 @@ fn distributions_of_money_fields_follow_currency_conversion() {
         "{r:#}"
     );
 }
+
+const MC: &str = "tests/data/montecarlo.toml";
+
+fn rows_of(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+/// Each row by itself follows the break-even values of the fixture: the slag goes
+/// to the road below a carbon price of 6, to the mortar plant up to 1700/70 and to
+/// the cement plant above; the chemical plant takes min(steam offered, 50).
+fn check_row_by_hand(r: &Value) {
+    let p = r["values"]["parameters.carbon_price"].as_f64().unwrap();
+    let q = r["values"]["sites.steel.outputs.steam.quantity"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (0.0..=50.0).contains(&p) && (40.0..=60.0).contains(&q),
+        "{r}"
+    );
+    assert_eq!(r["status"], "optimal");
+    let chosen: Vec<&str> = r["chosen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let flows = r["flows"].as_array().unwrap();
+    assert_eq!(chosen.len(), flows.len());
+    let slag_to = if p < 6.0 {
+        "road"
+    } else if p < 1700.0 / 70.0 {
+        "mortar"
+    } else {
+        "cement"
+    };
+    assert!(
+        chosen
+            .iter()
+            .any(|c| c.starts_with(&format!("steel/slag->{slag_to}/"))),
+        "P = {p}: {chosen:?}"
+    );
+    let steam = chosen
+        .iter()
+        .position(|c| *c == "steel/steam->chem/steam@pipe")
+        .expect("the steam link");
+    assert_close(flows[steam].as_f64().unwrap(), q.min(50.0), 1e-6);
+    assert!(r["net_benefit"].is_number() && r["co2_avoided"].is_number());
+}
+
+/// Three shards run as three processes, joined by `symbio merge` and summarised
+/// with --from-rows, give the summary of a direct run, to the byte.
+#[test]
+fn shards_merged_and_summarised_equal_the_direct_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (direct, summary) = run_json(MC, &["--samples", "45", "--seed", "11"]);
+    assert_eq!(summary["samples"].as_u64(), Some(45));
+
+    let shards: Vec<std::path::PathBuf> = (0..3)
+        .map(|k| dir.path().join(format!("shard{k}.jsonl")))
+        .collect();
+    let children: Vec<_> = shards
+        .iter()
+        .enumerate()
+        .map(|(k, out)| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_symbio"))
+                .args(["montecarlo", MC, "--samples", "45", "--seed", "11"])
+                .args(["--threads", "2", "--quiet", "--shard", &format!("{k}/3")])
+                .arg("--output")
+                .arg(out)
+                .current_dir(crate::root())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // A shard prints no summary.
+        assert!(out.stdout.is_empty());
+    }
+    for (k, shard) in shards.iter().enumerate() {
+        let rows = rows_of(&std::fs::read_to_string(shard).unwrap());
+        let points: Vec<u64> = rows.iter().map(|r| r["point"].as_u64().unwrap()).collect();
+        let expected: Vec<u64> = (0..45).filter(|p| p % 3 == k as u64).collect();
+        assert_eq!(points, expected, "shard {k}");
+        for r in &rows {
+            assert_eq!(r["seed"].as_u64(), Some(11));
+            check_row_by_hand(r);
+        }
+    }
+    let merged = dir.path().join("merged.jsonl");
+    let mut args = vec!["merge", merged.to_str().unwrap()];
+    args.extend(shards.iter().rev().map(|p| p.to_str().unwrap()));
+    let run = symbio(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let (from_rows, _) = run_json(
+        MC,
+        &["--seed", "11", "--from-rows", merged.to_str().unwrap()],
+    );
+    assert_eq!(from_rows, direct);
+    // The shares of the summary are the shares of the rows.
+    let rows = rows_of(&std::fs::read_to_string(&merged).unwrap());
+    let cement = rows
+        .iter()
+        .filter(|r| {
+            r["chosen"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c.as_str().unwrap().starts_with("steel/slag->cement/"))
+        })
+        .count();
+    assert_close(share(&summary, "cement"), cement as f64 / 45.0, 1e-6);
+
+    // Another seed, or a shard left out, is refused.
+    let run = symbio(&["montecarlo", MC, "--from-rows", merged.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--seed 11"), "{}", run.stderr);
+    let partial = dir.path().join("partial.jsonl");
+    let run = symbio(&[
+        "merge",
+        partial.to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        shards[2].to_str().unwrap(),
+        "--partial",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = symbio(&[
+        "montecarlo",
+        MC,
+        "--seed",
+        "11",
+        "--from-rows",
+        partial.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("sample 0"), "{}", run.stderr);
+}
+
+/// A run cut short (some rows, then half a row) and resumed gives the rows file
+/// and the summary of a complete run.
+#[test]
+fn resume_after_truncation_equals_the_full_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.jsonl");
+    let args = |out: &std::path::Path, extra: &[&str]| -> crate::Run {
+        let mut a = vec![
+            "montecarlo",
+            MC,
+            "--samples",
+            "25",
+            "--seed",
+            "5",
+            "--format",
+            "json",
+            "--threads",
+            "2",
+            "--output",
+        ];
+        let out = out.to_str().unwrap().to_owned();
+        a.push(&out);
+        a.extend_from_slice(extra);
+        symbio(&a)
+    };
+    let run = args(&full, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let full_text = std::fs::read_to_string(&full).unwrap();
+    let rows = rows_of(&full_text);
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["point"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        (0..25).collect::<Vec<_>>()
+    );
+    rows.iter().for_each(check_row_by_hand);
+    // The summary printed is the direct run's.
+    let (direct, _) = run_json(MC, &["--samples", "25", "--seed", "5"]);
+    assert_eq!(run.stdout, direct);
+
+    let part = dir.path().join("part.jsonl");
+    let lines: Vec<&str> = full_text.lines().collect();
+    let keep = 9;
+    let half = &lines[keep][..lines[keep].len() / 2];
+    std::fs::write(&part, format!("{}\n{half}", lines[..keep].join("\n"))).unwrap();
+    let run = args(&part, &["--resume"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("16 samples solved") && run.stderr.contains("9 were done already"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&part).unwrap(), full_text);
+    assert_eq!(run.stdout, direct);
+
+    // Rows drawn with another seed are not resumed.
+    let run = symbio(&[
+        "montecarlo",
+        MC,
+        "--samples",
+        "25",
+        "--seed",
+        "6",
+        "--output",
+        part.to_str().unwrap(),
+        "--resume",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot resume") && run.stderr.contains("seed 5"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// SIGINT stops a streamed run cleanly (exit 130, only whole rows kept); --resume
+/// then completes it into the rows of an uninterrupted run.
+#[test]
+fn ctrl_c_keeps_finished_rows_and_resume_completes() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let text = format!(
+        "[scenario]\nname = \"liuzhou mc\"\ncurrency = \"CNY\"\ninclude = [{:?}]\n\
+         [[uncertainty]]\npath = \"parameters.carbon_price\"\ndistribution = \"uniform\"\n\
+         min = 0.0\nmax = 300.0\n",
+        path("scenarios/liuzhou.toml").display().to_string()
+    );
+    let (dir, scenario) = scenario_file("liuzhou-mc.toml", &text);
+    let out = dir.path().join("rows.jsonl");
+    let args = [
+        "montecarlo",
+        scenario.to_str().unwrap(),
+        "--samples",
+        "600",
+        "--seed",
+        "3",
+        "--threads",
+        "2",
+        "--quiet",
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    let child = Command::new(env!("CARGO_BIN_EXE_symbio"))
+        .args(args)
+        .current_dir(crate::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::fs::read_to_string(&out).map_or(0, |t| t.lines().count()) < 3 {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no rows written"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let res = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("--resume"), "{stderr}");
+    // No summary of an unfinished run.
+    assert!(res.stdout.is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    let n = text.lines().count();
+    assert!((3..600).contains(&n), "{n} rows");
+    assert!(text.ends_with('\n'));
+    for l in text.lines() {
+        let r: Value = serde_json::from_str(l).expect("a whole row");
+        assert_eq!(r["status"], "optimal");
+    }
+
+    let run = symbio(&[&args[..], &["--resume"]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let full = dir.path().join("full.jsonl");
+    let mut args_full = args.to_vec();
+    args_full[10] = full.to_str().unwrap();
+    let run_full = symbio(&args_full);
+    assert_eq!(run_full.code, 0, "{}", run_full.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&full).unwrap()
+    );
+    assert_eq!(run.stdout, run_full.stdout);
+}

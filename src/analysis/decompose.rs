@@ -126,7 +126,7 @@ pub fn solve_with(
         .iter()
         .any(|c| c.coefficients.is_empty() && c.at_least > 0.0)
     {
-        return Ok(no_plan(Status::Infeasible, net.links.len()));
+        return Ok(Solution::without_plan(Status::Infeasible, net.links.len()));
     }
     let threads = options.threads.max(1) as usize;
     let rounds = groups.len().div_ceil(threads);
@@ -193,17 +193,6 @@ fn severity(s: Status) -> u8 {
     }
 }
 
-fn no_plan(status: Status, n: usize) -> Solution {
-    Solution {
-        status,
-        objective: None,
-        best_bound: None,
-        gap: None,
-        flows: vec![0.0; n],
-        built: vec![false; n],
-    }
-}
-
 /// Merges the solutions of the parts `groups` (link indices of a network of `n`
 /// links) into one solution in the network's link order (see the module doc).
 pub fn merge(n: usize, groups: &[Vec<usize>], solutions: &[Solution]) -> Solution {
@@ -213,7 +202,7 @@ pub fn merge(n: usize, groups: &[Vec<usize>], solutions: &[Solution]) -> Solutio
         .max_by_key(|&s| severity(s))
         .unwrap_or(Status::Optimal);
     if !status.has_plan() {
-        return no_plan(status, n);
+        return Solution::without_plan(status, n);
     }
     let mut flows = vec![0.0; n];
     let mut built = vec![false; n];

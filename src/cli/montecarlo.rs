@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use symbio::analysis::batch::{self, Format as RowFormat, RowFile, Shard};
 use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCarloRun, Stats};
 
-use super::sweep::{progress_bar, stop_on_ctrl_c};
+use super::sweep::{progress_bar, run_summary, stop_on_ctrl_c};
 use super::table::{grid, num, Align};
 use super::{output, Format, Outcome, SolverArgs};
 
@@ -177,23 +177,9 @@ fn stream(
     }
     file.finish()?;
     if !a.quiet {
-        let counts: Vec<String> = statuses.iter().map(|(s, n)| format!("{n} {s}")).collect();
-        let shard_note = shard
-            .map(|s| format!(" (shard {}/{})", s.index, s.count))
-            .unwrap_or_default();
         eprintln!(
-            "{} samples{shard_note} solved{}{}",
-            todo.len(),
-            if counts.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", counts.join(", "))
-            },
-            if todo.len() < points.len() {
-                format!("; {} were done already", points.len() - todo.len())
-            } else {
-                String::new()
-            }
+            "{}",
+            run_summary("samples", todo.len(), points.len(), &statuses, shard)
         );
         if shard.is_some() {
             eprintln!(

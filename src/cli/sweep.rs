@@ -162,26 +162,39 @@ pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
         return Ok(Outcome::Interrupted);
     }
     if !a.quiet {
-        let counts: Vec<String> = statuses.iter().map(|(s, n)| format!("{n} {s}")).collect();
-        let shard_note = shard
-            .map(|s| format!(" (shard {}/{})", s.index, s.count))
-            .unwrap_or_default();
         eprintln!(
-            "{} points{shard_note} solved{}{}",
-            todo.len(),
-            if counts.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", counts.join(", "))
-            },
-            if todo.len() < points.len() {
-                format!("; {} were done already", points.len() - todo.len())
-            } else {
-                String::new()
-            }
+            "{}",
+            run_summary("points", todo.len(), points.len(), &statuses, shard)
         );
     }
     Ok(Outcome::Done)
+}
+
+/// "12 points (shard 0/3) solved: 11 optimal, 1 infeasible; 4 were done already".
+pub fn run_summary(
+    noun: &str,
+    ran: usize,
+    total: usize,
+    statuses: &BTreeMap<String, usize>,
+    shard: Option<Shard>,
+) -> String {
+    let counts: Vec<String> = statuses.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    let shard_note = shard
+        .map(|s| format!(" (shard {}/{})", s.index, s.count))
+        .unwrap_or_default();
+    format!(
+        "{ran} {noun}{shard_note} solved{}{}",
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", counts.join(", "))
+        },
+        if ran < total {
+            format!("; {} were done already", total - ran)
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// A progress bar on stderr for `todo` of `total` items (hidden when quiet or

@@ -101,6 +101,18 @@ impl Solution {
             built: Vec::new(),
         }
     }
+
+    /// A solve that ended without a plan (infeasible, or out of time before one).
+    pub fn without_plan(status: Status, n: usize) -> Solution {
+        Solution {
+            status,
+            objective: None,
+            best_bound: None,
+            gap: None,
+            flows: vec![0.0; n],
+            built: vec![false; n],
+        }
+    }
 }
 
 /// The variables of the MILP: flow `x_l` and build `y_l` per link.
@@ -270,34 +282,10 @@ fn solve_for(
         }
         problem = problem.with(e.geq(c.at_least));
     }
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| Error::Solver(e.to_string()))?;
-    set_option(&mut model, "mip_rel_gap", options.gap)?;
-    set_option(&mut model, "threads", options.threads.max(1) as i32)?;
-    set_option(&mut model, "random_seed", 0)?;
-    // HiGHS's feasibility-jump heuristic costs ~20 ms even on a MILP of a few
-    // links: most of the time of a decomposed part or a sweep point, for no gain
-    // (x = 0, y = 0 is feasible unless links are mandatory). Larger MILPs keep it.
-    if n < SMALL_MILP_LINKS {
-        set_option(&mut model, "mip_heuristic_run_feasibility_jump", false)?;
-    }
-    if let Some(t) = options.time_limit {
-        set_option(&mut model, "time_limit", t)?;
-    }
-    let solved = model
-        .try_solve()
-        .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    let solved = run_highs(problem, options, n)?;
     let (status, has_solution) = status_of(&solved)?;
     if !status.has_plan() || !has_solution {
-        return Ok(Solution {
-            status,
-            objective: None,
-            best_bound: None,
-            gap: None,
-            flows: vec![0.0; n],
-            built: vec![false; n],
-        });
+        return Ok(Solution::without_plan(status, n));
     }
     let sol = solved.get_solution();
     let cols = sol.columns();
@@ -344,6 +332,33 @@ fn solve_for(
         flows,
         built,
     })
+}
+
+/// Hands a built problem to HiGHS with the solver options (the one place they are
+/// set) and runs it. `n` is the number of links, which decides the heuristics.
+fn run_highs(
+    problem: good_lp::solvers::highs::HighsProblem,
+    options: &SolveOptions,
+    n: usize,
+) -> Result<highs::SolvedModel, Error> {
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|e| Error::Solver(e.to_string()))?;
+    set_option(&mut model, "mip_rel_gap", options.gap)?;
+    set_option(&mut model, "threads", options.threads.max(1) as i32)?;
+    set_option(&mut model, "random_seed", 0)?;
+    // HiGHS's feasibility-jump heuristic costs ~20 ms even on a MILP of a few
+    // links: most of the time of a decomposed part or a sweep point, for no gain
+    // (x = 0, y = 0 is feasible unless links are mandatory). Larger MILPs keep it.
+    if n < SMALL_MILP_LINKS {
+        set_option(&mut model, "mip_heuristic_run_feasibility_jump", false)?;
+    }
+    if let Some(t) = options.time_limit {
+        set_option(&mut model, "time_limit", t)?;
+    }
+    model
+        .try_solve()
+        .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))
 }
 
 fn set_option<V: highs::HighsOptionValue>(
@@ -535,29 +550,11 @@ pub fn solve_individually_rational(
     {
         problem = problem.with(c);
     }
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| Error::Solver(e.to_string()))?;
-    set_option(&mut model, "mip_rel_gap", options.gap)?;
-    set_option(&mut model, "threads", options.threads.max(1) as i32)?;
-    set_option(&mut model, "random_seed", 0)?;
-    if let Some(limit) = options.time_limit {
-        set_option(&mut model, "time_limit", limit)?;
-    }
-    let solved = model
-        .try_solve()
-        .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    let solved = run_highs(problem, options, n)?;
     let (status, has_solution) = status_of(&solved)?;
     if !status.has_plan() || !has_solution {
         return Ok(RationalSolution {
-            solution: Solution {
-                status,
-                objective: None,
-                best_bound: None,
-                gap: None,
-                flows: vec![0.0; n],
-                built: vec![false; n],
-            },
+            solution: Solution::without_plan(status, n),
             transfers: vec![0.0; n],
         });
     }

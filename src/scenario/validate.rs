@@ -1,12 +1,16 @@
 //! From a merged [`Loaded`] file to a validated [`Scenario`]: every reference resolved,
 //! every number checked, every problem collected.
+//!
+//! [`validate`] reads the sections in order — `[scenario]`, `[parameters]`, materials,
+//! modes, rules, sites, links, uncertainty — each step a method of `Validation`, which
+//! holds the problems found so far and what the earlier sections resolved to.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use super::load::{Loaded, Located};
-use super::schema::{LinkStatus, SiteFile};
+use super::schema::{LinkFile, LinkStatus, MaterialFile, ModeFile, RuleFile, SiteFile};
 use crate::domain::{
     Input, InputId, LinkFact, Location, Material, MaterialId, Mode, ModeId, Origin, Output,
     OutputId, Parameters, Rule, Scenario, Site, SiteId,
@@ -31,9 +35,39 @@ enum Bound {
     Within(f64, f64),
 }
 
+/// Where an item is written (file, path such as `sites[3]`, id), for problems about it.
+struct Place<'p> {
+    file: &'p Path,
+    path: String,
+    id: &'p str,
+}
+
+impl<'p> Place<'p> {
+    /// The place of an item.
+    fn new(file: &'p Path, path: String, id: &'p str) -> Self {
+        Place { file, path, id }
+    }
+
+    /// The path of one of the item's fields.
+    fn field(&self, name: &str) -> String {
+        format!("{}.{name}", self.path)
+    }
+}
+
 impl Checker {
+    /// Records a problem.
     fn push(&mut self, file: &Path, path: String, id: Option<&str>, msg: impl Into<String>) {
         self.problems.push(Problem::new(file, path, id, msg));
+    }
+
+    /// Records a problem with an item as a whole.
+    fn item(&mut self, p: &Place, msg: impl Into<String>) {
+        self.push(p.file, p.path.clone(), Some(p.id), msg);
+    }
+
+    /// Records a problem with one field of an item.
+    fn at(&mut self, p: &Place, field: &str, msg: impl Into<String>) {
+        self.push(p.file, p.field(field), Some(p.id), msg);
     }
 
     /// Checks a number; returns it when it is acceptable.
@@ -57,6 +91,12 @@ impl Checker {
         v
     }
 
+    /// Checks one number field of an item; returns it.
+    fn field(&mut self, p: &Place, field: &str, v: f64, b: Bound) -> f64 {
+        self.number(p.file, p.field(field), Some(p.id), v, b)
+    }
+
+    /// Checks an id: not empty, and free of '.', '/' and white space.
     fn id(&mut self, file: &Path, path: String, id: &str) {
         if id.trim().is_empty() {
             self.push(file, path, None, "must not be empty");
@@ -103,562 +143,633 @@ fn unique<'a, T>(
 
 /// Validates a loaded scenario. Every problem found is returned together.
 pub fn validate(loaded: &Loaded) -> Result<Scenario, Error> {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
-    let root: &Path = &loaded.root;
+    let mut v = Validation::new(loaded);
+    let (name, currency) = v.header();
+    let parameters = v.parameters();
+    v.materials();
+    v.modes();
+    v.rules();
+    v.sites();
+    v.links();
+    v.uncertainty();
+    v.finish(name, currency, parameters)
+}
 
-    // [scenario]
-    let name = loaded.header.name.clone().unwrap_or_else(|| {
-        root.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    });
-    let currency = match &loaded.header.currency {
-        Some(cur) if !cur.trim().is_empty() => cur.clone(),
-        _ => {
-            c.push(
-                root,
-                "scenario.currency".into(),
-                None,
-                "missing: every money figure needs a currency (e.g. \"EUR\")",
-            );
-            String::new()
+/// A validation under way: the problems found so far, and the items (with their id maps)
+/// of the sections already read, which later sections refer to.
+struct Validation<'a> {
+    /// The scenario as loaded.
+    loaded: &'a Loaded,
+    /// The problems found so far.
+    c: Checker,
+    /// Material id → index in `materials`.
+    material_ids: HashMap<&'a str, usize>,
+    /// Mode id → index in `modes`.
+    mode_ids: HashMap<&'a str, usize>,
+    /// Site id → index in the loaded sites.
+    site_ids: HashMap<&'a str, usize>,
+    /// (site id, output id) → output.
+    output_ids: HashMap<(&'a str, &'a str), OutputId>,
+    /// (site id, input id) → input.
+    input_ids: HashMap<(&'a str, &'a str), InputId>,
+    /// Materials read.
+    materials: Vec<Material>,
+    /// Modes read.
+    modes: Vec<Mode>,
+    /// Rules whose two materials exist.
+    rules: Vec<Rule>,
+    /// Sites read.
+    sites: Vec<Site>,
+    /// Outputs whose material exists.
+    outputs: Vec<Output>,
+    /// Inputs whose material exists.
+    inputs: Vec<Input>,
+    /// Link facts whose output and input exist.
+    links: Vec<LinkFact>,
+}
+
+impl<'a> Validation<'a> {
+    /// Starts validating `loaded`, with nothing read yet.
+    fn new(loaded: &'a Loaded) -> Self {
+        Validation {
+            loaded,
+            c: Checker {
+                problems: Vec::new(),
+            },
+            material_ids: HashMap::new(),
+            mode_ids: HashMap::new(),
+            site_ids: HashMap::new(),
+            output_ids: HashMap::new(),
+            input_ids: HashMap::new(),
+            materials: Vec::new(),
+            modes: Vec::new(),
+            rules: Vec::new(),
+            sites: Vec::new(),
+            outputs: Vec::new(),
+            inputs: Vec::new(),
+            links: Vec::new(),
         }
-    };
-
-    // [parameters]
-    let p = &loaded.parameters;
-    let mut parameters = Parameters::default();
-    let pf = |f: &str| format!("parameters.{f}");
-    if let Some(v) = p.carbon_price {
-        parameters.carbon_price = c.number(root, pf("carbon_price"), None, v, Bound::NonNegative);
-    }
-    if let Some(v) = p.discount_rate {
-        parameters.discount_rate =
-            c.number(root, pf("discount_rate"), None, v, Bound::Within(0.0, 1.0));
-    }
-    if let Some(v) = p.energy_price {
-        parameters.energy_price = c.number(root, pf("energy_price"), None, v, Bound::NonNegative);
-    }
-    if let Some(v) = p.circuity {
-        parameters.circuity = c.number(root, pf("circuity"), None, v, Bound::Within(1.0, 10.0));
-    }
-    if let Some(v) = p.transport_paid_by {
-        parameters.transport_paid_by = v;
-    }
-    if let Some(v) = p.processing_paid_by {
-        parameters.processing_paid_by = v;
-    }
-    for (cur, &rate) in &p.exchange_rates {
-        c.number(
-            root,
-            pf(&format!("exchange_rates.{cur}")),
-            None,
-            rate,
-            Bound::Positive,
-        );
     }
 
-    // [[materials]]
-    let material_ids = unique(&mut c, "materials", &loaded.materials, |m| &m.id);
-    let materials: Vec<Material> = loaded
-        .materials
-        .iter()
-        .map(|l| {
-            let m = &l.item;
-            if m.unit.trim().is_empty() {
-                c.push(
-                    &l.file,
-                    format!("materials[{}].unit", l.index),
-                    Some(&m.id),
-                    "must not be empty",
+    /// `[scenario]`: the name (the file's stem when not given) and the required currency.
+    fn header(&mut self) -> (String, String) {
+        let root: &Path = &self.loaded.root;
+        let header = &self.loaded.header;
+        let name = header.name.clone().unwrap_or_else(|| {
+            root.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+        let currency = match &header.currency {
+            Some(cur) if !cur.trim().is_empty() => cur.clone(),
+            _ => {
+                self.c.push(
+                    root,
+                    "scenario.currency".into(),
+                    None,
+                    "missing: every money figure needs a currency (e.g. \"EUR\")",
                 );
-            }
-            Material {
-                id: m.id.clone(),
-                name: m.name.clone().unwrap_or_else(|| m.id.clone()),
-                unit: m.unit.clone(),
-                kind: m.kind,
-            }
-        })
-        .collect();
-    let material =
-        |c: &mut Checker, file: &Path, path: String, owner: &str, id: &str| match material_ids
-            .get(id)
-        {
-            Some(&k) => Some(MaterialId(k)),
-            None => {
-                c.push(
-                    file,
-                    path,
-                    Some(owner),
-                    format!("unknown material \"{id}\""),
-                );
-                None
+                String::new()
             }
         };
+        (name, currency)
+    }
 
-    // [[modes]]
-    let mode_ids = unique(&mut c, "modes", &loaded.modes, |m| &m.id);
-    let modes: Vec<Mode> = loaded
-        .modes
-        .iter()
-        .map(|l| {
-            let m = &l.item;
-            let f = |k: &str| format!("modes[{}].{k}", l.index);
-            let id = Some(m.id.as_str());
-            if m.units.is_empty() {
-                c.push(&l.file, f("units"), id, "must list at least one unit");
-            }
-            let nn = Bound::NonNegative;
-            let cost = c.number(&l.file, f("cost_per_unit_km"), id, m.cost_per_unit_km, nn);
-            let energy = c.number(
-                &l.file,
-                f("energy_per_unit_km"),
-                id,
-                m.energy_per_unit_km,
-                nn,
-            );
-            let co2 = c.number(&l.file, f("co2_per_unit_km"), id, m.co2_per_unit_km, nn);
-            let loss = c.number(
-                &l.file,
-                f("loss_per_km"),
-                id,
-                m.loss_per_km,
-                Bound::Within(0.0, 0.999),
-            );
-            let max_d = m
-                .max_distance_km
-                .map(|d| c.number(&l.file, f("max_distance_km"), id, d, Bound::Positive));
-            let fixed = c.number(
-                &l.file,
-                f("fixed_cost_per_year"),
-                id,
-                m.fixed_cost_per_year,
-                nn,
-            );
-            let capex = c.number(&l.file, f("capex_per_km"), id, m.capex_per_km, nn);
-            let lifetime = match m.lifetime_years {
-                Some(v) => c.number(&l.file, f("lifetime_years"), id, v, Bound::Positive),
-                None if capex > 0.0 => {
-                    c.push(
-                        &l.file,
-                        f("lifetime_years"),
-                        id,
-                        "missing: needed to annualise capex_per_km",
-                    );
-                    1.0
-                }
-                None => 1.0,
-            };
-            let capacity = m
-                .capacity
-                .map(|v| c.number(&l.file, f("capacity"), id, v, Bound::Positive));
-            Mode {
-                id: m.id.clone(),
-                name: m.name.clone().unwrap_or_else(|| m.id.clone()),
-                units: m.units.clone(),
-                cost_per_unit_km: cost,
-                energy_per_unit_km: energy,
-                co2_per_unit_km: co2,
-                loss_per_km: loss,
-                max_distance_km: max_d,
-                fixed_cost_per_year: fixed,
-                capex_per_km: capex,
-                lifetime_years: lifetime,
-                capacity,
-            }
-        })
-        .collect();
+    /// `[parameters]`: the defaults, overridden by the figures given, each checked.
+    fn parameters(&mut self) -> Parameters {
+        let root: &Path = &self.loaded.root;
+        let p = &self.loaded.parameters;
+        let c = &mut self.c;
+        let mut parameters = Parameters::default();
+        let pf = |f: &str| format!("parameters.{f}");
+        if let Some(v) = p.carbon_price {
+            parameters.carbon_price =
+                c.number(root, pf("carbon_price"), None, v, Bound::NonNegative);
+        }
+        if let Some(v) = p.discount_rate {
+            parameters.discount_rate =
+                c.number(root, pf("discount_rate"), None, v, Bound::Within(0.0, 1.0));
+        }
+        if let Some(v) = p.energy_price {
+            parameters.energy_price =
+                c.number(root, pf("energy_price"), None, v, Bound::NonNegative);
+        }
+        if let Some(v) = p.circuity {
+            parameters.circuity = c.number(root, pf("circuity"), None, v, Bound::Within(1.0, 10.0));
+        }
+        if let Some(v) = p.transport_paid_by {
+            parameters.transport_paid_by = v;
+        }
+        if let Some(v) = p.processing_paid_by {
+            parameters.processing_paid_by = v;
+        }
+        for (cur, &rate) in &p.exchange_rates {
+            let path = pf(&format!("exchange_rates.{cur}"));
+            c.number(root, path, None, rate, Bound::Positive);
+        }
+        parameters
+    }
 
-    // [[rules]]
-    unique(&mut c, "rules", &loaded.rules, |r| &r.id);
-    let mut pairs: HashMap<(MaterialId, MaterialId), &str> = HashMap::new();
-    let mut rules = Vec::new();
-    for l in &loaded.rules {
-        let r = &l.item;
-        let f = |k: &str| format!("rules[{}].{k}", l.index);
-        let id = Some(r.id.as_str());
-        let from = material(&mut c, &l.file, f("from"), &r.id, &r.from);
-        let to = material(&mut c, &l.file, f("to"), &r.id, &r.to);
-        let ratio = c.number(
-            &l.file,
-            f("ratio"),
-            id,
-            r.ratio.unwrap_or(1.0),
-            Bound::Positive,
-        );
-        let share = c.number(
-            &l.file,
-            f("max_share"),
-            id,
-            r.max_share.unwrap_or(1.0),
-            Bound::Within(0.0, 1.0),
-        );
-        let pc = c.number(
-            &l.file,
-            f("processing_cost"),
-            id,
-            r.processing_cost,
-            Bound::Finite,
-        );
-        let pco2 = c.number(
-            &l.file,
-            f("processing_co2"),
-            id,
-            r.processing_co2,
-            Bound::Finite,
-        );
-        if r.modes.is_empty() {
-            c.push(&l.file, f("modes"), id, "must list at least one mode");
-        }
-        let mut rule_modes = Vec::new();
-        for (k, m) in r.modes.iter().enumerate() {
-            match mode_ids.get(m.as_str()) {
-                None => c.push(
-                    &l.file,
-                    f(&format!("modes[{k}]")),
-                    id,
-                    format!("unknown mode \"{m}\""),
-                ),
-                Some(&mi) => {
-                    if let Some(fm) = from {
-                        let unit = &materials[fm.0].unit;
-                        if !modes[mi].carries(unit) {
-                            c.push(
-                                &l.file,
-                                f(&format!("modes[{k}]")),
-                                id,
-                                format!(
-                                    "mode \"{m}\" cannot carry {unit} (material \"{}\"); it carries {}",
-                                    r.from,
-                                    modes[mi].units.join(", ")
-                                ),
-                            );
-                        }
-                    }
-                    rule_modes.push(ModeId(mi));
-                }
-            }
-        }
-        if let (Some(a), Some(b)) = (from, to) {
-            if let Some(other) = pairs.insert((a, b), &r.id) {
-                c.push(
-                    &l.file,
-                    format!("rules[{}]", l.index),
-                    id,
-                    format!(
-                        "a second rule from \"{}\" to \"{}\" (rule \"{other}\" already has it)",
-                        r.from, r.to
-                    ),
-                );
-            }
-            rules.push(Rule {
-                id: r.id.clone(),
-                from: a,
-                to: b,
-                ratio,
-                max_share: share,
-                processing_cost: pc,
-                processing_co2: pco2,
-                modes: rule_modes,
-            });
+    /// `[[materials]]`: unique ids and a unit each.
+    fn materials(&mut self) {
+        let loaded = self.loaded;
+        self.material_ids = unique(&mut self.c, "materials", &loaded.materials, |m| &m.id);
+        self.materials = loaded
+            .materials
+            .iter()
+            .map(|l| material(&mut self.c, l))
+            .collect();
+    }
+
+    /// `[[modes]]`: unique ids, and each mode's units and figures.
+    fn modes(&mut self) {
+        let loaded = self.loaded;
+        self.mode_ids = unique(&mut self.c, "modes", &loaded.modes, |m| &m.id);
+        self.modes = loaded.modes.iter().map(|l| mode(&mut self.c, l)).collect();
+    }
+
+    /// `[[rules]]`: unique ids, and at most one rule per pair of materials.
+    fn rules(&mut self) {
+        let loaded = self.loaded;
+        unique(&mut self.c, "rules", &loaded.rules, |r| &r.id);
+        let mut pairs = HashMap::new();
+        for l in &loaded.rules {
+            self.rule(l, &mut pairs);
         }
     }
 
-    // [[sites]]
-    let site_ids = unique(&mut c, "sites", &loaded.sites, |s| &s.id);
-    let mut sites = Vec::new();
-    let mut outputs = Vec::new();
-    let mut inputs = Vec::new();
-    let mut output_ids: HashMap<(&str, &str), OutputId> = HashMap::new();
-    let mut input_ids: HashMap<(&str, &str), InputId> = HashMap::new();
-    let mut kinds = HashSet::new();
-    for l in &loaded.sites {
-        let s = &l.item;
-        let sid = SiteId(sites.len());
-        let location = location(&mut c, &l.file, l.index, s);
-        if let Some(loc) = location {
-            kinds.insert(matches!(loc, Location::LatLon { .. }));
+    /// One rule: its materials, figures and modes; kept when both materials exist.
+    fn rule(
+        &mut self,
+        l: &'a Located<RuleFile>,
+        pairs: &mut HashMap<(MaterialId, MaterialId), &'a str>,
+    ) {
+        let r = &l.item;
+        let p = Place::new(&l.file, format!("rules[{}]", l.index), &r.id);
+        let from = self.find_material(&p, "from", &r.from);
+        let to = self.find_material(&p, "to", &r.to);
+        let c = &mut self.c;
+        let ratio = c.field(&p, "ratio", r.ratio.unwrap_or(1.0), Bound::Positive);
+        let share = r.max_share.unwrap_or(1.0);
+        let share = c.field(&p, "max_share", share, Bound::Within(0.0, 1.0));
+        let pc = c.field(&p, "processing_cost", r.processing_cost, Bound::Finite);
+        let pco2 = c.field(&p, "processing_co2", r.processing_co2, Bound::Finite);
+        if r.modes.is_empty() {
+            c.at(&p, "modes", "must list at least one mode");
         }
-        let mut site = Site {
+        let modes = self.rule_modes(&p, r, from);
+        let (Some(a), Some(b)) = (from, to) else {
+            return;
+        };
+        if let Some(other) = pairs.insert((a, b), &r.id) {
+            self.c.item(
+                &p,
+                format!(
+                    "a second rule from \"{}\" to \"{}\" (rule \"{other}\" already has it)",
+                    r.from, r.to
+                ),
+            );
+        }
+        self.rules.push(Rule {
+            id: r.id.clone(),
+            from: a,
+            to: b,
+            ratio,
+            max_share: share,
+            processing_cost: pc,
+            processing_co2: pco2,
+            modes,
+        });
+    }
+
+    /// A rule's modes: each must exist and carry the unit of the rule's `from` material.
+    fn rule_modes(&mut self, p: &Place, r: &RuleFile, from: Option<MaterialId>) -> Vec<ModeId> {
+        let mut modes = Vec::new();
+        for (k, m) in r.modes.iter().enumerate() {
+            let field = format!("modes[{k}]");
+            let Some(mi) = self.find_mode(p, &field, m) else {
+                continue;
+            };
+            if let Some(fm) = from {
+                let unit = &self.materials[fm.0].unit;
+                let mode = &self.modes[mi.0];
+                if !mode.carries(unit) {
+                    self.c.at(
+                        p,
+                        &field,
+                        format!(
+                            "mode \"{m}\" cannot carry {unit} (material \"{}\"); it carries {}",
+                            r.from,
+                            mode.units.join(", ")
+                        ),
+                    );
+                }
+            }
+            modes.push(mi);
+        }
+        modes
+    }
+
+    /// `[[sites]]`: unique ids, each site with its outputs and inputs, one kind of location.
+    fn sites(&mut self) {
+        let loaded = self.loaded;
+        self.site_ids = unique(&mut self.c, "sites", &loaded.sites, |s| &s.id);
+        for l in &loaded.sites {
+            self.site(l);
+        }
+        let kinds: HashSet<bool> = self
+            .sites
+            .iter()
+            .filter_map(|s| s.location.as_ref())
+            .map(|loc| matches!(loc, Location::LatLon { .. }))
+            .collect();
+        if kinds.len() > 1 {
+            self.c.push(
+                &loaded.root,
+                "sites".into(),
+                None,
+                "some sites use lat/lon and others x_km/y_km: use one kind of location",
+            );
+        }
+    }
+
+    /// One site: its location, then its outputs and inputs.
+    fn site(&mut self, l: &'a Located<SiteFile>) {
+        let s = &l.item;
+        let sid = SiteId(self.sites.len());
+        let location = location(&mut self.c, &l.file, l.index, s);
+        let outputs = self.outputs(l, sid);
+        let inputs = self.inputs(l, sid);
+        self.sites.push(Site {
             id: s.id.clone(),
             name: s.name.clone().unwrap_or_else(|| s.id.clone()),
             sector: s.sector.clone(),
             location,
-            outputs: Vec::new(),
-            inputs: Vec::new(),
-        };
-        let mut seen = HashSet::new();
-        for (k, o) in s.outputs.iter().enumerate() {
-            let f = |x: &str| format!("sites[{}].outputs[{k}].{x}", l.index);
-            let id = Some(o.id.as_str());
-            c.id(&l.file, f("id"), &o.id);
-            if !seen.insert(("o", o.id.as_str())) {
-                c.push(
-                    &l.file,
-                    f("id"),
-                    id,
-                    format!("duplicate output id in site \"{}\"", s.id),
-                );
-            }
-            let m = material(&mut c, &l.file, f("material"), &o.id, &o.material);
-            let q = c.number(&l.file, f("quantity"), id, o.quantity, Bound::NonNegative);
-            let dc = c.number(
-                &l.file,
-                f("disposal_cost"),
-                id,
-                o.disposal_cost,
-                Bound::Finite,
-            );
-            let dco2 = c.number(
-                &l.file,
-                f("disposal_co2"),
-                id,
-                o.disposal_co2,
-                Bound::Finite,
-            );
-            if let Some(m) = m {
-                let oid = OutputId(outputs.len());
-                output_ids.insert((s.id.as_str(), o.id.as_str()), oid);
-                site.outputs.push(oid);
-                outputs.push(Output {
-                    id: o.id.clone(),
-                    site: sid,
-                    material: m,
-                    quantity: q,
-                    disposal_cost: dc,
-                    disposal_co2: dco2,
-                });
-            }
-        }
-        for (k, i) in s.inputs.iter().enumerate() {
-            let f = |x: &str| format!("sites[{}].inputs[{k}].{x}", l.index);
-            let id = Some(i.id.as_str());
-            c.id(&l.file, f("id"), &i.id);
-            if !seen.insert(("i", i.id.as_str())) {
-                c.push(
-                    &l.file,
-                    f("id"),
-                    id,
-                    format!("duplicate input id in site \"{}\"", s.id),
-                );
-            }
-            let m = material(&mut c, &l.file, f("material"), &i.id, &i.material);
-            let q = c.number(&l.file, f("quantity"), id, i.quantity, Bound::NonNegative);
-            let price = c.number(&l.file, f("price"), id, i.price, Bound::NonNegative);
-            let co2 = c.number(&l.file, f("co2"), id, i.co2, Bound::Finite);
-            if let Some(m) = m {
-                let iid = InputId(inputs.len());
-                input_ids.insert((s.id.as_str(), i.id.as_str()), iid);
-                site.inputs.push(iid);
-                inputs.push(Input {
-                    id: i.id.clone(),
-                    site: sid,
-                    material: m,
-                    quantity: q,
-                    price,
-                    co2,
-                });
-            }
-        }
-        sites.push(site);
-    }
-    if kinds.len() > 1 {
-        c.push(
-            root,
-            "sites".into(),
-            None,
-            "some sites use lat/lon and others x_km/y_km: use one kind of location",
-        );
+            outputs,
+            inputs,
+        });
     }
 
-    // [[links]]
-    let mut links = Vec::new();
-    let mut seen_links: HashMap<(OutputId, InputId, Option<ModeId>), String> = HashMap::new();
-    for l in &loaded.links {
+    /// A site's outputs; those whose material exists are kept and returned.
+    fn outputs(&mut self, l: &'a Located<SiteFile>, sid: SiteId) -> Vec<OutputId> {
+        let s = &l.item;
+        let mut seen = HashSet::new();
+        let mut ids = Vec::new();
+        for (k, o) in s.outputs.iter().enumerate() {
+            let path = format!("sites[{}].outputs[{k}]", l.index);
+            let p = Place::new(&l.file, path, &o.id);
+            let (m, q) = self.port(&p, "output", &s.id, &mut seen, &o.material, o.quantity);
+            let dc = self
+                .c
+                .field(&p, "disposal_cost", o.disposal_cost, Bound::Finite);
+            let dco2 = self
+                .c
+                .field(&p, "disposal_co2", o.disposal_co2, Bound::Finite);
+            let Some(m) = m else {
+                continue;
+            };
+            let oid = OutputId(self.outputs.len());
+            self.output_ids.insert((s.id.as_str(), o.id.as_str()), oid);
+            ids.push(oid);
+            self.outputs.push(Output {
+                id: o.id.clone(),
+                site: sid,
+                material: m,
+                quantity: q,
+                disposal_cost: dc,
+                disposal_co2: dco2,
+            });
+        }
+        ids
+    }
+
+    /// A site's inputs; those whose material exists are kept and returned.
+    fn inputs(&mut self, l: &'a Located<SiteFile>, sid: SiteId) -> Vec<InputId> {
+        let s = &l.item;
+        let mut seen = HashSet::new();
+        let mut ids = Vec::new();
+        for (k, i) in s.inputs.iter().enumerate() {
+            let path = format!("sites[{}].inputs[{k}]", l.index);
+            let p = Place::new(&l.file, path, &i.id);
+            let (m, q) = self.port(&p, "input", &s.id, &mut seen, &i.material, i.quantity);
+            let price = self.c.field(&p, "price", i.price, Bound::NonNegative);
+            let co2 = self.c.field(&p, "co2", i.co2, Bound::Finite);
+            let Some(m) = m else {
+                continue;
+            };
+            let iid = InputId(self.inputs.len());
+            self.input_ids.insert((s.id.as_str(), i.id.as_str()), iid);
+            ids.push(iid);
+            self.inputs.push(Input {
+                id: i.id.clone(),
+                site: sid,
+                material: m,
+                quantity: q,
+                price,
+                co2,
+            });
+        }
+        ids
+    }
+
+    /// What an output or input (`kind`) has in common: an id unique in its site, a
+    /// material and a quantity ≥ 0.
+    fn port(
+        &mut self,
+        p: &Place<'a>,
+        kind: &str,
+        site: &str,
+        seen: &mut HashSet<&'a str>,
+        material: &str,
+        quantity: f64,
+    ) -> (Option<MaterialId>, f64) {
+        self.c.id(p.file, p.field("id"), p.id);
+        if !seen.insert(p.id) {
+            let msg = format!("duplicate {kind} id in site \"{site}\"");
+            self.c.at(p, "id", msg);
+        }
+        let m = self.find_material(p, "material", material);
+        let q = self.c.field(p, "quantity", quantity, Bound::NonNegative);
+        (m, q)
+    }
+
+    /// `[[links]]`: each link fact, at most one per output, input and mode.
+    fn links(&mut self) {
+        let loaded = self.loaded;
+        let mut seen = HashMap::new();
+        for l in &loaded.links {
+            self.link(l, &mut seen);
+        }
+    }
+
+    /// One link fact: its ends, mode and figures; kept when its output and input exist.
+    fn link(
+        &mut self,
+        l: &'a Located<LinkFile>,
+        seen: &mut HashMap<(OutputId, InputId, Option<ModeId>), String>,
+    ) {
         let k = &l.item;
-        let base = format!("links[{}]", l.index);
-        let f = |x: &str| format!("{base}.{x}");
         let label = format!(
             "{}/{} -> {}/{}",
             k.from_site, k.from_output, k.to_site, k.to_input
         );
-        let id = Some(label.as_str());
-        let file: &Path = &l.file;
-        let site_ok = |c: &mut Checker, field: &str, s: &str| {
-            if !site_ids.contains_key(s) {
-                c.push(file, f(field), id, format!("unknown site \"{s}\""));
-                false
-            } else {
-                true
-            }
+        let p = Place::new(&l.file, format!("links[{}]", l.index), &label);
+        let (output, input) = self.link_ends(&p, k);
+        let mode = self.link_mode(&p, k);
+        let figures = link_figures(&mut self.c, &p, k);
+        let (Some(o), Some(i)) = (output, input) else {
+            return;
         };
-        let from_ok = site_ok(&mut c, "from_site", &k.from_site);
-        let to_ok = site_ok(&mut c, "to_site", &k.to_site);
-        let output = output_ids
-            .get(&(k.from_site.as_str(), k.from_output.as_str()))
-            .copied();
+        self.link_rule(&p, o, i, mode);
+        if figures.distance_km.is_none() {
+            self.link_locations(&p, o, i);
+        }
+        if let Some(prev) = seen.insert((o, i, mode), p.path.clone()) {
+            let msg = format!("the same output, input and mode are already described at {prev}");
+            self.c.item(&p, msg);
+        }
+        self.links.push(LinkFact {
+            output: o,
+            input: i,
+            mode,
+            status: k.status,
+            distance_km: figures.distance_km,
+            transport_cost_per_unit: figures.transport_cost_per_unit,
+            fixed_cost_per_year: figures.fixed_cost_per_year,
+            capex: figures.capex,
+            capacity: figures.capacity,
+            quantity: figures.quantity,
+            origin: Origin {
+                file: Arc::clone(&l.file),
+                path: p.path,
+            },
+        });
+    }
+
+    /// A link's two ends: known sites, an output at the one and an input at the other.
+    fn link_ends(&mut self, p: &Place, k: &'a LinkFile) -> (Option<OutputId>, Option<InputId>) {
+        let from_ok = self.known_site(p, "from_site", &k.from_site);
+        let to_ok = self.known_site(p, "to_site", &k.to_site);
+        let output = self.output_ids.get(&(&*k.from_site, &*k.from_output));
         if from_ok && output.is_none() {
-            c.push(
-                file,
-                f("from_output"),
-                id,
-                format!(
-                    "site \"{}\" has no output \"{}\"",
-                    k.from_site, k.from_output
-                ),
+            let msg = format!(
+                "site \"{}\" has no output \"{}\"",
+                k.from_site, k.from_output
             );
+            self.c.at(p, "from_output", msg);
         }
-        let input = input_ids
-            .get(&(k.to_site.as_str(), k.to_input.as_str()))
-            .copied();
+        let input = self.input_ids.get(&(&*k.to_site, &*k.to_input));
         if to_ok && input.is_none() {
-            c.push(
-                file,
-                f("to_input"),
-                id,
-                format!("site \"{}\" has no input \"{}\"", k.to_site, k.to_input),
-            );
+            let msg = format!("site \"{}\" has no input \"{}\"", k.to_site, k.to_input);
+            self.c.at(p, "to_input", msg);
         }
+        (output.copied(), input.copied())
+    }
+
+    /// Whether a site a link names exists (reported in `field` when not).
+    fn known_site(&mut self, p: &Place, field: &str, site: &str) -> bool {
+        let known = self.site_ids.contains_key(site);
+        if !known {
+            self.c.at(p, field, format!("unknown site \"{site}\""));
+        }
+        known
+    }
+
+    /// A link's mode: known when given, and required for an existing link.
+    fn link_mode(&mut self, p: &Place, k: &LinkFile) -> Option<ModeId> {
         let mode = match &k.mode {
             None => None,
-            Some(m) => match mode_ids.get(m.as_str()) {
-                Some(&mi) => Some(ModeId(mi)),
-                None => {
-                    c.push(file, f("mode"), id, format!("unknown mode \"{m}\""));
-                    None
-                }
-            },
+            Some(m) => self.find_mode(p, "mode", m),
         };
         if k.mode.is_none() && k.status == LinkStatus::Existing {
-            c.push(
-                file,
-                f("mode"),
-                id,
-                "missing: an existing link runs by one mode",
-            );
+            self.c
+                .at(p, "mode", "missing: an existing link runs by one mode");
         }
-        let nn = Bound::NonNegative;
-        let opt = |c: &mut Checker, name: &str, v: Option<f64>, b: Bound| {
-            v.map(|v| c.number(file, f(name), id, v, b))
-        };
-        let distance_km = opt(&mut c, "distance_km", k.distance_km, nn);
-        let transport = opt(
-            &mut c,
-            "transport_cost_per_unit",
-            k.transport_cost_per_unit,
-            nn,
-        );
-        let fixed = opt(&mut c, "fixed_cost_per_year", k.fixed_cost_per_year, nn);
-        let capex = opt(&mut c, "capex", k.capex, nn);
-        let capacity = opt(&mut c, "capacity", k.capacity, Bound::Positive);
-        let quantity = opt(&mut c, "quantity", k.quantity, nn);
-        if k.quantity.is_some() && k.status != LinkStatus::Existing {
-            c.push(
-                file,
-                f("quantity"),
-                id,
-                "a recorded quantity is only meaningful for an existing link",
-            );
-        }
-        let (Some(o), Some(i)) = (output, input) else {
-            continue;
-        };
-        let (om, im) = (outputs[o.0].material, inputs[i.0].material);
-        match rules.iter().find(|r| r.from == om && r.to == im) {
-            None => c.push(
-                file,
-                base.clone(),
-                id,
+        mode
+    }
+
+    /// A link must follow a rule between its materials, and use a mode the rule allows.
+    fn link_rule(&mut self, p: &Place, o: OutputId, i: InputId, mode: Option<ModeId>) {
+        let (om, im) = (self.outputs[o.0].material, self.inputs[i.0].material);
+        match self.rules.iter().find(|r| r.from == om && r.to == im) {
+            None => self.c.item(
+                p,
                 format!(
                     "no rule turns \"{}\" into \"{}\"",
-                    materials[om.0].id, materials[im.0].id
+                    self.materials[om.0].id, self.materials[im.0].id
                 ),
             ),
             Some(rule) => {
                 if let Some(m) = mode {
                     if !rule.modes.contains(&m) {
-                        c.push(
-                            file,
-                            f("mode"),
-                            id,
-                            format!(
-                                "rule \"{}\" does not allow mode \"{}\"",
-                                rule.id, modes[m.0].id
-                            ),
+                        let msg = format!(
+                            "rule \"{}\" does not allow mode \"{}\"",
+                            rule.id, self.modes[m.0].id
                         );
+                        self.c.at(p, "mode", msg);
                     }
                 }
             }
         }
-        if distance_km.is_none() {
-            for (site, field) in [
-                (outputs[o.0].site, "from_site"),
-                (inputs[i.0].site, "to_site"),
-            ] {
-                if sites[site.0].location.is_none() {
-                    c.push(
-                        file,
-                        f("distance_km"),
-                        id,
-                        format!(
-                            "missing: {field} \"{}\" has no location, so the link needs a distance",
-                            sites[site.0].id
-                        ),
-                    );
-                }
+    }
+
+    /// A link without a distance needs both its sites to have a location.
+    fn link_locations(&mut self, p: &Place, o: OutputId, i: InputId) {
+        let ends = [
+            (self.outputs[o.0].site, "from_site"),
+            (self.inputs[i.0].site, "to_site"),
+        ];
+        for (site, field) in ends {
+            let site = &self.sites[site.0];
+            if site.location.is_none() {
+                let msg = format!(
+                    "missing: {field} \"{}\" has no location, so the link needs a distance",
+                    site.id
+                );
+                self.c.at(p, "distance_km", msg);
             }
         }
-        if let Some(prev) = seen_links.insert((o, i, mode), base.clone()) {
-            c.push(
-                file,
-                base.clone(),
-                id,
-                format!("the same output, input and mode are already described at {prev}"),
-            );
+    }
+
+    /// `[[uncertainty]]`: paths and distribution parameters (used by `symbio montecarlo`).
+    fn uncertainty(&mut self) {
+        if let Err(ps) = super::uncertainty::resolve(self.loaded) {
+            self.c.problems.extend(ps);
         }
-        links.push(LinkFact {
-            output: o,
-            input: i,
-            mode,
-            status: k.status,
-            distance_km,
-            transport_cost_per_unit: transport,
-            fixed_cost_per_year: fixed,
-            capex,
-            capacity,
-            quantity,
-            origin: Origin {
-                file: Arc::clone(&l.file),
-                path: base,
-            },
-        });
     }
 
-    // [[uncertainty]]: paths and distribution parameters (used by `symbio montecarlo`).
-    if let Err(ps) = super::uncertainty::resolve(loaded) {
-        c.problems.extend(ps);
+    /// The scenario, or every problem found.
+    fn finish(
+        self,
+        name: String,
+        currency: String,
+        parameters: Parameters,
+    ) -> Result<Scenario, Error> {
+        if !self.c.problems.is_empty() {
+            return Err(Error::Invalid(Problems(self.c.problems)));
+        }
+        Ok(Scenario {
+            name,
+            currency,
+            description: self.loaded.header.description.clone().unwrap_or_default(),
+            file: self.loaded.root.to_path_buf(),
+            parameters,
+            materials: self.materials,
+            modes: self.modes,
+            rules: self.rules,
+            sites: self.sites,
+            outputs: self.outputs,
+            inputs: self.inputs,
+            links: self.links,
+        })
     }
 
-    if !c.problems.is_empty() {
-        return Err(Error::Invalid(Problems(c.problems)));
+    /// Resolves a material named in one field of an item.
+    fn find_material(&mut self, p: &Place, field: &str, id: &str) -> Option<MaterialId> {
+        let found = self.material_ids.get(id).map(|&k| MaterialId(k));
+        if found.is_none() {
+            self.c.at(p, field, format!("unknown material \"{id}\""));
+        }
+        found
     }
-    Ok(Scenario {
-        name,
-        currency,
-        description: loaded.header.description.clone().unwrap_or_default(),
-        file: root.to_owned(),
-        parameters,
-        materials,
-        modes,
-        rules,
-        sites,
-        outputs,
-        inputs,
-        links,
-    })
+
+    /// Resolves a mode named in one field of an item.
+    fn find_mode(&mut self, p: &Place, field: &str, id: &str) -> Option<ModeId> {
+        let found = self.mode_ids.get(id).map(|&k| ModeId(k));
+        if found.is_none() {
+            self.c.at(p, field, format!("unknown mode \"{id}\""));
+        }
+        found
+    }
+}
+
+/// One material: its unit must not be empty; its name defaults to its id.
+fn material(c: &mut Checker, l: &Located<MaterialFile>) -> Material {
+    let m = &l.item;
+    if m.unit.trim().is_empty() {
+        let p = Place::new(&l.file, format!("materials[{}]", l.index), &m.id);
+        c.at(&p, "unit", "must not be empty");
+    }
+    Material {
+        id: m.id.clone(),
+        name: m.name.clone().unwrap_or_else(|| m.id.clone()),
+        unit: m.unit.clone(),
+        kind: m.kind,
+    }
+}
+
+/// One mode: at least one unit, and every figure checked.
+fn mode(c: &mut Checker, l: &Located<ModeFile>) -> Mode {
+    let m = &l.item;
+    let p = Place::new(&l.file, format!("modes[{}]", l.index), &m.id);
+    if m.units.is_empty() {
+        c.at(&p, "units", "must list at least one unit");
+    }
+    let nn = Bound::NonNegative;
+    let cost = c.field(&p, "cost_per_unit_km", m.cost_per_unit_km, nn);
+    let energy = c.field(&p, "energy_per_unit_km", m.energy_per_unit_km, nn);
+    let co2 = c.field(&p, "co2_per_unit_km", m.co2_per_unit_km, nn);
+    let loss = c.field(&p, "loss_per_km", m.loss_per_km, Bound::Within(0.0, 0.999));
+    let max_d = m
+        .max_distance_km
+        .map(|d| c.field(&p, "max_distance_km", d, Bound::Positive));
+    let fixed = c.field(&p, "fixed_cost_per_year", m.fixed_cost_per_year, nn);
+    let capex = c.field(&p, "capex_per_km", m.capex_per_km, nn);
+    let lifetime = match m.lifetime_years {
+        Some(v) => c.field(&p, "lifetime_years", v, Bound::Positive),
+        None if capex > 0.0 => {
+            let msg = "missing: needed to annualise capex_per_km";
+            c.at(&p, "lifetime_years", msg);
+            1.0
+        }
+        None => 1.0,
+    };
+    let capacity = m
+        .capacity
+        .map(|v| c.field(&p, "capacity", v, Bound::Positive));
+    Mode {
+        id: m.id.clone(),
+        name: m.name.clone().unwrap_or_else(|| m.id.clone()),
+        units: m.units.clone(),
+        cost_per_unit_km: cost,
+        energy_per_unit_km: energy,
+        co2_per_unit_km: co2,
+        loss_per_km: loss,
+        max_distance_km: max_d,
+        fixed_cost_per_year: fixed,
+        capex_per_km: capex,
+        lifetime_years: lifetime,
+        capacity,
+    }
+}
+
+/// A link's optional figures, each checked.
+struct LinkFigures {
+    distance_km: Option<f64>,
+    transport_cost_per_unit: Option<f64>,
+    fixed_cost_per_year: Option<f64>,
+    capex: Option<f64>,
+    capacity: Option<f64>,
+    quantity: Option<f64>,
+}
+
+/// A link's figures; a recorded quantity only for an existing link.
+fn link_figures(c: &mut Checker, p: &Place, k: &LinkFile) -> LinkFigures {
+    let mut opt = |name: &str, v: Option<f64>, b: Bound| v.map(|v| c.field(p, name, v, b));
+    let nn = Bound::NonNegative;
+    let figures = LinkFigures {
+        distance_km: opt("distance_km", k.distance_km, nn),
+        transport_cost_per_unit: opt("transport_cost_per_unit", k.transport_cost_per_unit, nn),
+        fixed_cost_per_year: opt("fixed_cost_per_year", k.fixed_cost_per_year, nn),
+        capex: opt("capex", k.capex, nn),
+        capacity: opt("capacity", k.capacity, Bound::Positive),
+        quantity: opt("quantity", k.quantity, nn),
+    };
+    if k.quantity.is_some() && k.status != LinkStatus::Existing {
+        let msg = "a recorded quantity is only meaningful for an existing link";
+        c.at(p, "quantity", msg);
+    }
+    figures
 }
 
 /// Reads a site's location: both of lat/lon, or both of x_km/y_km, or none.

@@ -9,11 +9,13 @@ use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::unionfind::UnionFind;
-use rstar::{primitives::GeomWithData, RTree};
 use serde::Serialize;
 
-use crate::domain::{InputId, LinkStatus, MaterialId, ModeId, OutputId, RuleId, Scenario, SiteId};
+use crate::domain::{InputId, LinkStatus, ModeId, OutputId, RuleId, Scenario, SiteId};
 use crate::error::{Error, Problem, Problems};
+
+mod links;
+mod pairs;
 
 /// A candidate exchange: one output to one input under one rule by one mode.
 ///
@@ -165,214 +167,53 @@ pub fn build(s: &Scenario) -> Result<Network, Error> {
 }
 
 /// Like [`build`], with options.
+///
+/// The rules and modes give the candidate pairs (the pair search); each pair
+/// forms a link with its coefficients unless it is forbidden, too far, too lossy,
+/// empty or never pays (link formation), which is counted in [`Pruned`].
+/// Existing and forced links that cannot be formed are reported together;
+/// otherwise the links are put in a graph with the sites and streams.
 pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
-    let p = &s.parameters;
     let mut pruned = Pruned::default();
+    let facts = facts_by_pair(s);
+    let pairs = pairs::candidate_pairs(s, &facts, &mut pruned);
     let mut problems = Vec::new();
+    let links = links::form_links(s, &facts, pairs, options, &mut pruned, &mut problems);
+    report_unformed_facts(s, &links, &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(Problems(problems)));
+    }
+    let graph = graph(s, &links);
+    Ok(Network {
+        links,
+        graph,
+        pruned,
+    })
+}
 
-    // Facts by (output, input).
-    let mut facts: HashMap<(OutputId, InputId), Vec<usize>> = HashMap::new();
+/// Indices of the `[[links]]` facts by the (output, input) pair they name.
+type Facts = HashMap<(OutputId, InputId), Vec<usize>>;
+
+/// The `[[links]]` facts by (output, input), each pair's in the order written.
+fn facts_by_pair(s: &Scenario) -> Facts {
+    let mut facts: Facts = HashMap::new();
     for (k, f) in s.links.iter().enumerate() {
         facts.entry((f.output, f.input)).or_default().push(k);
     }
+    facts
+}
 
-    // Inputs by material, with an R-tree over located ones.
-    let mut by_material: HashMap<MaterialId, Vec<InputId>> = HashMap::new();
-    for (k, i) in s.inputs.iter().enumerate() {
-        by_material.entry(i.material).or_default().push(InputId(k));
+/// Adds a problem for each existing or forced fact that formed no link at all
+/// and has no problem yet (no distance can be computed for it, or no rule
+/// allows its pair).
+fn report_unformed_facts(s: &Scenario, links: &[CandidateLink], problems: &mut Vec<Problem>) {
+    let mut formed = vec![false; s.links.len()];
+    for k in links.iter().filter_map(|l| l.fact) {
+        formed[k] = true;
     }
-    let mut trees: HashMap<MaterialId, RTree<GeomWithData<[f64; 3], InputId>>> = HashMap::new();
-
-    let mut pairs: Vec<(OutputId, InputId, RuleId, ModeId)> = Vec::new();
-    for (ri, rule) in s.rules.iter().enumerate() {
-        let Some(inputs) = by_material.get(&rule.to) else {
-            continue;
-        };
-        let outputs = s
-            .outputs
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.material == rule.from)
-            .map(|(k, _)| OutputId(k));
-        for o in outputs {
-            let from = s.sites[s.outputs[o.0].site.0].location;
-            for &m in &rule.modes {
-                let mode = &s.modes[m.0];
-                match (mode.max_distance_km, from) {
-                    (Some(max), Some(loc)) => {
-                        let tree = trees.entry(rule.to).or_insert_with(|| {
-                            RTree::bulk_load(
-                                inputs
-                                    .iter()
-                                    .filter_map(|&i| {
-                                        s.sites[s.inputs[i.0].site.0]
-                                            .location
-                                            .map(|l| GeomWithData::new(l.embed(), i))
-                                    })
-                                    .collect(),
-                            )
-                        });
-                        // Chords are never longer than arcs: this radius keeps every
-                        // input within reach (and a few beyond, filtered later).
-                        let radius = max / p.circuity;
-                        let mut near: Vec<InputId> = tree
-                            .locate_within_distance(loc.embed(), radius * radius * (1.0 + 1e-9))
-                            .map(|g| g.data)
-                            .collect();
-                        // Inputs the index rules out are beyond the distance limit.
-                        pruned.too_far += tree.size() - near.len();
-                        // Inputs reached only through a fact with a given distance.
-                        for &i in inputs {
-                            if facts.contains_key(&(o, i)) && !near.contains(&i) {
-                                near.push(i);
-                            }
-                        }
-                        pairs.extend(near.into_iter().map(|i| (o, i, RuleId(ri), m)));
-                    }
-                    _ => pairs.extend(inputs.iter().map(|&i| (o, i, RuleId(ri), m))),
-                }
-            }
-        }
-    }
-    pairs.sort_by_key(|&(o, i, _, m)| (o, i, m));
-    pairs.dedup();
-
-    let mut links = Vec::new();
-    for (o, i, r, m) in pairs {
-        let output = &s.outputs[o.0];
-        let input = &s.inputs[i.0];
-        let rule = &s.rules[r.0];
-        let mode = &s.modes[m.0];
-        let fact_idx = facts.get(&(o, i)).and_then(|v| {
-            v.iter()
-                .copied()
-                .find(|&k| s.links[k].mode == Some(m))
-                .or_else(|| v.iter().copied().find(|&k| s.links[k].mode.is_none()))
-        });
-        let fact = fact_idx.map(|k| &s.links[k]);
-        // A fact naming another mode does not apply here: an existing link by rail
-        // leaves the truck link of the same pair a candidate.
-        let status = fact.map_or(LinkStatus::Candidate, |f| f.status);
-        if status == LinkStatus::Forbidden {
-            pruned.forbidden += 1;
-            continue;
-        }
-        let mandatory = matches!(status, LinkStatus::Existing | LinkStatus::Forced);
-        let complain = |problems: &mut Vec<Problem>, msg: String| {
-            if let Some(f) = fact {
-                problems.push(Problem::new(
-                    f.origin.file.to_path_buf(),
-                    f.origin.path.clone(),
-                    None,
-                    msg,
-                ));
-            }
-        };
-        let distance_km = match fact.and_then(|f| f.distance_km) {
-            Some(d) => d,
-            None => {
-                let a = s.sites[output.site.0].location;
-                let b = s.sites[input.site.0].location;
-                match (a, b) {
-                    (Some(a), Some(b)) => match a.distance_km(&b) {
-                        Some(d) => d * p.circuity,
-                        None => continue,
-                    },
-                    _ => continue,
-                }
-            }
-        };
-        if let Some(max) = mode.max_distance_km {
-            if distance_km > max && !mandatory {
-                pruned.too_far += 1;
-                continue;
-            }
-        }
-        let alpha = 1.0 - mode.loss_per_km * distance_km;
-        if alpha <= 0.0 {
-            if mandatory {
-                complain(
-                    &mut problems,
-                    format!(
-                        "mode \"{}\" loses the whole flow over {distance_km:.1} km",
-                        mode.id
-                    ),
-                );
-            }
-            pruned.lossy += 1;
-            continue;
-        }
-        let displaced = rule.ratio * alpha;
-        let capacity = match (fact.and_then(|f| f.capacity), mode.capacity) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let mut upper = output
-            .quantity
-            .min(input.quantity * rule.max_share / displaced);
-        if let Some(c) = capacity {
-            upper = upper.min(c);
-        }
-        let recorded = if status == LinkStatus::Existing {
-            fact.and_then(|f| f.quantity)
-        } else {
-            None
-        };
-        let crf = s.capital_recovery_factor(mode.lifetime_years);
-        let capex = if status == LinkStatus::Existing {
-            0.0
-        } else {
-            fact.and_then(|f| f.capex)
-                .unwrap_or(mode.capex_per_km * distance_km)
-        };
-        let link = CandidateLink {
-            output: o,
-            input: i,
-            rule: r,
-            mode: m,
-            status,
-            fact: fact_idx,
-            distance_km,
-            delivered_per_unit: alpha,
-            displaced_per_unit: displaced,
-            recorded_quantity: recorded,
-            capacity,
-            upper_bound: upper,
-            avoided_disposal_cost: output.disposal_cost,
-            avoided_purchase_cost: displaced * input.price,
-            processing_cost: alpha * rule.processing_cost,
-            transport_cost: fact
-                .and_then(|f| f.transport_cost_per_unit)
-                .unwrap_or(mode.cost_per_unit_km * distance_km),
-            transport_energy_gj: mode.energy_per_unit_km * distance_km,
-            avoided_disposal_co2: output.disposal_co2,
-            avoided_virgin_co2: displaced * input.co2,
-            processing_co2: alpha * rule.processing_co2,
-            transport_co2: mode.co2_per_unit_km * distance_km,
-            fixed_cost_per_year: fact
-                .and_then(|f| f.fixed_cost_per_year)
-                .unwrap_or(mode.fixed_cost_per_year),
-            capex,
-            capex_per_year: capex * crf,
-        };
-        if !mandatory {
-            if upper <= 0.0 {
-                pruned.empty += 1;
-                continue;
-            }
-            let keep_for_co2 = options.keep_co2_positive && link.co2_avoided_per_unit() > 0.0;
-            if link.margin_per_unit(p.carbon_price, p.energy_price) <= 0.0 && !keep_for_co2 {
-                pruned.never_pay += 1;
-                continue;
-            }
-        }
-        links.push(link);
-    }
-
-    // Facts that name a pair but formed no link at all.
     for (k, f) in s.links.iter().enumerate() {
         if matches!(f.status, LinkStatus::Existing | LinkStatus::Forced)
-            && !links.iter().any(|l| l.fact == Some(k))
+            && !formed[k]
             && !problems.iter().any(|p: &Problem| p.path == f.origin.path)
         {
             problems.push(Problem::new(
@@ -390,18 +231,12 @@ pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error>
             ));
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::Invalid(Problems(problems)));
-    }
-
-    let graph = graph(s, &links);
-    Ok(Network {
-        links,
-        graph,
-        pruned,
-    })
 }
 
+/// The graph of a scenario's sites and streams with the given links: site →
+/// output ([`Edge::Offers`]), input → site ([`Edge::Feeds`]) and output → input
+/// ([`Edge::Link`], in the order of `links`). Nodes are the sites, then the
+/// outputs, then the inputs, each in scenario order.
 fn graph(s: &Scenario, links: &[CandidateLink]) -> DiGraph<Node, Edge> {
     let mut g = DiGraph::new();
     let site_nodes: Vec<NodeIndex> = (0..s.sites.len())
@@ -445,19 +280,17 @@ impl Network {
         }
     }
 
-    /// Outputs with no candidate link.
+    /// Outputs with no candidate link, in scenario order.
     pub fn unmatched_outputs(&self, s: &Scenario) -> Vec<OutputId> {
-        (0..s.outputs.len())
+        unlinked(s.outputs.len(), self.links.iter().map(|l| l.output.0))
             .map(OutputId)
-            .filter(|&o| !self.links.iter().any(|l| l.output == o))
             .collect()
     }
 
-    /// Inputs with no candidate link.
+    /// Inputs with no candidate link, in scenario order.
     pub fn unmatched_inputs(&self, s: &Scenario) -> Vec<InputId> {
-        (0..s.inputs.len())
+        unlinked(s.inputs.len(), self.links.iter().map(|l| l.input.0))
             .map(InputId)
-            .filter(|&i| !self.links.iter().any(|l| l.input == i))
             .collect()
     }
 
@@ -494,5 +327,68 @@ impl Network {
         }
         groups.sort_by_key(|g| g[0]);
         groups
+    }
+}
+
+/// The indices below `n` that do not occur in `linked`, ascending: one pass
+/// marking the linked ones, one pass collecting the rest. Indices `n` or more
+/// are ignored.
+fn unlinked(n: usize, linked: impl Iterator<Item = usize>) -> impl Iterator<Item = usize> {
+    let mut has_link = vec![false; n];
+    for k in linked {
+        if let Some(h) = has_link.get_mut(k) {
+            *h = true;
+        }
+    }
+    (0..n).filter(move |&k| !has_link[k])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The hand-solvable district (`tests/data/hand.toml`) with a second source
+    /// of slag 500 km away, beyond the truck's reach of everything. Cement C,
+    /// 50 km from the steelworks, is beyond it too.
+    const TEXT: &str = concat!(
+        include_str!("../../tests/data/hand.toml"),
+        r#"
+[[sites]]
+id = "remote"
+x_km = 500.0
+y_km = 0.0
+outputs = [{ id = "slag", material = "slag", quantity = 100.0, disposal_cost = 10.0 }]
+"#
+    );
+
+    #[test]
+    fn unmatched_streams_are_those_without_links_in_scenario_order() {
+        let s = crate::scenario::read_str(Path::new("t.toml"), TEXT).unwrap();
+        let net = build(&s).unwrap();
+        let id = |o: OutputId| {
+            (
+                s.sites[s.outputs[o.0].site.0].id.as_str(),
+                s.outputs[o.0].id.as_str(),
+            )
+        };
+        let unmatched: Vec<_> = net.unmatched_outputs(&s).into_iter().map(id).collect();
+        assert_eq!(unmatched, vec![("remote", "slag")]);
+        let id = |i: InputId| {
+            (
+                s.sites[s.inputs[i.0].site.0].id.as_str(),
+                s.inputs[i.0].id.as_str(),
+            )
+        };
+        let unmatched: Vec<_> = net.unmatched_inputs(&s).into_iter().map(id).collect();
+        assert_eq!(unmatched, vec![("cement_c", "clinker")]);
+
+        // Without links every stream is unmatched, in scenario order.
+        let none = net.restrict(&s, |_| false);
+        let all_outputs: Vec<_> = (0..s.outputs.len()).map(OutputId).collect();
+        assert_eq!(none.unmatched_outputs(&s), all_outputs);
+        let all_inputs: Vec<_> = (0..s.inputs.len()).map(InputId).collect();
+        assert_eq!(none.unmatched_inputs(&s), all_inputs);
     }
 }

@@ -1,0 +1,195 @@
+//! Link formation: turning a candidate pair into a [`CandidateLink`] with its
+//! distance and per-unit coefficients, and leaving out (and counting) the links
+//! that are forbidden, too far, too lossy, empty or never pay.
+
+use super::pairs::Pair;
+use super::{BuildOptions, CandidateLink, Facts, Pruned};
+use crate::domain::{LinkFact, LinkStatus, Scenario};
+use crate::error::Problem;
+
+/// Why a pair formed no link.
+enum LeftOut {
+    /// A fact forbids it.
+    Forbidden,
+    /// No distance can be computed (no fact distance, a site without location,
+    /// or locations of different kinds); not counted.
+    NoDistance,
+    /// Beyond the mode's distance limit.
+    TooFar,
+    /// The whole flow is lost in transport; for an existing or forced link, the
+    /// problem to report.
+    Lossy(Option<Problem>),
+    /// It can carry nothing.
+    Empty,
+    /// Its best-case margin per unit is ≤ 0 (and it is not kept for its CO2).
+    NeverPay,
+}
+
+/// The links the pairs form, in the order of the pairs. Counts what is left out
+/// in `pruned` and reports existing or forced links that lose the whole flow in
+/// `problems`.
+pub(super) fn form_links(
+    s: &Scenario,
+    facts: &Facts,
+    pairs: Vec<Pair>,
+    options: BuildOptions,
+    pruned: &mut Pruned,
+    problems: &mut Vec<Problem>,
+) -> Vec<CandidateLink> {
+    let mut links = Vec::new();
+    for pair in pairs {
+        match form_link(s, facts, pair, options) {
+            Ok(link) => links.push(link),
+            Err(LeftOut::Forbidden) => pruned.forbidden += 1,
+            Err(LeftOut::NoDistance) => {}
+            Err(LeftOut::TooFar) => pruned.too_far += 1,
+            Err(LeftOut::Lossy(problem)) => {
+                problems.extend(problem);
+                pruned.lossy += 1;
+            }
+            Err(LeftOut::Empty) => pruned.empty += 1,
+            Err(LeftOut::NeverPay) => pruned.never_pay += 1,
+        }
+    }
+    links
+}
+
+/// The `[[links]]` fact that applies to a pair: the one naming its mode, else
+/// one naming no mode. A fact naming another mode does not apply: an existing
+/// link by rail leaves the truck link of the same pair a candidate.
+fn applicable_fact(s: &Scenario, facts: &Facts, (o, i, _, m): Pair) -> Option<usize> {
+    facts.get(&(o, i)).and_then(|v| {
+        v.iter()
+            .copied()
+            .find(|&k| s.links[k].mode == Some(m))
+            .or_else(|| v.iter().copied().find(|&k| s.links[k].mode.is_none()))
+    })
+}
+
+/// Distance of a pair, km: the fact's if it gives one, else the distance between
+/// the sites times the circuity; `None` when neither can be had.
+fn pair_distance(s: &Scenario, fact: Option<&LinkFact>, (o, i, _, _): Pair) -> Option<f64> {
+    if let Some(d) = fact.and_then(|f| f.distance_km) {
+        return Some(d);
+    }
+    let a = s.sites[s.outputs[o.0].site.0].location?;
+    let b = s.sites[s.inputs[i.0].site.0].location?;
+    a.distance_km(&b).map(|d| d * s.parameters.circuity)
+}
+
+/// The link of one pair, or why it is left out. Existing and forced links are
+/// kept even beyond the distance limit, empty or unprofitable; only losing the
+/// whole flow leaves them out (with a problem).
+fn form_link(
+    s: &Scenario,
+    facts: &Facts,
+    pair: Pair,
+    options: BuildOptions,
+) -> Result<CandidateLink, LeftOut> {
+    let fact_idx = applicable_fact(s, facts, pair);
+    let fact = fact_idx.map(|k| &s.links[k]);
+    let status = fact.map_or(LinkStatus::Candidate, |f| f.status);
+    if status == LinkStatus::Forbidden {
+        return Err(LeftOut::Forbidden);
+    }
+    let mandatory = matches!(status, LinkStatus::Existing | LinkStatus::Forced);
+    let distance_km = pair_distance(s, fact, pair).ok_or(LeftOut::NoDistance)?;
+    let mode = &s.modes[pair.3 .0];
+    if let Some(max) = mode.max_distance_km {
+        if distance_km > max && !mandatory {
+            return Err(LeftOut::TooFar);
+        }
+    }
+    let alpha = 1.0 - mode.loss_per_km * distance_km;
+    if alpha <= 0.0 {
+        let problem = fact.filter(|_| mandatory).map(|f| {
+            Problem::new(
+                f.origin.file.to_path_buf(),
+                f.origin.path.clone(),
+                None,
+                format!(
+                    "mode \"{}\" loses the whole flow over {distance_km:.1} km",
+                    mode.id
+                ),
+            )
+        });
+        return Err(LeftOut::Lossy(problem));
+    }
+    let link = coefficients(s, pair, status, fact_idx, distance_km, alpha);
+    if !mandatory {
+        if link.upper_bound <= 0.0 {
+            return Err(LeftOut::Empty);
+        }
+        let p = &s.parameters;
+        let keep_for_co2 = options.keep_co2_positive && link.co2_avoided_per_unit() > 0.0;
+        if link.margin_per_unit(p.carbon_price, p.energy_price) <= 0.0 && !keep_for_co2 {
+            return Err(LeftOut::NeverPay);
+        }
+    }
+    Ok(link)
+}
+
+/// The link of a pair with its status, fact, distance and delivered fraction α
+/// settled: bound, capacity and per-unit economics from the output, input, rule,
+/// mode and fact (whose figures replace the mode's).
+fn coefficients(
+    s: &Scenario,
+    (o, i, r, m): Pair,
+    status: LinkStatus,
+    fact_idx: Option<usize>,
+    distance_km: f64,
+    alpha: f64,
+) -> CandidateLink {
+    let (output, input) = (&s.outputs[o.0], &s.inputs[i.0]);
+    let (rule, mode) = (&s.rules[r.0], &s.modes[m.0]);
+    let fact = fact_idx.map(|k| &s.links[k]);
+    let displaced = rule.ratio * alpha;
+    let capacity = match (fact.and_then(|f| f.capacity), mode.capacity) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let mut upper = output
+        .quantity
+        .min(input.quantity * rule.max_share / displaced);
+    if let Some(c) = capacity {
+        upper = upper.min(c);
+    }
+    let existing = status == LinkStatus::Existing;
+    let recorded = fact.and_then(|f| f.quantity).filter(|_| existing);
+    let capex = if existing {
+        0.0
+    } else {
+        fact.and_then(|f| f.capex)
+            .unwrap_or(mode.capex_per_km * distance_km)
+    };
+    CandidateLink {
+        output: o,
+        input: i,
+        rule: r,
+        mode: m,
+        status,
+        fact: fact_idx,
+        distance_km,
+        delivered_per_unit: alpha,
+        displaced_per_unit: displaced,
+        recorded_quantity: recorded,
+        capacity,
+        upper_bound: upper,
+        avoided_disposal_cost: output.disposal_cost,
+        avoided_purchase_cost: displaced * input.price,
+        processing_cost: alpha * rule.processing_cost,
+        transport_cost: fact
+            .and_then(|f| f.transport_cost_per_unit)
+            .unwrap_or(mode.cost_per_unit_km * distance_km),
+        transport_energy_gj: mode.energy_per_unit_km * distance_km,
+        avoided_disposal_co2: output.disposal_co2,
+        avoided_virgin_co2: displaced * input.co2,
+        processing_co2: alpha * rule.processing_co2,
+        transport_co2: mode.co2_per_unit_km * distance_km,
+        fixed_cost_per_year: fact
+            .and_then(|f| f.fixed_cost_per_year)
+            .unwrap_or(mode.fixed_cost_per_year),
+        capex,
+        capex_per_year: capex * s.capital_recovery_factor(mode.lifetime_years),
+    }
+}

@@ -9,8 +9,11 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use symbio::fctp::{self, Parsed};
 use symbio::{SolveOptions, Status};
+
+#[path = "support/fctp.rs"]
+mod fctp;
+use fctp::Parsed;
 
 /// Instances, relative to the collection directory.
 const INSTANCES: &[&str] = &[

@@ -19,8 +19,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use symbio::fctp::{self, Parsed};
 use symbio::{SolveOptions, Status};
+
+#[path = "../benches/support/fctp.rs"]
+mod fctp;
+use fctp::Parsed;
 
 /// Optimal costs published for instances of the collection: (instance name, cost,
 /// source).

@@ -54,7 +54,6 @@
 pub mod analysis;
 pub mod domain;
 pub mod error;
-pub mod fctp;
 pub mod model;
 pub mod network;
 pub mod parallel;

@@ -4,9 +4,12 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use symbio::analysis::allocation::{ShapleyMethod, ShapleyOptions};
+use symbio::analysis::allocation::{
+    Gains, LinkRef, RationalPlan, Shapley, ShapleyMethod, ShapleyOptions,
+};
 use symbio::analysis::compare::{
-    compare, CompareOptions, Comparison, LinkDiff, Metrics, Variant, VariantReport,
+    compare, Change, CompareOptions, Comparison, LinkDiff, Metrics, SiteChange, Variant,
+    VariantReport,
 };
 
 use super::table::{self, num, status, Align};
@@ -203,30 +206,21 @@ pub fn render(c: &Comparison) -> String {
             .links
             .iter()
             .map(|l| {
-                vec![
-                    format!("{}/{}", l.link.from_site, l.link.from_output),
-                    format!("{}/{}", l.link.to_site, l.link.to_input),
-                    l.link.mode.clone(),
-                    format!("{} {}", num(l.flow, 0), l.unit),
+                let mut row = link_columns(&l.link, l.flow, &l.unit);
+                row.extend([
                     num(l.net_benefit, 0),
                     if l.recorded {
                         "recorded".into()
                     } else {
                         "best flow (none recorded)".into()
                     },
-                ]
+                ]);
+                row
             })
             .collect();
         let money = format!("{cur}/yr");
         out.push_str(&grid(
-            &[
-                ("from", Align::Left),
-                ("to", Align::Left),
-                ("mode", Align::Left),
-                ("flow/yr", Align::Right),
-                (money.as_str(), Align::Right),
-                ("flow", Align::Left),
-            ],
+            &link_header(&[(money.as_str(), Align::Right), ("flow", Align::Left)]),
             &rows,
         ));
     }
@@ -237,17 +231,43 @@ pub fn render(c: &Comparison) -> String {
     out
 }
 
-fn diff_row(kind: &str, l: &LinkDiff) -> Vec<String> {
+/// The columns of a link in reports: from, to, mode and its flow with unit.
+fn link_columns(link: &LinkRef, flow: f64, unit: &str) -> Vec<String> {
     vec![
-        kind.into(),
-        format!("{}/{}", l.link.from_site, l.link.from_output),
-        format!("{}/{}", l.link.to_site, l.link.to_input),
-        l.link.mode.clone(),
-        format!("{} {}", num(l.flow_before, 0), l.unit),
+        format!("{}/{}", link.from_site, link.from_output),
+        format!("{}/{}", link.to_site, link.to_input),
+        link.mode.clone(),
+        format!("{} {unit}", num(flow, 0)),
+    ]
+}
+
+/// The header of [`link_columns`] followed by `more`.
+fn link_header<'a>(more: &[(&'a str, Align)]) -> Vec<(&'a str, Align)> {
+    let mut header = vec![
+        ("from", Align::Left),
+        ("to", Align::Left),
+        ("mode", Align::Left),
+        ("flow/yr", Align::Right),
+    ];
+    header.extend_from_slice(more);
+    header
+}
+
+/// A transfer price per unit sent, `–` when nothing flows.
+fn price(per_unit: Option<f64>, unit: &str) -> String {
+    per_unit.map_or("–".into(), |p| format!("{}/{unit}", num(p, 2)))
+}
+
+/// A row of the "Links" table: the change, the link, its flows and net benefits.
+fn diff_row(kind: &str, l: &LinkDiff) -> Vec<String> {
+    let mut row = vec![kind.to_owned()];
+    row.extend(link_columns(&l.link, l.flow_before, &l.unit));
+    row.extend([
         format!("{} {}", num(l.flow_after, 0), l.unit),
         num(l.net_benefit_before, 0),
         num(l.net_benefit_after, 0),
-    ]
+    ]);
+    row
 }
 
 fn units(a: &Metrics, b: &Metrics, waste: bool) -> BTreeSet<String> {
@@ -280,7 +300,31 @@ fn by_unit(m: &std::collections::BTreeMap<String, f64>, signed_values: bool) -> 
     }
 }
 
+/// Renders one optimum against the baseline: its status and net benefit and, when
+/// it has a plan, the link changes, the totals, the sites, the firms' gains, the
+/// Shapley values and the individually rational plan, each under its heading.
 fn variant(out: &mut String, c: &Comparison, v: &VariantReport) {
+    let cur = &c.currency;
+    variant_header(out, c, v);
+    if !v.status.has_plan() {
+        return;
+    }
+    links_table(out, cur, v);
+    totals_table(out, cur, &v.totals);
+    sites_table(out, cur, &v.sites);
+    if let Some(g) = &v.gains {
+        gains(out, g);
+    }
+    if let Some(sh) = &v.shapley {
+        shapley(out, cur, sh);
+    }
+    if let Some(ir) = &v.individually_rational {
+        individually_rational(out, cur, ir);
+    }
+}
+
+/// The title, status and net benefit (against the baseline's) of an optimum.
+fn variant_header(out: &mut String, c: &Comparison, v: &VariantReport) {
     let cur = &c.currency;
     out.push_str(&format!("{}\n", title(v.variant)));
     out.push_str(&format!("Status   {}\n", status(v.status, v.gap)));
@@ -291,10 +335,11 @@ fn variant(out: &mut String, c: &Comparison, v: &VariantReport) {
             signed(n - b, 0)
         ));
     }
-    if !v.status.has_plan() {
-        return;
-    }
+}
 
+/// The diff rows of an optimum: added, kept and dropped links, then each re-routed
+/// output's links before and after.
+fn diff_rows(v: &VariantReport) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     rows.extend(v.added.iter().map(|l| diff_row("added", l)));
     rows.extend(v.kept.iter().map(|l| diff_row("kept", l)));
@@ -303,41 +348,51 @@ fn variant(out: &mut String, c: &Comparison, v: &VariantReport) {
         rows.extend(r.before.iter().map(|l| diff_row("re-routed from", l)));
         rows.extend(r.after.iter().map(|l| diff_row("  to", l)));
     }
+    rows
+}
+
+/// The "Links" table: every link of either plan with its flow and net benefit
+/// before and after.
+fn links_table(out: &mut String, cur: &str, v: &VariantReport) {
+    let rows = diff_rows(v);
     out.push_str("\nLinks\n");
     if rows.is_empty() {
         out.push_str("  No link in either plan.\n");
-    } else {
-        let before = format!("{cur}/yr before");
-        let after = format!("{cur}/yr after");
-        out.push_str(&grid(
-            &[
-                ("change", Align::Left),
-                ("from", Align::Left),
-                ("to", Align::Left),
-                ("mode", Align::Left),
-                ("flow before", Align::Right),
-                ("flow after", Align::Right),
-                (before.as_str(), Align::Right),
-                (after.as_str(), Align::Right),
-            ],
-            &rows,
-        ));
+        return;
     }
+    let before = format!("{cur}/yr before");
+    let after = format!("{cur}/yr after");
+    out.push_str(&grid(
+        &[
+            ("change", Align::Left),
+            ("from", Align::Left),
+            ("to", Align::Left),
+            ("mode", Align::Left),
+            ("flow before", Align::Right),
+            ("flow after", Align::Right),
+            (before.as_str(), Align::Right),
+            (after.as_str(), Align::Right),
+        ],
+        &rows,
+    ));
+}
 
-    let t = &v.totals;
+/// The "Totals" table: the district's figures in the baseline, the optimum and the
+/// change, with a row per unit of waste diverted and of virgin resource displaced.
+fn totals_table(out: &mut String, cur: &str, t: &Change) {
+    let row = |label: String, get: &dyn Fn(&Metrics) -> f64| {
+        vec![
+            label,
+            num(get(&t.baseline), 0),
+            num(get(&t.optimized), 0),
+            signed(get(&t.change), 0),
+        ]
+    };
     let mut rows = vec![
-        vec![
-            format!("net benefit, {cur}/yr"),
-            num(t.baseline.net_benefit, 0),
-            num(t.optimized.net_benefit, 0),
-            signed(t.change.net_benefit, 0),
-        ],
-        vec![
-            "CO2 avoided, t/yr".into(),
-            num(t.baseline.co2_avoided, 0),
-            num(t.optimized.co2_avoided, 0),
-            signed(t.change.co2_avoided, 0),
-        ],
+        row(format!("net benefit, {cur}/yr"), &|m: &Metrics| {
+            m.net_benefit
+        }),
+        row("CO2 avoided, t/yr".into(), &|m: &Metrics| m.co2_avoided),
     ];
     for (waste, label) in [
         (true, "waste diverted"),
@@ -352,20 +407,12 @@ fn variant(out: &mut String, c: &Comparison, v: &VariantReport) {
                 };
                 map.get(&u).copied().unwrap_or(0.0)
             };
-            rows.push(vec![
-                format!("{label}, {u}/yr"),
-                num(get(&t.baseline), 0),
-                num(get(&t.optimized), 0),
-                signed(get(&t.change), 0),
-            ]);
+            rows.push(row(format!("{label}, {u}/yr"), &get));
         }
     }
-    rows.push(vec![
-        "transport energy, GJ/yr".into(),
-        num(t.baseline.transport_energy_gj, 0),
-        num(t.optimized.transport_energy_gj, 0),
-        signed(t.change.transport_energy_gj, 0),
-    ]);
+    rows.push(row("transport energy, GJ/yr".into(), &|m: &Metrics| {
+        m.transport_energy_gj
+    }));
     out.push_str("\nTotals\n");
     out.push_str(&grid(
         &[
@@ -376,9 +423,13 @@ fn variant(out: &mut String, c: &Comparison, v: &VariantReport) {
         ],
         &rows,
     ));
+}
 
-    let rows: Vec<Vec<String>> = v
-        .sites
+/// The "By site" table: each site with figures in either plan, its net benefit
+/// before and after and the changes of its other figures (nothing when no site has
+/// any).
+fn sites_table(out: &mut String, cur: &str, sites: &[SiteChange]) {
+    let rows: Vec<Vec<String>> = sites
         .iter()
         .filter(|s| {
             let m = &s.change;
@@ -398,231 +449,246 @@ fn variant(out: &mut String, c: &Comparison, v: &VariantReport) {
             ]
         })
         .collect();
-    if !rows.is_empty() {
-        out.push_str(&format!(
-            "\nBy site (net benefit before transfers, {cur}/yr; changes per year)\n"
-        ));
-        out.push_str(&grid(
-            &[
-                ("site", Align::Left),
-                ("before", Align::Right),
-                ("after", Align::Right),
-                ("change", Align::Right),
-                ("CO2 t", Align::Right),
-                ("waste diverted", Align::Right),
-                ("virgin displaced", Align::Right),
-                ("transport GJ", Align::Right),
-            ],
-            &rows,
-        ));
+    if rows.is_empty() {
+        return;
     }
+    out.push_str(&format!(
+        "\nBy site (net benefit before transfers, {cur}/yr; changes per year)\n"
+    ));
+    out.push_str(&grid(
+        &[
+            ("site", Align::Left),
+            ("before", Align::Right),
+            ("after", Align::Right),
+            ("change", Align::Right),
+            ("CO2 t", Align::Right),
+            ("waste diverted", Align::Right),
+            ("virgin displaced", Align::Right),
+            ("transport GJ", Align::Right),
+        ],
+        &rows,
+    ));
+}
 
-    if let Some(g) = &v.gains {
-        out.push_str(&format!(
-            "\nEach firm's gain: {} of each link's surplus to the supplier, {} to the receiver\n",
-            pct(g.supplier_share),
-            pct(1.0 - g.supplier_share)
-        ));
-        if !g.links.is_empty() {
-            let rows: Vec<Vec<String>> = g
-                .links
-                .iter()
-                .map(|l| {
-                    vec![
-                        format!("{}/{}", l.link.from_site, l.link.from_output),
-                        format!("{}/{}", l.link.to_site, l.link.to_input),
-                        l.link.mode.clone(),
-                        format!("{} {}", num(l.flow, 0), l.unit),
-                        num(l.surplus, 0),
-                        num(l.supplier_before_transfer, 0),
-                        num(l.receiver_before_transfer, 0),
-                        num(l.transfer, 0),
-                        l.transfer_per_unit
-                            .map_or("–".into(), |p| format!("{}/{}", num(p, 2), l.unit)),
-                    ]
-                })
-                .collect();
-            out.push_str(&grid(
-                &[
-                    ("from", Align::Left),
-                    ("to", Align::Left),
-                    ("mode", Align::Left),
-                    ("flow/yr", Align::Right),
-                    ("surplus", Align::Right),
-                    ("supplier alone", Align::Right),
-                    ("receiver alone", Align::Right),
-                    ("transfer", Align::Right),
-                    ("price", Align::Right),
-                ],
-                &rows,
-            ));
-            out.push_str(
-                "  (transfer: paid by the receiver to the supplier per year; price: per unit sent)\n",
-            );
+/// Each firm's gain under the split of every link's surplus: the links with their
+/// transfers, the sites' gains and the firms that lose or fall below the baseline.
+fn gains(out: &mut String, g: &Gains) {
+    out.push_str(&format!(
+        "\nEach firm's gain: {} of each link's surplus to the supplier, {} to the receiver\n",
+        pct(g.supplier_share),
+        pct(1.0 - g.supplier_share)
+    ));
+    gain_links_table(out, g);
+    gain_sites_table(out, g);
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_owned()
+        } else {
+            v.join(", ")
         }
-        let rows: Vec<Vec<String>> = g
-            .sites
-            .iter()
-            .filter(|s| s.gain != 0.0 || s.baseline_gain != 0.0 || s.before_transfers != 0.0)
-            .map(|s| {
-                let mut flag = Vec::new();
-                if s.negative {
-                    flag.push("NEGATIVE");
-                }
-                if s.below_baseline {
-                    flag.push("below baseline");
-                }
-                vec![
-                    s.site.clone(),
-                    num(s.before_transfers, 0),
-                    num(s.gain, 0),
-                    num(s.baseline_gain, 0),
-                    signed(s.change, 0),
-                    flag.join(", "),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            out.push('\n');
-            out.push_str(&grid(
-                &[
-                    ("site", Align::Left),
-                    ("before transfers", Align::Right),
-                    ("gain", Align::Right),
-                    ("baseline gain", Align::Right),
-                    ("change", Align::Right),
-                    ("flag", Align::Left),
-                ],
-                &rows,
-            ));
-        }
-        let list = |v: &[String]| {
-            if v.is_empty() {
-                "none".to_owned()
-            } else {
-                v.join(", ")
+    };
+    out.push_str(&format!(
+        "  Firms with a negative gain: {}. Below their baseline gain: {}.\n",
+        list(&g.negative),
+        list(&g.below_baseline)
+    ));
+}
+
+/// The links of the split: surplus, each side's gain alone, transfer and price
+/// (nothing without links).
+fn gain_links_table(out: &mut String, g: &Gains) {
+    if g.links.is_empty() {
+        return;
+    }
+    let rows: Vec<Vec<String>> = g
+        .links
+        .iter()
+        .map(|l| {
+            let mut row = link_columns(&l.link, l.flow, &l.unit);
+            row.extend([
+                num(l.surplus, 0),
+                num(l.supplier_before_transfer, 0),
+                num(l.receiver_before_transfer, 0),
+                num(l.transfer, 0),
+                price(l.transfer_per_unit, &l.unit),
+            ]);
+            row
+        })
+        .collect();
+    out.push_str(&grid(
+        &link_header(&[
+            ("surplus", Align::Right),
+            ("supplier alone", Align::Right),
+            ("receiver alone", Align::Right),
+            ("transfer", Align::Right),
+            ("price", Align::Right),
+        ]),
+        &rows,
+    ));
+    out.push_str(
+        "  (transfer: paid by the receiver to the supplier per year; price: per unit sent)\n",
+    );
+}
+
+/// The sites of the split with a gain in either plan: gain before and after
+/// transfers, baseline gain, change and flags (nothing when there is none).
+fn gain_sites_table(out: &mut String, g: &Gains) {
+    let rows: Vec<Vec<String>> = g
+        .sites
+        .iter()
+        .filter(|s| s.gain != 0.0 || s.baseline_gain != 0.0 || s.before_transfers != 0.0)
+        .map(|s| {
+            let mut flag = Vec::new();
+            if s.negative {
+                flag.push("NEGATIVE");
             }
-        };
-        out.push_str(&format!(
-            "  Firms with a negative gain: {}. Below their baseline gain: {}.\n",
-            list(&g.negative),
-            list(&g.below_baseline)
-        ));
+            if s.below_baseline {
+                flag.push("below baseline");
+            }
+            vec![
+                s.site.clone(),
+                num(s.before_transfers, 0),
+                num(s.gain, 0),
+                num(s.baseline_gain, 0),
+                signed(s.change, 0),
+                flag.join(", "),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
     }
+    out.push('\n');
+    out.push_str(&grid(
+        &[
+            ("site", Align::Left),
+            ("before transfers", Align::Right),
+            ("gain", Align::Right),
+            ("baseline gain", Align::Right),
+            ("change", Align::Right),
+            ("flag", Align::Left),
+        ],
+        &rows,
+    ));
+}
 
-    if let Some(sh) = &v.shapley {
-        out.push_str(&format!(
-            "\nShapley value ({cur}/yr; exact for clusters of up to {} sites, else {} sampled permutations, seed {})\n",
-            sh.exact_limit, sh.samples, sh.seed
-        ));
-        let rows: Vec<Vec<String>> = sh
-            .sites
-            .iter()
-            .filter(|s| s.cluster.is_some())
-            .map(|s| {
-                vec![
-                    s.site.clone(),
-                    s.cluster.map_or("–".into(), |c| (c + 1).to_string()),
-                    num(s.value, 0),
-                    match (s.ci95_low, s.ci95_high) {
-                        (Some(lo), Some(hi)) => format!("{} to {}", num(lo, 0), num(hi, 0)),
-                        _ => "exact".into(),
-                    },
-                ]
-            })
-            .collect();
-        out.push_str(&grid(
-            &[
-                ("site", Align::Left),
-                ("cluster", Align::Right),
-                ("value", Align::Right),
-                ("95 % CI", Align::Left),
-            ],
-            &rows,
-        ));
-        for (k, cl) in sh.clusters.iter().enumerate() {
-            out.push_str(&format!(
-                "  cluster {}: {} sites, value {} {cur}/yr, {}, {} coalition MILPs solved{}\n",
-                k + 1,
-                cl.sites.len(),
-                num(cl.value, 0),
-                match cl.method {
-                    ShapleyMethod::Exact => "exact".to_owned(),
-                    ShapleyMethod::MonteCarlo =>
-                        format!("Monte Carlo ({} permutations)", cl.samples.unwrap_or(0)),
+/// The Shapley value of every site in a cluster, then a line per cluster and the
+/// total.
+fn shapley(out: &mut String, cur: &str, sh: &Shapley) {
+    out.push_str(&format!(
+        "\nShapley value ({cur}/yr; exact for clusters of up to {} sites, else {} sampled permutations, seed {})\n",
+        sh.exact_limit, sh.samples, sh.seed
+    ));
+    let rows: Vec<Vec<String>> = sh
+        .sites
+        .iter()
+        .filter(|s| s.cluster.is_some())
+        .map(|s| {
+            vec![
+                s.site.clone(),
+                s.cluster.map_or("–".into(), |c| (c + 1).to_string()),
+                num(s.value, 0),
+                match (s.ci95_low, s.ci95_high) {
+                    (Some(lo), Some(hi)) => format!("{} to {}", num(lo, 0), num(hi, 0)),
+                    _ => "exact".into(),
                 },
-                cl.coalitions_solved,
-                if cl.time_limited > 0 {
-                    format!(", {} stopped at the time limit", cl.time_limited)
-                } else {
-                    String::new()
-                }
-            ));
-        }
+            ]
+        })
+        .collect();
+    out.push_str(&grid(
+        &[
+            ("site", Align::Left),
+            ("cluster", Align::Right),
+            ("value", Align::Right),
+            ("95 % CI", Align::Left),
+        ],
+        &rows,
+    ));
+    for (k, cl) in sh.clusters.iter().enumerate() {
         out.push_str(&format!(
-            "  Sites in no link get 0. Total {} {cur}/yr.\n",
-            num(sh.total, 0)
+            "  cluster {}: {} sites, value {} {cur}/yr, {}, {} coalition MILPs solved{}\n",
+            k + 1,
+            cl.sites.len(),
+            num(cl.value, 0),
+            match cl.method {
+                ShapleyMethod::Exact => "exact".to_owned(),
+                ShapleyMethod::MonteCarlo =>
+                    format!("Monte Carlo ({} permutations)", cl.samples.unwrap_or(0)),
+            },
+            cl.coalitions_solved,
+            if cl.time_limited > 0 {
+                format!(", {} stopped at the time limit", cl.time_limited)
+            } else {
+                String::new()
+            }
         ));
     }
+    out.push_str(&format!(
+        "  Sites in no link get 0. Total {} {cur}/yr.\n",
+        num(sh.total, 0)
+    ));
+}
 
-    if let Some(ir) = &v.individually_rational {
-        out.push_str("\nIndividually rational plan: every firm gains at least its baseline gain\n");
-        out.push_str(&format!("Status   {}\n", status(ir.status, None)));
-        if let Some(n) = ir.net_benefit {
-            out.push_str(&format!(
-                "Net benefit {} {cur}/yr against {} unconstrained: costs the district {} {cur}/yr\n",
-                num(n, 0),
-                opt(ir.unconstrained, 0),
-                opt(ir.cost, 0)
-            ));
-            let rows: Vec<Vec<String>> = ir
-                .links
-                .iter()
-                .map(|l| {
-                    vec![
-                        format!("{}/{}", l.link.from_site, l.link.from_output),
-                        format!("{}/{}", l.link.to_site, l.link.to_input),
-                        l.link.mode.clone(),
-                        format!("{} {}", num(l.flow, 0), l.unit),
-                        num(l.surplus, 0),
-                        num(l.transfer, 0),
-                        l.transfer_per_unit
-                            .map_or("–".into(), |p| format!("{}/{}", num(p, 2), l.unit)),
-                    ]
-                })
-                .collect();
-            if !rows.is_empty() {
-                out.push_str(&grid(
-                    &[
-                        ("from", Align::Left),
-                        ("to", Align::Left),
-                        ("mode", Align::Left),
-                        ("flow/yr", Align::Right),
-                        ("surplus", Align::Right),
-                        ("transfer", Align::Right),
-                        ("price", Align::Right),
-                    ],
-                    &rows,
-                ));
-            }
-            let rows: Vec<Vec<String>> = ir
-                .sites
-                .iter()
-                .filter(|s| s.gain != 0.0 || s.baseline_gain != 0.0)
-                .map(|s| vec![s.site.clone(), num(s.gain, 0), num(s.baseline_gain, 0)])
-                .collect();
-            if !rows.is_empty() {
-                out.push_str(&grid(
-                    &[
-                        ("site", Align::Left),
-                        ("gain", Align::Right),
-                        ("baseline gain", Align::Right),
-                    ],
-                    &rows,
-                ));
-            }
-        }
+/// The best individually rational plan: status, net benefit and what it costs the
+/// district, then its links and sites.
+fn individually_rational(out: &mut String, cur: &str, ir: &RationalPlan) {
+    out.push_str("\nIndividually rational plan: every firm gains at least its baseline gain\n");
+    out.push_str(&format!("Status   {}\n", status(ir.status, None)));
+    let Some(n) = ir.net_benefit else {
+        return;
+    };
+    out.push_str(&format!(
+        "Net benefit {} {cur}/yr against {} unconstrained: costs the district {} {cur}/yr\n",
+        num(n, 0),
+        opt(ir.unconstrained, 0),
+        opt(ir.cost, 0)
+    ));
+    rational_links_table(out, ir);
+    let rows: Vec<Vec<String>> = ir
+        .sites
+        .iter()
+        .filter(|s| s.gain != 0.0 || s.baseline_gain != 0.0)
+        .map(|s| vec![s.site.clone(), num(s.gain, 0), num(s.baseline_gain, 0)])
+        .collect();
+    if !rows.is_empty() {
+        out.push_str(&grid(
+            &[
+                ("site", Align::Left),
+                ("gain", Align::Right),
+                ("baseline gain", Align::Right),
+            ],
+            &rows,
+        ));
     }
+}
+
+/// The links of the individually rational plan with surplus, transfer and price
+/// (nothing without links).
+fn rational_links_table(out: &mut String, ir: &RationalPlan) {
+    let rows: Vec<Vec<String>> = ir
+        .links
+        .iter()
+        .map(|l| {
+            let mut row = link_columns(&l.link, l.flow, &l.unit);
+            row.extend([
+                num(l.surplus, 0),
+                num(l.transfer, 0),
+                price(l.transfer_per_unit, &l.unit),
+            ]);
+            row
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str(&grid(
+        &link_header(&[
+            ("surplus", Align::Right),
+            ("transfer", Align::Right),
+            ("price", Align::Right),
+        ]),
+        &rows,
+    ));
 }
 
 #[cfg(test)]

@@ -22,20 +22,27 @@
 //! flow conservation at the facility (super-source → facility → customer), and
 //! symbio's exchanges are single output → input links with no transshipment, so
 //! the problem has no exact symbio scenario.
+//!
+//! This is not part of the library: `benches/fctp.rs` and `examples/fctp.rs`
+//! include it with `#[path = "…/support/fctp.rs"] mod fctp;`, and it uses only
+//! symbio's public API. Each of the two uses part of it, hence `dead_code` is
+//! allowed here. Its unit tests run with the example's tests (`cargo test`).
+
+#![allow(dead_code)]
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::domain::Scenario;
-use crate::error::{Error, Problem, Problems};
-use crate::model::{self, SolveOptions, Status};
-use crate::network;
-use crate::scenario::schema::{
+use symbio::domain::Scenario;
+use symbio::model::{self, SolveOptions, Status};
+use symbio::network;
+use symbio::scenario::schema::{
     InputFile, LinkFile, LinkStatus, MaterialFile, MaterialKind, ModeFile, OutputFile,
     ParametersFile, RuleFile, ScenarioFile, ScenarioHeader, SiteFile,
 };
+use symbio::{Error, Problem, Problems};
 
 /// The directory of the benchmark collection: `$SYMBIO_FCTP_DIR` when set, else
 /// `<crate directory>/../shared/data/fctp`.
@@ -743,7 +750,7 @@ impl Instance {
         let file = self.to_scenario_file(name);
         let json = serde_json::to_string(&file)
             .map_err(|e| Error::Usage(format!("cannot serialise the FCTP scenario: {e}")))?;
-        crate::scenario::read_str(Path::new(&format!("{name}.json")), &json)
+        symbio::scenario::read_str(Path::new(&format!("{name}.json")), &json)
     }
 }
 

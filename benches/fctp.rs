@@ -42,6 +42,7 @@ fn fctp(c: &mut Criterion) {
         time_limit: Some(LIMIT),
         gap: 1e-6,
         threads: 1,
+        decompose: false,
     };
     let mut group = c.benchmark_group("fctp");
     group.sample_size(10);

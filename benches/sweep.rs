@@ -10,41 +10,45 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use symbio::analysis::batch;
+use symbio::analysis::batch::{self, Destination, Format, RunOptions};
 use symbio::analysis::sweep::{Axis, Sweep};
 use symbio::SolveOptions;
 
-/// Points of the Liuzhou sweep: carbon price 0, 10, ..., 300 CNY/t (31 points).
-const SWEEP: &str = "parameters.carbon_price=0..300:10";
+/// Points of the Liuzhou sweep: carbon price 0, 10, ..., 600 CNY/t (61 points).
+fn axis() -> Axis {
+    Axis {
+        path: "parameters.carbon_price".into(),
+        values: (0..=60).map(|k| 10.0 * k as f64).collect(),
+    }
+}
 
 fn sweep(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/liuzhou.toml");
     let loaded = symbio::scenario::load::load(&path).expect("shipped scenario loads");
-    let axis = Axis::parse(SWEEP).unwrap();
-    let sweep = Sweep::new(loaded, vec![axis], SolveOptions::default()).unwrap();
-    let points: Vec<usize> = (0..sweep.grid().len()).collect();
+    let sweep = Sweep::new(loaded, vec![axis()], SolveOptions::default()).unwrap();
+    let points = sweep.grid().len();
     let mut g = c.benchmark_group("sweep/liuzhou");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(15));
-    g.throughput(Throughput::Elements(points.len() as u64));
+    g.throughput(Throughput::Elements(points as u64));
     for threads in [1, 2] {
         g.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
             b.iter(|| {
                 let stop = AtomicBool::new(false);
                 let mut rows = 0;
-                batch::run(
-                    t,
-                    &points,
-                    &stop,
-                    |p| sweep.point(p),
-                    |_, _| {
-                        rows += 1;
-                        Ok(())
-                    },
-                    |_| {},
-                )
-                .unwrap();
-                assert_eq!(rows, points.len());
+                let mut count = |_: &str| {
+                    rows += 1;
+                    true
+                };
+                let options = RunOptions {
+                    threads: t,
+                    format: Format::JsonLines,
+                    shard: None,
+                    stop: &stop,
+                    writing: None,
+                };
+                batch::run_batch(&sweep, Destination::Lines(&mut count), &options, |_| {}).unwrap();
+                assert_eq!(rows, points);
             })
         });
     }
@@ -74,7 +78,7 @@ fn decomposition(c: &mut Criterion) {
         g.bench_with_input(
             BenchmarkId::new("decomposed/threads", threads),
             &opts,
-            |b, o| b.iter(|| symbio::analysis::decompose::solve(&scenario, &net, o).unwrap()),
+            |b, o| b.iter(|| symbio::model::decompose::solve(&scenario, &net, o).unwrap()),
         );
     }
     g.finish();

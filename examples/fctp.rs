@@ -138,6 +138,7 @@ fn main() -> ExitCode {
         time_limit: Some(args.time_limit),
         gap: 1e-6,
         threads: 1,
+        decompose: false,
     };
     println!(
         "FCTP instances from {} — time limit {} s, 1 HiGHS thread, cost gap 1e-6",

@@ -6,9 +6,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Serialize;
-
-pub use crate::scenario::schema::{LinkStatus, MaterialKind, Payer};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 macro_rules! index_type {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
@@ -384,4 +383,55 @@ mod tests {
         };
         assert_eq!(a.distance_km(&b), None);
     }
+}
+
+/// Who bears a cost of a link, for the per-site split of the benefit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Payer {
+    /// The firm that offers the output.
+    Supplier,
+    /// The firm that takes it as an input.
+    Receiver,
+    /// Half each.
+    Shared,
+}
+
+/// What a material is, for reporting (heat loss is only counted for energy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialKind {
+    /// A solid or liquid material (slag, ash, gypsum, plastics, ...).
+    Material,
+    /// An energy carrier (steam, hot water, waste heat, electricity).
+    Energy,
+    /// Water (process water, treated wastewater).
+    Water,
+}
+
+/// Status of a link fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkStatus {
+    /// May be built or not (the default).
+    #[default]
+    Candidate,
+    /// Operating today: part of the baseline, always built, carries no capex.
+    Existing,
+    /// Must be built.
+    Forced,
+    /// Must not be built.
+    Forbidden,
+}
+
+/// Kind of a probability distribution in `[[uncertainty]]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DistributionKind {
+    /// Uniform between `min` and `max`.
+    Uniform,
+    /// Triangular between `min` and `max`, most likely at `mode`.
+    Triangular,
+    /// Normal with `mean` and `sd`, truncated to [`min`, `max`] when they are given.
+    Normal,
 }

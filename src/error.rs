@@ -72,10 +72,11 @@ impl fmt::Display for Problems {
     }
 }
 
-/// What can go wrong in the library.
+/// What can go wrong in the library. The variant decides the class of exit code a
+/// command line gives it: the caller's input ([`Error::is_bad_input`]) or a failure.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The scenario (or a parameter given to an analysis) is invalid.
+    /// The scenario (or a scenario field an analysis sets) is invalid.
     #[error("{0}")]
     Invalid(Problems),
     /// A file could not be read or written.
@@ -86,9 +87,32 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// A usage error that is not about a scenario field (bad option value).
+    /// An option of an analysis has a value it cannot use. `option` is the name of
+    /// the option in the library (a field of the options struct, such as
+    /// `samples`, `axis` or `tolerance`); a command line maps it to its own flag.
+    #[error("{option}: {message}")]
+    InvalidOption {
+        /// The option, by its name in the library.
+        option: String,
+        /// What is wrong with its value.
+        message: String,
+    },
+    /// A file of rows (a sweep's or a Monte Carlo run's) that cannot be resumed
+    /// or merged as asked.
+    #[error("{}: {message}", path.display())]
+    Rows {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+        /// Whether its last row is half-written (the run was killed mid-write):
+        /// resuming the run completes it.
+        half_written: bool,
+    },
+    /// An analysis needs a plan where the scenario has none (it is infeasible
+    /// there, or the time limit came first).
     #[error("{0}")]
-    Usage(String),
+    NoPlan(String),
     /// The solver failed in a way that is not a status (it crashed or rejected the model).
     #[error("solver error: {0}")]
     Solver(String),
@@ -97,7 +121,15 @@ pub enum Error {
 impl Error {
     /// Whether the error is the caller's input (exit code 2) rather than a failure.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Error::Invalid(_) | Error::Usage(_) | Error::Io { .. })
+        !matches!(self, Error::Solver(_) | Error::NoPlan(_))
+    }
+
+    /// An [`Error::InvalidOption`].
+    pub fn option(option: &str, message: impl Into<String>) -> Error {
+        Error::InvalidOption {
+            option: option.to_owned(),
+            message: message.into(),
+        }
     }
 }
 

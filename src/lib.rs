@@ -53,33 +53,30 @@
 
 pub mod analysis;
 pub mod domain;
+pub mod economics;
 pub mod error;
+pub mod files;
+pub mod link_key;
 pub mod model;
 pub mod network;
-pub mod parallel;
+pub(crate) mod parallel;
 pub mod plan;
 pub mod scenario;
 
+pub use domain::Scenario;
 pub use error::{Error, Problem, Problems};
+pub use link_key::LinkKey;
 pub use model::{SolveOptions, Status};
 pub use plan::Plan;
 
-use domain::Scenario;
-
 /// Builds the candidate network of a scenario, solves its MILP and assembles the plan.
 ///
-/// The MILP is split into its independent parts ([`analysis::decompose`]), solved
-/// on `options.threads` threads with one HiGHS thread each; the plan is the one a
-/// single solve finds.
+/// With `options.decompose` (the default) the MILP is split into its independent
+/// parts ([`model::decompose`]), solved on `options.threads` threads with one
+/// HiGHS thread each; the plan is the one a single solve finds. Without, it is
+/// one MILP with `options.threads` HiGHS threads.
 pub fn solve(scenario: &Scenario, options: &SolveOptions) -> Result<Plan, Error> {
     let net = network::build(scenario)?;
-    let sol = analysis::decompose::solve(scenario, &net, options)?;
-    Ok(plan::assemble(scenario, &net, &sol))
-}
-
-/// Like [`solve`], as one MILP whatever its parts, with `options.threads` HiGHS threads.
-pub fn solve_monolithic(scenario: &Scenario, options: &SolveOptions) -> Result<Plan, Error> {
-    let net = network::build(scenario)?;
-    let sol = model::solve(scenario, &net, options)?;
+    let sol = model::decompose::solve(scenario, &net, options)?;
     Ok(plan::assemble(scenario, &net, &sol))
 }

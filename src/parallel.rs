@@ -1,25 +1,58 @@
-//! Running many independent solves at once with rayon. Results keep the order of
-//! the inputs, so output is the same whatever the number of threads.
+//! Running many independent solves at once on one rayon pool per run. Results
+//! keep the order of the inputs, so output is the same whatever the number of
+//! threads.
 
 use rayon::prelude::*;
 
 use crate::error::Error;
 
-/// A thread pool of `threads` workers (at least one).
-pub fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
+/// A pool of worker threads for one run of an analysis.
+pub struct Pool {
+    pool: rayon::ThreadPool,
+    threads: usize,
 }
 
-/// Applies `f` to every item on `threads` threads; the results are in input order.
-pub fn map<T, R, F>(threads: usize, items: &[T], f: F) -> Result<Vec<R>, Error>
-where
-    T: Sync,
-    R: Send,
-    F: Fn(&T) -> R + Sync + Send,
-{
-    let pool = pool(threads)?;
-    Ok(pool.install(|| items.par_iter().map(&f).collect()))
+impl Pool {
+    /// A pool of `threads` workers (at least one).
+    pub fn new(threads: usize) -> Result<Pool, Error> {
+        let threads = threads.max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| {
+                Error::option("threads", format!("cannot start {threads} threads: {e}"))
+            })?;
+        Ok(Pool { pool, threads })
+    }
+
+    /// Its number of workers.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Applies `f` to every item; the results are in input order.
+    pub fn map<T, R, F>(&self, items: &[T], f: F) -> Vec<R>
+    where
+        T: Sync,
+        R: Send,
+        F: Fn(&T) -> R + Sync + Send,
+    {
+        if self.threads == 1 {
+            return items.iter().map(f).collect();
+        }
+        self.pool.install(|| items.par_iter().map(&f).collect())
+    }
+
+    /// Runs `work` on every worker at once, each with its index, and waits for all.
+    pub fn on_each<F>(&self, work: F)
+    where
+        F: Fn(usize) + Sync,
+    {
+        let work = &work;
+        self.pool.scope(|scope| {
+            for w in 0..self.threads {
+                scope.spawn(move |_| work(w));
+            }
+        });
+    }
 }

@@ -10,29 +10,24 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{MaterialKind, Payer, Scenario};
+use crate::domain::{LinkStatus, MaterialKind, Scenario};
+use crate::economics::{link_co2_share, link_share, LinkMoney};
+use crate::link_key::LinkKey;
 use crate::model::{Solution, Status};
 use crate::network::{CandidateLink, Network, Pruned};
 
 /// One chosen exchange.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanLink {
-    /// Supplying site id.
-    pub from_site: String,
-    /// Output id at the supplying site.
-    pub from_output: String,
-    /// Receiving site id.
-    pub to_site: String,
-    /// Input id at the receiving site.
-    pub to_input: String,
+    /// The link: from_site, from_output, to_site, to_input and mode ids.
+    #[serde(flatten)]
+    pub key: LinkKey,
     /// Material sent (output's material id).
     pub material: String,
     /// Material displaced (input's material id).
     pub displaces: String,
     /// Rule id.
     pub rule: String,
-    /// Mode id.
-    pub mode: String,
     /// Distance, km.
     pub distance_km: f64,
     /// Flow sent, units of the output per year.
@@ -66,7 +61,7 @@ pub struct PlanLink {
 }
 
 /// Totals over the plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
     /// Annual net benefit, currency per year (equals the solver's objective).
     pub net_benefit: f64,
@@ -160,14 +155,6 @@ pub struct Plan {
     pub network: NetworkSummary,
 }
 
-fn share(payer: Payer) -> (f64, f64) {
-    match payer {
-        Payer::Supplier => (1.0, 0.0),
-        Payer::Receiver => (0.0, 1.0),
-        Payer::Shared => (0.5, 0.5),
-    }
-}
-
 /// Rounds a reported figure to 9 significant digits, so that solver noise in the
 /// last bits does not show and JSON stays stable.
 pub fn round(v: f64) -> f64 {
@@ -184,191 +171,28 @@ pub fn round(v: f64) -> f64 {
     }
 }
 
-/// Money flows of one link at flow `x` if built: (avoided disposal, avoided purchase,
-/// processing, transport, energy cost, fixed, capex per year).
-struct LinkMoney {
-    disposal: f64,
-    purchase: f64,
-    processing: f64,
-    transport: f64,
-    energy: f64,
-    fixed: f64,
-    capex_year: f64,
-}
-
-fn money(l: &CandidateLink, x: f64, energy_price: f64) -> LinkMoney {
-    LinkMoney {
-        disposal: l.avoided_disposal_cost * x,
-        purchase: l.avoided_purchase_cost * x,
-        processing: l.processing_cost * x,
-        transport: l.transport_cost * x,
-        energy: l.transport_energy_gj * energy_price * x,
-        fixed: l.fixed_cost_per_year,
-        capex_year: l.capex_per_year,
-    }
-}
-
-/// Assembles the plan of a solution.
+/// Assembles the plan of a solution: the accounting of every built link into the
+/// totals and the sites' benefits, then the rounded report.
 pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
-    let p = &s.parameters;
-    let (t_sup, t_rec) = share(p.transport_paid_by);
-    let (p_sup, p_rec) = share(p.processing_paid_by);
-    let mut totals = Totals {
-        net_benefit: 0.0,
-        co2_avoided: 0.0,
-        carbon_value: 0.0,
-        avoided_disposal_cost: 0.0,
-        avoided_purchase_cost: 0.0,
-        processing_cost: 0.0,
-        transport_cost: 0.0,
-        transport_energy_cost: 0.0,
-        fixed_cost: 0.0,
-        capex_per_year: 0.0,
-        capex: 0.0,
-        transport_energy_gj: 0.0,
-        waste_diverted: BTreeMap::new(),
-        virgin_displaced: BTreeMap::new(),
-        heat_lost: BTreeMap::new(),
-        links: 0,
-        existing_links: 0,
-    };
-    let mut sites: Vec<SiteBenefit> = s
-        .sites
-        .iter()
-        .map(|site| SiteBenefit {
-            site: site.id.clone(),
-            name: site.name.clone(),
-            as_supplier: 0.0,
-            as_receiver: 0.0,
-            benefit: 0.0,
-            co2_avoided: 0.0,
-        })
-        .collect();
+    let mut totals = Totals::default();
+    let mut sites: Vec<SiteBenefit> = s.sites.iter().map(SiteBenefit::empty).collect();
     let mut links = Vec::new();
     for (k, l) in net.links.iter().enumerate() {
         if !sol.built.get(k).copied().unwrap_or(false) {
             continue;
         }
         let x = sol.flows[k];
-        let m = money(l, x, p.energy_price);
-        let co2_link = l.co2_avoided_per_unit() * x;
-        let carbon = p.carbon_price * co2_link;
-        let costs_transport = m.transport + m.energy + m.fixed + m.capex_year;
-        let net_benefit = m.disposal + m.purchase - m.processing - costs_transport + carbon;
-        let output = &s.outputs[l.output.0];
-        let input = &s.inputs[l.input.0];
-        let out_mat = &s.materials[output.material.0];
-        let in_mat = &s.materials[input.material.0];
-        let delivered = x * l.delivered_per_unit;
-        let loss = x - delivered;
-
-        totals.net_benefit += net_benefit;
-        totals.co2_avoided += co2_link;
-        totals.carbon_value += carbon;
-        totals.avoided_disposal_cost += m.disposal;
-        totals.avoided_purchase_cost += m.purchase;
-        totals.processing_cost += m.processing;
-        totals.transport_cost += m.transport;
-        totals.transport_energy_cost += m.energy;
-        totals.fixed_cost += m.fixed;
-        totals.capex_per_year += m.capex_year;
-        totals.capex += l.capex;
-        totals.transport_energy_gj += l.transport_energy_gj * x;
-        *totals
-            .waste_diverted
-            .entry(out_mat.unit.clone())
-            .or_default() += x;
-        *totals
-            .virgin_displaced
-            .entry(in_mat.unit.clone())
-            .or_default() += l.displaced_per_unit * x;
-        if out_mat.kind == MaterialKind::Energy && loss > 0.0 {
-            *totals.heat_lost.entry(out_mat.unit.clone()).or_default() += loss;
-        }
-        totals.links += 1;
-        totals.existing_links += usize::from(l.status == crate::domain::LinkStatus::Existing);
-
-        // Split between the two firms.
-        let sup = &mut sites[output.site.0];
-        let sup_gain = m.disposal - t_sup * costs_transport - p_sup * m.processing;
-        let sup_co2 =
-            l.avoided_disposal_co2 * x - t_sup * l.transport_co2 * x - p_sup * l.processing_co2 * x;
-        sup.as_supplier += sup_gain + p.carbon_price * sup_co2;
-        sup.co2_avoided += sup_co2;
-        let rec = &mut sites[input.site.0];
-        let rec_gain = m.purchase - t_rec * costs_transport - p_rec * m.processing;
-        let rec_co2 =
-            l.avoided_virgin_co2 * x - t_rec * l.transport_co2 * x - p_rec * l.processing_co2 * x;
-        rec.as_receiver += rec_gain + p.carbon_price * rec_co2;
-        rec.co2_avoided += rec_co2;
-
-        let before_capital = net_benefit + m.capex_year;
-        links.push(PlanLink {
-            from_site: s.sites[output.site.0].id.clone(),
-            from_output: output.id.clone(),
-            to_site: s.sites[input.site.0].id.clone(),
-            to_input: input.id.clone(),
-            material: out_mat.id.clone(),
-            displaces: in_mat.id.clone(),
-            rule: s.rules[l.rule.0].id.clone(),
-            mode: s.modes[l.mode.0].id.clone(),
-            distance_km: round(l.distance_km),
-            flow: round(x),
-            unit: out_mat.unit.clone(),
-            delivered: round(delivered),
-            displaced: round(l.displaced_per_unit * x),
-            displaced_unit: in_mat.unit.clone(),
-            net_benefit: round(net_benefit),
-            co2_avoided: round(co2_link),
-            transport_energy_gj: round(l.transport_energy_gj * x),
-            transport_loss: round(loss),
-            capex: round(l.capex),
-            payback_years: (l.capex > 0.0 && before_capital > 0.0)
-                .then(|| round(l.capex / before_capital)),
-            description: describe(s, l),
-            existing: l.status == crate::domain::LinkStatus::Existing,
-            status: match l.status {
-                crate::domain::LinkStatus::Existing => "existing",
-                crate::domain::LinkStatus::Forced => "forced",
-                _ => "candidate",
-            }
-            .to_owned(),
-        });
+        let money = LinkMoney::of(s, l, x);
+        totals.add(s, l, x, &money);
+        credit_sites(s, l, x, &mut sites);
+        // Network order is (output, input, mode) in scenario order, which is the
+        // documented sort already; keep it.
+        links.push(plan_link(s, l, x, &money));
     }
     for site in &mut sites {
-        site.benefit = round(site.as_supplier + site.as_receiver);
-        site.as_supplier = round(site.as_supplier);
-        site.as_receiver = round(site.as_receiver);
-        site.co2_avoided = round(site.co2_avoided);
+        site.round();
     }
-    // Network order is (output, input, mode) in scenario order, which is the
-    // documented sort already; keep it.
-    let t = &mut totals;
-    for v in [
-        &mut t.net_benefit,
-        &mut t.co2_avoided,
-        &mut t.carbon_value,
-        &mut t.avoided_disposal_cost,
-        &mut t.avoided_purchase_cost,
-        &mut t.processing_cost,
-        &mut t.transport_cost,
-        &mut t.transport_energy_cost,
-        &mut t.fixed_cost,
-        &mut t.capex_per_year,
-        &mut t.capex,
-        &mut t.transport_energy_gj,
-    ] {
-        *v = round(*v);
-    }
-    for map in [
-        &mut t.waste_diverted,
-        &mut t.virgin_displaced,
-        &mut t.heat_lost,
-    ] {
-        for v in map.values_mut() {
-            *v = round(*v);
-        }
-    }
+    totals.round();
     let pr: &Pruned = &net.pruned;
     Plan {
         scenario: s.name.clone(),
@@ -389,6 +213,139 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
     }
 }
 
+impl Totals {
+    /// Adds link `l` built at flow `x`, whose money is `m`.
+    fn add(&mut self, s: &Scenario, l: &CandidateLink, x: f64, m: &LinkMoney) {
+        let out_mat = s.output_material(l.output);
+        let in_mat = s.input_material(l.input);
+        let loss = x - x * l.delivered_per_unit;
+        self.net_benefit += m.net_benefit();
+        self.co2_avoided += l.co2_avoided_per_unit() * x;
+        self.carbon_value += m.carbon;
+        self.avoided_disposal_cost += m.disposal;
+        self.avoided_purchase_cost += m.purchase;
+        self.processing_cost += m.processing;
+        self.transport_cost += m.transport;
+        self.transport_energy_cost += m.energy;
+        self.fixed_cost += m.fixed;
+        self.capex_per_year += m.capex_year;
+        self.capex += l.capex;
+        self.transport_energy_gj += l.transport_energy_gj * x;
+        *self.waste_diverted.entry(out_mat.unit.clone()).or_default() += x;
+        *self
+            .virgin_displaced
+            .entry(in_mat.unit.clone())
+            .or_default() += l.displaced_per_unit * x;
+        if out_mat.kind == MaterialKind::Energy && loss > 0.0 {
+            *self.heat_lost.entry(out_mat.unit.clone()).or_default() += loss;
+        }
+        self.links += 1;
+        self.existing_links += usize::from(l.status == LinkStatus::Existing);
+    }
+
+    /// Rounds every figure for the report ([`round`]).
+    fn round(&mut self) {
+        for v in [
+            &mut self.net_benefit,
+            &mut self.co2_avoided,
+            &mut self.carbon_value,
+            &mut self.avoided_disposal_cost,
+            &mut self.avoided_purchase_cost,
+            &mut self.processing_cost,
+            &mut self.transport_cost,
+            &mut self.transport_energy_cost,
+            &mut self.fixed_cost,
+            &mut self.capex_per_year,
+            &mut self.capex,
+            &mut self.transport_energy_gj,
+        ] {
+            *v = round(*v);
+        }
+        for map in [
+            &mut self.waste_diverted,
+            &mut self.virgin_displaced,
+            &mut self.heat_lost,
+        ] {
+            for v in map.values_mut() {
+                *v = round(*v);
+            }
+        }
+    }
+}
+
+impl SiteBenefit {
+    /// A site that gains nothing yet.
+    fn empty(site: &crate::domain::Site) -> SiteBenefit {
+        SiteBenefit {
+            site: site.id.clone(),
+            name: site.name.clone(),
+            as_supplier: 0.0,
+            as_receiver: 0.0,
+            benefit: 0.0,
+            co2_avoided: 0.0,
+        }
+    }
+
+    /// Totals the benefit and rounds every figure for the report.
+    fn round(&mut self) {
+        self.benefit = round(self.as_supplier + self.as_receiver);
+        self.as_supplier = round(self.as_supplier);
+        self.as_receiver = round(self.as_receiver);
+        self.co2_avoided = round(self.co2_avoided);
+    }
+}
+
+/// Credits link `l` at flow `x` to its two sites, split as the scenario's
+/// parameters say ([`link_share`], [`link_co2_share`]).
+fn credit_sites(s: &Scenario, l: &CandidateLink, x: f64, sites: &mut [SiteBenefit]) {
+    let a = link_share(s, l);
+    let (cs, cr) = link_co2_share(s, l);
+    let sup = &mut sites[a.supplier];
+    sup.as_supplier += a.supplier_per_unit * x - a.supplier_per_year;
+    sup.co2_avoided += cs * x;
+    let rec = &mut sites[a.receiver];
+    rec.as_receiver += a.receiver_per_unit * x - a.receiver_per_year;
+    rec.co2_avoided += cr * x;
+}
+
+/// The report of link `l` built at flow `x`, whose money is `m`.
+fn plan_link(s: &Scenario, l: &CandidateLink, x: f64, m: &LinkMoney) -> PlanLink {
+    let output = &s.outputs[l.output.0];
+    let input = &s.inputs[l.input.0];
+    let out_mat = &s.materials[output.material.0];
+    let in_mat = &s.materials[input.material.0];
+    let delivered = x * l.delivered_per_unit;
+    let net_benefit = m.net_benefit();
+    let before_capital = net_benefit + m.capex_year;
+    PlanLink {
+        key: LinkKey::of(s, l),
+        material: out_mat.id.clone(),
+        displaces: in_mat.id.clone(),
+        rule: s.rules[l.rule.0].id.clone(),
+        distance_km: round(l.distance_km),
+        flow: round(x),
+        unit: out_mat.unit.clone(),
+        delivered: round(delivered),
+        displaced: round(l.displaced_per_unit * x),
+        displaced_unit: in_mat.unit.clone(),
+        net_benefit: round(net_benefit),
+        co2_avoided: round(l.co2_avoided_per_unit() * x),
+        transport_energy_gj: round(l.transport_energy_gj * x),
+        transport_loss: round(x - delivered),
+        capex: round(l.capex),
+        payback_years: (l.capex > 0.0 && before_capital > 0.0)
+            .then(|| round(l.capex / before_capital)),
+        existing: l.status == LinkStatus::Existing,
+        status: match l.status {
+            LinkStatus::Existing => "existing",
+            LinkStatus::Forced => "forced",
+            _ => "candidate",
+        }
+        .to_owned(),
+        description: describe(s, l),
+    }
+}
+
 /// "Granulated blast-furnace slag from Liugang to Cement plant A by rail (12 km),
 /// replacing clinker".
 fn describe(s: &Scenario, l: &CandidateLink) -> String {
@@ -401,7 +358,7 @@ fn describe(s: &Scenario, l: &CandidateLink) -> String {
     } else {
         format!("replacing {}", to.name)
     };
-    let today = if l.status == crate::domain::LinkStatus::Existing {
+    let today = if l.status == LinkStatus::Existing {
         ", running today"
     } else {
         ""

@@ -36,11 +36,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use symbio::domain::Scenario;
+use symbio::domain::{LinkStatus, MaterialKind};
 use symbio::model::{self, SolveOptions, Status};
 use symbio::network;
 use symbio::scenario::schema::{
-    InputFile, LinkFile, LinkStatus, MaterialFile, MaterialKind, ModeFile, OutputFile,
-    ParametersFile, RuleFile, ScenarioFile, ScenarioHeader, SiteFile,
+    InputFile, LinkFile, MaterialFile, ModeFile, OutputFile, ParametersFile, RuleFile,
+    ScenarioFile, ScenarioHeader, SiteFile,
 };
 use symbio::{Error, Problem, Problems};
 
@@ -748,8 +749,12 @@ impl Instance {
     /// `<name>.json`.
     pub fn scenario(&self, name: &str) -> Result<Scenario, Error> {
         let file = self.to_scenario_file(name);
-        let json = serde_json::to_string(&file)
-            .map_err(|e| Error::Usage(format!("cannot serialise the FCTP scenario: {e}")))?;
+        let json = serde_json::to_string(&file).map_err(|e| {
+            Error::option(
+                "instance",
+                format!("cannot serialise the FCTP scenario: {e}"),
+            )
+        })?;
         symbio::scenario::read_str(Path::new(&format!("{name}.json")), &json)
     }
 }
@@ -853,9 +858,10 @@ pub fn solve(instance: &Instance, name: &str, options: &SolveOptions) -> Result<
         match (supplier.get(from), customer.get(to)) {
             (Some(&i), Some(&j)) => flows[i][j] += x,
             _ => {
-                return Err(Error::Usage(format!(
-                    "{name}: link {from} → {to} is not an arc of the instance"
-                )))
+                return Err(Error::option(
+                    "instance",
+                    format!("{name}: link {from} -> {to} is not an arc of the instance"),
+                ))
             }
         }
     }

@@ -3,7 +3,7 @@
 //! - **Transfer prices** ([`gains`]). A link's value falls on two firms: the supplier
 //!   stops paying for disposal, the receiver stops buying a virgin resource, and the
 //!   costs fall on one or both as `parameters.transport_paid_by` and
-//!   `processing_paid_by` say ([`link_share`], the split of `symbio solve`'s per-site
+//!   `processing_paid_by` say ([`crate::economics::link_share`], the split of `symbio solve`'s per-site
 //!   benefits). The link's surplus is their sum. With equal bargaining power and no
 //!   exchange as the disagreement point, the Nash bargaining solution with transferable
 //!   utility gives each firm half the surplus; with supplier share θ, the supplier gets
@@ -23,89 +23,14 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Payer, Scenario};
+use crate::domain::Scenario;
+use crate::economics::link_share;
 use crate::error::Error;
+use crate::link_key::LinkKey;
 use crate::model::{self, LinkShare, Rationality, Solution, SolveOptions, Status};
 use crate::network::{CandidateLink, Network};
-use crate::parallel;
+use crate::parallel::Pool;
 use crate::plan::round;
-
-/// Identity of a link in reports: (from_site, from_output, to_site, to_input, mode) ids.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkRef {
-    /// Supplying site id.
-    pub from_site: String,
-    /// Output id at the supplying site.
-    pub from_output: String,
-    /// Receiving site id.
-    pub to_site: String,
-    /// Input id at the receiving site.
-    pub to_input: String,
-    /// Mode id.
-    pub mode: String,
-}
-
-impl LinkRef {
-    /// The ids of a network link.
-    pub fn of(s: &Scenario, l: &CandidateLink) -> LinkRef {
-        let o = &s.outputs[l.output.0];
-        let i = &s.inputs[l.input.0];
-        LinkRef {
-            from_site: s.sites[o.site.0].id.clone(),
-            from_output: o.id.clone(),
-            to_site: s.sites[i.site.0].id.clone(),
-            to_input: i.id.clone(),
-            mode: s.modes[l.mode.0].id.clone(),
-        }
-    }
-}
-
-/// (supplier, receiver) shares of a cost paid by `p`.
-pub fn payer_shares(p: Payer) -> (f64, f64) {
-    match p {
-        Payer::Supplier => (1.0, 0.0),
-        Payer::Receiver => (0.0, 1.0),
-        Payer::Shared => (0.5, 0.5),
-    }
-}
-
-/// How a link's value falls on its two firms before any transfer, exactly as
-/// `symbio solve` splits benefits per site: the supplier is credited the avoided
-/// disposal cost (and the carbon value of the avoided disposal emissions), the
-/// receiver the avoided purchase (and the carbon value of the virgin emissions);
-/// transport, energy, fixed and capital costs (and transport emissions) fall as
-/// `transport_paid_by` says, processing (and its emissions) as `processing_paid_by`.
-pub fn link_share(s: &Scenario, l: &CandidateLink) -> LinkShare {
-    let p = &s.parameters;
-    let (ts, tr) = payer_shares(p.transport_paid_by);
-    let (ps, pr) = payer_shares(p.processing_paid_by);
-    let (co2_s, co2_r) = link_co2_share(s, l);
-    let moving = l.transport_cost + l.transport_energy_gj * p.energy_price;
-    let charge = l.fixed_charge_per_year();
-    LinkShare {
-        supplier: s.outputs[l.output.0].site.0,
-        receiver: s.inputs[l.input.0].site.0,
-        supplier_per_unit: l.avoided_disposal_cost - ts * moving - ps * l.processing_cost
-            + p.carbon_price * co2_s,
-        supplier_per_year: ts * charge,
-        receiver_per_unit: l.avoided_purchase_cost - tr * moving - pr * l.processing_cost
-            + p.carbon_price * co2_r,
-        receiver_per_year: tr * charge,
-    }
-}
-
-/// t CO2e avoided per unit sent credited to (supplier, receiver): disposal emissions
-/// to the supplier, virgin emissions to the receiver, transport and processing
-/// emissions as their costs are split.
-pub fn link_co2_share(s: &Scenario, l: &CandidateLink) -> (f64, f64) {
-    let p = &s.parameters;
-    let (ts, tr) = payer_shares(p.transport_paid_by);
-    let (ps, pr) = payer_shares(p.processing_paid_by);
-    (
-        l.avoided_disposal_co2 - ts * l.transport_co2 - ps * l.processing_co2,
-        l.avoided_virgin_co2 - tr * l.transport_co2 - pr * l.processing_co2,
-    )
-}
 
 /// (supplier, receiver) gains of a link at flow `x` when built, before transfers.
 fn gains_before_transfer(a: &LinkShare, x: f64) -> (f64, f64) {
@@ -120,9 +45,12 @@ pub fn check_share(theta: f64) -> Result<(), Error> {
     if (0.0..=1.0).contains(&theta) {
         Ok(())
     } else {
-        Err(Error::Usage(format!(
-            "the supplier's share of a link's surplus must be between 0 and 1, got {theta}"
-        )))
+        Err(Error::option(
+            "supplier_share",
+            format!(
+                "must be between 0 and 1 (the supplier's share of a link's surplus), got {theta}"
+            ),
+        ))
     }
 }
 
@@ -131,7 +59,7 @@ pub fn check_share(theta: f64) -> Result<(), Error> {
 pub struct LinkGain {
     /// The link.
     #[serde(flatten)]
-    pub link: LinkRef,
+    pub link: LinkKey,
     /// Flow sent, units of the output per year.
     pub flow: f64,
     /// Unit of `flow`.
@@ -229,7 +157,7 @@ pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], thet
         let surplus = gs + gr;
         let transfer = theta * surplus - gs;
         links.push(LinkGain {
-            link: LinkRef::of(s, l),
+            link: LinkKey::of(s, l),
             flow: round(x),
             unit: s.output_material(l.output).unit.clone(),
             surplus: round(surplus),
@@ -314,16 +242,22 @@ impl ShapleyOptions {
     /// Rejects options that make no sense.
     pub fn check(&self) -> Result<(), Error> {
         if self.exact_limit > MAX_EXACT_LIMIT {
-            return Err(Error::Usage(format!(
-                "the exact limit is at most {MAX_EXACT_LIMIT} sites (2^{MAX_EXACT_LIMIT} coalitions), got {}",
-                self.exact_limit
-            )));
+            return Err(Error::option(
+                "exact_limit",
+                format!(
+                    "must be at most {MAX_EXACT_LIMIT} sites (2^{MAX_EXACT_LIMIT} coalitions), got {}",
+                    self.exact_limit
+                ),
+            ));
         }
         if self.samples < 2 {
-            return Err(Error::Usage(format!(
-                "at least 2 permutations must be sampled, got {}",
-                self.samples
-            )));
+            return Err(Error::option(
+                "samples",
+                format!(
+                    "must be at least 2 (permutations sampled), got {}",
+                    self.samples
+                ),
+            ));
         }
         Ok(())
     }
@@ -659,7 +593,7 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
         ..o.solve
     };
     let todo: Vec<usize> = (1..tasks.members.len()).collect();
-    let solved = parallel::map(o.threads, &todo, |&k| {
+    let solved = Pool::new(o.threads)?.map(&todo, |&k| {
         let members = &tasks.members[k];
         let inside = |j: usize| members.binary_search(&j).is_ok();
         let sub = net.restrict(s, |l| {
@@ -667,7 +601,7 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
             inside(a) && inside(b)
         });
         model::solve(s, &sub, &one)
-    })?;
+    });
     let mut values = vec![0.0; tasks.members.len()];
     let mut limited = vec![false; tasks.members.len()];
     for (&k, r) in todo.iter().zip(solved) {
@@ -786,7 +720,7 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
 pub struct RationalLink {
     /// The link.
     #[serde(flatten)]
-    pub link: LinkRef,
+    pub link: LinkKey,
     /// Flow sent, units of the output per year.
     pub flow: f64,
     /// Unit of `flow`.
@@ -876,7 +810,7 @@ pub fn individually_rational(
         gain[a.receiver] += gr - t;
         co2 += l.co2_avoided_per_unit() * x;
         links.push(RationalLink {
-            link: LinkRef::of(s, l),
+            link: LinkKey::of(s, l),
             flow: round(x),
             unit: s.output_material(l.output).unit.clone(),
             surplus: round(gs + gr),

@@ -16,9 +16,12 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
+use super::point::PointStatus;
 use crate::error::Error;
+use crate::files::{io_error, write_atomic};
+use crate::parallel::Pool;
 
 /// How rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,29 +63,6 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// Parses `K/N` (0 ≤ K < N).
-    pub fn parse(text: &str) -> Result<Shard, Error> {
-        let bad = |why: &str| Error::Usage(format!("--shard {text}: {why}"));
-        let (k, n) = text
-            .split_once('/')
-            .ok_or_else(|| bad("write K/N, e.g. 0/4 for the first of four shards"))?;
-        let index: usize = k
-            .trim()
-            .parse()
-            .map_err(|_| bad("K is not a whole number"))?;
-        let count: usize = n
-            .trim()
-            .parse()
-            .map_err(|_| bad("N is not a whole number"))?;
-        if count == 0 {
-            return Err(bad("N must be at least 1"));
-        }
-        if index >= count {
-            return Err(bad("K counts from 0 and must be below N"));
-        }
-        Ok(Shard { index, count })
-    }
-
     /// Whether the shard runs point `p`.
     pub fn contains(&self, p: usize) -> bool {
         p % self.count == self.index
@@ -96,10 +76,12 @@ pub struct Progress {
     pub done: usize,
     /// Points this run was given.
     pub total: usize,
+    /// Points of the run done before it (in the file it resumes).
+    pub before: usize,
 }
 
-/// Solves `todo` (point indices) on `threads` threads and hands each result to
-/// `sink` as it finishes, calling `progress` after each; `solve` runs on the
+/// Solves `todo` (point indices) on the workers of `pool` and hands each result
+/// to `sink` as it finishes, calling `progress` after each; `solve` runs on the
 /// workers, `sink` and `progress` on the calling thread.
 ///
 /// Points are started in the order of `todo`. When `stop` becomes true no new
@@ -107,7 +89,7 @@ pub struct Progress {
 /// `sink`. If `sink` fails, no new point is started and its error is returned.
 /// Returns the number of points handed to `sink`.
 pub fn run<T, S, K, P>(
-    threads: usize,
+    pool: &Pool,
     todo: &[usize],
     stop: &AtomicBool,
     solve: S,
@@ -127,21 +109,23 @@ where
     let mut done = 0;
     let mut result = Ok(());
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, total.max(1)) {
-            let tx = tx.clone();
-            let (next, failed, solve) = (&next, &failed, &solve);
-            scope.spawn(move || loop {
-                if stop.load(Ordering::SeqCst) || failed.load(Ordering::SeqCst) {
-                    break;
-                }
-                let j = next.fetch_add(1, Ordering::SeqCst);
-                let Some(&p) = todo.get(j) else { break };
-                if tx.send((p, solve(p))).is_err() {
-                    break;
+        let (next, failed, solve) = (&next, &failed, &solve);
+        scope.spawn(move || {
+            pool.on_each(|_| {
+                let tx = tx.clone();
+                loop {
+                    if stop.load(Ordering::SeqCst) || failed.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let j = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&p) = todo.get(j) else { break };
+                    if tx.send((p, solve(p))).is_err() {
+                        break;
+                    }
                 }
             });
-        }
-        drop(tx);
+            drop(tx);
+        });
         for (p, row) in rx {
             if result.is_err() {
                 continue;
@@ -149,7 +133,11 @@ where
             match sink(p, row) {
                 Ok(()) => {
                     done += 1;
-                    progress(Progress { done, total });
+                    progress(Progress {
+                        done,
+                        total,
+                        before: 0,
+                    });
                 }
                 Err(e) => {
                     failed.store(true, Ordering::SeqCst);
@@ -200,10 +188,12 @@ impl<T> Reorder<T> {
     }
 }
 
-fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
+/// An [`Error::Rows`] of a file that is whole.
+pub(crate) fn rows_error(path: &Path, message: String) -> Error {
+    Error::Rows {
         path: path.to_owned(),
-        source,
+        message,
+        half_written: false,
     }
 }
 
@@ -262,9 +252,7 @@ impl RowFile {
         if lines.is_empty() {
             return Ok((Self::create(path, format, header)?, BTreeSet::new()));
         }
-        let bad = |what: String| {
-            Error::Usage(format!("{}: cannot resume: {what}", path.to_string_lossy()))
-        };
+        let bad = |what: String| rows_error(path, format!("cannot resume: {what}"));
         let mut rows = lines.iter().enumerate();
         if let Some(h) = header {
             let (_, first) = rows.next().expect("not empty");
@@ -347,27 +335,187 @@ impl RowFile {
     }
 }
 
-/// Writes `text` to `path` whole or not at all: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// The points of a batch run (a sweep's grid, a Monte Carlo run's samples): how
+/// many there are, how one is solved into a row, and how a row read back from a
+/// file is recognised as one of this run's.
+pub trait Batch: Sync {
+    /// What one point gives.
+    type Row: Send;
+
+    /// Number of points.
+    fn points(&self) -> usize;
+
+    /// The first line of a rows file of `format`, if the format has one.
+    fn header(&self, format: Format) -> Option<String>;
+
+    /// Solves point `p`. A point that cannot be solved is a row too (see
+    /// [`super::point::PointStatus`]): a batch run never stops at a failed point.
+    fn solve(&self, p: usize) -> Self::Row;
+
+    /// The status of a row.
+    fn status(&self, row: &Self::Row) -> PointStatus;
+
+    /// The row as one line of `format` (no newline).
+    fn encode(&self, row: &Self::Row, format: Format) -> String;
+
+    /// Whether `line`, read back from a rows file, is point `p` of this run.
+    fn check_row(&self, format: Format, p: usize, line: &str) -> Result<(), String>;
+}
+
+/// Where the rows of a batch run go.
+pub enum Destination<'a> {
+    /// Streamed to a file as points finish, sorted by point once the run is
+    /// complete; with `resume`, the points the file holds already are skipped.
+    File {
+        /// The file.
+        path: &'a Path,
+        /// Continue the run the file holds.
+        resume: bool,
+    },
+    /// Handed line by line, in point order, to a writer (the header first) that
+    /// returns false when nobody reads any more (the run then stops).
+    Lines(&'a mut dyn FnMut(&str) -> bool),
+}
+
+/// How a batch run is driven.
+pub struct RunOptions<'a> {
+    /// Points solved at once, on one pool of threads for the whole run (each
+    /// point's solve on one thread).
+    pub threads: usize,
+    /// Format of the rows.
+    pub format: Format,
+    /// Only the points of this shard.
+    pub shard: Option<Shard>,
+    /// When set, no new point is started; finished rows are kept.
+    pub stop: &'a AtomicBool,
+    /// Held while a row is written, so that whoever ends the process can wait
+    /// for a row to be whole.
+    pub writing: Option<&'a Mutex<()>>,
+}
+
+/// What a batch run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Points of the run (of its shard).
+    pub points: usize,
+    /// Of which this run was given (the others were in the file already).
+    pub todo: usize,
+    /// Of which it finished.
+    pub done: usize,
+    /// Finished points by status.
+    pub statuses: BTreeMap<PointStatus, usize>,
+    /// Whether the writer of [`Destination::Lines`] stopped reading.
+    pub closed: bool,
+}
+
+impl Report {
+    /// Whether every point of the run is done.
+    pub fn complete(&self) -> bool {
+        self.done == self.todo
     }
-    result.map_err(io_error(path))
+}
+
+/// Where rows go while a run goes on.
+enum Sink<'a> {
+    File(RowFile),
+    Lines(&'a mut dyn FnMut(&str) -> bool, Reorder<String>),
+}
+
+/// Runs a batch: the points of the shard that the destination does not hold
+/// yet, solved on the pool, each row written whole as it finishes (see the
+/// module doc); `progress` is told how far the run has gone, first with no point
+/// done.
+pub fn run_batch<B: Batch>(
+    batch: &B,
+    destination: Destination<'_>,
+    o: &RunOptions<'_>,
+    mut progress: impl FnMut(Progress),
+) -> Result<Report, Error> {
+    let pool = Pool::new(o.threads)?;
+    let header = batch.header(o.format);
+    let points: Vec<usize> = (0..batch.points())
+        .filter(|&p| o.shard.map_or(true, |s| s.contains(p)))
+        .collect();
+    let (mut sink, todo) = match destination {
+        Destination::File { path, resume: true } => {
+            let (file, done) = RowFile::resume(path, o.format, header.as_deref(), |p, line| {
+                batch.check_row(o.format, p, line)
+            })?;
+            let todo = points
+                .iter()
+                .copied()
+                .filter(|p| !done.contains(p))
+                .collect();
+            (Sink::File(file), todo)
+        }
+        Destination::File {
+            path,
+            resume: false,
+        } => (
+            Sink::File(RowFile::create(path, o.format, header.as_deref())?),
+            points.clone(),
+        ),
+        Destination::Lines(write) => {
+            if let Some(h) = &header {
+                write(h);
+            }
+            (
+                Sink::Lines(write, Reorder::new(points.clone())),
+                points.clone(),
+            )
+        }
+    };
+    let mut statuses: BTreeMap<PointStatus, usize> = BTreeMap::new();
+    let mut closed = false;
+    let before = points.len() - todo.len();
+    progress(Progress {
+        done: 0,
+        total: todo.len(),
+        before,
+    });
+    let done = run(
+        &pool,
+        &todo,
+        o.stop,
+        |p| batch.solve(p),
+        |p, row: B::Row| {
+            *statuses.entry(batch.status(&row)).or_default() += 1;
+            let line = batch.encode(&row, o.format);
+            let _held = o.writing.map(|m| m.lock());
+            match &mut sink {
+                Sink::File(f) => f.append(&line),
+                Sink::Lines(write, order) => {
+                    for l in order.push(p, line) {
+                        if !closed && !write(&l) {
+                            closed = true;
+                            o.stop.store(true, Ordering::SeqCst);
+                        }
+                    }
+                    Ok(())
+                }
+            }
+        },
+        |p| progress(Progress { before, ..p }),
+    )?;
+    let report = Report {
+        points: points.len(),
+        todo: todo.len(),
+        done,
+        statuses,
+        closed,
+    };
+    match sink {
+        Sink::File(f) if report.complete() => f.finish()?,
+        Sink::File(_) => {}
+        Sink::Lines(write, mut order) if !closed => {
+            let _held = o.writing.map(|m| m.lock());
+            for l in order.drain() {
+                write(&l);
+            }
+        }
+        Sink::Lines(..) => {}
+    }
+    Ok(report)
 }
 
 /// Shard outputs joined into one.
@@ -389,12 +537,12 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
     let mut rows: BTreeMap<usize, (String, &Path)> = BTreeMap::new();
     for path in inputs {
         let text = std::fs::read_to_string(path).map_err(io_error(path))?;
-        let name = path.to_string_lossy();
         if !text.is_empty() && !text.ends_with('\n') {
-            return Err(Error::Usage(format!(
-                "{name}: the last row is half-written (the run was killed): \
-                 finish it with --resume before merging"
-            )));
+            return Err(Error::Rows {
+                path: path.clone(),
+                message: "the last row is half-written (the run was killed)".into(),
+                half_written: true,
+            });
         }
         let (lines, _) = complete_lines(&text);
         let Some(first) = lines.first() else { continue };
@@ -407,24 +555,27 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
             None => format = Some((f, header.clone(), path)),
             Some((g, h, other)) => {
                 if *g != f || *h != header {
-                    return Err(Error::Usage(format!(
-                        "{name} and {} are not outputs of the same sweep \
-                         (their formats or headers differ)",
-                        other.to_string_lossy()
-                    )));
+                    return Err(rows_error(
+                        path,
+                        format!(
+                            "it and {} are not outputs of the same run \
+                             (their formats or headers differ)",
+                            other.to_string_lossy()
+                        ),
+                    ));
                 }
             }
         }
         for (k, line) in lines.iter().enumerate().skip(usize::from(f.has_header())) {
             let p = f
                 .point_of(line)
-                .ok_or_else(|| Error::Usage(format!("{name}: line {} is not a row", k + 1)))?;
+                .ok_or_else(|| rows_error(path, format!("line {} is not a row", k + 1)))?;
             match rows.get(&p) {
                 Some((other, from)) if other != line => {
-                    return Err(Error::Usage(format!(
-                        "point {p} has different rows in {name} and {}",
-                        from.to_string_lossy()
-                    )))
+                    return Err(rows_error(
+                        path,
+                        format!("point {p} has another row in {}", from.to_string_lossy()),
+                    ))
                 }
                 Some(_) => {}
                 None => {
@@ -460,14 +611,9 @@ mod tests {
 
     #[test]
     fn shards_partition_the_points() {
-        let shards: Vec<Shard> = (0..3)
-            .map(|k| Shard::parse(&format!("{k}/3")).unwrap())
-            .collect();
+        let shards: Vec<Shard> = (0..3).map(|index| Shard { index, count: 3 }).collect();
         for p in 0..20 {
             assert_eq!(shards.iter().filter(|s| s.contains(p)).count(), 1);
-        }
-        for bad in ["3/3", "1", "a/2", "0/0", "-1/2"] {
-            assert!(Shard::parse(bad).is_err(), "{bad}");
         }
     }
 
@@ -488,7 +634,7 @@ mod tests {
         let stop = AtomicBool::new(false);
         let mut seen = Vec::new();
         let n = run(
-            3,
+            &Pool::new(3).unwrap(),
             &todo,
             &stop,
             |p| p * 2,
@@ -509,7 +655,7 @@ mod tests {
         let stop = AtomicBool::new(false);
         let mut seen = Vec::new();
         let n = run(
-            3,
+            &Pool::new(3).unwrap(),
             &todo,
             &stop,
             |p| {
@@ -538,20 +684,20 @@ mod tests {
         let todo: Vec<usize> = (0..100).collect();
         let stop = AtomicBool::new(false);
         let e = run(
-            2,
+            &Pool::new(2).unwrap(),
             &todo,
             &stop,
             |p| p,
             |p, _| {
                 if p == 3 {
-                    Err(Error::Usage("disk full".into()))
+                    Err(Error::Solver("disk full".into()))
                 } else {
                     Ok(())
                 }
             },
             |_| {},
         );
-        assert!(matches!(e, Err(Error::Usage(m)) if m == "disk full"));
+        assert!(matches!(e, Err(Error::Solver(m)) if m == "disk full"));
     }
 
     #[test]

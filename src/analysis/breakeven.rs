@@ -11,100 +11,18 @@
 //! within one grid cell is not seen: refine the grid (`steps`) for that.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use serde::Serialize;
 
-use crate::domain::Scenario;
+use super::point::solve_point;
 use crate::error::Error;
-use crate::model::{self, SolveOptions};
-use crate::network::{self, CandidateLink};
-use crate::parallel;
-use crate::plan::{self, round, Plan};
+use crate::link_key::LinkKey;
+use crate::model::SolveOptions;
+use crate::parallel::Pool;
+use crate::plan::round;
 use crate::scenario::load::Loaded;
-use crate::scenario::{path, validate};
-
-/// A link by the ids that make it: output, input and mode.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct LinkRef {
-    /// Supplying site id.
-    pub from_site: String,
-    /// Output id at the supplying site.
-    pub from_output: String,
-    /// Receiving site id.
-    pub to_site: String,
-    /// Input id at the receiving site.
-    pub to_input: String,
-    /// Mode id.
-    pub mode: String,
-}
-
-impl fmt::Display for LinkRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}/{} → {}/{} by {}",
-            self.from_site, self.from_output, self.to_site, self.to_input, self.mode
-        )
-    }
-}
-
-impl LinkRef {
-    /// The reference of a candidate link of a scenario's network.
-    pub fn of(s: &Scenario, l: &CandidateLink) -> LinkRef {
-        let o = &s.outputs[l.output.0];
-        let i = &s.inputs[l.input.0];
-        LinkRef {
-            from_site: s.sites[o.site.0].id.clone(),
-            from_output: o.id.clone(),
-            to_site: s.sites[i.site.0].id.clone(),
-            to_input: i.id.clone(),
-            mode: s.modes[l.mode.0].id.clone(),
-        }
-    }
-
-    /// The references of the links of a plan.
-    pub fn chosen(plan: &Plan) -> BTreeSet<LinkRef> {
-        plan.links
-            .iter()
-            .map(|l| LinkRef {
-                from_site: l.from_site.clone(),
-                from_output: l.from_output.clone(),
-                to_site: l.to_site.clone(),
-                to_input: l.to_input.clone(),
-                mode: l.mode.clone(),
-            })
-            .collect()
-    }
-}
-
-/// A loaded scenario with some fields set, solved: its plan and candidate links.
-pub struct Variant {
-    /// The optimal plan.
-    pub plan: Plan,
-    /// Every candidate link of its network.
-    pub candidates: Vec<LinkRef>,
-}
-
-/// Sets `values` (path, value) on a copy of `loaded`, validates it, builds its
-/// network and solves it.
-pub fn solve_variant(
-    loaded: &Loaded,
-    values: &[(&str, f64)],
-    options: &SolveOptions,
-) -> Result<Variant, Error> {
-    let mut l = loaded.clone();
-    for &(p, v) in values {
-        path::set(&mut l, p, v).map_err(|e| Error::Usage(e.to_string()))?;
-    }
-    let s = validate::validate(&l)?;
-    let net = network::build(&s)?;
-    let sol = model::solve(&s, &net, options)?;
-    Ok(Variant {
-        plan: plan::assemble(&s, &net, &sol),
-        candidates: net.links.iter().map(|c| LinkRef::of(&s, c)).collect(),
-    })
-}
+use crate::scenario::path::FieldPath;
+use crate::scenario::validate;
 
 /// Options of a break-even search.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +66,7 @@ pub struct Event {
     /// Enters or leaves.
     pub change: Change,
     /// The link.
-    pub link: LinkRef,
+    pub link: LinkKey,
 }
 
 /// The result of a break-even search.
@@ -175,79 +93,64 @@ pub struct BreakEven {
     /// Switches, by value (then link).
     pub events: Vec<Event>,
     /// Links in the plan at every value tried.
-    pub always: Vec<LinkRef>,
+    pub always: Vec<LinkKey>,
     /// Candidate links (at some value) in the plan at no value tried.
-    pub never: Vec<LinkRef>,
-}
-
-/// Parses a range written `FROM..TO`.
-pub fn parse_range(text: &str) -> Result<(f64, f64), Error> {
-    let bad = || {
-        Error::Usage(format!(
-            "--range must be FROM..TO with FROM < TO (e.g. 0..500), got \"{text}\""
-        ))
-    };
-    let (a, b) = text.split_once("..").ok_or_else(bad)?;
-    let a: f64 = a.trim().parse().map_err(|_| bad())?;
-    let b: f64 = b.trim().parse().map_err(|_| bad())?;
-    if a.is_finite() && b.is_finite() && a < b {
-        Ok((a, b))
-    } else {
-        Err(bad())
-    }
+    pub never: Vec<LinkKey>,
 }
 
 /// An interval being bisected.
 struct Cell {
     lo: f64,
     hi: f64,
-    at_lo: BTreeSet<LinkRef>,
-    at_hi: BTreeSet<LinkRef>,
+    at_lo: BTreeSet<LinkKey>,
+    at_hi: BTreeSet<LinkKey>,
 }
 
 /// Runs the search.
 pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error> {
-    path::check(loaded, &o.param).map_err(|e| Error::Usage(format!("--param {e}")))?;
+    let param =
+        FieldPath::new(loaded, &o.param).map_err(|e| Error::option("param", e.to_string()))?;
     if !(o.from.is_finite() && o.to.is_finite() && o.from < o.to) {
-        return Err(Error::Usage(format!(
-            "the range must go from a smaller to a larger number, got {}..{}",
-            o.from, o.to
-        )));
+        return Err(Error::option(
+            "range",
+            format!(
+                "must go from a smaller to a larger number, got {}..{}",
+                o.from, o.to
+            ),
+        ));
     }
     if o.steps == 0 {
-        return Err(Error::Usage("--steps must be at least 1".into()));
+        return Err(Error::option("steps", "must be at least 1"));
     }
     if !(o.tol.is_finite() && o.tol > 0.0) {
-        return Err(Error::Usage(format!(
-            "--tol must be a number > 0, got {}",
-            o.tol
-        )));
+        return Err(Error::option(
+            "tolerance",
+            format!("must be a number > 0, got {}", o.tol),
+        ));
     }
-    let file_value = path::get(loaded, &o.param).map_err(|e| Error::Usage(e.to_string()))?;
+    let file_value = param.get(loaded);
     let base = validate::validate(loaded)?;
-    let solve = SolveOptions {
-        threads: 1,
-        ..o.solve
-    };
+    let solve = o.solve.one_thread();
+    let pool = Pool::new(o.threads)?;
     let mut solves = 0;
-    let mut candidates: BTreeSet<LinkRef> = BTreeSet::new();
+    let mut candidates: BTreeSet<LinkKey> = BTreeSet::new();
     // At how many of the values tried each link was in the plan.
-    let mut seen: BTreeMap<LinkRef, usize> = BTreeMap::new();
-    let mut run = |values: &[f64]| -> Result<Vec<BTreeSet<LinkRef>>, Error> {
-        let results = parallel::map(o.threads, values, |&v| {
-            solve_variant(loaded, &[(o.param.as_str(), v)], &solve)
-        })?;
+    let mut seen: BTreeMap<LinkKey, usize> = BTreeMap::new();
+    let mut run = |values: &[f64]| -> Result<Vec<BTreeSet<LinkKey>>, Error> {
+        let results = pool.map(values, |&v| {
+            solve_point(loaded, &[(param.clone(), v)], &solve)
+        });
         let mut out = Vec::with_capacity(values.len());
         for (v, r) in values.iter().zip(results) {
             let r = r?;
             if !r.plan.status.has_plan() {
-                return Err(Error::Usage(format!(
-                    "no feasible plan with {} = {v}: narrow the range",
+                return Err(Error::NoPlan(format!(
+                    "no feasible plan with {} = {v}",
                     o.param
                 )));
             }
-            let chosen = LinkRef::chosen(&r.plan);
-            candidates.extend(r.candidates);
+            let chosen: BTreeSet<LinkKey> = r.plan.links.iter().map(|l| l.key.clone()).collect();
+            candidates.extend(r.candidates());
             candidates.extend(chosen.iter().cloned());
             for l in &chosen {
                 *seen.entry(l.clone()).or_default() += 1;
@@ -359,26 +262,12 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
     })
 }
 
-fn event(c: &Cell, change: Change, l: &LinkRef) -> Event {
+fn event(c: &Cell, change: Change, l: &LinkKey) -> Event {
     Event {
         value: round(0.5 * (c.lo + c.hi)),
         low: round(c.lo),
         high: round(c.hi),
         change,
         link: l.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_range;
-
-    #[test]
-    fn ranges_parse() {
-        assert_eq!(parse_range("0..500").unwrap(), (0.0, 500.0));
-        assert_eq!(parse_range("-1.5..2e3").unwrap(), (-1.5, 2000.0));
-        for bad in ["5..1", "1..1", "0-500", "a..b", "0..", "..3", "0..inf"] {
-            assert!(parse_range(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -19,14 +19,15 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::allocation::{
-    self, check_share, link_co2_share, link_share, payer_shares, Gains, LinkRef, RationalPlan,
-    Shapley, ShapleyOptions,
+    self, check_share, Gains, RationalPlan, Shapley, ShapleyOptions,
 };
 use crate::domain::{LinkStatus, OutputId, Scenario};
+use crate::economics::{link_co2_share, link_share, link_value, payer_shares};
 use crate::error::Error;
+use crate::link_key::LinkKey;
 use crate::model::{self, Solution, SolveOptions, Status};
 use crate::network::{self, Network};
-use crate::parallel;
+use crate::parallel::Pool;
 use crate::plan::{self, round};
 
 /// One of the three plans.
@@ -184,21 +185,12 @@ pub fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, Vec<Met
     (total, sites)
 }
 
-/// Annual net benefit of a link at flow `x`: v_l x − F_l when built, else 0.
-fn link_value(s: &Scenario, l: &network::CandidateLink, x: f64, built: bool) -> f64 {
-    if !built {
-        return 0.0;
-    }
-    let p = &s.parameters;
-    l.margin_per_unit(p.carbon_price, p.energy_price) * x - l.fixed_charge_per_year()
-}
-
 /// A link of the baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineLink {
     /// The link.
     #[serde(flatten)]
-    pub link: LinkRef,
+    pub link: LinkKey,
     /// Flow sent, units of the output per year.
     pub flow: f64,
     /// Unit of `flow`.
@@ -220,7 +212,7 @@ pub struct BaselineReport {
     /// The existing links.
     pub links: Vec<BaselineLink>,
     /// Existing links without a recorded quantity, whose flow is the best one.
-    pub optimised_flows: Vec<LinkRef>,
+    pub optimised_flows: Vec<LinkKey>,
 }
 
 /// A link in the baseline, the optimum or both.
@@ -228,7 +220,7 @@ pub struct BaselineReport {
 pub struct LinkDiff {
     /// The link.
     #[serde(flatten)]
-    pub link: LinkRef,
+    pub link: LinkKey,
     /// Whether it operates today.
     pub existing: bool,
     /// Unit of the flows.
@@ -314,9 +306,9 @@ pub struct VariantReport {
     pub sites: Vec<SiteChange>,
     /// Each link's surplus and transfer price, each firm's gain (absent without a plan).
     pub gains: Option<Gains>,
-    /// The Shapley value of each site (with `--allocation shapley`).
+    /// The Shapley value of each site (when [`CompareOptions::shapley`] asks for it).
     pub shapley: Option<Shapley>,
-    /// The best individually rational plan (with `--individually-rational`).
+    /// The best individually rational plan (when [`CompareOptions::individually_rational`] asks for it).
     pub individually_rational: Option<RationalPlan>,
 }
 
@@ -375,7 +367,7 @@ impl Default for CompareOptions {
 fn link_diff(s: &Scenario, net: &Network, base: &Solution, var: &Solution, k: usize) -> LinkDiff {
     let l = &net.links[k];
     LinkDiff {
-        link: LinkRef::of(s, l),
+        link: LinkKey::of(s, l),
         existing: l.status == LinkStatus::Existing,
         unit: s.output_material(l.output).unit.clone(),
         flow_before: round(if base.built[k] { base.flows[k] } else { 0.0 }),
@@ -436,8 +428,9 @@ pub fn compare(s: &Scenario, o: &CompareOptions) -> Result<Comparison, Error> {
         sh.check()?;
     }
     if o.variants.is_empty() || o.variants.contains(&Variant::Baseline) {
-        return Err(Error::Usage(
-            "compare the baseline with brownfield, greenfield or both".into(),
+        return Err(Error::option(
+            "variants",
+            "compare the baseline with brownfield, greenfield or both",
         ));
     }
     let net = network::build(s)?;
@@ -447,7 +440,7 @@ pub fn compare(s: &Scenario, o: &CompareOptions) -> Result<Comparison, Error> {
     };
     let mut which = vec![Variant::Baseline];
     which.extend(o.variants.iter().copied());
-    let solved = parallel::map(o.threads, &which, |&v| solve_variant(s, &net, v, &one))?;
+    let solved = Pool::new(o.threads)?.map(&which, |&v| solve_variant(s, &net, v, &one));
     let mut sols = Vec::with_capacity(solved.len());
     for r in solved {
         sols.push(r?);
@@ -464,7 +457,7 @@ pub fn compare(s: &Scenario, o: &CompareOptions) -> Result<Comparison, Error> {
             .enumerate()
             .filter(|(k, _)| base.built[*k])
             .map(|(k, l)| BaselineLink {
-                link: LinkRef::of(s, l),
+                link: LinkKey::of(s, l),
                 flow: round(base.flows[k]),
                 unit: s.output_material(l.output).unit.clone(),
                 net_benefit: round(link_value(s, l, base.flows[k], true)),
@@ -475,7 +468,7 @@ pub fn compare(s: &Scenario, o: &CompareOptions) -> Result<Comparison, Error> {
             .links
             .iter()
             .filter(|l| l.status == LinkStatus::Existing && l.recorded_quantity.is_none())
-            .map(|l| LinkRef::of(s, l))
+            .map(|l| LinkKey::of(s, l))
             .collect(),
     };
     let (base_total, base_sites) = metrics(s, &net, base);
@@ -618,7 +611,7 @@ status = "existing"
         net.links
             .iter()
             .position(|l| {
-                let r = LinkRef::of(s, l);
+                let r = LinkKey::of(s, l);
                 r.from_site == from && r.mode == mode
             })
             .unwrap()

@@ -4,7 +4,7 @@ pub mod allocation;
 pub mod batch;
 pub mod breakeven;
 pub mod compare;
-pub mod decompose;
 pub mod montecarlo;
 pub mod pareto;
+pub mod point;
 pub mod sweep;

@@ -19,15 +19,19 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::batch;
-use super::breakeven::{solve_variant, LinkRef};
+use super::batch::{self, rows_error, Batch, Destination, Format, RunOptions};
+use super::point::{solve_point, PointStatus};
+use crate::domain::Scenario;
 use crate::error::Error;
+use crate::files::io_error;
+use crate::link_key::{self, LinkKey};
 use crate::model::{SolveOptions, Status};
 use crate::plan::round;
 use crate::scenario::load::Loaded;
+use crate::scenario::path::FieldPath;
 use crate::scenario::uncertainty::{self, Distribution, Uncertain};
 use crate::scenario::validate;
-use crate::{parallel, Problems};
+use crate::Problems;
 
 /// Options of a Monte Carlo run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,7 +116,7 @@ pub struct InputSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkShare {
     /// The link.
-    pub link: LinkRef,
+    pub link: LinkKey,
     /// Share of the feasible samples whose plan has the link.
     pub share: f64,
     /// Number of those samples.
@@ -151,6 +155,9 @@ pub struct MonteCarlo {
     pub infeasible: usize,
     /// Samples whose solve stopped at the time limit (their plan is counted).
     pub time_limited: usize,
+    /// Samples that could not be solved: their values make the scenario invalid,
+    /// or the solver failed (see the rows' `error`).
+    pub failed: usize,
     /// The plan with the file's own values.
     pub deterministic: Deterministic,
     /// The uncertain fields and what was drawn.
@@ -315,7 +322,7 @@ fn describe(d: &Distribution) -> String {
     }
 }
 
-/// What sample `point` gave: one row of a rows file (`symbio montecarlo --output`),
+/// What sample `point` gave: one row of a rows file (a streamed run),
 /// one JSON object per line. The summary ([`MonteCarloRun::summarise`]) is computed
 /// from these rows only, so rows written by shards and merged give the summary of
 /// a direct run.
@@ -327,16 +334,21 @@ pub struct SampleRow {
     pub seed: u64,
     /// The values drawn, by field path, in the order of the `[[uncertainty]]` entries.
     pub values: serde_json::Map<String, serde_json::Value>,
-    /// Solver status: `optimal`, `time_limit`, `time_limit_no_solution` or `infeasible`.
-    pub status: Status,
+    /// `optimal`, `time_limit`, `time_limit_no_solution`, `infeasible`, or
+    /// `invalid` (the values drawn make the scenario invalid) or `error` (the solver failed).
+    pub status: PointStatus,
     /// Net benefit of the plan, currency per year (absent without a plan).
     pub net_benefit: Option<f64>,
     /// CO2 avoided by the plan, t per year (absent without a plan).
     pub co2_avoided: Option<f64>,
     /// Chosen links as `from_site/from_output->to_site/to_input@mode`, in plan order.
-    pub chosen: Vec<String>,
+    #[serde(with = "link_key::as_text")]
+    pub chosen: Vec<LinkKey>,
     /// Flow of each chosen link (same order), units per year.
     pub flows: Vec<f64>,
+    /// What went wrong, for `invalid` and `error` (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl SampleRow {
@@ -356,8 +368,9 @@ impl SampleRow {
 #[derive(Debug, Clone)]
 pub struct MonteCarloRun {
     loaded: Loaded,
-    base: crate::domain::Scenario,
+    base: Scenario,
     fields: Vec<Uncertain>,
+    paths: Vec<FieldPath>,
     seed: u64,
     solve: SolveOptions,
 }
@@ -369,15 +382,30 @@ impl MonteCarloRun {
         let base = validate::validate(loaded)?;
         let fields = uncertainty::resolve(loaded).map_err(|ps| Error::Invalid(Problems(ps)))?;
         if fields.is_empty() {
-            return Err(Error::Usage(format!(
-                "{} declares no [[uncertainty]]: nothing to sample (see docs/scenario-format.md)",
-                loaded.root.display()
-            )));
+            return Err(Error::Invalid(Problems(vec![crate::Problem::new(
+                loaded.root.as_ref(),
+                "uncertainty",
+                None,
+                "no [[uncertainty]] is declared: nothing to sample (see docs/scenario-format.md)",
+            )])));
         }
+        let paths = fields
+            .iter()
+            .map(|f| FieldPath::new(loaded, &f.path))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                Error::Invalid(Problems(vec![crate::Problem::new(
+                    loaded.root.as_ref(),
+                    e.path,
+                    None,
+                    e.message,
+                )]))
+            })?;
         Ok(MonteCarloRun {
             loaded: loaded.clone(),
             base,
             fields,
+            paths,
             seed,
             solve: SolveOptions {
                 threads: 1,
@@ -400,40 +428,41 @@ impl MonteCarloRun {
     }
 
     /// Draws and solves sample `k`. A sample the scenario cannot accept (e.g. a
-    /// negative quantity drawn) is an error naming the sample and its values.
-    pub fn sample(&self, k: usize) -> Result<SampleRow, Error> {
-        let values = draw(&self.fields, self.seed, k as u64);
-        let set: Vec<(&str, f64)> = self
-            .fields
+    /// negative quantity drawn) is a row with status `invalid` and the problem.
+    pub fn sample(&self, k: usize) -> SampleRow {
+        let set: Vec<(FieldPath, f64)> = self
+            .paths
             .iter()
-            .zip(&values)
-            .map(|(f, &v)| (f.path.as_str(), v))
+            .cloned()
+            .zip(draw(&self.fields, self.seed, k as u64))
             .collect();
-        let v = solve_variant(&self.loaded, &set, &self.solve).map_err(|e| {
-            let with: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
-            Error::Usage(format!(
-                "sample {k} (seed {}, {}): {e}",
-                self.seed,
-                with.join(", ")
-            ))
-        })?;
-        let has = v.plan.status.has_plan();
-        let t = &v.plan.totals;
-        Ok(SampleRow {
+        let mut row = SampleRow {
             point: k,
             seed: self.seed,
             values: self.values(k),
-            status: v.plan.status,
-            net_benefit: has.then_some(t.net_benefit),
-            co2_avoided: has.then_some(t.co2_avoided),
-            chosen: v
-                .plan
-                .links
-                .iter()
-                .map(super::sweep::Row::link_id)
-                .collect(),
-            flows: v.plan.links.iter().map(|l| l.flow).collect(),
-        })
+            status: PointStatus::Error,
+            net_benefit: None,
+            co2_avoided: None,
+            chosen: Vec::new(),
+            flows: Vec::new(),
+            error: None,
+        };
+        match solve_point(&self.loaded, &set, &self.solve) {
+            Ok(v) => {
+                let has = v.plan.status.has_plan();
+                let t = &v.plan.totals;
+                row.status = PointStatus::of(v.plan.status);
+                row.net_benefit = has.then_some(t.net_benefit);
+                row.co2_avoided = has.then_some(t.co2_avoided);
+                row.chosen = v.plan.links.iter().map(|l| l.key.clone()).collect();
+                row.flows = v.plan.links.iter().map(|l| l.flow).collect();
+            }
+            Err(e) => {
+                row.status = PointStatus::of_error(&e);
+                row.error = Some(e.to_string().trim_end().to_owned());
+            }
+        }
+        row
     }
 
     /// Whether a line read back from a rows file is sample `k` of this run (same
@@ -445,8 +474,8 @@ impl MonteCarloRun {
         }
         if row.seed != self.seed {
             return Err(format!(
-                "sample {k} was drawn with seed {} but this run has seed {} (give --seed {})",
-                row.seed, self.seed, row.seed
+                "sample {k} was drawn with seed {} but this run has seed {}",
+                row.seed, self.seed
             ));
         }
         // The values as they read back from a file (JSON numbers are not always
@@ -478,58 +507,22 @@ impl MonteCarloRun {
         Ok(())
     }
 
-    /// The link of an id `from_site/from_output->to_site/to_input@mode`, resolved
-    /// against the scenario's ids (ids contain no `/`).
-    fn link_of(&self, id: &str) -> Option<LinkRef> {
-        let s = &self.base;
-        let mut parts = id.split('/');
-        let (site, middle, last) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() {
-            return None;
-        }
-        let from = s.sites.iter().position(|x| x.id == site)?;
-        let (output, to_site) = s
-            .outputs
-            .iter()
-            .filter(|o| o.site.0 == from)
-            .find_map(|o| {
-                let rest = middle.strip_prefix(o.id.as_str())?.strip_prefix("->")?;
-                let to = s.sites.iter().position(|x| x.id == rest)?;
-                Some((o.id.clone(), to))
-            })?;
-        let (input, mode) = s
-            .inputs
-            .iter()
-            .filter(|i| i.site.0 == to_site)
-            .find_map(|i| {
-                let m = last.strip_prefix(i.id.as_str())?.strip_prefix('@')?;
-                s.modes.iter().any(|x| x.id == m).then(|| (i.id.clone(), m))
-            })?;
-        Some(LinkRef {
-            from_site: site.to_owned(),
-            from_output: output,
-            to_site: s.sites[to_site].id.clone(),
-            to_input: input,
-            mode: mode.to_owned(),
-        })
-    }
-
     /// Summarises the rows of samples `0..rows.len()`, in order (they must be that
     /// run's rows: see [`MonteCarloRun::check_row`]); solves the scenario with its
     /// own values for the deterministic figures.
     pub fn summarise(&self, rows: &[SampleRow]) -> Result<MonteCarlo, Error> {
         if rows.is_empty() {
-            return Err(Error::Usage("--samples must be at least 1".into()));
+            return Err(Error::option("samples", "must be at least 1"));
         }
-        let det = solve_variant(&self.loaded, &[], &self.solve)?;
-        let det_links = LinkRef::chosen(&det.plan);
+        let det = solve_point(&self.loaded, &[], &self.solve)?;
+        let det_links: BTreeSet<LinkKey> = det.plan.links.iter().map(|l| l.key.clone()).collect();
         let mut drawn: Vec<Vec<f64>> = vec![Vec::with_capacity(rows.len()); self.fields.len()];
         let mut benefit = Vec::new();
         let mut co2 = Vec::new();
-        let mut chosen: BTreeMap<LinkRef, (usize, f64)> = BTreeMap::new();
-        let (mut infeasible, mut time_limited) = (0, 0);
+        let mut chosen: BTreeMap<LinkKey, (usize, f64)> = BTreeMap::new();
+        let (mut infeasible, mut time_limited, mut failed) = (0, 0, 0);
         for (k, row) in rows.iter().enumerate() {
-            let bad = |why: &str| Error::Usage(format!("sample {k}: {why}"));
+            let bad = |why: &str| Error::option("rows", format!("sample {k}: {why}"));
             if row.point != k {
                 return Err(bad(&format!("found sample {} in its place", row.point)));
             }
@@ -537,11 +530,18 @@ impl MonteCarloRun {
                 let v = row.values.get(&f.path).and_then(|v| v.as_f64());
                 d.push(v.ok_or_else(|| bad(&format!("no value drawn for {}", f.path)))?);
             }
-            if !row.status.has_plan() {
-                infeasible += 1;
-                continue;
+            match row.status {
+                PointStatus::Invalid | PointStatus::Error => {
+                    failed += 1;
+                    continue;
+                }
+                s if !s.has_plan() => {
+                    infeasible += 1;
+                    continue;
+                }
+                _ => {}
             }
-            if row.status == Status::TimeLimit {
+            if row.status == PointStatus::TimeLimit {
                 time_limited += 1;
             }
             let figure = |v: Option<f64>, name: &str| {
@@ -552,17 +552,17 @@ impl MonteCarloRun {
             if row.chosen.len() != row.flows.len() {
                 return Err(bad("not one flow per chosen link"));
             }
-            for (id, &x) in row.chosen.iter().zip(&row.flows) {
-                let l = self
-                    .link_of(id)
-                    .ok_or_else(|| bad(&format!("link {id} is not one of this scenario")))?;
-                let e = chosen.entry(l).or_default();
+            for (l, &x) in row.chosen.iter().zip(&row.flows) {
+                if !names_link(&self.base, l) {
+                    return Err(bad(&format!("link {l} is not one of this scenario")));
+                }
+                let e = chosen.entry(l.clone()).or_default();
                 e.0 += 1;
                 e.1 += x;
             }
         }
         let feasible = benefit.len();
-        let all: BTreeSet<LinkRef> = chosen.keys().chain(&det_links).cloned().collect();
+        let all: BTreeSet<LinkKey> = chosen.keys().chain(&det_links).cloned().collect();
         let mut links: Vec<LinkShare> = all
             .into_iter()
             .map(|l| {
@@ -598,6 +598,7 @@ impl MonteCarloRun {
             feasible,
             infeasible,
             time_limited,
+            failed,
             deterministic: Deterministic {
                 status: det.plan.status,
                 net_benefit: has.then_some(t.net_benefit),
@@ -624,22 +625,19 @@ impl MonteCarloRun {
     /// when given, is the number of samples the file must hold; otherwise it holds
     /// samples `0..n` for some n.
     pub fn read_rows(&self, path: &Path, samples: Option<usize>) -> Result<Vec<SampleRow>, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let name = path.to_string_lossy();
+        let text = std::fs::read_to_string(path).map_err(io_error(path))?;
         if !text.is_empty() && !text.ends_with('\n') {
-            return Err(Error::Usage(format!(
-                "{name}: the last row is half-written (the run was killed): \
-                 finish it with --resume"
-            )));
+            return Err(Error::Rows {
+                path: path.to_owned(),
+                message: "the last row is half-written (the run was killed)".into(),
+                half_written: true,
+            });
         }
         let mut rows: Vec<SampleRow> = Vec::new();
         for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
             let k = rows.len();
-            let at = |m: String| Error::Usage(format!("{name}: line {}: {m}", n + 1));
-            match batch::Format::JsonLines.point_of(line) {
+            let at = |m: String| rows_error(path, format!("line {}: {m}", n + 1));
+            match Format::JsonLines.point_of(line) {
                 Some(p) if p == k => {}
                 Some(p) => {
                     return Err(at(format!(
@@ -650,16 +648,77 @@ impl MonteCarloRun {
                 None => return Err(at("not a row".into())),
             }
             self.check_row(k, line).map_err(at)?;
-            rows.push(SampleRow::decode(line).map_err(Error::Usage)?);
+            rows.push(SampleRow::decode(line).map_err(at)?);
         }
         match samples {
-            Some(n) if n != rows.len() => Err(Error::Usage(format!(
-                "{name} holds {} samples, not the {n} of --samples",
-                rows.len()
-            ))),
-            _ if rows.is_empty() => Err(Error::Usage(format!("{name} holds no sample"))),
+            Some(n) if n != rows.len() => Err(rows_error(
+                path,
+                format!("it holds {} samples, not the {n} asked for", rows.len()),
+            )),
+            _ if rows.is_empty() => Err(rows_error(path, "it holds no sample".into())),
             _ => Ok(rows),
         }
+    }
+
+    /// The first `count` samples of this run, as a batch of points.
+    pub fn samples(&self, count: usize) -> Samples<'_> {
+        Samples { run: self, count }
+    }
+}
+
+/// Whether the ids of a key name an output, an input and a mode of the scenario.
+fn names_link(s: &Scenario, k: &LinkKey) -> bool {
+    let site = |id: &str| s.sites.iter().position(|x| x.id == id);
+    let (Some(from), Some(to)) = (site(&k.from_site), site(&k.to_site)) else {
+        return false;
+    };
+    s.outputs
+        .iter()
+        .any(|o| o.site.0 == from && o.id == k.from_output)
+        && s.inputs
+            .iter()
+            .any(|i| i.site.0 == to && i.id == k.to_input)
+        && s.modes.iter().any(|m| m.id == k.mode)
+}
+
+/// Samples `0..count` of a Monte Carlo run, as a batch of points (rows of JSON
+/// Lines only).
+pub struct Samples<'a> {
+    run: &'a MonteCarloRun,
+    count: usize,
+}
+
+impl Batch for Samples<'_> {
+    type Row = SampleRow;
+
+    fn points(&self) -> usize {
+        self.count
+    }
+
+    fn header(&self, _: Format) -> Option<String> {
+        None
+    }
+
+    fn solve(&self, p: usize) -> SampleRow {
+        self.run.sample(p)
+    }
+
+    fn status(&self, row: &SampleRow) -> PointStatus {
+        row.status
+    }
+
+    fn encode(&self, row: &SampleRow, _: Format) -> String {
+        row.encode()
+    }
+
+    fn check_row(&self, _: Format, p: usize, line: &str) -> Result<(), String> {
+        if p >= self.count {
+            return Err(format!(
+                "sample {p} is beyond the {} samples of this run",
+                self.count
+            ));
+        }
+        self.run.check_row(p, line)
     }
 }
 
@@ -669,15 +728,31 @@ impl MonteCarloRun {
 pub fn run(loaded: &Loaded, o: &MonteCarloOptions) -> Result<MonteCarlo, Error> {
     let mc = MonteCarloRun::new(loaded, o.seed, o.solve)?;
     if o.samples == 0 {
-        return Err(Error::Usage("--samples must be at least 1".into()));
+        return Err(Error::option("samples", "must be at least 1"));
     }
-    let ks: Vec<usize> = (0..o.samples).collect();
-    let rows = parallel::map(o.threads, &ks, |&k| {
-        mc.sample(k)
-            .and_then(|r| SampleRow::decode(&r.encode()).map_err(Error::Usage))
-    })?
-    .into_iter()
-    .collect::<Result<Vec<_>, Error>>()?;
+    let mut lines: Vec<String> = Vec::with_capacity(o.samples);
+    let mut collect = |line: &str| {
+        lines.push(line.to_owned());
+        true
+    };
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let options = RunOptions {
+        threads: o.threads,
+        format: Format::JsonLines,
+        shard: None,
+        stop: &stop,
+        writing: None,
+    };
+    batch::run_batch(
+        &mc.samples(o.samples),
+        Destination::Lines(&mut collect),
+        &options,
+        |_| {},
+    )?;
+    let rows = lines
+        .iter()
+        .map(|l| SampleRow::decode(l).map_err(|m| Error::option("rows", m)))
+        .collect::<Result<Vec<_>, Error>>()?;
     mc.summarise(&rows)
 }
 

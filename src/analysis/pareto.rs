@@ -20,9 +20,10 @@ use serde::Serialize;
 
 use crate::domain::Scenario;
 use crate::error::Error;
+use crate::link_key::LinkKey;
 use crate::model::{self, FlowConstraint, Solution, SolveOptions, Status};
 use crate::network::{self, Network};
-use crate::parallel;
+use crate::parallel::Pool;
 use crate::plan::{self, round, Plan};
 
 /// Options of a Pareto front.
@@ -39,16 +40,9 @@ pub struct ParetoOptions {
 /// One exchange of a point of the front.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FrontLink {
-    /// Supplying site id.
-    pub from_site: String,
-    /// Output id at the supplying site.
-    pub from_output: String,
-    /// Receiving site id.
-    pub to_site: String,
-    /// Input id at the receiving site.
-    pub to_input: String,
-    /// Mode id.
-    pub mode: String,
+    /// The link.
+    #[serde(flatten)]
+    pub key: LinkKey,
     /// Flow sent, units of the output per year.
     pub flow: f64,
     /// Unit of `flow`.
@@ -138,16 +132,17 @@ fn co2_of(net: &Network, sol: &Solution) -> f64 {
 /// Computes the front.
 pub fn front(s: &Scenario, options: &ParetoOptions) -> Result<Front, Error> {
     if options.points < 2 {
-        return Err(Error::Usage(format!(
-            "--points must be at least 2 (both ends of the front), got {}",
-            options.points
-        )));
+        return Err(Error::option(
+            "points",
+            format!(
+                "must be at least 2 (both ends of the front), got {}",
+                options.points
+            ),
+        ));
     }
     let net = front_network(s)?;
-    let solve = SolveOptions {
-        threads: 1,
-        ..options.solve
-    };
+    let solve = options.solve.one_thread();
+    let pool = Pool::new(options.threads)?;
     let mut out = Front {
         scenario: s.name.clone(),
         currency: s.currency.clone(),
@@ -160,13 +155,13 @@ pub fn front(s: &Scenario, options: &ParetoOptions) -> Result<Front, Error> {
     };
 
     // The two anchors, at once.
-    let anchors = parallel::map(options.threads, &[false, true], |&green| {
+    let anchors = pool.map(&[false, true], |&green| {
         if green {
             model::solve_max_co2(s, &net, &solve, &[])
         } else {
             model::solve(s, &net, &solve)
         }
-    })?;
+    });
     let mut anchors = anchors.into_iter();
     let best = anchors.next().expect("two anchors")?;
     let green = anchors.next().expect("two anchors")?;
@@ -199,9 +194,9 @@ pub fn front(s: &Scenario, options: &ParetoOptions) -> Result<Front, Error> {
                 }
             })
             .collect();
-        let sols = parallel::map(options.threads, &eps, |&e| {
+        let sols = pool.map(&eps, |&e| {
             model::solve_with(s, &net, &solve, &[co2_floor(&net, e)])
-        })?;
+        });
         for (k, (e, sol)) in eps.into_iter().zip(sols).enumerate() {
             let mut sol = sol?;
             let mut e = e;
@@ -251,11 +246,7 @@ fn point(p: &Plan, epsilon: f64) -> FrontPoint {
             .links
             .iter()
             .map(|l| FrontLink {
-                from_site: l.from_site.clone(),
-                from_output: l.from_output.clone(),
-                to_site: l.to_site.clone(),
-                to_input: l.to_input.clone(),
-                mode: l.mode.clone(),
+                key: l.key.clone(),
                 flow: l.flow,
                 unit: l.unit.clone(),
                 net_benefit: l.net_benefit,

@@ -9,12 +9,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::batch::Format;
+use super::batch::{Batch, Format};
+use super::point::{scenario_at, solve_point, PointStatus};
 use crate::error::Error;
+use crate::link_key::{self, LinkKey};
 use crate::model::SolveOptions;
 use crate::plan::Plan;
 use crate::scenario::load::Loaded;
-use crate::scenario::{path, validate};
+use crate::scenario::path::FieldPath;
 
 /// Most values one axis may have (a guard against a mistyped step).
 pub const MAX_AXIS_VALUES: usize = 1_000_000;
@@ -22,87 +24,11 @@ pub const MAX_AXIS_VALUES: usize = 1_000_000;
 /// One swept field and its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
-    /// Field path, e.g. `parameters.carbon_price`.
+    /// Field path, e.g. `parameters.carbon_price` (checked against the file by
+    /// [`Sweep::new`]).
     pub path: String,
     /// Values, in the order given.
     pub values: Vec<f64>,
-}
-
-/// A number as written in an axis, or an error naming the axis.
-fn number(spec: &str, text: &str) -> Result<f64, Error> {
-    let v: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| Error::Usage(format!("--set {spec}: `{}` is not a number", text.trim())))?;
-    if !v.is_finite() {
-        return Err(Error::Usage(format!(
-            "--set {spec}: `{}` is not a finite number",
-            text.trim()
-        )));
-    }
-    Ok(v)
-}
-
-/// Rounds away the binary noise of `start + k × step` (13 significant digits).
-fn tidy(v: f64) -> f64 {
-    let t: f64 = format!("{v:.12e}").parse().unwrap_or(v);
-    if t == 0.0 {
-        0.0
-    } else {
-        t
-    }
-}
-
-impl Axis {
-    /// Parses `PATH=VALUES`, where VALUES is `START..END:STEP` (END included when
-    /// the steps reach it), a comma-separated list `A,B,C`, or one value.
-    pub fn parse(spec: &str) -> Result<Axis, Error> {
-        let (path, values) = spec.split_once('=').ok_or_else(|| {
-            Error::Usage(format!(
-                "--set {spec}: write PATH=VALUES, e.g. parameters.carbon_price=0..200:25 \
-                 or modes.truck.cost_per_unit_km=0.03,0.05"
-            ))
-        })?;
-        let path = path.trim();
-        if path.is_empty() {
-            return Err(Error::Usage(format!("--set {spec}: the path is empty")));
-        }
-        let values = if let Some((start, rest)) = values.split_once("..") {
-            let (end, step) = rest.split_once(':').ok_or_else(|| {
-                Error::Usage(format!(
-                    "--set {spec}: a range needs a step: START..END:STEP"
-                ))
-            })?;
-            let (a, b, h) = (
-                number(spec, start)?,
-                number(spec, end)?,
-                number(spec, step)?,
-            );
-            if h == 0.0 || (b - a) * h < 0.0 {
-                return Err(Error::Usage(format!(
-                    "--set {spec}: the step must be non-zero and go from {a} towards {b}"
-                )));
-            }
-            let steps = ((b - a) / h + 1e-9).floor();
-            if steps.is_nan() || steps >= MAX_AXIS_VALUES as f64 {
-                return Err(Error::Usage(format!(
-                    "--set {spec}: more than {MAX_AXIS_VALUES} values"
-                )));
-            }
-            (0..=steps as usize)
-                .map(|k| tidy(a + k as f64 * h))
-                .collect()
-        } else {
-            values
-                .split(',')
-                .map(|v| number(spec, v))
-                .collect::<Result<Vec<f64>, Error>>()?
-        };
-        Ok(Axis {
-            path: path.to_owned(),
-            values,
-        })
-    }
 }
 
 /// The cartesian product of the axes.
@@ -178,7 +104,7 @@ pub struct Row {
     pub values: serde_json::Map<String, serde_json::Value>,
     /// `optimal`, `time_limit`, `time_limit_no_solution`, `infeasible`, or
     /// `invalid` (these values make the scenario invalid) or `error` (the solver failed).
-    pub status: String,
+    pub status: PointStatus,
     /// The solver's objective, currency per year.
     pub objective: Option<f64>,
     /// Relative gap between objective and bound.
@@ -186,7 +112,8 @@ pub struct Row {
     /// Totals of the plan (absent without a plan).
     pub totals: Option<RowTotals>,
     /// Chosen links as `from_site/from_output->to_site/to_input@mode`, in plan order.
-    pub chosen: Vec<String>,
+    #[serde(with = "link_key::as_text")]
+    pub chosen: Vec<LinkKey>,
     /// What went wrong, for `invalid` and `error`.
     pub error: Option<String>,
 }
@@ -228,14 +155,6 @@ fn opt(v: Option<f64>) -> String {
 }
 
 impl Row {
-    /// The stable id of a plan link.
-    pub fn link_id(l: &crate::plan::PlanLink) -> String {
-        format!(
-            "{}/{}->{}/{}@{}",
-            l.from_site, l.from_output, l.to_site, l.to_input, l.mode
-        )
-    }
-
     /// The row of a solved point.
     pub fn from_plan(
         point: usize,
@@ -246,7 +165,7 @@ impl Row {
         Row {
             point,
             values,
-            status: status_name(plan.status),
+            status: PointStatus::of(plan.status),
             objective: plan.objective,
             gap: plan.gap,
             totals: plan.status.has_plan().then_some(RowTotals {
@@ -265,7 +184,7 @@ impl Row {
                 links: t.links,
                 existing_links: t.existing_links,
             }),
-            chosen: plan.links.iter().map(Row::link_id).collect(),
+            chosen: plan.links.iter().map(|l| l.key.clone()).collect(),
             error: None,
         }
     }
@@ -277,7 +196,7 @@ impl Row {
             Format::Csv => {
                 let mut f: Vec<String> = vec![self.point.to_string()];
                 f.extend(self.values.values().map(|v| v.to_string()));
-                f.push(self.status.clone());
+                f.push(self.status.name().to_owned());
                 f.push(opt(self.objective));
                 f.push(opt(self.gap));
                 match &self.totals {
@@ -305,7 +224,8 @@ impl Row {
                     }
                     None => f.extend(std::iter::repeat(String::new()).take(14)),
                 }
-                f.push(self.chosen.join(" "));
+                let chosen: Vec<String> = self.chosen.iter().map(LinkKey::to_string).collect();
+                f.push(chosen.join(" "));
                 f.push(self.error.clone().unwrap_or_default());
                 f.iter().map(|s| csv_field(s)).collect::<Vec<_>>().join(",")
             }
@@ -313,51 +233,40 @@ impl Row {
     }
 }
 
-/// The name of a status as in plans (`optimal`, `time_limit`, ...).
-fn status_name(s: crate::model::Status) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// A sweep ready to run: the scenario file, the grid and the solver options.
 #[derive(Debug, Clone)]
 pub struct Sweep {
     base: Loaded,
     grid: Grid,
+    paths: Vec<FieldPath>,
     options: SolveOptions,
 }
 
 impl Sweep {
     /// Checks every axis against the scenario before anything is solved: each
     /// path must address a numeric field and each value, set alone in the file,
-    /// must give a valid scenario whose network builds. Errors name the path and
-    /// the value. Each point is solved with one thread (`options.threads` is
-    /// ignored: points run in parallel instead).
+    /// must give a valid scenario whose network builds. Errors (of the option
+    /// `axis`) name the path and the value. Each point is solved with one thread
+    /// (`options.threads` is ignored: points run in parallel instead).
     pub fn new(base: Loaded, axes: Vec<Axis>, options: SolveOptions) -> Result<Sweep, Error> {
+        let bad = |message: String| Error::option("axis", message);
         if axes.is_empty() {
-            return Err(Error::Usage(
-                "a sweep needs at least one --set PATH=VALUES".into(),
-            ));
+            return Err(bad("a sweep needs at least one swept field".into()));
         }
+        let mut paths = Vec::with_capacity(axes.len());
         for (k, a) in axes.iter().enumerate() {
             if axes[..k].iter().any(|b| b.path == a.path) {
-                return Err(Error::Usage(format!(
-                    "--set {}: the path is swept twice",
-                    a.path
-                )));
+                return Err(bad(format!("{}: the path is swept twice", a.path)));
             }
-            path::check(&base, &a.path).map_err(|e| Error::Usage(format!("--set {e}")))?;
+            let path = FieldPath::new(&base, &a.path).map_err(|e| bad(e.to_string()))?;
             for &v in &a.values {
-                let mut l = base.clone();
-                path::set(&mut l, &a.path, v)
-                    .map_err(|e| Error::Usage(format!("--set {e} ({v})")))?;
-                let scenario = validate::validate(&l)
-                    .map_err(|e| Error::Usage(format!("--set {} = {v}: {e}", a.path)))?;
+                let one = [(path.clone(), v)];
+                let scenario = scenario_at(&base, &one)
+                    .map_err(|e| bad(format!("{} = {v}: {}", a.path, e.to_string().trim_end())))?;
                 crate::network::build(&scenario)
-                    .map_err(|e| Error::Usage(format!("--set {} = {v}: {e}", a.path)))?;
+                    .map_err(|e| bad(format!("{} = {v}: {e}", a.path)))?;
             }
+            paths.push(path);
         }
         let grid = Grid { axes };
         let points = grid
@@ -365,15 +274,13 @@ impl Sweep {
             .iter()
             .try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
         if points.is_none() {
-            return Err(Error::Usage("the grid has too many points".into()));
+            return Err(bad("the grid has too many points".into()));
         }
         Ok(Sweep {
             base,
             grid,
-            options: SolveOptions {
-                threads: 1,
-                ..options
-            },
+            paths,
+            options: options.one_thread(),
         })
     }
 
@@ -402,44 +309,57 @@ impl Sweep {
             .join(",")
     }
 
-    /// The header line of a format, if it has one.
-    pub fn header(&self, format: Format) -> Option<String> {
-        format.has_header().then(|| self.csv_header())
-    }
-
     /// Solves point `index` (validation or solver failures become the row's status).
     pub fn point(&self, index: usize) -> Row {
         let values = self.values(index);
-        let failed = |status: &str, e: String| Row {
-            point: index,
-            values: values.clone(),
-            status: status.to_owned(),
-            objective: None,
-            gap: None,
-            totals: None,
-            chosen: Vec::new(),
-            error: Some(e),
-        };
-        let mut l = self.base.clone();
-        for (a, v) in self.grid.axes.iter().zip(self.grid.values(index)) {
-            if let Err(e) = path::set(&mut l, &a.path, v) {
-                return failed("invalid", e.to_string());
-            }
+        let set: Vec<(FieldPath, f64)> = self
+            .paths
+            .iter()
+            .cloned()
+            .zip(self.grid.values(index))
+            .collect();
+        match solve_point(&self.base, &set, &self.options) {
+            Ok(p) => Row::from_plan(index, values, &p.plan),
+            Err(e) => Row {
+                point: index,
+                values,
+                status: PointStatus::of_error(&e),
+                objective: None,
+                gap: None,
+                totals: None,
+                chosen: Vec::new(),
+                error: Some(e.to_string().trim_end().to_owned()),
+            },
         }
-        let scenario = match validate::validate(&l) {
-            Ok(s) => s,
-            Err(e) => return failed("invalid", e.to_string().trim_end().to_owned()),
-        };
-        match crate::solve(&scenario, &self.options) {
-            Ok(plan) => Row::from_plan(index, values, &plan),
-            Err(e @ Error::Solver(_)) => failed("error", e.to_string()),
-            Err(e) => failed("invalid", e.to_string().trim_end().to_owned()),
-        }
+    }
+}
+
+impl Batch for Sweep {
+    type Row = Row;
+
+    fn points(&self) -> usize {
+        self.grid.len()
+    }
+
+    fn header(&self, format: Format) -> Option<String> {
+        format.has_header().then(|| self.csv_header())
+    }
+
+    fn solve(&self, p: usize) -> Row {
+        self.point(p)
+    }
+
+    fn status(&self, row: &Row) -> PointStatus {
+        row.status
+    }
+
+    fn encode(&self, row: &Row, format: Format) -> String {
+        row.encode(format)
     }
 
     /// Whether a row read back from an output file is point `index` of this
     /// sweep (same axes and values), for resuming.
-    pub fn check_row(&self, format: Format, index: usize, line: &str) -> Result<(), String> {
+    fn check_row(&self, format: Format, index: usize, line: &str) -> Result<(), String> {
         if index >= self.grid.len() {
             return Err(format!(
                 "point {index} is beyond this grid of {} points",
@@ -478,40 +398,6 @@ impl Sweep {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn axes_parse_ranges_and_lists() {
-        let a = Axis::parse("parameters.carbon_price=0..200:25").unwrap();
-        assert_eq!(a.path, "parameters.carbon_price");
-        assert_eq!(
-            a.values,
-            vec![0.0, 25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 175.0, 200.0]
-        );
-        let a = Axis::parse("modes.truck.cost_per_unit_km=0.03,0.05,0.08").unwrap();
-        assert_eq!(a.values, vec![0.03, 0.05, 0.08]);
-        // Decimal steps land on the decimal values, and the end is included.
-        let a = Axis::parse("x.y=0.1..0.3:0.1").unwrap();
-        assert_eq!(a.values, vec![0.1, 0.2, 0.3]);
-        let a = Axis::parse("x.y=1..0:-0.5").unwrap();
-        assert_eq!(a.values, vec![1.0, 0.5, 0.0]);
-        // An end the steps do not reach is not included.
-        let a = Axis::parse("x.y=0..10:4").unwrap();
-        assert_eq!(a.values, vec![0.0, 4.0, 8.0]);
-        assert_eq!(Axis::parse("x.y=7").unwrap().values, vec![7.0]);
-        for bad in [
-            "x.y",
-            "=1,2",
-            "x.y=1,a",
-            "x.y=0..10",
-            "x.y=0..10:0",
-            "x.y=0..10:-1",
-            "x.y=0..1e12:1e-3",
-            "x.y=inf",
-        ] {
-            let e = Axis::parse(bad).unwrap_err().to_string();
-            assert!(e.contains(bad), "{bad}: {e}");
-        }
-    }
 
     #[test]
     fn grid_points_vary_the_last_axis_fastest() {

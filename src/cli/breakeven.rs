@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use symbio::analysis::breakeven::{self, BreakEven, BreakevenOptions, Change};
 
 use super::table::{grid, num, Align};
-use super::{output, Format, Outcome, SolverArgs};
+use super::{output, syntax, CliError, Format, Outcome, SolverArgs};
 
 /// Arguments of `symbio breakeven`.
 #[derive(Debug, clap::Args)]
@@ -39,9 +39,9 @@ pub struct Args {
 }
 
 /// Runs `symbio breakeven`.
-pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
-    let (from, to) = breakeven::parse_range(&a.range)?;
+    let (from, to) = syntax::range(&a.range)?;
     let loaded = symbio::scenario::load::load(&a.file)?;
     let result = breakeven::search(
         &loaded,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{output, Outcome};
+use super::{output, CliError, Outcome};
 
 /// Arguments of `symbio check`.
 #[derive(Debug, clap::Args)]
@@ -12,7 +12,7 @@ pub struct Args {
 }
 
 /// Runs `symbio check`.
-pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let s = symbio::scenario::read(&a.file)?;
     let net = symbio::network::build(&s)?;
     let mut t = String::new();

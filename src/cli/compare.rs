@@ -4,16 +4,14 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use symbio::analysis::allocation::{
-    Gains, LinkRef, RationalPlan, Shapley, ShapleyMethod, ShapleyOptions,
-};
+use symbio::analysis::allocation::{Gains, RationalPlan, Shapley, ShapleyMethod, ShapleyOptions};
 use symbio::analysis::compare::{
     compare, Change, CompareOptions, Comparison, LinkDiff, Metrics, SiteChange, Variant,
     VariantReport,
 };
 
 use super::table::{self, num, status, Align};
-use super::{output, Format, Outcome, SolverArgs};
+use super::{output, CliError, Format, Outcome, SolverArgs};
 
 /// The optimum to report against the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,9 +82,9 @@ pub struct Args {
 }
 
 /// Parses `supplier=0.3` or `receiver=0.7` into the supplier's share.
-pub fn parse_split(text: &str) -> Result<f64, symbio::Error> {
+pub fn parse_split(text: &str) -> Result<f64, CliError> {
     let bad = || {
-        symbio::Error::Usage(format!(
+        CliError::Usage(format!(
             "--split must be supplier=SHARE or receiver=SHARE with a share between 0 and 1, got \"{text}\""
         ))
     };
@@ -103,7 +101,7 @@ pub fn parse_split(text: &str) -> Result<f64, symbio::Error> {
 }
 
 /// Runs `symbio compare`.
-pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = SolverArgs {
         time_limit: a.time_limit,
         gap: a.gap,
@@ -232,7 +230,7 @@ pub fn render(c: &Comparison) -> String {
 }
 
 /// The columns of a link in reports: from, to, mode and its flow with unit.
-fn link_columns(link: &LinkRef, flow: f64, unit: &str) -> Vec<String> {
+fn link_columns(link: &symbio::LinkKey, flow: f64, unit: &str) -> Vec<String> {
     vec![
         format!("{}/{}", link.from_site, link.from_output),
         format!("{}/{}", link.to_site, link.to_input),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use symbio::analysis::batch;
 
-use super::{output, Outcome};
+use super::{CliError, Outcome};
 
 /// Arguments of `symbio merge`.
 #[derive(Debug, clap::Args)]
@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 /// Runs `symbio merge`.
-pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let merged = batch::merge(&a.shards)?;
     if !merged.missing.is_empty() && !a.partial {
         let shown: Vec<String> = merged
@@ -33,7 +33,7 @@ pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
             .take(10)
             .map(|p| p.to_string())
             .collect();
-        return Err(symbio::Error::Usage(format!(
+        return Err(CliError::Usage(format!(
             "{} points are missing (points {}{}): is a shard missing or unfinished? \
              (--partial merges anyway)",
             merged.missing.len(),
@@ -45,7 +45,7 @@ pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
             }
         )));
     }
-    output::write_atomic(&a.out, &merged.text)?;
+    symbio::files::write_atomic(&a.out, &merged.text)?;
     if !a.quiet {
         eprintln!(
             "{} rows from {} files written to {}",

@@ -3,6 +3,7 @@
 //! Exit codes are a contract: 0 solved, 1 no feasible plan, 2 bad input or usage,
 //! 130 interrupted by a signal (`sweep`, which keeps its finished rows).
 
+mod batch;
 mod breakeven;
 mod check;
 mod compare;
@@ -12,6 +13,7 @@ mod output;
 mod pareto;
 mod solve;
 mod sweep;
+mod syntax;
 mod table;
 
 use std::process::ExitCode;
@@ -76,28 +78,85 @@ pub struct SolverArgs {
 
 impl SolverArgs {
     /// Resolves the options, rejecting values that make no sense.
-    pub fn resolve(&self) -> Result<symbio::SolveOptions, symbio::Error> {
+    pub fn resolve(&self) -> Result<symbio::SolveOptions, CliError> {
         if !(self.gap.is_finite() && self.gap >= 0.0) {
-            return Err(symbio::Error::Usage(format!(
+            return Err(CliError::Usage(format!(
                 "--gap must be a number ≥ 0, got {}",
                 self.gap
             )));
         }
         if let Some(t) = self.time_limit {
             if !(t.is_finite() && t > 0.0) {
-                return Err(symbio::Error::Usage(format!(
+                return Err(CliError::Usage(format!(
                     "--time-limit must be a number of seconds > 0, got {t}"
                 )));
             }
         }
         if self.threads == 0 {
-            return Err(symbio::Error::Usage("--threads must be at least 1".into()));
+            return Err(CliError::Usage("--threads must be at least 1".into()));
         }
         Ok(symbio::SolveOptions {
             time_limit: self.time_limit,
             gap: self.gap,
             threads: self.threads,
+            decompose: true,
         })
+    }
+}
+
+/// Why a subcommand failed: its own flags' syntax, or what the library said.
+#[derive(Debug)]
+pub enum CliError {
+    /// A flag's value the command line cannot parse or accept (exit 2).
+    Usage(String),
+    /// An error of the library (exit 2 for bad input, 1 for a failure).
+    Library(symbio::Error),
+}
+
+impl From<symbio::Error> for CliError {
+    fn from(e: symbio::Error) -> Self {
+        CliError::Library(e)
+    }
+}
+
+impl CliError {
+    /// The exit code: 2 for the caller's input, 1 for a failure.
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Library(e) if e.is_bad_input() => 2,
+            CliError::Library(_) => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Usage(m) => write!(f, "{m}"),
+            CliError::Library(symbio::Error::InvalidOption { option, message }) => {
+                write!(f, "{} {message}", flag_of(option))
+            }
+            CliError::Library(e @ symbio::Error::Rows { half_written, .. }) => {
+                write!(f, "{e}")?;
+                if *half_written {
+                    write!(f, ": finish it with --resume")?;
+                }
+                Ok(())
+            }
+            CliError::Library(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The flag of a library option (`symbio::Error::InvalidOption`): the library's
+/// messages read on from it ("must be at least 2", "parameters.x: ...").
+fn flag_of(option: &str) -> String {
+    match option {
+        "axis" => "--set".into(),
+        "tolerance" => "--tol".into(),
+        "supplier_share" => "--split".into(),
+        other => format!("--{}", other.replace('_', "-")),
     }
 }
 
@@ -140,11 +199,12 @@ pub fn main() -> ExitCode {
         Ok(Outcome::NoPlan) => ExitCode::from(1),
         Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(e) => {
-            eprint!("error: {e}");
-            if !e.to_string().ends_with('\n') {
+            let text = e.to_string();
+            eprint!("error: {text}");
+            if !text.ends_with('\n') {
                 eprintln!();
             }
-            ExitCode::from(if e.is_bad_input() { 2 } else { 1 })
+            ExitCode::from(e.exit_code())
         }
     }
 }

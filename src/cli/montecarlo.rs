@@ -1,14 +1,13 @@
 //! `symbio montecarlo`: solve samples of the `[[uncertainty]]` section and summarise.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use symbio::analysis::batch::{self, Format as RowFormat, RowFile, Shard};
+use symbio::analysis::batch::{Format as RowFormat, Shard};
 use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCarloRun, Stats};
 
-use super::sweep::{progress_bar, run_summary, stop_on_ctrl_c};
+use super::batch::{self, Request};
 use super::table::{grid, num, Align};
-use super::{output, Format, Outcome, SolverArgs};
+use super::{output, syntax, CliError, Format, Outcome, SolverArgs};
 
 /// Arguments of `symbio montecarlo`.
 #[derive(Debug, clap::Args)]
@@ -61,9 +60,9 @@ pub struct Args {
 const SAMPLES: usize = 100;
 
 /// Runs `symbio montecarlo`.
-pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
-    let shard = a.shard.as_deref().map(Shard::parse).transpose()?;
+    let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
     let loaded = symbio::scenario::load::load(&a.file)?;
     let result = if let Some(rows) = &a.from_rows {
         let mc = MonteCarloRun::new(&loaded, a.seed, solve)?;
@@ -116,72 +115,28 @@ fn stream(
     path: &std::path::Path,
     shard: Option<Shard>,
     threads: usize,
-) -> Result<Streamed, symbio::Error> {
+) -> Result<Streamed, CliError> {
     let samples = a.samples.unwrap_or(SAMPLES);
     if samples == 0 {
-        return Err(symbio::Error::Usage("--samples must be at least 1".into()));
+        return Err(CliError::Usage("--samples must be at least 1".into()));
     }
-    let points: Vec<usize> = (0..samples)
-        .filter(|&p| shard.map_or(true, |s| s.contains(p)))
-        .collect();
-    let (mut file, todo) = if a.resume {
-        let (file, done) = RowFile::resume(path, RowFormat::JsonLines, None, |p, line| {
-            if p >= samples {
-                return Err(format!("sample {p} is beyond --samples {samples}"));
-            }
-            mc.check_row(p, line)
-        })?;
-        let todo: Vec<usize> = points
-            .iter()
-            .copied()
-            .filter(|p| !done.contains(p))
-            .collect();
-        (file, todo)
-    } else {
-        (
-            RowFile::create(path, RowFormat::JsonLines, None)?,
-            points.clone(),
-        )
-    };
-    let bar = progress_bar(a.quiet, todo.len(), points.len(), "samples");
-    let (stop, writing) = stop_on_ctrl_c(&bar, "samples");
-    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
-    let result = batch::run(
-        threads,
-        &todo,
-        &stop,
-        |k| mc.sample(k),
-        |_, row| {
-            let row = row?;
-            let status = serde_json::to_value(row.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            *statuses.entry(status).or_default() += 1;
-            let line = row.encode();
-            let _held = writing.lock();
-            file.append(&line)
+    let report = batch::run(
+        &mc.samples(samples),
+        &Request {
+            format: RowFormat::JsonLines,
+            output: Some(path),
+            resume: a.resume,
+            shard,
+            threads,
+            quiet: a.quiet,
+            noun: "samples",
         },
-        |pr| bar.set_position(pr.done as u64),
-    );
-    bar.finish_and_clear();
-    let done = result?;
-    if done < todo.len() {
-        let kept = points.len() - (todo.len() - done);
-        eprintln!(
-            "interrupted: {kept} of {} samples are in {}; run the same command with --resume to finish",
-            points.len(),
-            path.display()
-        );
+    )?;
+    if !report.complete() {
         return Ok(Streamed::Interrupted);
     }
-    file.finish()?;
-    if !a.quiet {
-        eprintln!(
-            "{}",
-            run_summary("samples", todo.len(), points.len(), &statuses, shard)
-        );
-        if shard.is_some() {
+    if shard.is_some() {
+        if !a.quiet {
             eprintln!(
                 "join the shards with `symbio merge`, then summarise with \
                  `symbio montecarlo {} --seed {} --from-rows MERGED`",
@@ -189,8 +144,6 @@ fn stream(
                 mc.seed()
             );
         }
-    }
-    if shard.is_some() {
         return Ok(Streamed::Shard);
     }
     let rows = mc.read_rows(path, Some(samples))?;
@@ -228,9 +181,16 @@ fn table(r: &MonteCarlo) -> String {
         r.scenario, r.samples, r.seed
     );
     out.push_str(&format!(
-        "{} with a plan, {} infeasible, {} stopped at the time limit\n",
+        "{} with a plan, {} infeasible, {} stopped at the time limit",
         r.feasible, r.infeasible, r.time_limited
     ));
+    if r.failed > 0 {
+        out.push_str(&format!(
+            ", {} not solved (invalid values or a solver error: see the rows)",
+            r.failed
+        ));
+    }
+    out.push('\n');
     if let (Some(b), Some(c)) = (r.deterministic.net_benefit, r.deterministic.co2_avoided) {
         out.push_str(&format!(
             "With the file's own values: {} {cur}/yr, {} t CO2/yr\n",

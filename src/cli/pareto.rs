@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use symbio::analysis::pareto::{self, Front, ParetoOptions};
 
 use super::table::{grid, num, Align};
-use super::{output, Outcome, SolverArgs};
+use super::{output, CliError, Outcome, SolverArgs};
 
 /// Output format of `symbio pareto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 /// Runs `symbio pareto`.
-pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
     let scenario = symbio::scenario::read(&a.file)?;
     let front = pareto::front(
@@ -61,13 +61,6 @@ pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
     } else {
         Outcome::NoPlan
     })
-}
-
-fn link_id(l: &pareto::FrontLink) -> String {
-    format!(
-        "{}/{} → {}/{} by {}",
-        l.from_site, l.from_output, l.to_site, l.to_input, l.mode
-    )
 }
 
 fn table(f: &Front) -> String {
@@ -154,7 +147,7 @@ fn table(f: &Front) -> String {
         for l in &p.links {
             out.push_str(&format!(
                 "  {}: {} {}/yr\n",
-                link_id(l),
+                l.key,
                 num(l.flow, 1),
                 l.unit
             ));
@@ -180,7 +173,7 @@ fn csv(f: &Front) -> String {
         let links: Vec<String> = p
             .links
             .iter()
-            .map(|l| format!("{}={}", link_id(l), l.flow))
+            .map(|l| format!("{}={}", l.key, l.flow))
             .collect();
         let status = serde_json::to_value(p.status)
             .ok()

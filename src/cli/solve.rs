@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{output, table, Format, Outcome, SolverArgs};
+use super::{output, table, CliError, Format, Outcome, SolverArgs};
 
 /// Arguments of `symbio solve`.
 #[derive(Debug, clap::Args)]
@@ -24,14 +24,13 @@ pub struct Args {
 }
 
 /// Runs `symbio solve`.
-pub fn run(a: &Args) -> Result<Outcome, symbio::Error> {
-    let options = a.solver.resolve()?;
-    let scenario = symbio::scenario::read(&a.file)?;
-    let plan = if a.no_decompose {
-        symbio::solve_monolithic(&scenario, &options)?
-    } else {
-        symbio::solve(&scenario, &options)?
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let options = symbio::SolveOptions {
+        decompose: !a.no_decompose,
+        ..a.solver.resolve()?
     };
+    let scenario = symbio::scenario::read(&a.file)?;
+    let plan = symbio::solve(&scenario, &options)?;
     let text = match a.format {
         Format::Json => output::to_json(&plan),
         Format::Table => table::plan(&plan),

@@ -138,9 +138,9 @@ pub fn plan(p: &Plan) -> String {
             .iter()
             .map(|l| {
                 vec![
-                    format!("{}/{}", l.from_site, l.from_output),
-                    format!("{}/{}", l.to_site, l.to_input),
-                    l.mode.clone(),
+                    format!("{}/{}", l.key.from_site, l.key.from_output),
+                    format!("{}/{}", l.key.to_site, l.key.to_input),
+                    l.key.mode.clone(),
                     num(l.distance_km, 1),
                     format!("{} {}", num(l.flow, 0), l.unit),
                     format!("{} {}", num(l.delivered, 0), l.unit),

@@ -28,6 +28,47 @@ fn err(path: &str, message: impl Into<String>) -> PathError {
     }
 }
 
+/// A path to a numeric field, checked against a scenario file once
+/// ([`FieldPath::new`]) so that the points of an analysis only set values.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldPath(String);
+
+impl FieldPath {
+    /// Checks that `path` addresses a numeric field of `loaded`.
+    pub fn new(loaded: &Loaded, path: &str) -> Result<FieldPath, PathError> {
+        check(loaded, path)?;
+        Ok(FieldPath(path.to_owned()))
+    }
+
+    /// The path as written (`parameters.carbon_price`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The field's value in `loaded` (`None` when the optional field is unset).
+    pub fn get(&self, loaded: &Loaded) -> Option<f64> {
+        get(loaded, &self.0).ok().flatten()
+    }
+}
+
+impl std::fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Loaded {
+    /// A copy of the file with each field set to its value. Fails only for a
+    /// value the field cannot take (not finite, or not of the field's type).
+    pub fn with(&self, values: &[(FieldPath, f64)]) -> Result<Loaded, PathError> {
+        let mut copy = self.clone();
+        for (p, v) in values {
+            set(&mut copy, &p.0, *v)?;
+        }
+        Ok(copy)
+    }
+}
+
 /// Reads the numeric field at `path` (`None` when the optional field is unset).
 pub fn get(loaded: &Loaded, path: &str) -> Result<Option<f64>, PathError> {
     let mut copy = loaded.clone();

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::{DistributionKind, LinkStatus, MaterialKind, Payer};
+
 /// A whole scenario file (or an included file).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,18 +58,6 @@ pub struct ScenarioHeader {
     pub include: Vec<String>,
 }
 
-/// Who bears a cost of a link, for the per-site split of the benefit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Payer {
-    /// The firm that offers the output.
-    Supplier,
-    /// The firm that takes it as an input.
-    Receiver,
-    /// Half each.
-    Shared,
-}
-
 /// The `[parameters]` table. Every field is optional in the file; defaults are
 /// documented on [`crate::domain::Parameters`].
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -91,18 +81,6 @@ pub struct ParametersFile {
     pub exchange_rates: BTreeMap<String, f64>,
     /// Where the figures come from.
     pub source: Option<String>,
-}
-
-/// What a material is, for reporting (heat loss is only counted for energy).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MaterialKind {
-    /// A solid or liquid material (slag, ash, gypsum, plastics, ...).
-    Material,
-    /// An energy carrier (steam, hot water, waste heat, electricity).
-    Energy,
-    /// Water (process water, treated wastewater).
-    Water,
 }
 
 /// One `[[materials]]` entry.
@@ -253,21 +231,6 @@ pub struct InputFile {
     pub source: Option<String>,
 }
 
-/// Status of a link fact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LinkStatus {
-    /// May be built or not (the default).
-    #[default]
-    Candidate,
-    /// Operating today: part of the baseline, always built, carries no capex.
-    Existing,
-    /// Must be built.
-    Forced,
-    /// Must not be built.
-    Forbidden,
-}
-
 /// One `[[links]]` entry: facts about one output → input pair.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -299,18 +262,6 @@ pub struct LinkFile {
     pub quantity: Option<f64>,
     /// Where the figures come from.
     pub source: Option<String>,
-}
-
-/// Kind of a probability distribution in `[[uncertainty]]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DistributionKind {
-    /// Uniform between `min` and `max`.
-    Uniform,
-    /// Triangular between `min` and `max`, most likely at `mode`.
-    Triangular,
-    /// Normal with `mean` and `sd`, truncated to [`min`, `max`] when they are given.
-    Normal,
 }
 
 /// One `[[uncertainty]]` entry: a numeric field of the scenario, addressed by path,

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use super::load::Loaded;
 use super::path;
-use super::schema::{DistributionKind, UncertaintyFile};
+use super::schema::UncertaintyFile;
+use crate::domain::DistributionKind;
 use crate::error::Problem;
 
 /// A validated distribution.

@@ -10,10 +10,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::load::{Loaded, Located};
-use super::schema::{LinkFile, LinkStatus, MaterialFile, ModeFile, RuleFile, SiteFile};
+use super::schema::{LinkFile, MaterialFile, ModeFile, RuleFile, SiteFile};
 use crate::domain::{
-    Input, InputId, LinkFact, Location, Material, MaterialId, Mode, ModeId, Origin, Output,
-    OutputId, Parameters, Rule, Scenario, Site, SiteId,
+    Input, InputId, LinkFact, LinkStatus, Location, Material, MaterialId, Mode, ModeId, Origin,
+    Output, OutputId, Parameters, Rule, Scenario, Site, SiteId,
 };
 use crate::error::{Error, Problem, Problems};
 

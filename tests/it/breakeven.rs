@@ -135,8 +135,8 @@ fn table_lists_switches_by_value() {
     let at = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} in:\n{out}"));
     // Values shown to the precision of the bracket (±0.005): three decimals.
     assert!(at("6.00") < at("24.28"), "{out}");
-    assert!(at("leaves  steel/slag → road/aggregate") < at("24.28"));
-    assert!(out.contains("Always in the plan in 0..50:\n  steel/steam → chem/steam by pipe"));
+    assert!(at("leaves  steel/slag->road/aggregate") < at("24.28"));
+    assert!(out.contains("Always in the plan in 0..50:\n  steel/steam->chem/steam@pipe"));
 }
 
 #[test]

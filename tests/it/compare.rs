@@ -49,7 +49,7 @@ use serde_json::Value;
 use symbio::analysis::allocation::{self, ShapleyOptions};
 use symbio::analysis::compare::{self, CompareOptions, Comparison, Variant};
 use symbio::domain::LinkStatus;
-use symbio::scenario::schema::{LinkStatus as FileStatus, Payer};
+use symbio::domain::{LinkStatus as FileStatus, Payer};
 use symbio::{SolveOptions, Status};
 
 use crate::oracle::{instance, Instance};

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use symbio::analysis::decompose;
 use symbio::domain::Scenario;
+use symbio::model::decompose;
 use symbio::model::{self, FlowConstraint};
 use symbio::network::{self, Network};
 use symbio::scenario::schema::ScenarioFile;
@@ -178,6 +178,14 @@ fn exact() -> SolveOptions {
     }
 }
 
+/// `exact()` as one MILP.
+fn monolithic() -> SolveOptions {
+    SolveOptions {
+        decompose: false,
+        ..exact()
+    }
+}
+
 #[test]
 fn the_hand_scenario_has_a_slag_part_and_a_steam_part() {
     // Links in (output, input, mode) order: slag → cement A, slag → cement B
@@ -262,7 +270,7 @@ fn a_part_without_plan_leaves_the_whole_without_plan() {
     let s = symbio::scenario::read_str(Path::new("d.toml"), &text).unwrap();
     for plan in [
         symbio::solve(&s, &exact()).unwrap(),
-        symbio::solve_monolithic(&s, &exact()).unwrap(),
+        symbio::solve(&s, &monolithic()).unwrap(),
     ] {
         assert_eq!(plan.status, Status::Infeasible);
         assert!(plan.links.is_empty());
@@ -280,7 +288,7 @@ proptest! {
         let net = network::build(&s).unwrap();
         prop_assert!(check_parts(&net, &net.independent_parts()).is_ok());
         let split = symbio::solve(&s, &exact()).unwrap();
-        let whole = symbio::solve_monolithic(&s, &exact()).unwrap();
+        let whole = symbio::solve(&s, &monolithic()).unwrap();
         let r = same_plan(&split, &whole);
         prop_assert!(r.is_ok(), "{:?}", r);
     }
@@ -313,7 +321,7 @@ proptest! {
         }
 
         let split = symbio::solve(&s, &exact()).unwrap();
-        let whole = symbio::solve_monolithic(&s, &exact()).unwrap();
+        let whole = symbio::solve(&s, &monolithic()).unwrap();
         let r = same_plan(&split, &whole);
         prop_assert!(r.is_ok(), "{:?}", r);
         let two = symbio::solve(&s, &SolveOptions { threads: 2, ..exact() }).unwrap();

@@ -8,9 +8,10 @@
 use std::path::Path;
 
 use proptest::prelude::*;
+use symbio::domain::{LinkStatus, MaterialKind};
 use symbio::scenario::schema::{
-    InputFile, LinkFile, LinkStatus, MaterialFile, MaterialKind, ModeFile, OutputFile,
-    ParametersFile, RuleFile, ScenarioFile, ScenarioHeader, SiteFile,
+    InputFile, LinkFile, MaterialFile, ModeFile, OutputFile, ParametersFile, RuleFile,
+    ScenarioFile, ScenarioHeader, SiteFile,
 };
 use symbio::{SolveOptions, Status};
 

@@ -100,7 +100,8 @@ pub fn parts(net: &Network, extra: &[FlowConstraint]) -> Vec<Vec<usize>> {
 /// With a single part this is [`model::solve`] with one HiGHS thread. HiGHS is
 /// always given one thread here: its thread pool is global to the process and
 /// fixed by the first solve, so solves that ask for different thread counts in
-/// one process fail.
+/// one process fail. Without `options.decompose` this is [`model::solve`] with
+/// `options.threads` HiGHS threads.
 pub fn solve(s: &Scenario, net: &Network, options: &SolveOptions) -> Result<Solution, Error> {
     solve_with(s, net, options, &[])
 }
@@ -113,11 +114,11 @@ pub fn solve_with(
     options: &SolveOptions,
     extra: &[FlowConstraint],
 ) -> Result<Solution, Error> {
+    if !options.decompose {
+        return model::solve_with(s, net, options, extra);
+    }
     let groups = parts(net, extra);
-    let one_thread = SolveOptions {
-        threads: 1,
-        ..*options
-    };
+    let one_thread = options.one_thread();
     if groups.len() < 2 {
         return model::solve_with(s, net, &one_thread, extra);
     }
@@ -145,7 +146,7 @@ pub fn solve_with(
     let solutions: Vec<Result<Solution, Error>> = if threads == 1 {
         groups.iter().map(solve_part).collect()
     } else {
-        crate::parallel::map(threads, &groups, solve_part)?
+        crate::parallel::Pool::new(threads)?.map(&groups, solve_part)
     };
     let solutions = solutions.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(merge(net.links.len(), &groups, &solutions))

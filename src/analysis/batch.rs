@@ -197,6 +197,15 @@ pub(crate) fn rows_error(path: &Path, message: String) -> Error {
     }
 }
 
+/// A CSV field, quoted when it has to be (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
 /// The complete lines of a text, and the byte length they cover (a last line
 /// without its newline is left out: it was being written when the run stopped).
 fn complete_lines(text: &str) -> (Vec<&str>, usize) {
@@ -615,6 +624,13 @@ mod tests {
         for p in 0..20 {
             assert_eq!(shards.iter().filter(|s| s.contains(p)).count(), 1);
         }
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("a b"), "a b");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 
     #[test]

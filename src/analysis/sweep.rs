@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::batch::{Batch, Format};
+use super::batch::{csv_field, Batch, Format};
 use super::point::{scenario_at, solve_point, PointStatus};
 use crate::error::Error;
 use crate::link_key::{self, LinkKey};
@@ -140,15 +140,6 @@ const CSV_TAIL: [&str; 19] = [
     "chosen",
     "error",
 ];
-
-/// A CSV field, quoted when it has to be.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
 
 fn opt(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -426,12 +417,5 @@ mod tests {
                 vec![2.0, 30.0]
             ]
         );
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(csv_field("a b"), "a b");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 }

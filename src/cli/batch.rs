@@ -31,9 +31,39 @@ pub struct Request<'a> {
     pub noun: &'a str,
 }
 
-/// Runs the batch with a progress bar and Ctrl-C handling. Returns the report;
-/// an interrupted run has been said on stderr already.
+/// Runs the batch into the request's output (a file, or stdout) with a progress
+/// bar and Ctrl-C handling. Returns the report; an interrupted run has been said
+/// on stderr already.
 pub fn run<B: Batch>(b: &B, r: &Request<'_>) -> Result<Report, CliError> {
+    let mut stdout = write_stdout;
+    let destination = match r.output {
+        Some(path) => Destination::File {
+            path,
+            resume: r.resume,
+        },
+        None => Destination::Lines(&mut stdout),
+    };
+    drive(b, destination, r)
+}
+
+/// Runs the batch like [`run`], keeping the rows (lines of the request's format,
+/// in point order) instead of writing them.
+pub fn collect<B: Batch>(b: &B, r: &Request<'_>) -> Result<(Report, Vec<String>), CliError> {
+    let mut lines = Vec::new();
+    let mut keep = |line: &str| {
+        lines.push(line.to_owned());
+        true
+    };
+    let report = drive(b, Destination::Lines(&mut keep), r)?;
+    Ok((report, lines))
+}
+
+/// The run itself: the progress bar, Ctrl-C, and the closing lines on stderr.
+fn drive<B: Batch>(
+    b: &B,
+    destination: Destination<'_>,
+    r: &Request<'_>,
+) -> Result<Report, CliError> {
     let bar = ProgressBar::hidden();
     let (stop, writing) = stop_on_ctrl_c(&bar, r.noun);
     let options = RunOptions {
@@ -42,14 +72,6 @@ pub fn run<B: Batch>(b: &B, r: &Request<'_>) -> Result<Report, CliError> {
         shard: r.shard,
         stop: &stop,
         writing: Some(&writing),
-    };
-    let mut stdout = write_stdout;
-    let destination = match r.output {
-        Some(path) => Destination::File {
-            path,
-            resume: r.resume,
-        },
-        None => Destination::Lines(&mut stdout),
     };
     let mut started = false;
     let report = batch::run_batch(b, destination, &options, |p| {

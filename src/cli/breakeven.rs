@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use symbio::analysis::breakeven::{self, BreakEven, BreakevenOptions, Change};
 
 use super::table::{grid, num, Align};
-use super::{output, syntax, CliError, Format, Outcome, SolverArgs};
+use super::{output, syntax, CliError, Format, Outcome, OutputArgs, SolverArgs};
 
 /// Arguments of `symbio breakeven`.
 #[derive(Debug, clap::Args)]
@@ -31,9 +31,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
 }
@@ -59,7 +58,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result),
     };
-    output::emit(a.output.as_deref(), &text)?;
+    a.out.emit(&text)?;
     Ok(Outcome::Done)
 }
 

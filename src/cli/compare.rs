@@ -11,7 +11,7 @@ use symbio::analysis::compare::{
 };
 
 use super::table::{self, num, status, Align};
-use super::{output, CliError, Format, Outcome, SolverArgs};
+use super::{output, syntax, CliError, Format, Outcome, OutputArgs, SolverArgs};
 
 /// The optimum to report against the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,49 +66,16 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Stop each solve after this many seconds (the best plan found is used).
-    #[arg(long, value_name = "SECONDS")]
-    pub time_limit: Option<f64>,
-    /// Relative optimality gap at which each solve stops (0 proves optimality).
-    #[arg(long, value_name = "RELATIVE", default_value_t = 1e-6)]
-    pub gap: f64,
-    /// Solves run in parallel on this many threads, one HiGHS thread each; the
-    /// result is the same whatever the number.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub threads: u32,
-}
-
-/// Parses `supplier=0.3` or `receiver=0.7` into the supplier's share.
-pub fn parse_split(text: &str) -> Result<f64, CliError> {
-    let bad = || {
-        CliError::Usage(format!(
-            "--split must be supplier=SHARE or receiver=SHARE with a share between 0 and 1, got \"{text}\""
-        ))
-    };
-    let (party, share) = text.split_once('=').ok_or_else(bad)?;
-    let share: f64 = share.trim().parse().map_err(|_| bad())?;
-    if !(0.0..=1.0).contains(&share) {
-        return Err(bad());
-    }
-    match party.trim() {
-        "supplier" => Ok(share),
-        "receiver" => Ok(1.0 - share),
-        _ => Err(bad()),
-    }
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub solver: SolverArgs,
 }
 
 /// Runs `symbio compare`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
-    let solve = SolverArgs {
-        time_limit: a.time_limit,
-        gap: a.gap,
-        threads: a.threads,
-    }
-    .resolve()?;
-    let supplier_share = parse_split(&a.split)?;
+    let solve = a.solver.resolve()?;
+    let supplier_share = syntax::split(&a.split)?;
     let variants = if a.all {
         vec![Variant::Brownfield, Variant::Greenfield]
     } else {
@@ -121,7 +88,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         exact_limit: a.exact_limit,
         samples: a.samples,
         seed: a.seed,
-        threads: a.threads as usize,
+        threads: solve.threads as usize,
         solve,
     });
     if let Some(o) = &shapley {
@@ -132,7 +99,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         &scenario,
         &CompareOptions {
             solve,
-            threads: a.threads as usize,
+            threads: solve.threads as usize,
             variants,
             supplier_share,
             shapley,
@@ -143,7 +110,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         Format::Json => output::to_json(&c),
         Format::Table => render(&c),
     };
-    output::emit(a.output.as_deref(), &text)?;
+    a.out.emit(&text)?;
     Ok(if c.has_plans() {
         Outcome::Done
     } else {
@@ -687,18 +654,4 @@ fn rational_links_table(out: &mut String, ir: &RationalPlan) {
         ]),
         &rows,
     ));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_split;
-
-    #[test]
-    fn split_is_parsed_for_either_party() {
-        assert_eq!(parse_split("supplier=0.3").unwrap(), 0.3);
-        assert!((parse_split("receiver=0.3").unwrap() - 0.7).abs() < 1e-12);
-        assert!(parse_split("supplier=1.5").is_err());
-        assert!(parse_split("buyer=0.5").is_err());
-        assert!(parse_split("0.5").is_err());
-    }
 }

@@ -4,23 +4,20 @@ use std::path::PathBuf;
 
 use symbio::analysis::batch;
 
-use super::{CliError, Outcome};
+use super::{CliError, Outcome, OutputArgs};
 
 /// Arguments of `symbio merge`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The joined file (written atomically).
-    pub out: PathBuf,
-    /// Shard outputs (`symbio sweep` or `symbio montecarlo` with `--shard K/N
-    /// --output FILE`), JSON Lines or CSV.
+    /// Shard outputs (`symbio sweep --shard K/N --output FILE` or `symbio
+    /// montecarlo --shard K/N --rows FILE`), JSON Lines or CSV.
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
     /// Accept points missing between the first and the last (a shard not run yet).
     #[arg(long)]
     pub partial: bool,
-    /// No summary on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Runs `symbio merge`.
@@ -45,13 +42,15 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             }
         )));
     }
-    symbio::files::write_atomic(&a.out, &merged.text)?;
-    if !a.quiet {
+    a.out.emit(&merged.text)?;
+    if !a.out.quiet {
         eprintln!(
             "{} rows from {} files written to {}",
             merged.rows,
             a.shards.len(),
-            a.out.display()
+            a.out
+                .file()
+                .map_or("stdout".into(), |p| p.display().to_string())
         );
     }
     Ok(Outcome::Done)

@@ -16,6 +16,7 @@ mod sweep;
 mod syntax;
 mod table;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,7 +37,7 @@ enum Command {
     /// Load and validate a scenario, and summarise its candidate network.
     Check(check::Args),
     /// Print the JSON Schema of scenario files.
-    Schema,
+    Schema(OutputArgs),
     /// Trade-off between net benefit and CO2 avoided (ε-constraint Pareto front).
     Pareto(pareto::Args),
     /// Value of a parameter at which each link enters or leaves the plan.
@@ -51,14 +52,42 @@ enum Command {
     Compare(compare::Args),
 }
 
-/// Output format.
+/// Output format of the subcommands whose result is one document. Every
+/// subcommand's `--format` takes the names of this family: `table` for people,
+/// `json` for one JSON document, `jsonl` for JSON Lines (one object per row) and
+/// `csv` for rows, each where it fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
     /// A readable table.
     #[default]
     Table,
-    /// JSON with a stable schema (docs/plan-format.md).
+    /// One JSON document with a stable schema (docs/plan-format.md).
     Json,
+}
+
+/// Where a subcommand's result goes, and how much it says on stderr: the same
+/// flags in every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Write the result to this file, whole or not at all (`-` is stdout, the
+    /// default).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Say nothing on stderr but errors: no progress, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl OutputArgs {
+    /// The file to write, or `None` for stdout.
+    pub fn file(&self) -> Option<&Path> {
+        self.output.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
+    /// Writes the result where it goes.
+    pub fn emit(&self, text: &str) -> Result<(), CliError> {
+        Ok(output::emit(self.file(), text)?)
+    }
 }
 
 /// Solver options shared by the subcommands that solve.
@@ -70,8 +99,9 @@ pub struct SolverArgs {
     /// Relative optimality gap at which to stop (0 proves optimality).
     #[arg(long, value_name = "RELATIVE", default_value_t = 1e-6)]
     pub gap: f64,
-    /// Threads: independent parts (or points) solved in parallel, one HiGHS thread
-    /// each; with `solve --no-decompose`, the threads of HiGHS.
+    /// Threads the command may use: independent parts, points or samples solved
+    /// side by side, one HiGHS thread each (the result is the same whatever the
+    /// number).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub threads: u32,
 }
@@ -186,7 +216,9 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Solve(a) => solve::run(a),
         Command::Check(a) => check::run(a),
-        Command::Schema => output::print_json(&symbio::scenario::json_schema()),
+        Command::Schema(o) => o
+            .emit(&output::to_json(&symbio::scenario::json_schema()))
+            .map(|()| Outcome::Done),
         Command::Pareto(a) => pareto::run(a),
         Command::Breakeven(a) => breakeven::run(a),
         Command::Montecarlo(a) => montecarlo::run(a),

@@ -7,17 +7,17 @@ use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCar
 
 use super::batch::{self, Request};
 use super::table::{grid, num, Align};
-use super::{output, syntax, CliError, Format, Outcome, SolverArgs};
+use super::{output, syntax, CliError, Format, Outcome, OutputArgs, SolverArgs};
 
 /// Arguments of `symbio montecarlo`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Long runs: with --output FILE each sample is solved and its row (sample index as
+Long runs: with --rows FILE each sample is solved and its row (sample index as
 `point`, the values drawn, status, net benefit, CO2 avoided, chosen links and their
-flows) appended to FILE as JSON Lines as it finishes; the summary is printed when
+flows) appended to FILE as JSON Lines as it finishes; the summary is written when
 every sample is done. Ctrl-C stops cleanly keeping the finished rows, --resume
 continues, --shard K/N runs the samples K modulo N. Join shards with
-`symbio merge all.jsonl shard-*.jsonl`, then summarise with
+`symbio merge shard-*.jsonl -o all.jsonl`, then summarise with
 `symbio montecarlo FILE --seed S --from-rows all.jsonl`: the same summary as a
 direct run with that seed and number of samples (see docs/cluster.md).")]
 pub struct Args {
@@ -35,23 +35,22 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Stream one row per sample to this file (JSON Lines) as samples finish,
-    /// sorted by sample at the end; the summary goes to stdout once all are done.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Skip the samples already in the --output file and append the others.
-    #[arg(long, requires = "output")]
+    /// sorted by sample at the end; the summary is written once all are done.
+    #[arg(long, value_name = "FILE")]
+    pub rows: Option<PathBuf>,
+    /// Skip the samples already in the --rows file and append the others.
+    #[arg(long, requires = "rows")]
     pub resume: bool,
     /// Run only shard K of N (0-based): the samples whose index is K modulo N
     /// (no summary: merge the shards and use --from-rows).
-    #[arg(long, value_name = "K/N", requires = "output")]
+    #[arg(long, value_name = "K/N", requires = "rows")]
     pub shard: Option<String>,
-    /// Summarise the rows of this file (a complete --output file, or shards
+    /// Summarise the rows of this file (a complete --rows file, or shards
     /// joined by `symbio merge`) instead of solving samples.
-    #[arg(long, value_name = "ROWS", conflicts_with_all = ["output", "resume", "shard"])]
+    #[arg(long, value_name = "ROWS", conflicts_with_all = ["rows", "resume", "shard"])]
     pub from_rows: Option<PathBuf>,
-    /// No progress bar or note on stderr (with --output).
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
 }
@@ -68,7 +67,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         let mc = MonteCarloRun::new(&loaded, a.seed, solve)?;
         let rows = mc.read_rows(rows, a.samples)?;
         mc.summarise(&rows)?
-    } else if let Some(path) = &a.output {
+    } else if let Some(path) = &a.rows {
         let mc = MonteCarloRun::new(&loaded, a.seed, solve)?;
         match stream(a, &mc, path, shard, solve.threads as usize)? {
             Streamed::Complete(r) => *r,
@@ -90,7 +89,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result),
     };
-    output::emit(None, &text)?;
+    a.out.emit(&text)?;
     Ok(if result.feasible > 0 {
         Outcome::Done
     } else {
@@ -128,7 +127,7 @@ fn stream(
             resume: a.resume,
             shard,
             threads,
-            quiet: a.quiet,
+            quiet: a.out.quiet,
             noun: "samples",
         },
     )?;
@@ -136,7 +135,7 @@ fn stream(
         return Ok(Streamed::Interrupted);
     }
     if shard.is_some() {
-        if !a.quiet {
+        if !a.out.quiet {
             eprintln!(
                 "join the shards with `symbio merge`, then summarise with \
                  `symbio montecarlo {} --seed {} --from-rows MERGED`",

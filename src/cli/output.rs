@@ -3,9 +3,6 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::CliError;
-use super::Outcome;
-
 /// Writes `text` to the file if one is given, else to stdout.
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), symbio::Error> {
     match output {
@@ -25,10 +22,4 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"{e}\""));
     s.push('\n');
     s
-}
-
-/// Prints a JSON value to stdout.
-pub fn print_json<T: serde::Serialize>(value: &T) -> Result<Outcome, CliError> {
-    emit(None, &to_json(value))?;
-    Ok(Outcome::Done)
 }

@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use symbio::analysis::batch::csv_field;
 use symbio::analysis::pareto::{self, Front, ParetoOptions};
 
 use super::table::{grid, num, Align};
-use super::{output, CliError, Outcome, SolverArgs};
+use super::{output, CliError, Outcome, OutputArgs, SolverArgs};
 
 /// Output format of `symbio pareto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -31,9 +32,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ParetoFormat::Table)]
     pub format: ParetoFormat,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
 }
@@ -55,7 +55,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         ParetoFormat::Csv => csv(&front),
         ParetoFormat::Table => table(&front),
     };
-    output::emit(a.output.as_deref(), &text)?;
+    a.out.emit(&text)?;
     Ok(if front.status.has_plan() {
         Outcome::Done
     } else {
@@ -120,7 +120,7 @@ fn table(f: &Front) -> String {
                 })
                 .unwrap_or_else(|| "-".into());
             vec![
-                (k + 1).to_string(),
+                k.to_string(),
                 num(p.co2_avoided, 1),
                 num(p.net_benefit, 0),
                 num(p.net_benefit_without_carbon, 0),
@@ -137,7 +137,7 @@ fn table(f: &Front) -> String {
     for (k, p) in f.points.iter().enumerate() {
         out.push_str(&format!(
             "\nPoint {}: {} t CO2/yr, {} {cur}/yr\n",
-            k + 1,
+            k,
             num(p.co2_avoided, 1),
             num(p.net_benefit, 0)
         ));
@@ -145,24 +145,10 @@ fn table(f: &Front) -> String {
             out.push_str("  no exchange\n");
         }
         for l in &p.links {
-            out.push_str(&format!(
-                "  {}: {} {}/yr\n",
-                l.key,
-                num(l.flow, 1),
-                l.unit
-            ));
+            out.push_str(&format!("  {}: {} {}/yr\n", l.key, num(l.flow, 1), l.unit));
         }
     }
     out
-}
-
-/// Quotes a CSV field when it needs it (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 fn csv(f: &Front) -> String {
@@ -175,33 +161,17 @@ fn csv(f: &Front) -> String {
             .iter()
             .map(|l| format!("{}={}", l.key, l.flow))
             .collect();
-        let status = serde_json::to_value(p.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{}\n",
-            k + 1,
+            k,
             p.epsilon,
             p.co2_avoided,
             p.net_benefit,
             p.carbon_value,
             p.net_benefit_without_carbon,
-            status,
-            field(&links.join("; "))
+            p.status.name(),
+            csv_field(&links.join("; "))
         ));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::field;
-
-    #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(field("a → b"), "a → b");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
 }

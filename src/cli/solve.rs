@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{output, table, CliError, Format, Outcome, SolverArgs};
+use super::{output, table, CliError, Format, Outcome, OutputArgs, SolverArgs};
 
 /// Arguments of `symbio solve`.
 #[derive(Debug, clap::Args)]
@@ -12,13 +12,12 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
-    /// Solve the whole network as one MILP instead of its independent parts in
-    /// parallel (then --threads goes to HiGHS).
+    /// Solve the whole network as one MILP instead of its independent parts side
+    /// by side (then --threads are the threads of HiGHS).
     #[arg(long)]
     pub no_decompose: bool,
 }
@@ -35,7 +34,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         Format::Json => output::to_json(&plan),
         Format::Table => table::plan(&plan),
     };
-    output::emit(a.output.as_deref(), &text)?;
+    a.out.emit(&text)?;
     Ok(if plan.status.has_plan() {
         Outcome::Done
     } else {

@@ -3,19 +3,24 @@
 use std::path::PathBuf;
 
 use symbio::analysis::batch::Format;
-use symbio::analysis::sweep::Sweep;
+use symbio::analysis::sweep::{Row, Sweep};
 
 use super::batch::{self, Request};
-use super::{syntax, CliError, Outcome, SolverArgs};
+use super::table::{grid, num, Align};
+use super::{output, syntax, CliError, Outcome, OutputArgs, SolverArgs};
 
-/// Row format of a sweep.
+/// Format of a sweep's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum SweepFormat {
-    /// One JSON object per line.
+    /// JSON Lines: one object per point, streamed as points finish.
     #[default]
     Jsonl,
-    /// Comma-separated values with a header line.
+    /// Comma-separated values with a header line, streamed as points finish.
     Csv,
+    /// One JSON document: the array of rows, once every point is done.
+    Json,
+    /// A readable table of the points, once every point is done.
+    Table,
 }
 
 /// Arguments of `symbio sweep`.
@@ -27,22 +32,18 @@ pub struct Args {
     /// for a grid), e.g. parameters.carbon_price=0..200:25.
     #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
     pub set: Vec<String>,
-    /// Row format.
+    /// Row format (jsonl and csv stream to the --output file as points finish,
+    /// sorted by point at the end; resume and shards need one of them).
     #[arg(long, value_enum, default_value_t = SweepFormat::Jsonl)]
     pub format: SweepFormat,
-    /// Stream the rows to this file as points finish (sorted by point at the end)
-    /// instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
     /// Skip the points already in the --output file and append the others.
     #[arg(long, requires = "output")]
     pub resume: bool,
     /// Run only shard K of N (0-based): the points whose index is K modulo N.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// No progress bar or summary on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
 }
@@ -50,33 +51,89 @@ pub struct Args {
 /// Runs `symbio sweep`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let options = a.solver.resolve()?;
-    let format = match a.format {
-        SweepFormat::Jsonl => Format::JsonLines,
-        SweepFormat::Csv => Format::Csv,
-    };
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
     let axes = a
         .set
         .iter()
         .map(|s| syntax::axis(s))
         .collect::<Result<Vec<_>, _>>()?;
+    let streamed = match a.format {
+        SweepFormat::Jsonl => Some(Format::JsonLines),
+        SweepFormat::Csv => Some(Format::Csv),
+        SweepFormat::Json | SweepFormat::Table => None,
+    };
+    if streamed.is_none() && (a.resume || shard.is_some()) {
+        return Err(CliError::Usage(
+            "--resume and --shard stream rows: use --format jsonl or csv".into(),
+        ));
+    }
+    if a.resume && a.out.file().is_none() {
+        return Err(CliError::Usage("--resume needs an --output file".into()));
+    }
     let loaded = symbio::scenario::load::load(&a.file)?;
     let sweep = Sweep::new(loaded, axes, options)?;
-    let report = batch::run(
-        &sweep,
-        &Request {
-            format,
-            output: a.output.as_deref(),
-            resume: a.resume,
-            shard,
-            threads: options.threads as usize,
-            quiet: a.quiet,
-            noun: "points",
+    let request = Request {
+        format: streamed.unwrap_or(Format::JsonLines),
+        output: if streamed.is_some() {
+            a.out.file()
+        } else {
+            None
         },
-    )?;
-    Ok(if report.complete() || report.closed {
-        Outcome::Done
+        resume: a.resume,
+        shard,
+        threads: options.threads as usize,
+        quiet: a.out.quiet,
+        noun: "points",
+    };
+    let (report, rows) = if streamed.is_some() {
+        (batch::run(&sweep, &request)?, Vec::new())
     } else {
-        Outcome::Interrupted
-    })
+        batch::collect(&sweep, &request)?
+    };
+    if !report.complete() && !report.closed {
+        return Ok(Outcome::Interrupted);
+    }
+    if streamed.is_none() {
+        let rows = rows
+            .iter()
+            .map(|l| serde_json::from_str::<Row>(l).map_err(|e| CliError::Usage(e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let text = match a.format {
+            SweepFormat::Table => table(&sweep, &rows),
+            _ => output::to_json(&rows),
+        };
+        a.out.emit(&text)?;
+    }
+    Ok(Outcome::Done)
+}
+
+/// The rows as a table: the point, its values, status and the plan's headline figures.
+fn table(sweep: &Sweep, rows: &[Row]) -> String {
+    let axes: Vec<&str> = sweep.grid().axes.iter().map(|a| a.path.as_str()).collect();
+    let mut header: Vec<(&str, Align)> = vec![("point", Align::Right)];
+    header.extend(axes.iter().map(|p| (*p, Align::Right)));
+    header.extend([
+        ("status", Align::Left),
+        ("net benefit/yr", Align::Right),
+        ("CO2 avoided t/yr", Align::Right),
+        ("links", Align::Right),
+    ]);
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![r.point.to_string()];
+            cells.extend(r.values.values().map(|v| v.to_string()));
+            cells.push(r.status.name().to_owned());
+            match &r.totals {
+                Some(t) => cells.extend([
+                    num(t.net_benefit, 0),
+                    num(t.co2_avoided, 0),
+                    t.links.to_string(),
+                ]),
+                None => cells.extend(["-".to_owned(), "-".to_owned(), "-".to_owned()]),
+            }
+            cells
+        })
+        .collect();
+    grid(&header, &body)
 }

@@ -120,6 +120,25 @@ pub fn range(text: &str) -> Result<(f64, f64), CliError> {
     }
 }
 
+/// Parses `supplier=0.3` or `receiver=0.7` into the supplier's share.
+pub fn split(text: &str) -> Result<f64, CliError> {
+    let bad = || {
+        CliError::Usage(format!(
+            "--split must be supplier=SHARE or receiver=SHARE with a share between 0 and 1, got \"{text}\""
+        ))
+    };
+    let (party, share) = text.split_once('=').ok_or_else(bad)?;
+    let share: f64 = share.trim().parse().map_err(|_| bad())?;
+    if !(0.0..=1.0).contains(&share) {
+        return Err(bad());
+    }
+    match party.trim() {
+        "supplier" => Ok(share),
+        "receiver" => Ok(1.0 - share),
+        _ => Err(bad()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +186,15 @@ mod tests {
         for bad in ["3/3", "1", "a/2", "0/0", "-1/2"] {
             assert!(shard(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn split_is_parsed_for_either_party() {
+        assert_eq!(split("supplier=0.3").unwrap(), 0.3);
+        assert!((split("receiver=0.3").unwrap() - 0.7).abs() < 1e-12);
+        assert!(split("supplier=1.5").is_err());
+        assert!(split("buyer=0.5").is_err());
+        assert!(split("0.5").is_err());
     }
 
     #[test]

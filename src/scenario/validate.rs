@@ -16,6 +16,7 @@ use crate::domain::{
     Output, OutputId, Parameters, Rule, Scenario, Site, SiteId,
 };
 use crate::error::{Error, Problem, Problems};
+use crate::link_key;
 
 /// Collects problems for one file/path prefix.
 struct Checker {
@@ -96,16 +97,21 @@ impl Checker {
         self.number(p.file, p.field(field), Some(p.id), v, b)
     }
 
-    /// Checks an id: not empty, and free of '.', '/' and white space.
+    /// Checks an id: not empty, and free of '.' (the separator of field paths),
+    /// of the separators of a link's text form ('/', '->', '@': [`crate::LinkKey`]) and
+    /// of white space, so that every path and every link reads back unambiguously.
     fn id(&mut self, file: &Path, path: String, id: &str) {
         if id.trim().is_empty() {
             self.push(file, path, None, "must not be empty");
-        } else if id.contains(['.', '/']) || id.chars().any(char::is_whitespace) {
+        } else if id.contains('.')
+            || link_key::SEPARATORS.iter().any(|s| id.contains(s))
+            || id.chars().any(char::is_whitespace)
+        {
             self.push(
                 file,
                 path,
                 Some(id),
-                "ids may not contain '.', '/' or white space",
+                "ids may not contain '.', '/', '->', '@' or white space",
             );
         }
     }

@@ -272,7 +272,7 @@ fn an_invalid_sample_is_a_row_and_the_run_goes_on() {
         "--samples",
         "10",
         "--quiet",
-        "--output",
+        "--rows",
         rows.to_str().unwrap(),
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -388,7 +388,7 @@ fn shards_merged_and_summarised_equal_the_direct_run() {
             std::process::Command::new(env!("CARGO_BIN_EXE_symbio"))
                 .args(["montecarlo", MC, "--samples", "45", "--seed", "11"])
                 .args(["--threads", "2", "--quiet", "--shard", &format!("{k}/3")])
-                .arg("--output")
+                .arg("--rows")
                 .arg(out)
                 .current_dir(crate::root())
                 .stdout(std::process::Stdio::piped())
@@ -418,7 +418,7 @@ fn shards_merged_and_summarised_equal_the_direct_run() {
         }
     }
     let merged = dir.path().join("merged.jsonl");
-    let mut args = vec!["merge", merged.to_str().unwrap()];
+    let mut args = vec!["merge", "-o", merged.to_str().unwrap()];
     args.extend(shards.iter().rev().map(|p| p.to_str().unwrap()));
     let run = symbio(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -449,6 +449,7 @@ fn shards_merged_and_summarised_equal_the_direct_run() {
     let partial = dir.path().join("partial.jsonl");
     let run = symbio(&[
         "merge",
+        "-o",
         partial.to_str().unwrap(),
         shards[1].to_str().unwrap(),
         shards[2].to_str().unwrap(),
@@ -485,7 +486,7 @@ fn resume_after_truncation_equals_the_full_run() {
             "json",
             "--threads",
             "2",
-            "--output",
+            "--rows",
         ];
         let out = out.to_str().unwrap().to_owned();
         a.push(&out);
@@ -530,7 +531,7 @@ fn resume_after_truncation_equals_the_full_run() {
         "25",
         "--seed",
         "6",
-        "--output",
+        "--rows",
         part.to_str().unwrap(),
         "--resume",
     ]);
@@ -566,7 +567,7 @@ fn ctrl_c_keeps_finished_rows_and_resume_completes() {
         "--threads",
         "2",
         "--quiet",
-        "--output",
+        "--rows",
         out.to_str().unwrap(),
     ];
     let child = Command::new(env!("CARGO_BIN_EXE_symbio"))

@@ -298,7 +298,7 @@ fn shards_run_apart_merge_into_the_single_run() {
         }
 
         let merged = file(dir.path(), &format!("merged.{format}"));
-        let mut args = vec!["merge", s(&merged)];
+        let mut args = vec!["merge", "-o", s(&merged)];
         // Given in any order.
         args.extend(shards.iter().rev().map(|p| s(p)));
         let run = symbio(&args);
@@ -310,11 +310,12 @@ fn shards_run_apart_merge_into_the_single_run() {
         );
 
         // Without the first shard, point 0 is missing: refused unless --partial.
-        let run = symbio(&["merge", s(&merged), s(&shards[1]), s(&shards[2])]);
+        let run = symbio(&["merge", "-o", s(&merged), s(&shards[1]), s(&shards[2])]);
         assert_eq!(run.code, 2);
         assert!(run.stderr.contains("missing"), "{}", run.stderr);
         let run = symbio(&[
             "merge",
+            "-o",
             s(&merged),
             s(&shards[1]),
             s(&shards[2]),
@@ -325,6 +326,7 @@ fn shards_run_apart_merge_into_the_single_run() {
     // Shards of different formats are not one sweep.
     let run = symbio(&[
         "merge",
+        "-o",
         s(&file(dir.path(), "m")),
         s(&file(dir.path(), "shard0.jsonl")),
         s(&file(dir.path(), "shard1.csv")),

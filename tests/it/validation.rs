@@ -275,3 +275,19 @@ fn a_file_included_twice_through_different_files_is_merged_once() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("3 materials"), "{}", run.stdout);
 }
+
+/// Regression (hardening issue, ambiguous ids): an output `o1` and an output
+/// `o1->B`, with sites `B->C` and `C`, gave two links both written
+/// `A/o1->B->C/i1@truck`. Ids may not contain the separators of a link's text
+/// form (`/`, `->`, `@`), so every link reads back to the one it names.
+#[test]
+fn ids_with_the_separators_of_a_link_are_refused() {
+    for (from, to) in [
+        ("id = \"cement\"", "id = \"cement->kiln\""),
+        ("id = \"slag\", material", "id = \"slag@site\", material"),
+        ("id = \"truck\"", "id = \"truck/rail\""),
+    ] {
+        let text = BASE.replacen(from, to, 1);
+        rejected(&text, &["ids may not contain", "'->'", "'@'"]);
+    }
+}

@@ -1,4 +1,4 @@
-//! The command line's side of a batch run (`sweep`, `montecarlo --output`): the
+//! The command line's side of a batch run (`sweep`, `montecarlo --rows`): the
 //! progress bar, Ctrl-C and the closing lines on stderr. The run itself (shards,
 //! resume, rows streamed) is the library's [`symbio::analysis::batch::run_batch`].
 

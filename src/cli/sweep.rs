@@ -135,5 +135,9 @@ fn table(sweep: &Sweep, rows: &[Row]) -> String {
             cells
         })
         .collect();
-    grid(&header, &body)
+    let mut out = grid(&header, &body);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }

@@ -164,7 +164,7 @@
 
 pub mod analysis;
 pub mod domain;
-pub mod economics;
+pub(crate) mod economics;
 pub mod error;
 pub mod files;
 pub mod link_key;

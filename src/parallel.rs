@@ -25,11 +25,6 @@ impl Pool {
         Ok(Pool { pool, threads })
     }
 
-    /// Its number of workers.
-    pub fn threads(&self) -> usize {
-        self.threads
-    }
-
     /// Applies `f` to every item; the results are in input order.
     pub fn map<T, R, F>(&self, items: &[T], f: F) -> Vec<R>
     where

@@ -88,7 +88,7 @@ pub struct Progress {
 /// point is started; the points already started are finished and handed to
 /// `sink`. If `sink` fails, no new point is started and its error is returned.
 /// Returns the number of points handed to `sink`.
-pub fn run<T, S, K, P>(
+pub(crate) fn run<T, S, K, P>(
     pool: &Pool,
     todo: &[usize],
     stop: &AtomicBool,
@@ -151,7 +151,7 @@ where
 
 /// Puts results that arrive out of order back into the order of a list of points.
 #[derive(Debug)]
-pub struct Reorder<T> {
+pub(crate) struct Reorder<T> {
     order: Vec<usize>,
     next: usize,
     pending: BTreeMap<usize, T>,
@@ -216,7 +216,7 @@ fn complete_lines(text: &str) -> (Vec<&str>, usize) {
 
 /// An output file that rows are appended to as they finish.
 #[derive(Debug)]
-pub struct RowFile {
+pub(crate) struct RowFile {
     path: PathBuf,
     file: File,
     format: Format,

@@ -48,7 +48,7 @@ pub enum Variant {
 /// `net` itself; the greenfield network is `net` with every existing link turned into
 /// a candidate without a recorded quantity (its capex is already 0). The greenfield
 /// links' economics are those of `net`, so its solutions can be read against `net`.
-pub fn variant_network(s: &Scenario, net: &Network, v: Variant) -> (Network, Vec<usize>) {
+pub(crate) fn variant_network(s: &Scenario, net: &Network, v: Variant) -> (Network, Vec<usize>) {
     match v {
         Variant::Baseline => {
             let existing = |l: &network::CandidateLink| l.status == LinkStatus::Existing;
@@ -73,7 +73,7 @@ pub fn variant_network(s: &Scenario, net: &Network, v: Variant) -> (Network, Vec
 
 /// A solution of a sub-network spread over the links of the whole network (links
 /// not in the sub-network carry nothing).
-pub fn lift(n: usize, idx: &[usize], sol: Solution) -> Solution {
+pub(crate) fn lift(n: usize, idx: &[usize], sol: Solution) -> Solution {
     let mut flows = vec![0.0; n];
     let mut built = vec![false; n];
     for (j, &k) in idx.iter().enumerate() {
@@ -88,7 +88,7 @@ pub fn lift(n: usize, idx: &[usize], sol: Solution) -> Solution {
 }
 
 /// Solves a variant; the solution is in `net`'s link order.
-pub fn solve_variant(
+pub(crate) fn solve_variant(
     s: &Scenario,
     net: &Network,
     v: Variant,
@@ -148,7 +148,7 @@ impl Metrics {
 }
 
 /// The district's figures (as `symbio solve` reports them) and each site's, unrounded.
-pub fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, Vec<Metrics>) {
+pub(crate) fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, Vec<Metrics>) {
     let p = plan::assemble(s, net, sol);
     let total = Metrics {
         net_benefit: p.totals.net_benefit,
@@ -382,7 +382,7 @@ type Diff = (Vec<LinkDiff>, Vec<LinkDiff>, Vec<LinkDiff>, Vec<Reroute>);
 /// Links added, kept, dropped and re-routed from `base` to `var` (both in `net`'s
 /// link order). An output with a baseline link the optimum drops and a link the
 /// baseline lacks is re-routed; other dropped links are dropped, other new ones added.
-pub fn diff(s: &Scenario, net: &Network, base: &Solution, var: &Solution) -> Diff {
+pub(crate) fn diff(s: &Scenario, net: &Network, base: &Solution, var: &Solution) -> Diff {
     let mut kept = Vec::new();
     let mut gone: BTreeMap<OutputId, Vec<usize>> = BTreeMap::new();
     let mut new: BTreeMap<OutputId, Vec<usize>> = BTreeMap::new();

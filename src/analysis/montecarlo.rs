@@ -177,7 +177,7 @@ fn unit(rng: &mut ChaCha8Rng) -> f64 {
 }
 
 /// The values of sample `k`, one per uncertain field, in order.
-pub fn draw(fields: &[Uncertain], seed: u64, k: u64) -> Vec<f64> {
+pub(crate) fn draw(fields: &[Uncertain], seed: u64, k: u64) -> Vec<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(k);
     fields
@@ -188,7 +188,7 @@ pub fn draw(fields: &[Uncertain], seed: u64, k: u64) -> Vec<f64> {
 
 /// The value of a distribution at cumulative probability `u` ∈ (0, 1) (the inverse
 /// of its CDF), so that a uniform `u` gives a draw from the distribution.
-pub fn quantile(d: &Distribution, u: f64) -> f64 {
+pub(crate) fn quantile(d: &Distribution, u: f64) -> f64 {
     match *d {
         Distribution::Uniform { min, max } => (min + u * (max - min)).clamp(min, max),
         Distribution::Triangular { min, mode, max } => {
@@ -429,7 +429,7 @@ impl MonteCarloRun {
 
     /// Draws and solves sample `k`. A sample the scenario cannot accept (e.g. a
     /// negative quantity drawn) is a row with status `invalid` and the problem.
-    pub fn sample(&self, k: usize) -> SampleRow {
+    pub(crate) fn sample(&self, k: usize) -> SampleRow {
         let set: Vec<(FieldPath, f64)> = self
             .paths
             .iter()
@@ -467,7 +467,7 @@ impl MonteCarloRun {
 
     /// Whether a line read back from a rows file is sample `k` of this run (same
     /// seed, same fields, same values drawn), for resuming and summarising.
-    pub fn check_row(&self, k: usize, line: &str) -> Result<(), String> {
+    pub(crate) fn check_row(&self, k: usize, line: &str) -> Result<(), String> {
         let row = SampleRow::decode(line)?;
         if row.point != k {
             return Err(format!("it is sample {} where {k} was expected", row.point));

@@ -98,7 +98,7 @@ pub struct Front {
 
 /// The network of the front: the scenario's candidate links, plus those left out
 /// as never paying that avoid CO2.
-pub fn front_network(s: &Scenario) -> Result<Network, Error> {
+pub(crate) fn front_network(s: &Scenario) -> Result<Network, Error> {
     network::build_with(
         s,
         network::BuildOptions {

@@ -147,7 +147,7 @@ fn opt(v: Option<f64>) -> String {
 
 impl Row {
     /// The row of a solved point.
-    pub fn from_plan(
+    pub(crate) fn from_plan(
         point: usize,
         values: serde_json::Map<String, serde_json::Value>,
         plan: &Plan,
@@ -181,7 +181,7 @@ impl Row {
     }
 
     /// The row as one line (no newline) of the format.
-    pub fn encode(&self, format: Format) -> String {
+    pub(crate) fn encode(&self, format: Format) -> String {
         match format {
             Format::JsonLines => serde_json::to_string(self).unwrap_or_default(),
             Format::Csv => {

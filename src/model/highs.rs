@@ -11,7 +11,7 @@ use crate::error::Error;
 
 /// MILPs with fewer links than this are solved without HiGHS's feasibility-jump
 /// heuristic (see `docs/performance.md`).
-pub const SMALL_MILP_LINKS: usize = 64;
+pub(crate) const SMALL_MILP_LINKS: usize = 64;
 
 /// What HiGHS answered.
 pub(crate) struct Solved {

@@ -20,7 +20,6 @@ use crate::error::Error;
 use crate::network::Network;
 use formulation::{Columns, Milp, Sense, Vars};
 
-pub use self::highs::SMALL_MILP_LINKS;
 pub use rational::{solve_individually_rational, LinkShare, RationalSolution, Rationality};
 
 /// Solver options, in one place.

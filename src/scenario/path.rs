@@ -70,7 +70,7 @@ impl Loaded {
 }
 
 /// Reads the numeric field at `path` (`None` when the optional field is unset).
-pub fn get(loaded: &Loaded, path: &str) -> Result<Option<f64>, PathError> {
+pub(crate) fn get(loaded: &Loaded, path: &str) -> Result<Option<f64>, PathError> {
     let mut copy = loaded.clone();
     let mut found = None;
     apply(&mut copy, path, &mut |v| {
@@ -81,7 +81,7 @@ pub fn get(loaded: &Loaded, path: &str) -> Result<Option<f64>, PathError> {
 }
 
 /// Sets the numeric field at `path` to `value`.
-pub fn set(loaded: &mut Loaded, path: &str, value: f64) -> Result<(), PathError> {
+pub(crate) fn set(loaded: &mut Loaded, path: &str, value: f64) -> Result<(), PathError> {
     apply(loaded, path, &mut |v| {
         *v = serde_json::Value::from(value);
         if v.is_null() {
@@ -93,7 +93,7 @@ pub fn set(loaded: &mut Loaded, path: &str, value: f64) -> Result<(), PathError>
 }
 
 /// Checks that `path` addresses a numeric field, without changing anything.
-pub fn check(loaded: &Loaded, path: &str) -> Result<(), PathError> {
+pub(crate) fn check(loaded: &Loaded, path: &str) -> Result<(), PathError> {
     get(loaded, path).map(|_| ())
 }
 

@@ -21,6 +21,7 @@
 
 use std::collections::HashMap;
 
+use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Scenario;
@@ -337,23 +338,13 @@ fn link_sites(s: &Scenario, l: &CandidateLink) -> (usize, usize) {
 /// their first site.
 pub fn site_clusters(s: &Scenario, net: &Network) -> Vec<Vec<usize>> {
     let n = s.sites.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut a: usize) -> usize {
-        while parent[a] != a {
-            parent[a] = parent[parent[a]];
-            a = parent[a];
-        }
-        a
-    }
+    let mut uf = UnionFind::<usize>::new(n);
     let mut in_link = vec![false; n];
     for l in &net.links {
         let (a, b) = link_sites(s, l);
         in_link[a] = true;
         in_link[b] = true;
-        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-        if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
-        }
+        uf.union(a, b);
     }
     let mut by_root: HashMap<usize, usize> = HashMap::new();
     let mut clusters: Vec<Vec<usize>> = Vec::new();
@@ -361,8 +352,7 @@ pub fn site_clusters(s: &Scenario, net: &Network) -> Vec<Vec<usize>> {
         if !linked {
             continue;
         }
-        let r = find(&mut parent, j);
-        let c = *by_root.entry(r).or_insert_with(|| {
+        let c = *by_root.entry(uf.find_mut(j)).or_insert_with(|| {
             clusters.push(Vec::new());
             clusters.len() - 1
         });
@@ -524,74 +514,134 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
     let clusters = site_clusters(s, net);
     let ends: Vec<(usize, usize)> = net.links.iter().map(|l| link_sites(s, l)).collect();
     let mut tasks = Tasks::new();
-    let mut plans = Vec::with_capacity(clusters.len());
-    for (c, sites) in clusters.iter().enumerate() {
-        let n = sites.len();
-        let local: HashMap<usize, usize> = sites.iter().enumerate().map(|(k, &j)| (j, k)).collect();
-        // Links of the cluster as (global index, local supplier, local receiver).
-        let links: Vec<(usize, usize, usize)> = ends
-            .iter()
-            .enumerate()
-            .filter_map(|(k, (a, b))| Some((k, *local.get(a)?, *local.get(b)?)))
-            .collect();
-        if n <= o.exact_limit {
-            let ids = (0..1usize << n)
-                .map(|mask| {
-                    let set: Vec<usize> = links
-                        .iter()
-                        .filter(|(_, a, b)| mask >> a & 1 == 1 && mask >> b & 1 == 1)
-                        .map(|(k, _, _)| *k)
-                        .collect();
-                    tasks.id(set, || {
-                        (0..n)
-                            .filter(|i| mask >> i & 1 == 1)
-                            .map(|i| sites[i])
-                            .collect()
-                    })
-                })
-                .collect();
-            plans.push(Coalitions::Exact { ids });
-        } else {
-            let mut rng =
-                SplitMix64::new(o.seed ^ (c as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
-            let mut perms = Vec::with_capacity(o.samples);
-            let mut all_ids = Vec::with_capacity(o.samples);
-            for _ in 0..o.samples {
-                let perm = rng.permutation(n);
-                let mut inside = vec![false; n];
-                let mut set: Vec<usize> = Vec::new();
-                let mut ids = Vec::with_capacity(n);
-                for (pos, &p) in perm.iter().enumerate() {
-                    inside[p] = true;
-                    let before = set.len();
-                    set.extend(
-                        links
-                            .iter()
-                            .filter(|(_, a, b)| (*a == p || *b == p) && inside[*a] && inside[*b])
-                            .map(|(k, _, _)| *k),
-                    );
-                    if set.len() > before {
-                        set.sort_unstable();
-                    }
-                    ids.push(tasks.id(set.clone(), || {
-                        perm[..=pos].iter().map(|&i| sites[i]).collect()
-                    }));
-                }
-                perms.push(perm);
-                all_ids.push(ids);
+    let plans: Vec<Coalitions> = clusters
+        .iter()
+        .enumerate()
+        .map(|(c, sites)| {
+            let links = cluster_links(&ends, sites);
+            if sites.len() <= o.exact_limit {
+                exact_coalitions(sites, &links, &mut tasks)
+            } else {
+                let rng =
+                    SplitMix64::new(o.seed ^ (c as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+                sampled_coalitions(sites, &links, rng, o.samples, &mut tasks)
             }
-            plans.push(Coalitions::Sampled {
-                perms,
-                ids: all_ids,
-            });
-        }
+        })
+        .collect();
+    let solved = solve_coalitions(s, net, &tasks, o)?;
+    let mut sites = unvalued_sites(s);
+    let mut out = Vec::with_capacity(clusters.len());
+    let mut total = 0.0;
+    for (c, (members, plan)) in clusters.iter().zip(&plans).enumerate() {
+        let v = plan.values(members.len(), &solved.values);
+        v.record(c, members, &mut sites);
+        total += v.full;
+        out.push(v.cluster(s, members, &solved.limited));
     }
+    Ok(Shapley {
+        exact_limit: o.exact_limit,
+        samples: o.samples,
+        seed: o.seed,
+        clusters: out,
+        sites,
+        total: round(total),
+    })
+}
 
-    // Solve every distinct link set (the empty one is worth 0).
-    let one = SolveOptions {
-        threads: 1,
-        ..o.solve
-    };
+/// Links of a cluster (`sites`: global site indices) as (global link index, local
+/// supplier, local receiver), from each link's (supplier, receiver) `ends`.
+fn cluster_links(ends: &[(usize, usize)], sites: &[usize]) -> Vec<(usize, usize, usize)> {
+    let local: HashMap<usize, usize> = sites.iter().enumerate().map(|(k, &j)| (j, k)).collect();
+    ends.iter()
+        .enumerate()
+        .filter_map(|(k, (a, b))| Some((k, *local.get(a)?, *local.get(b)?)))
+        .collect()
+}
+
+/// Every coalition of a cluster (bit i of the mask = local site i is in), each as
+/// the id of the link set among its members.
+fn exact_coalitions(
+    sites: &[usize],
+    links: &[(usize, usize, usize)],
+    tasks: &mut Tasks,
+) -> Coalitions {
+    let n = sites.len();
+    let ids = (0..1usize << n)
+        .map(|mask| {
+            let set: Vec<usize> = links
+                .iter()
+                .filter(|(_, a, b)| mask >> a & 1 == 1 && mask >> b & 1 == 1)
+                .map(|(k, _, _)| *k)
+                .collect();
+            tasks.id(set, || {
+                (0..n)
+                    .filter(|i| mask >> i & 1 == 1)
+                    .map(|i| sites[i])
+                    .collect()
+            })
+        })
+        .collect();
+    Coalitions::Exact { ids }
+}
+
+/// `samples` random orders of a cluster's sites drawn from `rng`, each with the id
+/// of the link set among the members of each of its prefixes.
+fn sampled_coalitions(
+    sites: &[usize],
+    links: &[(usize, usize, usize)],
+    mut rng: SplitMix64,
+    samples: usize,
+    tasks: &mut Tasks,
+) -> Coalitions {
+    let n = sites.len();
+    let mut perms = Vec::with_capacity(samples);
+    let mut all_ids = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let perm = rng.permutation(n);
+        let mut inside = vec![false; n];
+        let mut set: Vec<usize> = Vec::new();
+        let mut ids = Vec::with_capacity(n);
+        for (pos, &p) in perm.iter().enumerate() {
+            inside[p] = true;
+            let before = set.len();
+            set.extend(
+                links
+                    .iter()
+                    .filter(|(_, a, b)| (*a == p || *b == p) && inside[*a] && inside[*b])
+                    .map(|(k, _, _)| *k),
+            );
+            if set.len() > before {
+                set.sort_unstable();
+            }
+            ids.push(tasks.id(set.clone(), || {
+                perm[..=pos].iter().map(|&i| sites[i]).collect()
+            }));
+        }
+        perms.push(perm);
+        all_ids.push(ids);
+    }
+    Coalitions::Sampled {
+        perms,
+        ids: all_ids,
+    }
+}
+
+/// The value of each distinct link set, by id, and whether its solve stopped at
+/// the time limit.
+struct Solved {
+    values: Vec<f64>,
+    limited: Vec<bool>,
+}
+
+/// Solves every distinct link set but the empty one (worth 0), in parallel with one
+/// HiGHS thread each; an error if a coalition has no plan.
+fn solve_coalitions(
+    s: &Scenario,
+    net: &Network,
+    tasks: &Tasks,
+    o: &ShapleyOptions,
+) -> Result<Solved, Error> {
+    let one = o.solve.one_thread();
     let todo: Vec<usize> = (1..tasks.members.len()).collect();
     let solved = Pool::new(o.threads)?.map(&todo, |&k| {
         let members = &tasks.members[k];
@@ -624,9 +674,13 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
             }
         }
     }
+    Ok(Solved { values, limited })
+}
 
-    let mut site_values: Vec<SiteShapley> = s
-        .sites
+/// Every site, in scenario order, in no cluster and with value 0 until its
+/// cluster's values are recorded.
+fn unvalued_sites(s: &Scenario) -> Vec<SiteShapley> {
+    s.sites
         .iter()
         .map(|site| SiteShapley {
             site: site.id.clone(),
@@ -637,79 +691,112 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
             ci95_low: None,
             ci95_high: None,
         })
+        .collect()
+}
+
+/// One cluster's game, valued: unrounded.
+struct ClusterValues {
+    /// Value of the whole cluster.
+    full: f64,
+    method: ShapleyMethod,
+    /// Permutations sampled (Monte Carlo only).
+    samples: Option<usize>,
+    /// Ids of the link sets used, with repeats.
+    used: Vec<usize>,
+    /// Per local site, its Shapley value and (Monte Carlo only) standard error.
+    phi: Vec<(f64, Option<f64>)>,
+}
+
+/// The exact values of an `n`-site cluster from the value ids of its coalitions.
+fn exact_values(n: usize, ids: &[usize], values: &[f64]) -> ClusterValues {
+    let v: Vec<f64> = ids.iter().map(|&k| values[k]).collect();
+    ClusterValues {
+        full: v[(1 << n) - 1],
+        method: ShapleyMethod::Exact,
+        samples: None,
+        used: ids.to_vec(),
+        phi: exact_shapley(n, &v)
+            .into_iter()
+            .map(|p| (p, None))
+            .collect(),
+    }
+}
+
+/// The estimates of a sampled `n`-site cluster: each site's mean marginal contribution over
+/// the sampled orders `perms` (with the value id after each prefix, `ids`).
+fn sampled_values(
+    n: usize,
+    perms: &[Vec<usize>],
+    ids: &[Vec<usize>],
+    values: &[f64],
+) -> ClusterValues {
+    let marginals: Vec<Vec<f64>> = perms
+        .iter()
+        .zip(ids)
+        .map(|(perm, ids)| {
+            let mut m = vec![0.0; n];
+            let mut prev = 0.0;
+            for (&p, &k) in perm.iter().zip(ids) {
+                m[p] = values[k] - prev;
+                prev = values[k];
+            }
+            m
+        })
         .collect();
-    let mut out_clusters = Vec::with_capacity(clusters.len());
-    let mut total = 0.0;
-    for (c, (sites, plan)) in clusters.iter().zip(&plans).enumerate() {
-        let n = sites.len();
-        let (value, method, samples, used) = match plan {
-            Coalitions::Exact { ids } => {
-                let v: Vec<f64> = ids.iter().map(|&k| values[k]).collect();
-                let phi = exact_shapley(n, &v);
-                for (i, &j) in sites.iter().enumerate() {
-                    let sv = &mut site_values[j];
-                    sv.cluster = Some(c);
-                    sv.value = round(phi[i]);
-                }
-                (v[(1 << n) - 1], ShapleyMethod::Exact, None, ids.clone())
-            }
-            Coalitions::Sampled { perms, ids } => {
-                let marginals: Vec<Vec<f64>> = perms
-                    .iter()
-                    .zip(ids)
-                    .map(|(perm, ids)| {
-                        let mut m = vec![0.0; n];
-                        let mut prev = 0.0;
-                        for (&p, &k) in perm.iter().zip(ids) {
-                            m[p] = values[k] - prev;
-                            prev = values[k];
-                        }
-                        m
-                    })
-                    .collect();
-                let est = estimate(n, &marginals);
-                for (i, &j) in sites.iter().enumerate() {
-                    let e = est[i];
-                    let sv = &mut site_values[j];
-                    sv.cluster = Some(c);
-                    sv.value = round(e.mean);
-                    sv.std_error = Some(round(e.std_error));
-                    sv.ci95_low = Some(round(e.mean - Z95 * e.std_error));
-                    sv.ci95_high = Some(round(e.mean + Z95 * e.std_error));
-                }
-                let full = ids
-                    .first()
-                    .and_then(|p| p.last())
-                    .map_or(0.0, |&k| values[k]);
-                (
-                    full,
-                    ShapleyMethod::MonteCarlo,
-                    Some(perms.len()),
-                    ids.iter().flatten().copied().collect(),
-                )
-            }
-        };
-        let mut distinct: Vec<usize> = used.into_iter().filter(|&k| k != 0).collect();
+    ClusterValues {
+        full: ids
+            .first()
+            .and_then(|p| p.last())
+            .map_or(0.0, |&k| values[k]),
+        method: ShapleyMethod::MonteCarlo,
+        samples: Some(perms.len()),
+        used: ids.iter().flatten().copied().collect(),
+        phi: estimate(n, &marginals)
+            .into_iter()
+            .map(|e| (e.mean, Some(e.std_error)))
+            .collect(),
+    }
+}
+
+impl Coalitions {
+    /// The values of an `n`-site cluster from the values of the link sets (by id).
+    fn values(&self, n: usize, values: &[f64]) -> ClusterValues {
+        match self {
+            Coalitions::Exact { ids } => exact_values(n, ids, values),
+            Coalitions::Sampled { perms, ids } => sampled_values(n, perms, ids, values),
+        }
+    }
+}
+
+impl ClusterValues {
+    /// Records the values of cluster `c`'s sites (`members`, global indices), rounded,
+    /// with a 95 % confidence interval for an estimate.
+    fn record(&self, c: usize, members: &[usize], sites: &mut [SiteShapley]) {
+        for (&j, &(value, std_error)) in members.iter().zip(&self.phi) {
+            let sv = &mut sites[j];
+            sv.cluster = Some(c);
+            sv.value = round(value);
+            sv.std_error = std_error.map(round);
+            sv.ci95_low = std_error.map(|e| round(value - Z95 * e));
+            sv.ci95_high = std_error.map(|e| round(value + Z95 * e));
+        }
+    }
+
+    /// The cluster's summary: its sites, value, method, and the distinct MILPs used
+    /// (the empty link set is not solved) and how many stopped at the time limit.
+    fn cluster(&self, s: &Scenario, members: &[usize], limited: &[bool]) -> Cluster {
+        let mut distinct: Vec<usize> = self.used.iter().copied().filter(|&k| k != 0).collect();
         distinct.sort_unstable();
         distinct.dedup();
-        total += value;
-        out_clusters.push(Cluster {
-            sites: sites.iter().map(|&j| s.sites[j].id.clone()).collect(),
-            value: round(value),
-            method,
-            samples,
+        Cluster {
+            sites: members.iter().map(|&j| s.sites[j].id.clone()).collect(),
+            value: round(self.full),
+            method: self.method,
+            samples: self.samples,
             coalitions_solved: distinct.len(),
             time_limited: distinct.iter().filter(|&&k| limited[k]).count(),
-        });
+        }
     }
-    Ok(Shapley {
-        exact_limit: o.exact_limit,
-        samples: o.samples,
-        seed: o.seed,
-        clusters: out_clusters,
-        sites: site_values,
-        total: round(total),
-    })
 }
 
 // ---------------------------------------------------------------------------

@@ -22,6 +22,8 @@
 use std::collections::HashMap;
 
 use petgraph::unionfind::UnionFind;
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Scenario;
@@ -418,46 +420,35 @@ pub fn estimate(n: usize, marginals: &[Vec<f64>]) -> Vec<Estimate> {
         .collect()
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, seedable generator whose
-/// stream depends on the seed only.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
+/// The permutation sampler of cluster `c`: ChaCha8 seeded with `seed`, on stream
+/// `c`, so that each cluster's permutations depend on the seed and the cluster only
+/// (as Monte Carlo samples do in [`crate::analysis::montecarlo`]).
+fn sampler(seed: u64, c: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(c as u64);
+    rng
+}
 
-impl SplitMix64 {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform integer in 0..n (n > 0), without modulo bias.
-    pub fn below(&mut self, n: u64) -> u64 {
-        let zone = u64::MAX - u64::MAX % n;
-        loop {
-            let r = self.next_u64();
-            if r < zone {
-                return r % n;
-            }
+/// A uniform integer in 0..n (n > 0) from the generator's 64-bit words, without
+/// modulo bias (rejection), so that the draws depend on the generator's stream only.
+fn uniform_below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
+    let zone = u64::MAX - u64::MAX % n;
+    loop {
+        let r = rng.next_u64();
+        if r < zone {
+            return r % n;
         }
     }
+}
 
-    /// A uniform random permutation of 0..n (Fisher–Yates).
-    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
-        let mut p: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            p.swap(i, j);
-        }
-        p
+/// A uniform random permutation of 0..n (Fisher–Yates).
+fn permutation(rng: &mut ChaCha8Rng, n: usize) -> Vec<usize> {
+    let mut p: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = uniform_below(rng, i as u64 + 1) as usize;
+        p.swap(i, j);
     }
+    p
 }
 
 /// Coalitions of one cluster to value: per coalition, the id of its distinct link set.
@@ -506,9 +497,9 @@ impl Tasks {
 /// a coalition is the optimal net benefit using only the links whose two sites are
 /// both in it (mandatory links among them stay mandatory). Clusters of at most
 /// `exact_limit` sites are solved exactly, larger ones by sampling `samples`
-/// permutations (seeded per cluster from `seed`); every distinct coalition MILP is
-/// solved once, in parallel, with one HiGHS thread each. The result does not depend
-/// on `threads`.
+/// permutations (ChaCha8 seeded with `seed`, one stream per cluster); every
+/// distinct coalition MILP is solved once, in parallel, with one HiGHS thread
+/// each. The result does not depend on `threads`.
 pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shapley, Error> {
     o.check()?;
     let clusters = site_clusters(s, net);
@@ -522,9 +513,7 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
             if sites.len() <= o.exact_limit {
                 exact_coalitions(sites, &links, &mut tasks)
             } else {
-                let rng =
-                    SplitMix64::new(o.seed ^ (c as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
-                sampled_coalitions(sites, &links, rng, o.samples, &mut tasks)
+                sampled_coalitions(sites, &links, sampler(o.seed, c), o.samples, &mut tasks)
             }
         })
         .collect();
@@ -589,7 +578,7 @@ fn exact_coalitions(
 fn sampled_coalitions(
     sites: &[usize],
     links: &[(usize, usize, usize)],
-    mut rng: SplitMix64,
+    mut rng: ChaCha8Rng,
     samples: usize,
     tasks: &mut Tasks,
 ) -> Coalitions {
@@ -597,7 +586,7 @@ fn sampled_coalitions(
     let mut perms = Vec::with_capacity(samples);
     let mut all_ids = Vec::with_capacity(samples);
     for _ in 0..samples {
-        let perm = rng.permutation(n);
+        let perm = permutation(&mut rng, n);
         let mut inside = vec![false; n];
         let mut set: Vec<usize> = Vec::new();
         let mut ids = Vec::with_capacity(n);
@@ -980,12 +969,12 @@ mod tests {
 
     #[test]
     fn permutations_are_uniform_and_seeded() {
-        let mut a = SplitMix64::new(7);
-        let mut b = SplitMix64::new(7);
+        let mut a = sampler(7, 0);
+        let mut b = sampler(7, 0);
         let mut counts = HashMap::new();
         for _ in 0..6000 {
-            let p = a.permutation(3);
-            assert_eq!(p, b.permutation(3));
+            let p = permutation(&mut a, 3);
+            assert_eq!(p, permutation(&mut b, 3));
             *counts.entry(p).or_insert(0usize) += 1;
         }
         assert_eq!(counts.len(), 6);
@@ -993,15 +982,23 @@ mod tests {
         for c in counts.values() {
             assert!((*c as i64 - 1000).abs() < 120, "{counts:?}");
         }
-        assert_ne!(SplitMix64::new(1).next_u64(), SplitMix64::new(2).next_u64());
+        // Other seeds and other clusters draw other orders.
+        let orders = |seed, c| {
+            let mut rng = sampler(seed, c);
+            (0..20)
+                .map(|_| permutation(&mut rng, 6))
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(orders(1, 0), orders(2, 0));
+        assert_ne!(orders(1, 0), orders(1, 1));
     }
 
     #[test]
     fn sampled_glove_game_is_close_to_exact() {
-        let mut rng = SplitMix64::new(3);
+        let mut rng = sampler(3, 0);
         let marginals: Vec<Vec<f64>> = (0..4000)
             .map(|_| {
-                let perm = rng.permutation(3);
+                let perm = permutation(&mut rng, 3);
                 let mut mask = 0;
                 let mut m = vec![0.0; 3];
                 for p in perm {

@@ -21,6 +21,9 @@
 
 use std::collections::HashMap;
 
+use petgraph::unionfind::UnionFind;
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Scenario;
@@ -337,23 +340,13 @@ fn link_sites(s: &Scenario, l: &CandidateLink) -> (usize, usize) {
 /// their first site.
 pub fn site_clusters(s: &Scenario, net: &Network) -> Vec<Vec<usize>> {
     let n = s.sites.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut a: usize) -> usize {
-        while parent[a] != a {
-            parent[a] = parent[parent[a]];
-            a = parent[a];
-        }
-        a
-    }
+    let mut uf = UnionFind::<usize>::new(n);
     let mut in_link = vec![false; n];
     for l in &net.links {
         let (a, b) = link_sites(s, l);
         in_link[a] = true;
         in_link[b] = true;
-        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-        if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
-        }
+        uf.union(a, b);
     }
     let mut by_root: HashMap<usize, usize> = HashMap::new();
     let mut clusters: Vec<Vec<usize>> = Vec::new();
@@ -361,8 +354,7 @@ pub fn site_clusters(s: &Scenario, net: &Network) -> Vec<Vec<usize>> {
         if !linked {
             continue;
         }
-        let r = find(&mut parent, j);
-        let c = *by_root.entry(r).or_insert_with(|| {
+        let c = *by_root.entry(uf.find_mut(j)).or_insert_with(|| {
             clusters.push(Vec::new());
             clusters.len() - 1
         });
@@ -428,46 +420,35 @@ pub fn estimate(n: usize, marginals: &[Vec<f64>]) -> Vec<Estimate> {
         .collect()
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, seedable generator whose
-/// stream depends on the seed only.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
+/// The permutation sampler of cluster `c`: ChaCha8 seeded with `seed`, on stream
+/// `c`, so that each cluster's permutations depend on the seed and the cluster only
+/// (as Monte Carlo samples do in [`crate::analysis::montecarlo`]).
+fn sampler(seed: u64, c: usize) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(c as u64);
+    rng
+}
 
-impl SplitMix64 {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform integer in 0..n (n > 0), without modulo bias.
-    pub fn below(&mut self, n: u64) -> u64 {
-        let zone = u64::MAX - u64::MAX % n;
-        loop {
-            let r = self.next_u64();
-            if r < zone {
-                return r % n;
-            }
+/// A uniform integer in 0..n (n > 0) from the generator's 64-bit words, without
+/// modulo bias (rejection), so that the draws depend on the generator's stream only.
+fn uniform_below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
+    let zone = u64::MAX - u64::MAX % n;
+    loop {
+        let r = rng.next_u64();
+        if r < zone {
+            return r % n;
         }
     }
+}
 
-    /// A uniform random permutation of 0..n (Fisher–Yates).
-    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
-        let mut p: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            p.swap(i, j);
-        }
-        p
+/// A uniform random permutation of 0..n (Fisher–Yates).
+fn permutation(rng: &mut ChaCha8Rng, n: usize) -> Vec<usize> {
+    let mut p: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = uniform_below(rng, i as u64 + 1) as usize;
+        p.swap(i, j);
     }
+    p
 }
 
 /// Coalitions of one cluster to value: per coalition, the id of its distinct link set.
@@ -516,82 +497,140 @@ impl Tasks {
 /// a coalition is the optimal net benefit using only the links whose two sites are
 /// both in it (mandatory links among them stay mandatory). Clusters of at most
 /// `exact_limit` sites are solved exactly, larger ones by sampling `samples`
-/// permutations (seeded per cluster from `seed`); every distinct coalition MILP is
-/// solved once, in parallel, with one HiGHS thread each. The result does not depend
-/// on `threads`.
+/// permutations (ChaCha8 seeded with `seed`, one stream per cluster); every
+/// distinct coalition MILP is solved once, in parallel, with one HiGHS thread
+/// each. The result does not depend on `threads`.
 pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shapley, Error> {
     o.check()?;
     let clusters = site_clusters(s, net);
     let ends: Vec<(usize, usize)> = net.links.iter().map(|l| link_sites(s, l)).collect();
     let mut tasks = Tasks::new();
-    let mut plans = Vec::with_capacity(clusters.len());
-    for (c, sites) in clusters.iter().enumerate() {
-        let n = sites.len();
-        let local: HashMap<usize, usize> = sites.iter().enumerate().map(|(k, &j)| (j, k)).collect();
-        // Links of the cluster as (global index, local supplier, local receiver).
-        let links: Vec<(usize, usize, usize)> = ends
-            .iter()
-            .enumerate()
-            .filter_map(|(k, (a, b))| Some((k, *local.get(a)?, *local.get(b)?)))
-            .collect();
-        if n <= o.exact_limit {
-            let ids = (0..1usize << n)
-                .map(|mask| {
-                    let set: Vec<usize> = links
-                        .iter()
-                        .filter(|(_, a, b)| mask >> a & 1 == 1 && mask >> b & 1 == 1)
-                        .map(|(k, _, _)| *k)
-                        .collect();
-                    tasks.id(set, || {
-                        (0..n)
-                            .filter(|i| mask >> i & 1 == 1)
-                            .map(|i| sites[i])
-                            .collect()
-                    })
-                })
-                .collect();
-            plans.push(Coalitions::Exact { ids });
-        } else {
-            let mut rng =
-                SplitMix64::new(o.seed ^ (c as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
-            let mut perms = Vec::with_capacity(o.samples);
-            let mut all_ids = Vec::with_capacity(o.samples);
-            for _ in 0..o.samples {
-                let perm = rng.permutation(n);
-                let mut inside = vec![false; n];
-                let mut set: Vec<usize> = Vec::new();
-                let mut ids = Vec::with_capacity(n);
-                for (pos, &p) in perm.iter().enumerate() {
-                    inside[p] = true;
-                    let before = set.len();
-                    set.extend(
-                        links
-                            .iter()
-                            .filter(|(_, a, b)| (*a == p || *b == p) && inside[*a] && inside[*b])
-                            .map(|(k, _, _)| *k),
-                    );
-                    if set.len() > before {
-                        set.sort_unstable();
-                    }
-                    ids.push(tasks.id(set.clone(), || {
-                        perm[..=pos].iter().map(|&i| sites[i]).collect()
-                    }));
-                }
-                perms.push(perm);
-                all_ids.push(ids);
+    let plans: Vec<Coalitions> = clusters
+        .iter()
+        .enumerate()
+        .map(|(c, sites)| {
+            let links = cluster_links(&ends, sites);
+            if sites.len() <= o.exact_limit {
+                exact_coalitions(sites, &links, &mut tasks)
+            } else {
+                sampled_coalitions(sites, &links, sampler(o.seed, c), o.samples, &mut tasks)
             }
-            plans.push(Coalitions::Sampled {
-                perms,
-                ids: all_ids,
-            });
-        }
+        })
+        .collect();
+    let solved = solve_coalitions(s, net, &tasks, o)?;
+    let mut sites = unvalued_sites(s);
+    let mut out = Vec::with_capacity(clusters.len());
+    let mut total = 0.0;
+    for (c, (members, plan)) in clusters.iter().zip(&plans).enumerate() {
+        let v = plan.values(members.len(), &solved.values);
+        v.record(c, members, &mut sites);
+        total += v.full;
+        out.push(v.cluster(s, members, &solved.limited));
     }
+    Ok(Shapley {
+        exact_limit: o.exact_limit,
+        samples: o.samples,
+        seed: o.seed,
+        clusters: out,
+        sites,
+        total: round(total),
+    })
+}
 
-    // Solve every distinct link set (the empty one is worth 0).
-    let one = SolveOptions {
-        threads: 1,
-        ..o.solve
-    };
+/// Links of a cluster (`sites`: global site indices) as (global link index, local
+/// supplier, local receiver), from each link's (supplier, receiver) `ends`.
+fn cluster_links(ends: &[(usize, usize)], sites: &[usize]) -> Vec<(usize, usize, usize)> {
+    let local: HashMap<usize, usize> = sites.iter().enumerate().map(|(k, &j)| (j, k)).collect();
+    ends.iter()
+        .enumerate()
+        .filter_map(|(k, (a, b))| Some((k, *local.get(a)?, *local.get(b)?)))
+        .collect()
+}
+
+/// Every coalition of a cluster (bit i of the mask = local site i is in), each as
+/// the id of the link set among its members.
+fn exact_coalitions(
+    sites: &[usize],
+    links: &[(usize, usize, usize)],
+    tasks: &mut Tasks,
+) -> Coalitions {
+    let n = sites.len();
+    let ids = (0..1usize << n)
+        .map(|mask| {
+            let set: Vec<usize> = links
+                .iter()
+                .filter(|(_, a, b)| mask >> a & 1 == 1 && mask >> b & 1 == 1)
+                .map(|(k, _, _)| *k)
+                .collect();
+            tasks.id(set, || {
+                (0..n)
+                    .filter(|i| mask >> i & 1 == 1)
+                    .map(|i| sites[i])
+                    .collect()
+            })
+        })
+        .collect();
+    Coalitions::Exact { ids }
+}
+
+/// `samples` random orders of a cluster's sites drawn from `rng`, each with the id
+/// of the link set among the members of each of its prefixes.
+fn sampled_coalitions(
+    sites: &[usize],
+    links: &[(usize, usize, usize)],
+    mut rng: ChaCha8Rng,
+    samples: usize,
+    tasks: &mut Tasks,
+) -> Coalitions {
+    let n = sites.len();
+    let mut perms = Vec::with_capacity(samples);
+    let mut all_ids = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let perm = permutation(&mut rng, n);
+        let mut inside = vec![false; n];
+        let mut set: Vec<usize> = Vec::new();
+        let mut ids = Vec::with_capacity(n);
+        for (pos, &p) in perm.iter().enumerate() {
+            inside[p] = true;
+            let before = set.len();
+            set.extend(
+                links
+                    .iter()
+                    .filter(|(_, a, b)| (*a == p || *b == p) && inside[*a] && inside[*b])
+                    .map(|(k, _, _)| *k),
+            );
+            if set.len() > before {
+                set.sort_unstable();
+            }
+            ids.push(tasks.id(set.clone(), || {
+                perm[..=pos].iter().map(|&i| sites[i]).collect()
+            }));
+        }
+        perms.push(perm);
+        all_ids.push(ids);
+    }
+    Coalitions::Sampled {
+        perms,
+        ids: all_ids,
+    }
+}
+
+/// The value of each distinct link set, by id, and whether its solve stopped at
+/// the time limit.
+struct Solved {
+    values: Vec<f64>,
+    limited: Vec<bool>,
+}
+
+/// Solves every distinct link set but the empty one (worth 0), in parallel with one
+/// HiGHS thread each; an error if a coalition has no plan.
+fn solve_coalitions(
+    s: &Scenario,
+    net: &Network,
+    tasks: &Tasks,
+    o: &ShapleyOptions,
+) -> Result<Solved, Error> {
+    let one = o.solve.one_thread();
     let todo: Vec<usize> = (1..tasks.members.len()).collect();
     let solved = Pool::new(o.threads)?.map(&todo, |&k| {
         let members = &tasks.members[k];
@@ -624,9 +663,13 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
             }
         }
     }
+    Ok(Solved { values, limited })
+}
 
-    let mut site_values: Vec<SiteShapley> = s
-        .sites
+/// Every site, in scenario order, in no cluster and with value 0 until its
+/// cluster's values are recorded.
+fn unvalued_sites(s: &Scenario) -> Vec<SiteShapley> {
+    s.sites
         .iter()
         .map(|site| SiteShapley {
             site: site.id.clone(),
@@ -637,79 +680,112 @@ pub fn shapley(s: &Scenario, net: &Network, o: &ShapleyOptions) -> Result<Shaple
             ci95_low: None,
             ci95_high: None,
         })
+        .collect()
+}
+
+/// One cluster's game, valued: unrounded.
+struct ClusterValues {
+    /// Value of the whole cluster.
+    full: f64,
+    method: ShapleyMethod,
+    /// Permutations sampled (Monte Carlo only).
+    samples: Option<usize>,
+    /// Ids of the link sets used, with repeats.
+    used: Vec<usize>,
+    /// Per local site, its Shapley value and (Monte Carlo only) standard error.
+    phi: Vec<(f64, Option<f64>)>,
+}
+
+/// The exact values of an `n`-site cluster from the value ids of its coalitions.
+fn exact_values(n: usize, ids: &[usize], values: &[f64]) -> ClusterValues {
+    let v: Vec<f64> = ids.iter().map(|&k| values[k]).collect();
+    ClusterValues {
+        full: v[(1 << n) - 1],
+        method: ShapleyMethod::Exact,
+        samples: None,
+        used: ids.to_vec(),
+        phi: exact_shapley(n, &v)
+            .into_iter()
+            .map(|p| (p, None))
+            .collect(),
+    }
+}
+
+/// The estimates of a sampled `n`-site cluster: each site's mean marginal contribution over
+/// the sampled orders `perms` (with the value id after each prefix, `ids`).
+fn sampled_values(
+    n: usize,
+    perms: &[Vec<usize>],
+    ids: &[Vec<usize>],
+    values: &[f64],
+) -> ClusterValues {
+    let marginals: Vec<Vec<f64>> = perms
+        .iter()
+        .zip(ids)
+        .map(|(perm, ids)| {
+            let mut m = vec![0.0; n];
+            let mut prev = 0.0;
+            for (&p, &k) in perm.iter().zip(ids) {
+                m[p] = values[k] - prev;
+                prev = values[k];
+            }
+            m
+        })
         .collect();
-    let mut out_clusters = Vec::with_capacity(clusters.len());
-    let mut total = 0.0;
-    for (c, (sites, plan)) in clusters.iter().zip(&plans).enumerate() {
-        let n = sites.len();
-        let (value, method, samples, used) = match plan {
-            Coalitions::Exact { ids } => {
-                let v: Vec<f64> = ids.iter().map(|&k| values[k]).collect();
-                let phi = exact_shapley(n, &v);
-                for (i, &j) in sites.iter().enumerate() {
-                    let sv = &mut site_values[j];
-                    sv.cluster = Some(c);
-                    sv.value = round(phi[i]);
-                }
-                (v[(1 << n) - 1], ShapleyMethod::Exact, None, ids.clone())
-            }
-            Coalitions::Sampled { perms, ids } => {
-                let marginals: Vec<Vec<f64>> = perms
-                    .iter()
-                    .zip(ids)
-                    .map(|(perm, ids)| {
-                        let mut m = vec![0.0; n];
-                        let mut prev = 0.0;
-                        for (&p, &k) in perm.iter().zip(ids) {
-                            m[p] = values[k] - prev;
-                            prev = values[k];
-                        }
-                        m
-                    })
-                    .collect();
-                let est = estimate(n, &marginals);
-                for (i, &j) in sites.iter().enumerate() {
-                    let e = est[i];
-                    let sv = &mut site_values[j];
-                    sv.cluster = Some(c);
-                    sv.value = round(e.mean);
-                    sv.std_error = Some(round(e.std_error));
-                    sv.ci95_low = Some(round(e.mean - Z95 * e.std_error));
-                    sv.ci95_high = Some(round(e.mean + Z95 * e.std_error));
-                }
-                let full = ids
-                    .first()
-                    .and_then(|p| p.last())
-                    .map_or(0.0, |&k| values[k]);
-                (
-                    full,
-                    ShapleyMethod::MonteCarlo,
-                    Some(perms.len()),
-                    ids.iter().flatten().copied().collect(),
-                )
-            }
-        };
-        let mut distinct: Vec<usize> = used.into_iter().filter(|&k| k != 0).collect();
+    ClusterValues {
+        full: ids
+            .first()
+            .and_then(|p| p.last())
+            .map_or(0.0, |&k| values[k]),
+        method: ShapleyMethod::MonteCarlo,
+        samples: Some(perms.len()),
+        used: ids.iter().flatten().copied().collect(),
+        phi: estimate(n, &marginals)
+            .into_iter()
+            .map(|e| (e.mean, Some(e.std_error)))
+            .collect(),
+    }
+}
+
+impl Coalitions {
+    /// The values of an `n`-site cluster from the values of the link sets (by id).
+    fn values(&self, n: usize, values: &[f64]) -> ClusterValues {
+        match self {
+            Coalitions::Exact { ids } => exact_values(n, ids, values),
+            Coalitions::Sampled { perms, ids } => sampled_values(n, perms, ids, values),
+        }
+    }
+}
+
+impl ClusterValues {
+    /// Records the values of cluster `c`'s sites (`members`, global indices), rounded,
+    /// with a 95 % confidence interval for an estimate.
+    fn record(&self, c: usize, members: &[usize], sites: &mut [SiteShapley]) {
+        for (&j, &(value, std_error)) in members.iter().zip(&self.phi) {
+            let sv = &mut sites[j];
+            sv.cluster = Some(c);
+            sv.value = round(value);
+            sv.std_error = std_error.map(round);
+            sv.ci95_low = std_error.map(|e| round(value - Z95 * e));
+            sv.ci95_high = std_error.map(|e| round(value + Z95 * e));
+        }
+    }
+
+    /// The cluster's summary: its sites, value, method, and the distinct MILPs used
+    /// (the empty link set is not solved) and how many stopped at the time limit.
+    fn cluster(&self, s: &Scenario, members: &[usize], limited: &[bool]) -> Cluster {
+        let mut distinct: Vec<usize> = self.used.iter().copied().filter(|&k| k != 0).collect();
         distinct.sort_unstable();
         distinct.dedup();
-        total += value;
-        out_clusters.push(Cluster {
-            sites: sites.iter().map(|&j| s.sites[j].id.clone()).collect(),
-            value: round(value),
-            method,
-            samples,
+        Cluster {
+            sites: members.iter().map(|&j| s.sites[j].id.clone()).collect(),
+            value: round(self.full),
+            method: self.method,
+            samples: self.samples,
             coalitions_solved: distinct.len(),
             time_limited: distinct.iter().filter(|&&k| limited[k]).count(),
-        });
+        }
     }
-    Ok(Shapley {
-        exact_limit: o.exact_limit,
-        samples: o.samples,
-        seed: o.seed,
-        clusters: out_clusters,
-        sites: site_values,
-        total: round(total),
-    })
 }
 
 // ---------------------------------------------------------------------------
@@ -893,12 +969,12 @@ mod tests {
 
     #[test]
     fn permutations_are_uniform_and_seeded() {
-        let mut a = SplitMix64::new(7);
-        let mut b = SplitMix64::new(7);
+        let mut a = sampler(7, 0);
+        let mut b = sampler(7, 0);
         let mut counts = HashMap::new();
         for _ in 0..6000 {
-            let p = a.permutation(3);
-            assert_eq!(p, b.permutation(3));
+            let p = permutation(&mut a, 3);
+            assert_eq!(p, permutation(&mut b, 3));
             *counts.entry(p).or_insert(0usize) += 1;
         }
         assert_eq!(counts.len(), 6);
@@ -906,15 +982,23 @@ mod tests {
         for c in counts.values() {
             assert!((*c as i64 - 1000).abs() < 120, "{counts:?}");
         }
-        assert_ne!(SplitMix64::new(1).next_u64(), SplitMix64::new(2).next_u64());
+        // Other seeds and other clusters draw other orders.
+        let orders = |seed, c| {
+            let mut rng = sampler(seed, c);
+            (0..20)
+                .map(|_| permutation(&mut rng, 6))
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(orders(1, 0), orders(2, 0));
+        assert_ne!(orders(1, 0), orders(1, 1));
     }
 
     #[test]
     fn sampled_glove_game_is_close_to_exact() {
-        let mut rng = SplitMix64::new(3);
+        let mut rng = sampler(3, 0);
         let marginals: Vec<Vec<f64>> = (0..4000)
             .map(|_| {
-                let perm = rng.permutation(3);
+                let perm = permutation(&mut rng, 3);
                 let mut mask = 0;
                 let mut m = vec![0.0; 3];
                 for p in perm {

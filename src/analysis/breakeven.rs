@@ -106,8 +106,46 @@ struct Cell {
     at_hi: BTreeSet<LinkKey>,
 }
 
-/// Runs the search.
+/// Runs the search: solves the grid, bisects the cells whose ends choose different
+/// links until each is within the tolerance, and reads the switches off the final
+/// cells and the links in or out at every value tried off the tally of the solves.
 pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error> {
+    let param = check(loaded, o)?;
+    let file_value = param.get(loaded);
+    let base = validate::validate(loaded)?;
+    let mut runner = Runner {
+        loaded,
+        param,
+        name: &o.param,
+        solve: o.solve.one_thread(),
+        pool: Pool::new(o.threads)?,
+        solves: 0,
+        candidates: BTreeSet::new(),
+        seen: BTreeMap::new(),
+    };
+    let grid = grid(o);
+    let at = runner.run(&grid)?;
+    let done = bisect(&mut runner, changing_cells(&grid, &at), o.tol)?;
+    let (always, never) = runner.always_and_never();
+    Ok(BreakEven {
+        scenario: base.name.clone(),
+        currency: base.currency.clone(),
+        param: o.param.clone(),
+        file_value,
+        from: o.from,
+        to: o.to,
+        steps: o.steps,
+        tolerance: o.tol,
+        solves: runner.solves,
+        events: events(&done),
+        always,
+        never,
+    })
+}
+
+/// Checks the options: a field path of the loaded file, a range from a smaller to
+/// a larger finite number, at least one grid cell and a positive tolerance.
+fn check(loaded: &Loaded, o: &BreakevenOptions) -> Result<FieldPath, Error> {
     let param =
         FieldPath::new(loaded, &o.param).map_err(|e| Error::option("param", e.to_string()))?;
     if !(o.from.is_finite() && o.to.is_finite() && o.from < o.to) {
@@ -128,17 +166,30 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
             format!("must be a number > 0, got {}", o.tol),
         ));
     }
-    let file_value = param.get(loaded);
-    let base = validate::validate(loaded)?;
-    let solve = o.solve.one_thread();
-    let pool = Pool::new(o.threads)?;
-    let mut solves = 0;
-    let mut candidates: BTreeSet<LinkKey> = BTreeSet::new();
-    // At how many of the values tried each link was in the plan.
-    let mut seen: BTreeMap<LinkKey, usize> = BTreeMap::new();
-    let mut run = |values: &[f64]| -> Result<Vec<BTreeSet<LinkKey>>, Error> {
-        let results = pool.map(values, |&v| {
-            solve_point(loaded, &[(param.clone(), v)], &solve)
+    Ok(param)
+}
+
+/// Solves the scenario at values of the parameter and keeps the tally of the
+/// search: solves made, links seen as candidates or chosen, and at how many of
+/// the values tried each link was in the plan.
+struct Runner<'a> {
+    loaded: &'a Loaded,
+    param: FieldPath,
+    /// The parameter's path as given, for messages.
+    name: &'a str,
+    solve: SolveOptions,
+    pool: Pool,
+    solves: usize,
+    candidates: BTreeSet<LinkKey>,
+    seen: BTreeMap<LinkKey, usize>,
+}
+
+impl Runner<'_> {
+    /// The links chosen at each value, solved in parallel; an error if one value
+    /// has no feasible plan.
+    fn run(&mut self, values: &[f64]) -> Result<Vec<BTreeSet<LinkKey>>, Error> {
+        let results = self.pool.map(values, |&v| {
+            solve_point(self.loaded, &[(self.param.clone(), v)], &self.solve)
         });
         let mut out = Vec::with_capacity(values.len());
         for (v, r) in values.iter().zip(results) {
@@ -146,22 +197,42 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
             if !r.plan.status.has_plan() {
                 return Err(Error::NoPlan(format!(
                     "no feasible plan with {} = {v}",
-                    o.param
+                    self.name
                 )));
             }
             let chosen: BTreeSet<LinkKey> = r.plan.links.iter().map(|l| l.key.clone()).collect();
-            candidates.extend(r.candidates());
-            candidates.extend(chosen.iter().cloned());
+            self.candidates.extend(r.candidates());
+            self.candidates.extend(chosen.iter().cloned());
             for l in &chosen {
-                *seen.entry(l.clone()).or_default() += 1;
+                *self.seen.entry(l.clone()).or_default() += 1;
             }
             out.push(chosen);
         }
-        solves += values.len();
+        self.solves += values.len();
         Ok(out)
-    };
+    }
 
-    let grid: Vec<f64> = (0..=o.steps)
+    /// The links in the plan at every value tried, and the candidates in it at none.
+    fn always_and_never(&self) -> (Vec<LinkKey>, Vec<LinkKey>) {
+        let always = self
+            .candidates
+            .iter()
+            .filter(|l| self.seen.get(*l).is_some_and(|&n| n == self.solves))
+            .cloned()
+            .collect();
+        let never = self
+            .candidates
+            .iter()
+            .filter(|l| !self.seen.contains_key(*l))
+            .cloned()
+            .collect();
+        (always, never)
+    }
+}
+
+/// The `steps + 1` grid points, evenly spaced from `from`, the last exactly `to`.
+fn grid(o: &BreakevenOptions) -> Vec<f64> {
+    (0..=o.steps)
         .map(|k| {
             if k == o.steps {
                 o.to
@@ -169,10 +240,13 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
                 o.from + (o.to - o.from) * k as f64 / o.steps as f64
             }
         })
-        .collect();
-    let at = run(&grid)?;
-    let mut active: Vec<Cell> = grid
-        .windows(2)
+        .collect()
+}
+
+/// The grid cells whose two ends choose different links (`at`: the links chosen
+/// at each grid point).
+fn changing_cells(grid: &[f64], at: &[BTreeSet<LinkKey>]) -> Vec<Cell> {
+    grid.windows(2)
         .zip(at.windows(2))
         .filter(|(_, s)| s[0] != s[1])
         .map(|(v, s)| Cell {
@@ -181,11 +255,16 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
             at_lo: s[0].clone(),
             at_hi: s[1].clone(),
         })
-        .collect();
+        .collect()
+}
+
+/// Bisects every cell, all of them at once per round, until each is no wider than
+/// `tol` or cannot be halved in floating point; the final cells.
+fn bisect(runner: &mut Runner, mut active: Vec<Cell>, tol: f64) -> Result<Vec<Cell>, Error> {
     let mut done: Vec<Cell> = Vec::new();
     while !active.is_empty() {
         let (fine, wide): (Vec<Cell>, Vec<Cell>) =
-            active.into_iter().partition(|c| c.hi - c.lo <= o.tol);
+            active.into_iter().partition(|c| c.hi - c.lo <= tol);
         done.extend(fine);
         let mut halved = Vec::with_capacity(wide.len());
         let mut mids = Vec::with_capacity(wide.len());
@@ -199,30 +278,43 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
                 done.push(c);
             }
         }
-        let wide = halved;
-        let at_mid = run(&mids)?;
-        active = Vec::new();
-        for ((c, m), s) in wide.into_iter().zip(mids).zip(at_mid) {
-            if s != c.at_lo {
-                active.push(Cell {
-                    lo: c.lo,
-                    hi: m,
-                    at_lo: c.at_lo.clone(),
-                    at_hi: s.clone(),
-                });
-            }
-            if s != c.at_hi {
-                active.push(Cell {
-                    lo: m,
-                    hi: c.hi,
-                    at_lo: s,
-                    at_hi: c.at_hi,
-                });
-            }
+        let at_mid = runner.run(&mids)?;
+        active = halves(halved, &mids, at_mid);
+    }
+    Ok(done)
+}
+
+/// The halves of bisected cells still to follow: of each cell with links `s` at
+/// its midpoint `m`, the half [lo, m] if `s` differs from its low end's links,
+/// and [m, hi] if `s` differs from its high end's (both when it differs from both).
+fn halves(cells: Vec<Cell>, mids: &[f64], at_mid: Vec<BTreeSet<LinkKey>>) -> Vec<Cell> {
+    let mut active = Vec::new();
+    for ((c, &m), s) in cells.into_iter().zip(mids).zip(at_mid) {
+        if s != c.at_lo {
+            active.push(Cell {
+                lo: c.lo,
+                hi: m,
+                at_lo: c.at_lo.clone(),
+                at_hi: s.clone(),
+            });
+        }
+        if s != c.at_hi {
+            active.push(Cell {
+                lo: m,
+                hi: c.hi,
+                at_lo: s,
+                at_hi: c.at_hi,
+            });
         }
     }
+    active
+}
+
+/// The switches of the final cells: the links in the plan at a cell's high end
+/// but not its low end enter, the others leave; by value, then link, then change.
+fn events(done: &[Cell]) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::new();
-    for c in &done {
+    for c in done {
         for l in c.at_hi.difference(&c.at_lo) {
             events.push(event(c, Change::Enters, l));
         }
@@ -236,32 +328,10 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
             .then_with(|| a.link.cmp(&b.link))
             .then_with(|| (a.change as u8).cmp(&(b.change as u8)))
     });
-    let always = candidates
-        .iter()
-        .filter(|l| seen.get(*l).is_some_and(|&n| n == solves))
-        .cloned()
-        .collect();
-    let never = candidates
-        .iter()
-        .filter(|l| !seen.contains_key(*l))
-        .cloned()
-        .collect();
-    Ok(BreakEven {
-        scenario: base.name.clone(),
-        currency: base.currency.clone(),
-        param: o.param.clone(),
-        file_value,
-        from: o.from,
-        to: o.to,
-        steps: o.steps,
-        tolerance: o.tol,
-        solves,
-        events,
-        always,
-        never,
-    })
+    events
 }
 
+/// The switch of `l` in the final cell `c`, at the cell's midpoint.
 fn event(c: &Cell, change: Change, l: &LinkKey) -> Event {
     Event {
         value: round(0.5 * (c.lo + c.hi)),

@@ -33,6 +33,8 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use petgraph::unionfind::UnionFind;
+
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::model::{self, FlowConstraint, Solution, SolveOptions, Status};
@@ -53,35 +55,22 @@ pub fn parts(net: &Network, extra: &[FlowConstraint]) -> Vec<Vec<usize>> {
             part_of[k] = p;
         }
     }
-    // Union-find over the parts.
-    let mut parent: Vec<usize> = (0..parts.len()).collect();
-    fn find(parent: &mut [usize], mut a: usize) -> usize {
-        while parent[a] != a {
-            parent[a] = parent[parent[a]];
-            a = parent[a];
-        }
-        a
-    }
+    // Union-find over the parts: an extra constraint joins every part it touches.
+    let mut uf = UnionFind::<usize>::new(parts.len());
     for c in extra {
-        let mut first: Option<usize> = None;
-        for &(k, _) in &c.coefficients {
-            let Some(&p) = part_of.get(k) else { continue };
-            let root = find(&mut parent, p);
-            match first {
-                None => first = Some(root),
-                Some(f) => {
-                    let f = find(&mut parent, f);
-                    if f != root {
-                        parent[root.max(f)] = root.min(f);
-                    }
-                }
+        let mut touched = c
+            .coefficients
+            .iter()
+            .filter_map(|&(k, _)| part_of.get(k).copied());
+        if let Some(first) = touched.next() {
+            for p in touched {
+                uf.union(first, p);
             }
         }
     }
     let mut joined: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (p, links) in parts.iter_mut().enumerate() {
-        let root = find(&mut parent, p);
-        joined.entry(root).or_default().append(links);
+        joined.entry(uf.find_mut(p)).or_default().append(links);
     }
     let mut out: Vec<Vec<usize>> = joined
         .into_values()

@@ -50,7 +50,7 @@
 //! // 60 t go 13 km (10 km × circuity 1.3): 60 × (5 + 40 − 0.1 × 13) = 2622 EUR/yr.
 //! assert_eq!(plan.links.len(), 1);
 //! assert_eq!(plan.links[0].key.to_string(), "steel/slag->cement/clinker@truck");
-//! assert!((plan.totals.net_benefit - 2622.0).abs() < 1e-6);
+//! assert!((plan.totals.figures.net_benefit - 2622.0).abs() < 1e-6);
 //! # Ok::<(), symbio::Error>(())
 //! ```
 //!

@@ -60,9 +60,9 @@ pub struct PlanLink {
     pub description: String,
 }
 
-/// Totals over the plan.
+/// The scalar totals of a plan: money, CO2 and energy (see `docs/plan-format.md`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Totals {
+pub struct Figures {
     /// Annual net benefit, currency per year (equals the solver's objective).
     pub net_benefit: f64,
     /// t CO2e avoided per year.
@@ -87,6 +87,68 @@ pub struct Totals {
     pub capex: f64,
     /// Transport energy, GJ per year.
     pub transport_energy_gj: f64,
+}
+
+impl Figures {
+    /// The names of the figures, in field order (the JSON and CSV order).
+    pub const NAMES: [&'static str; 12] = [
+        "net_benefit",
+        "co2_avoided",
+        "carbon_value",
+        "avoided_disposal_cost",
+        "avoided_purchase_cost",
+        "processing_cost",
+        "transport_cost",
+        "transport_energy_cost",
+        "fixed_cost",
+        "capex_per_year",
+        "capex",
+        "transport_energy_gj",
+    ];
+
+    /// The figures, in field order.
+    pub fn values(&self) -> [f64; 12] {
+        [
+            self.net_benefit,
+            self.co2_avoided,
+            self.carbon_value,
+            self.avoided_disposal_cost,
+            self.avoided_purchase_cost,
+            self.processing_cost,
+            self.transport_cost,
+            self.transport_energy_cost,
+            self.fixed_cost,
+            self.capex_per_year,
+            self.capex,
+            self.transport_energy_gj,
+        ]
+    }
+
+    fn values_mut(&mut self) -> [&mut f64; 12] {
+        [
+            &mut self.net_benefit,
+            &mut self.co2_avoided,
+            &mut self.carbon_value,
+            &mut self.avoided_disposal_cost,
+            &mut self.avoided_purchase_cost,
+            &mut self.processing_cost,
+            &mut self.transport_cost,
+            &mut self.transport_energy_cost,
+            &mut self.fixed_cost,
+            &mut self.capex_per_year,
+            &mut self.capex,
+            &mut self.transport_energy_gj,
+        ]
+    }
+}
+
+/// Totals over the plan: the scalar figures, then the quantities by unit and the
+/// count of links.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Money, CO2 and energy.
+    #[serde(flatten)]
+    pub figures: Figures,
     /// Waste and by-products diverted from disposal, per unit (t, MWh, ...) per year.
     pub waste_diverted: BTreeMap<String, f64>,
     /// Virgin resource displaced, per unit per year.
@@ -219,18 +281,19 @@ impl Totals {
         let out_mat = s.output_material(l.output);
         let in_mat = s.input_material(l.input);
         let loss = x - x * l.delivered_per_unit;
-        self.net_benefit += m.net_benefit();
-        self.co2_avoided += l.co2_avoided_per_unit() * x;
-        self.carbon_value += m.carbon;
-        self.avoided_disposal_cost += m.disposal;
-        self.avoided_purchase_cost += m.purchase;
-        self.processing_cost += m.processing;
-        self.transport_cost += m.transport;
-        self.transport_energy_cost += m.energy;
-        self.fixed_cost += m.fixed;
-        self.capex_per_year += m.capex_year;
-        self.capex += l.capex;
-        self.transport_energy_gj += l.transport_energy_gj * x;
+        let f = &mut self.figures;
+        f.net_benefit += m.net_benefit();
+        f.co2_avoided += l.co2_avoided_per_unit() * x;
+        f.carbon_value += m.carbon;
+        f.avoided_disposal_cost += m.disposal;
+        f.avoided_purchase_cost += m.purchase;
+        f.processing_cost += m.processing;
+        f.transport_cost += m.transport;
+        f.transport_energy_cost += m.energy;
+        f.fixed_cost += m.fixed;
+        f.capex_per_year += m.capex_year;
+        f.capex += l.capex;
+        f.transport_energy_gj += l.transport_energy_gj * x;
         *self.waste_diverted.entry(out_mat.unit.clone()).or_default() += x;
         *self
             .virgin_displaced
@@ -245,20 +308,7 @@ impl Totals {
 
     /// Rounds every figure for the report ([`round`]).
     fn round(&mut self) {
-        for v in [
-            &mut self.net_benefit,
-            &mut self.co2_avoided,
-            &mut self.carbon_value,
-            &mut self.avoided_disposal_cost,
-            &mut self.avoided_purchase_cost,
-            &mut self.processing_cost,
-            &mut self.transport_cost,
-            &mut self.transport_energy_cost,
-            &mut self.fixed_cost,
-            &mut self.capex_per_year,
-            &mut self.capex,
-            &mut self.transport_energy_gj,
-        ] {
+        for v in self.figures.values_mut() {
             *v = round(*v);
         }
         for map in [

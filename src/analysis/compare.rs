@@ -151,11 +151,11 @@ impl Metrics {
 pub(crate) fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, Vec<Metrics>) {
     let p = plan::assemble(s, net, sol);
     let total = Metrics {
-        net_benefit: p.totals.net_benefit,
-        co2_avoided: p.totals.co2_avoided,
+        net_benefit: p.totals.figures.net_benefit,
+        co2_avoided: p.totals.figures.co2_avoided,
         waste_diverted: p.totals.waste_diverted.clone(),
         virgin_displaced: p.totals.virgin_displaced.clone(),
-        transport_energy_gj: p.totals.transport_energy_gj,
+        transport_energy_gj: p.totals.figures.transport_energy_gj,
     };
     let (ts, tr) = payer_shares(s.parameters.transport_paid_by);
     let mut sites = vec![Metrics::default(); s.sites.len()];

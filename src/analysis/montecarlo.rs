@@ -452,8 +452,8 @@ impl MonteCarloRun {
                 let has = v.plan.status.has_plan();
                 let t = &v.plan.totals;
                 row.status = PointStatus::of(v.plan.status);
-                row.net_benefit = has.then_some(t.net_benefit);
-                row.co2_avoided = has.then_some(t.co2_avoided);
+                row.net_benefit = has.then_some(t.figures.net_benefit);
+                row.co2_avoided = has.then_some(t.figures.co2_avoided);
                 row.chosen = v.plan.links.iter().map(|l| l.key.clone()).collect();
                 row.flows = v.plan.links.iter().map(|l| l.flow).collect();
             }
@@ -601,8 +601,8 @@ impl MonteCarloRun {
             failed,
             deterministic: Deterministic {
                 status: det.plan.status,
-                net_benefit: has.then_some(t.net_benefit),
-                co2_avoided: has.then_some(t.co2_avoided),
+                net_benefit: has.then_some(t.figures.net_benefit),
+                co2_avoided: has.then_some(t.figures.co2_avoided),
             },
             inputs: self
                 .fields

@@ -233,7 +233,7 @@ pub fn front(s: &Scenario, options: &ParetoOptions) -> Result<Front, Error> {
 }
 
 fn point(p: &Plan, epsilon: f64) -> FrontPoint {
-    let t = &p.totals;
+    let t = &p.totals.figures;
     FrontPoint {
         epsilon: round(epsilon),
         status: p.status,

@@ -14,7 +14,7 @@ use super::point::{scenario_at, solve_point, PointStatus};
 use crate::error::Error;
 use crate::link_key::{self, LinkKey};
 use crate::model::SolveOptions;
-use crate::plan::Plan;
+use crate::plan::{Figures, Plan};
 use crate::scenario::load::Loaded;
 use crate::scenario::path::FieldPath;
 
@@ -65,30 +65,9 @@ impl Grid {
 /// Scalar totals of a point's plan (see `docs/plan-format.md` for each field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RowTotals {
-    /// Annual net benefit, currency per year.
-    pub net_benefit: f64,
-    /// t CO2e avoided per year.
-    pub co2_avoided: f64,
-    /// Value of the CO2 avoided at the carbon price, currency per year.
-    pub carbon_value: f64,
-    /// Disposal costs avoided, currency per year.
-    pub avoided_disposal_cost: f64,
-    /// Virgin purchases avoided, currency per year.
-    pub avoided_purchase_cost: f64,
-    /// Processing cost, currency per year.
-    pub processing_cost: f64,
-    /// Transport cost, currency per year.
-    pub transport_cost: f64,
-    /// Transport energy cost, currency per year.
-    pub transport_energy_cost: f64,
-    /// Fixed link costs, currency per year.
-    pub fixed_cost: f64,
-    /// Annualised capital cost, currency per year.
-    pub capex_per_year: f64,
-    /// Capital cost of new links, currency.
-    pub capex: f64,
-    /// Transport energy, GJ per year.
-    pub transport_energy_gj: f64,
+    /// Money, CO2 and energy, as in the plan's totals.
+    #[serde(flatten)]
+    pub figures: Figures,
     /// Links in the plan.
     pub links: usize,
     /// Of which existing today.
@@ -118,28 +97,8 @@ pub struct Row {
     pub error: Option<String>,
 }
 
-/// Names of the CSV columns after the axes.
-const CSV_TAIL: [&str; 19] = [
-    "status",
-    "objective",
-    "gap",
-    "net_benefit",
-    "co2_avoided",
-    "carbon_value",
-    "avoided_disposal_cost",
-    "avoided_purchase_cost",
-    "processing_cost",
-    "transport_cost",
-    "transport_energy_cost",
-    "fixed_cost",
-    "capex_per_year",
-    "capex",
-    "transport_energy_gj",
-    "links",
-    "existing_links",
-    "chosen",
-    "error",
-];
+/// Names of the last CSV columns.
+const CSV_TAIL: [&str; 2] = ["chosen", "error"];
 
 fn opt(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -160,18 +119,7 @@ impl Row {
             objective: plan.objective,
             gap: plan.gap,
             totals: plan.status.has_plan().then_some(RowTotals {
-                net_benefit: t.net_benefit,
-                co2_avoided: t.co2_avoided,
-                carbon_value: t.carbon_value,
-                avoided_disposal_cost: t.avoided_disposal_cost,
-                avoided_purchase_cost: t.avoided_purchase_cost,
-                processing_cost: t.processing_cost,
-                transport_cost: t.transport_cost,
-                transport_energy_cost: t.transport_energy_cost,
-                fixed_cost: t.fixed_cost,
-                capex_per_year: t.capex_per_year,
-                capex: t.capex,
-                transport_energy_gj: t.transport_energy_gj,
+                figures: t.figures.clone(),
                 links: t.links,
                 existing_links: t.existing_links,
             }),
@@ -192,28 +140,13 @@ impl Row {
                 f.push(opt(self.gap));
                 match &self.totals {
                     Some(t) => {
-                        f.extend(
-                            [
-                                t.net_benefit,
-                                t.co2_avoided,
-                                t.carbon_value,
-                                t.avoided_disposal_cost,
-                                t.avoided_purchase_cost,
-                                t.processing_cost,
-                                t.transport_cost,
-                                t.transport_energy_cost,
-                                t.fixed_cost,
-                                t.capex_per_year,
-                                t.capex,
-                                t.transport_energy_gj,
-                            ]
-                            .iter()
-                            .map(|v| v.to_string()),
-                        );
+                        f.extend(t.figures.values().iter().map(|v| v.to_string()));
                         f.push(t.links.to_string());
                         f.push(t.existing_links.to_string());
                     }
-                    None => f.extend(std::iter::repeat(String::new()).take(14)),
+                    None => {
+                        f.extend(std::iter::repeat(String::new()).take(Figures::NAMES.len() + 2))
+                    }
                 }
                 let chosen: Vec<String> = self.chosen.iter().map(LinkKey::to_string).collect();
                 f.push(chosen.join(" "));
@@ -294,6 +227,9 @@ impl Sweep {
     pub fn csv_header(&self) -> String {
         std::iter::once("point")
             .chain(self.grid.axes.iter().map(|a| a.path.as_str()))
+            .chain(["status", "objective", "gap"])
+            .chain(Figures::NAMES)
+            .chain(["links", "existing_links"])
             .chain(CSV_TAIL)
             .map(csv_field)
             .collect::<Vec<_>>()

@@ -126,8 +126,8 @@ fn table(sweep: &Sweep, rows: &[Row]) -> String {
             cells.push(r.status.name().to_owned());
             match &r.totals {
                 Some(t) => cells.extend([
-                    num(t.net_benefit, 0),
-                    num(t.co2_avoided, 0),
+                    num(t.figures.net_benefit, 0),
+                    num(t.figures.co2_avoided, 0),
                     t.links.to_string(),
                 ]),
                 None => cells.extend(["-".to_owned(), "-".to_owned(), "-".to_owned()]),

@@ -164,14 +164,15 @@ pub fn plan(p: &Plan) -> String {
         }
     }
     let t = &p.totals;
+    let f = &t.figures;
     out.push_str("\nTotals\n");
     let kv = [
-        ("net benefit", format!("{} {cur}/yr", num(t.net_benefit, 0))),
+        ("net benefit", format!("{} {cur}/yr", num(f.net_benefit, 0))),
         (
             "  of which carbon value",
-            format!("{} {cur}/yr", num(t.carbon_value, 0)),
+            format!("{} {cur}/yr", num(f.carbon_value, 0)),
         ),
-        ("CO2 avoided", format!("{} t/yr", num(t.co2_avoided, 0))),
+        ("CO2 avoided", format!("{} t/yr", num(f.co2_avoided, 0))),
         ("waste diverted", by_unit(&t.waste_diverted, "/yr")),
         (
             "virgin resource displaced",
@@ -179,15 +180,15 @@ pub fn plan(p: &Plan) -> String {
         ),
         (
             "transport energy",
-            format!("{} GJ/yr", num(t.transport_energy_gj, 0)),
+            format!("{} GJ/yr", num(f.transport_energy_gj, 0)),
         ),
         ("heat lost in transport", by_unit(&t.heat_lost, "/yr")),
         (
             "capex of new links",
             format!(
                 "{} {cur} ({} {cur}/yr annualised)",
-                num(t.capex, 0),
-                num(t.capex_per_year, 0)
+                num(f.capex, 0),
+                num(f.capex_per_year, 0)
             ),
         ),
         (

@@ -469,7 +469,7 @@ proptest! {
                 let got = objective.unwrap();
                 let tol = 1e-6 * best.abs().max(1.0);
                 prop_assert!((got - best).abs() <= tol, "symbio {} oracle {}", got, best);
-                let total = plan.totals.net_benefit;
+                let total = plan.totals.figures.net_benefit;
                 prop_assert!((total - got).abs() <= tol, "totals {} objective {}", total, got);
             }
         }

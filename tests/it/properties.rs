@@ -37,7 +37,7 @@ proptest! {
         prop_assume!(status == Status::Optimal);
         let sites: f64 = plan.sites.iter().map(|s| s.benefit).sum();
         let links: f64 = plan.links.iter().map(|l| l.net_benefit).sum();
-        let total = plan.totals.net_benefit;
+        let total = plan.totals.figures.net_benefit;
         let tol = 1e-6 * total.abs().max(1.0);
         prop_assert!((sites - total).abs() <= tol, "sites {} total {}", sites, total);
         prop_assert!((links - total).abs() <= tol, "links {} total {}", links, total);

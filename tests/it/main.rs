@@ -12,6 +12,7 @@ mod oracle;
 mod pareto;
 mod properties;
 mod shipped;
+mod snapshots;
 mod sweep;
 mod validation;
 

@@ -2,10 +2,10 @@
 
 use serde_json::Value;
 
-use crate::symbio;
+use crate::Symbio;
 
 fn search(extra: &[&str]) -> Value {
-    let mut args = vec![
+    let args = [
         "breakeven",
         "tests/data/breakeven.toml",
         "--param",
@@ -13,10 +13,7 @@ fn search(extra: &[&str]) -> Value {
         "--format",
         "json",
     ];
-    args.extend_from_slice(extra);
-    let run = symbio(&args);
-    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
-    serde_json::from_str(&run.stdout).expect("JSON")
+    Symbio::new().args(args).args(extra).run().stdout_json()
 }
 
 /// (value, low, high, change, receiving site) of each event.
@@ -120,17 +117,11 @@ fn links_in_or_out_over_the_whole_range_are_always_or_never() {
 
 #[test]
 fn table_lists_switches_by_value() {
-    let run = symbio(&[
-        "breakeven",
-        "tests/data/breakeven.toml",
-        "--param",
-        "parameters.carbon_price",
-        "--range",
-        "0..50",
-        "--tol",
-        "0.01",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = Symbio::new()
+        .args(["breakeven", "tests/data/breakeven.toml"])
+        .args(["--param", "parameters.carbon_price"])
+        .args(["--range", "0..50", "--tol", "0.01"])
+        .run();
     let out = &run.stdout;
     let at = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} in:\n{out}"));
     // Values shown to the precision of the bracket (±0.005): three decimals.
@@ -168,15 +159,11 @@ fn bad_param_or_range_is_exit_2_naming_it() {
             "parameters.carbon_price",
         ),
     ] {
-        let run = symbio(&[
-            "breakeven",
-            "tests/data/breakeven.toml",
-            "--param",
-            param,
-            "--range",
-            range,
-        ]);
-        assert_eq!(run.code, 2, "{param} {range}: {}", run.stderr);
-        assert!(run.stderr.contains(needle), "{needle} in {}", run.stderr);
+        Symbio::new()
+            .args(["breakeven", "tests/data/breakeven.toml"])
+            .args(["--param", param, "--range", range])
+            .expect_code(2)
+            .run()
+            .stderr_contains(needle);
     }
 }

@@ -4,12 +4,13 @@
 
 use serde_json::Value;
 
-use crate::symbio;
+use crate::Symbio;
 
 fn plan(file: &str) -> Value {
-    let run = symbio(&["solve", file, "--format", "json"]);
-    assert_eq!(run.code, 0, "{file}: {}", run.stderr);
-    let v: Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let v = Symbio::new()
+        .args(["solve", file, "--format", "json"])
+        .run()
+        .stdout_json();
     assert_eq!(v["status"], "optimal", "{file}");
     v
 }

@@ -3,16 +3,19 @@
 
 use symbio::plan::Plan;
 
-use crate::{path, scenario_file, symbio};
+use crate::{path, Scratch, Symbio};
+
+const HAND: &str = "tests/data/hand.toml";
 
 #[test]
 fn json_round_trips_through_the_plan_type() {
-    let run = symbio(&["solve", "tests/data/hand.toml", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = Symbio::new()
+        .args(["solve", HAND, "--format", "json"])
+        .run();
     let plan: Plan = serde_json::from_str(&run.stdout).expect("the JSON is a Plan");
     let again = serde_json::to_string_pretty(&plan).unwrap() + "\n";
     assert_eq!(again, run.stdout);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let v = run.stdout_json();
     for key in ["status", "objective", "gap", "totals", "links", "sites"] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
@@ -38,72 +41,75 @@ fn json_round_trips_through_the_plan_type() {
 
 #[test]
 fn json_is_identical_whatever_the_thread_count() {
-    for file in ["tests/data/hand.toml", "scenarios/liuzhou.toml"] {
-        let one = symbio(&["solve", file, "--format", "json", "--threads", "1"]);
-        let two = symbio(&["solve", file, "--format", "json", "--threads", "2"]);
-        assert_eq!(one.code, 0, "{}", one.stderr);
-        assert_eq!(two.code, 0, "{}", two.stderr);
-        assert_eq!(one.stdout, two.stdout, "{file}");
+    for file in [HAND, "scenarios/liuzhou.toml"] {
+        let solve = |threads: &str| {
+            Symbio::new()
+                .args(["solve", file, "--format", "json", "--threads", threads])
+                .run()
+                .stdout
+        };
+        assert_eq!(solve("1"), solve("2"), "{file}");
     }
 }
 
 #[test]
 fn output_file_is_written_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("plan.json");
-    let run = symbio(&[
-        "solve",
-        "tests/data/hand.toml",
-        "--format",
-        "json",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dir = Scratch::new();
+    let out = dir.path("plan.json");
+    let run = Symbio::new()
+        .args(["solve", HAND, "--format", "json", "--output"])
+        .file_arg(&out)
+        .run();
     assert!(run.stdout.is_empty());
-    let text = std::fs::read_to_string(&out).unwrap();
-    let stdout = symbio(&["solve", "tests/data/hand.toml", "--format", "json"]).stdout;
-    assert_eq!(text, stdout);
+    let stdout = Symbio::new()
+        .args(["solve", HAND, "--format", "json"])
+        .run()
+        .stdout;
+    assert_eq!(dir.read("plan.json"), stdout);
     // No temporary file is left beside it.
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    let names: Vec<_> = std::fs::read_dir(dir.dir()).unwrap().collect();
     assert_eq!(names.len(), 1);
 }
 
 #[test]
 fn output_into_a_missing_directory_fails_without_a_partial_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("missing").join("plan.json");
-    let run = symbio(&[
-        "solve",
-        "tests/data/hand.toml",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    let dir = Scratch::new();
+    let out = dir.path("missing").join("plan.json");
+    Symbio::new()
+        .args(["solve", HAND, "--output"])
+        .file_arg(&out)
+        .expect_code(2)
+        .run();
     assert!(!out.exists());
 }
 
 #[test]
 fn infeasible_scenario_is_a_status_and_exit_code_1() {
     // An existing link whose recorded quantity exceeds the supply.
-    let text = std::fs::read_to_string(path("tests/data/hand.toml")).unwrap()
+    let text = std::fs::read_to_string(path(HAND)).unwrap()
         + "\n[[links]]\nfrom_site = \"steel\"\nfrom_output = \"slag\"\nto_site = \"cement_b\"\n\
            to_input = \"clinker\"\nmode = \"truck\"\nstatus = \"existing\"\nquantity = 900.0\n";
-    let (_dir, p) = scenario_file("infeasible.toml", &text);
-    let run = symbio(&["solve", p.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let (_dir, p) = Scratch::with("infeasible.toml", &text);
+    let v = Symbio::new()
+        .arg("solve")
+        .file_arg(&p)
+        .args(["--format", "json"])
+        .expect_code(1)
+        .run()
+        .stdout_json();
     assert_eq!(v["status"], "infeasible");
     assert!(v["links"].as_array().unwrap().is_empty());
-    let table = symbio(&["solve", p.to_str().unwrap()]);
-    assert!(table.stdout.contains("infeasible"), "{}", table.stdout);
+    Symbio::new()
+        .arg("solve")
+        .file_arg(&p)
+        .expect_code(1)
+        .run()
+        .stdout_contains("infeasible");
 }
 
 #[test]
 fn schema_is_json_schema_of_the_file_format() {
-    let run = symbio(&["schema"]);
-    assert_eq!(run.code, 0);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let v = Symbio::new().arg("schema").run().stdout_json();
     assert!(v["$schema"].as_str().unwrap().contains("json-schema"));
     let props = &v["properties"];
     for key in [
@@ -121,30 +127,28 @@ fn schema_is_json_schema_of_the_file_format() {
 
 #[test]
 fn json_scenario_gives_the_same_plan_as_toml() {
-    let text = std::fs::read_to_string(path("tests/data/hand.toml")).unwrap();
+    let text = std::fs::read_to_string(path(HAND)).unwrap();
     let value: toml::Value = toml::from_str(&text).unwrap();
     let json = serde_json::to_string(&value).unwrap();
-    let (_dir, p) = scenario_file("hand.json", &json);
-    let a = symbio(&["solve", p.to_str().unwrap(), "--format", "json"]);
-    let b = symbio(&["solve", "tests/data/hand.toml", "--format", "json"]);
-    assert_eq!(a.code, 0, "{}", a.stderr);
+    let (_dir, p) = Scratch::with("hand.json", &json);
+    let a = Symbio::new()
+        .arg("solve")
+        .file_arg(&p)
+        .args(["--format", "json"])
+        .run();
+    let b = Symbio::new()
+        .args(["solve", HAND, "--format", "json"])
+        .run();
     assert_eq!(a.stdout, b.stdout);
 }
 
 #[test]
 fn time_limit_is_accepted_and_reported() {
-    let run = symbio(&[
-        "solve",
-        "tests/data/hand.toml",
-        "--format",
-        "json",
-        "--time-limit",
-        "30",
-        "--gap",
-        "0",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let v = Symbio::new()
+        .args(["solve", HAND, "--format", "json"])
+        .args(["--time-limit", "30", "--gap", "0"])
+        .run()
+        .stdout_json();
     assert_eq!(v["status"], "optimal");
     assert_eq!(v["gap"], 0.0);
 }

@@ -53,12 +53,10 @@ use symbio::domain::{LinkStatus as FileStatus, Payer};
 use symbio::{SolveOptions, Status};
 
 use crate::oracle::{instance, Instance};
-use crate::{assert_close, scenario_file, symbio};
+use crate::{assert_close, Scratch, Symbio};
 
 fn json(args: &[&str]) -> Value {
-    let run = symbio(args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    serde_json::from_str(&run.stdout).expect("valid JSON")
+    Symbio::new().args(args).run().stdout_json()
 }
 
 fn num(v: &Value) -> f64 {
@@ -238,9 +236,11 @@ fn the_split_sets_the_transfer_prices() {
             assert_close(num(&find(&g["sites"], "site", site)["gain"]), gain, 1e-9);
         }
     }
-    let bad = symbio(&["compare", THREE, "--split", "supplier=2"]);
-    assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("--split"), "{}", bad.stderr);
+    Symbio::new()
+        .args(["compare", THREE, "--split", "supplier=2"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("--split");
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn firms_that_would_lose_are_flagged() {
             "fixed_cost_per_year = 1000.0",
         )
         .replace("quantity = 60.0\n", "quantity = 10.0\n");
-    let (_dir, file) = scenario_file("losing.toml", &text);
+    let (_dir, file) = Scratch::with("losing.toml", &text);
     let c = json(&["compare", file.to_str().unwrap(), "--format", "json"]);
     assert_close(num(&c["baseline"]["net_benefit"]), -450.0, 1e-9);
     let g = &variant(&c, "brownfield")["gains"];
@@ -267,27 +267,23 @@ fn firms_that_would_lose_are_flagged() {
         .map(|v| v.as_str().unwrap())
         .collect();
     assert!(neg.contains(&"cement_a"), "{neg:?}");
-    let table = symbio(&["compare", file.to_str().unwrap()]);
-    assert!(table.stdout.contains("NEGATIVE"), "{}", table.stdout);
+    Symbio::new()
+        .arg("compare")
+        .file_arg(&file)
+        .run()
+        .stdout_contains("NEGATIVE");
 }
 
 #[test]
 fn json_round_trips_through_the_comparison_type() {
-    let run = symbio(&[
-        "compare",
-        THREE,
-        "--all",
-        "--allocation",
-        "shapley",
-        "--individually-rational",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = Symbio::new()
+        .args(["compare", THREE, "--all", "--allocation", "shapley"])
+        .args(["--individually-rational", "--format", "json"])
+        .run();
     let c: Comparison = serde_json::from_str(&run.stdout).expect("the JSON is a Comparison");
     assert_eq!(serde_json::to_string_pretty(&c).unwrap() + "\n", run.stdout);
     // Every top-level and per-variant field that docs/compare.md documents.
-    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let v = run.stdout_json();
     let doc = crate::read("docs/compare.md");
     for key in v.as_object().unwrap().keys() {
         assert!(
@@ -305,8 +301,7 @@ fn json_round_trips_through_the_comparison_type() {
 
 #[test]
 fn table_names_every_change() {
-    let run = symbio(&["compare", THREE, "--all"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = Symbio::new().args(["compare", THREE, "--all"]).run();
     for word in [
         "Baseline",
         "Brownfield",
@@ -315,9 +310,9 @@ fn table_names_every_change() {
         "kept",
         "re-routed",
     ] {
-        assert!(run.stdout.contains(word), "no {word} in\n{}", run.stdout);
+        run.stdout_contains(word);
     }
-    assert!(run.stdout.contains("14.17/t"), "{}", run.stdout);
+    run.stdout_contains("14.17/t");
 }
 
 #[test]
@@ -361,8 +356,9 @@ fn liuzhou_keeps_its_existing_steel_cement_links() {
     assert!(b["dropped"].as_array().unwrap().is_empty());
     assert!(b["rerouted"].as_array().unwrap().is_empty());
 
-    let table = symbio(&["compare", "scenarios/liuzhou.toml"]);
-    assert_eq!(table.code, 0, "{}", table.stderr);
+    let table = Symbio::new()
+        .args(["compare", "scenarios/liuzhou.toml"])
+        .run();
     for (from, output, to) in &existing {
         let line = table
             .stdout
@@ -422,26 +418,12 @@ fn monte_carlo_shapley_is_close_to_exact_and_deterministic() {
         "0",
     ]);
     let sampled = |threads: &str| {
-        let run = symbio(&[
-            "compare",
-            THREE,
-            "--allocation",
-            "shapley",
-            "--exact-limit",
-            "0",
-            "--samples",
-            "2000",
-            "--seed",
-            "11",
-            "--threads",
-            threads,
-            "--gap",
-            "0",
-            "--format",
-            "json",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        run.stdout
+        Symbio::new()
+            .args(["compare", THREE, "--allocation", "shapley"])
+            .args(["--exact-limit", "0", "--samples", "2000", "--seed", "11"])
+            .args(["--threads", threads, "--gap", "0", "--format", "json"])
+            .run()
+            .stdout
     };
     let one = sampled("1");
     assert_eq!(

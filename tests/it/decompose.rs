@@ -17,7 +17,7 @@ use symbio::scenario::schema::ScenarioFile;
 use symbio::{Plan, SolveOptions, Status};
 
 use crate::oracle::{instance, Instance};
-use crate::{scenario_file, symbio};
+use crate::{Scratch, Symbio};
 
 /// Several instances as one scenario: each keeps its own materials, modes, rule
 /// and sites (ids prefixed `c{k}_`), so they share no stream; the parameters of
@@ -228,19 +228,20 @@ fn generated_districts_split_into_two_parts_each() {
 
 #[test]
 fn cli_plans_are_the_same_with_or_without_decomposition() {
-    let (_dir, file) = scenario_file("districts.toml", &districts::districts(6, 3));
-    let file = file.to_str().unwrap();
-    let split = symbio(&["solve", file, "--format", "json", "--gap", "0"]);
-    assert_eq!(split.code, 0, "{}", split.stderr);
+    let (_dir, file) = Scratch::with("districts.toml", &districts::districts(6, 3));
+    let solve = || {
+        Symbio::new()
+            .arg("solve")
+            .file_arg(&file)
+            .args(["--format", "json", "--gap", "0"])
+    };
+    let split = solve().run();
     for extra in [
         &["--threads", "2"][..],
         &["--no-decompose"],
         &["--no-decompose", "--threads", "2"],
     ] {
-        let mut args = vec!["solve", file, "--format", "json", "--gap", "0"];
-        args.extend_from_slice(extra);
-        let other = symbio(&args);
-        assert_eq!(other.code, 0, "{}", other.stderr);
+        let other = solve().args(extra).run();
         let (a, b): (Plan, Plan) = (
             serde_json::from_str(&split.stdout).unwrap(),
             serde_json::from_str(&other.stdout).unwrap(),

@@ -19,12 +19,13 @@
 
 use serde_json::Value;
 
-use crate::{assert_close, symbio};
+use crate::{assert_close, Symbio};
 
 fn plan() -> Value {
-    let run = symbio(&["solve", "tests/data/hand.toml", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    serde_json::from_str(&run.stdout).expect("valid JSON")
+    Symbio::new()
+        .args(["solve", "tests/data/hand.toml", "--format", "json"])
+        .run()
+        .stdout_json()
 }
 
 fn link<'a>(plan: &'a Value, from_output: &str, to_site: &str) -> &'a Value {
@@ -101,7 +102,6 @@ fn site_benefits_add_up_to_the_net_benefit() {
 
 #[test]
 fn table_output_matches_snapshot() {
-    let run = symbio(&["solve", "tests/data/hand.toml"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = Symbio::new().args(["solve", "tests/data/hand.toml"]).run();
     insta::assert_snapshot!("hand_table", run.stdout);
 }

@@ -1,5 +1,6 @@
 //! symbio's integration tests, built as one test binary.
 
+mod batch;
 mod breakeven;
 mod cases;
 mod cli;
@@ -11,31 +12,265 @@ mod oracle;
 mod pareto;
 mod properties;
 mod shipped;
+mod snapshots;
 mod sweep;
 mod validation;
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// One run of the `symbio` binary to be made: its arguments and the exit code it
+/// must end with (0 unless told otherwise).
+///
+/// ```ignore
+/// let plan = Symbio::new().args(["solve", HAND, "--format", "json"]).run().stdout_json();
+/// Symbio::new().args(["check"]).file_arg(&p).expect_code(2).run().stderr_contains("slag");
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a Symbio does nothing until .run() or .spawn()"]
+pub struct Symbio {
+    args: Vec<OsString>,
+    code: Option<i32>,
+}
+
+impl Default for Symbio {
+    fn default() -> Self {
+        Symbio::new()
+    }
+}
+
+impl Symbio {
+    /// No arguments yet; the run must exit 0.
+    pub fn new() -> Self {
+        Symbio {
+            args: Vec::new(),
+            code: Some(0),
+        }
+    }
+
+    /// Appends one argument.
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.args.push(arg.as_ref().to_owned());
+        self
+    }
+
+    /// Appends arguments.
+    pub fn args<I>(mut self, args: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// Appends a path argument.
+    pub fn file_arg(self, path: impl AsRef<Path>) -> Self {
+        self.arg(path.as_ref())
+    }
+
+    /// The exit code the run must end with.
+    pub fn expect_code(mut self, code: i32) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Accepts any exit code (the caller looks at `Run::code` itself).
+    pub fn any_code(mut self) -> Self {
+        self.code = None;
+        self
+    }
+
+    /// The command line, for messages.
+    fn line(&self) -> String {
+        let words: Vec<_> = self.args.iter().map(|a| a.to_string_lossy()).collect();
+        format!("symbio {}", words.join(" "))
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_symbio"));
+        c.args(&self.args).current_dir(root());
+        c
+    }
+
+    /// Runs to the end and checks the exit code, showing stderr if it differs.
+    #[track_caller]
+    pub fn run(self) -> Run {
+        let out = self.command().output().expect("the symbio binary runs");
+        Run::of(self, out)
+    }
+
+    /// Starts the run in the background, stdout and stderr captured.
+    pub fn spawn(self) -> Running {
+        let child = self
+            .command()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the symbio binary starts");
+        Running { cmd: self, child }
+    }
+}
+
+/// A run of `symbio` going on in the background.
+pub struct Running {
+    cmd: Symbio,
+    child: Child,
+}
+
+impl Running {
+    /// Sends SIGINT, as Ctrl-C does.
+    pub fn interrupt(&self) {
+        let kill = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(kill.success(), "kill -INT {}", self.child.id());
+    }
+
+    /// Waits for the end and checks the exit code.
+    #[track_caller]
+    pub fn wait(self) -> Run {
+        let out = self.child.wait_with_output().expect("symbio ends");
+        Run::of(self.cmd, out)
+    }
+}
 
 /// Output of one run of the `symbio` binary.
+#[derive(Debug)]
 pub struct Run {
+    /// The command line that was run.
+    pub line: String,
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
-/// Runs the `symbio` binary with arguments, from the repository root.
-pub fn symbio(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_symbio"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the symbio binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+impl Run {
+    #[track_caller]
+    fn of(cmd: Symbio, out: Output) -> Run {
+        let run = Run {
+            line: cmd.line(),
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        if let Some(code) = cmd.code {
+            assert_eq!(
+                run.code, code,
+                "{}: exit code {}, expected {code}; stderr:\n{}",
+                run.line, run.code, run.stderr
+            );
+        }
+        run
     }
+
+    /// Stdout as one JSON document.
+    #[track_caller]
+    pub fn stdout_json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("{}: stdout is not JSON ({e}):\n{}", self.line, self.stdout))
+    }
+
+    /// Stdout as JSON Lines: one document per line.
+    #[track_caller]
+    pub fn stdout_rows(&self) -> Vec<Value> {
+        json_lines(&self.stdout)
+    }
+
+    /// The lines of stdout.
+    pub fn stdout_lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    /// Asserts stdout contains `needle`, showing stdout if not.
+    #[track_caller]
+    pub fn stdout_contains(&self, needle: &str) -> &Self {
+        self.contains("stdout", &self.stdout, needle)
+    }
+
+    /// Asserts stderr contains `needle`, showing stderr if not.
+    #[track_caller]
+    pub fn stderr_contains(&self, needle: &str) -> &Self {
+        self.contains("stderr", &self.stderr, needle)
+    }
+
+    #[track_caller]
+    fn contains(&self, stream: &str, text: &str, needle: &str) -> &Self {
+        assert!(
+            text.contains(needle),
+            "{}: no {needle:?} in {stream}:\n{text}",
+            self.line
+        );
+        self
+    }
+}
+
+/// Each line of `text` as a JSON document.
+#[track_caller]
+pub fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect()
+}
+
+/// A temporary directory for scenarios and outputs, removed when dropped.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch::new()
+    }
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Scratch {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A scratch directory holding one file `name` with `text`, and that file's path.
+    pub fn with(name: &str, text: &str) -> (Scratch, PathBuf) {
+        let s = Scratch::new();
+        let p = s.write(name, text);
+        (s, p)
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The path of `name` in the directory (the file need not exist).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `text` to `name` in the directory and returns its path.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).expect("write into the scratch directory");
+        p
+    }
+
+    /// The text of `name` in the directory.
+    #[track_caller]
+    pub fn read(&self, name: &str) -> String {
+        read_path(&self.path(name))
+    }
+}
+
+/// The text of a file.
+#[track_caller]
+pub fn read_path(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
 
 /// The repository root.
@@ -46,14 +281,6 @@ pub fn root() -> PathBuf {
 /// A path under the repository root.
 pub fn path(rel: &str) -> PathBuf {
     root().join(rel)
-}
-
-/// Writes a scenario into a temporary directory and returns the directory and file path.
-pub fn scenario_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).expect("write scenario");
-    (dir, p)
 }
 
 /// Asserts two floats agree within a relative tolerance (and a small absolute one).
@@ -68,5 +295,5 @@ pub fn assert_close(actual: f64, expected: f64, rel: f64) {
 
 /// Reads a file relative to the repository root.
 pub fn read(rel: &str) -> String {
-    std::fs::read_to_string(Path::new(&path(rel))).expect("read file")
+    read_path(&path(rel))
 }

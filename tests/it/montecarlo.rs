@@ -2,14 +2,15 @@
 
 use serde_json::Value;
 
-use crate::{assert_close, path, scenario_file, symbio};
+use crate::batch::{self, MC};
+use crate::{assert_close, json_lines, path, read_path, Scratch, Symbio};
 
 fn run_json(file: &str, extra: &[&str]) -> (String, Value) {
-    let mut args = vec!["montecarlo", file, "--format", "json"];
-    args.extend_from_slice(extra);
-    let run = symbio(&args);
-    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
-    let v = serde_json::from_str(&run.stdout).expect("JSON");
+    let run = Symbio::new()
+        .args(["montecarlo", file, "--format", "json"])
+        .args(extra)
+        .run();
+    let v = run.stdout_json();
     (run.stdout, v)
 }
 
@@ -33,19 +34,10 @@ fn share(r: &Value, to_site: &str) -> f64 {
 #[test]
 fn same_seed_gives_identical_json_whatever_the_thread_count() {
     let args = ["--samples", "40", "--seed", "7"];
-    let (one, _) = run_json(
-        "tests/data/montecarlo.toml",
-        &[&args[..], &["--threads", "1"]].concat(),
-    );
-    let (two, _) = run_json(
-        "tests/data/montecarlo.toml",
-        &[&args[..], &["--threads", "2"]].concat(),
-    );
+    let (one, _) = run_json(MC, &[&args[..], &["--threads", "1"]].concat());
+    let (two, _) = run_json(MC, &[&args[..], &["--threads", "2"]].concat());
     assert_eq!(one, two);
-    let (other, _) = run_json(
-        "tests/data/montecarlo.toml",
-        &["--samples", "40", "--seed", "8"],
-    );
+    let (other, _) = run_json(MC, &["--samples", "40", "--seed", "8"]);
     assert_ne!(one, other, "another seed draws other values");
 }
 
@@ -57,12 +49,16 @@ fn a_degenerate_distribution_reproduces_the_deterministic_solve() {
         "[[uncertainty]]\npath = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 30.0\nmax = 30.0\n",
     );
     let fixed = with_fixture("[parameters]\ncarbon_price = 30.0\n");
-    let (_d1, p1) = scenario_file("uncertain.toml", &uncertain);
-    let (_d2, p2) = scenario_file("fixed.toml", &fixed);
+    let dir = Scratch::new();
+    let p1 = dir.write("uncertain.toml", &uncertain);
+    let p2 = dir.write("fixed.toml", &fixed);
     let (_, r) = run_json(p1.to_str().unwrap(), &["--samples", "5", "--seed", "3"]);
-    let solve = symbio(&["solve", p2.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(solve.code, 0, "{}", solve.stderr);
-    let plan: Value = serde_json::from_str(&solve.stdout).unwrap();
+    let plan = Symbio::new()
+        .arg("solve")
+        .file_arg(&p2)
+        .args(["--format", "json"])
+        .run()
+        .stdout_json();
     let benefit = plan["totals"]["net_benefit"].as_f64().unwrap();
     let co2 = plan["totals"]["co2_avoided"].as_f64().unwrap();
     // At P = 30 the slag goes to the cement plant: −1,400 + 130 × 30 = 2,500 EUR/yr,
@@ -96,7 +92,7 @@ fn a_degenerate_distribution_reproduces_the_deterministic_solve() {
 #[test]
 fn link_shares_match_the_break_even_probabilities() {
     let (_, r) = run_json(
-        "tests/data/montecarlo.toml",
+        MC,
         &["--samples", "400", "--seed", "2024", "--threads", "2"],
     );
     assert_eq!(r["feasible"].as_u64(), Some(400));
@@ -143,13 +139,9 @@ fn link_shares_match_the_break_even_probabilities() {
 
 #[test]
 fn table_shows_shares_and_distributions() {
-    let run = symbio(&[
-        "montecarlo",
-        "tests/data/montecarlo.toml",
-        "--samples",
-        "20",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = Symbio::new()
+        .args(["montecarlo", MC, "--samples", "20"])
+        .run();
     for needle in [
         "20 samples, seed 0",
         "parameters.carbon_price",
@@ -159,15 +151,17 @@ fn table_shows_shares_and_distributions() {
         "steel/steam->chem/steam@pipe",
         "P95",
     ] {
-        assert!(run.stdout.contains(needle), "{needle}:\n{}", run.stdout);
+        run.stdout_contains(needle);
     }
 }
 
 #[test]
 fn a_scenario_without_uncertainty_is_a_usage_error() {
-    let run = symbio(&["montecarlo", "tests/data/breakeven.toml"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("[[uncertainty]]"), "{}", run.stderr);
+    Symbio::new()
+        .args(["montecarlo", "tests/data/breakeven.toml"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("[[uncertainty]]");
 }
 
 /// Bad `[[uncertainty]]` entries are rejected by validation (so by `symbio check`
@@ -223,12 +217,11 @@ fn bad_uncertainty_entries_are_named() {
     ];
     for (entry, field, needle) in cases {
         let text = with_fixture(&format!("[[uncertainty]]\n{entry}\n"));
-        let (_dir, p) = scenario_file("scenario.toml", &text);
+        let (_dir, p) = Scratch::with("scenario.toml", &text);
         for cmd in ["check", "montecarlo"] {
-            let run = symbio(&[cmd, p.to_str().unwrap()]);
-            assert_eq!(run.code, 2, "{cmd} {entry}:\n{}", run.stderr);
+            let run = Symbio::new().arg(cmd).file_arg(&p).expect_code(2).run();
             for n in ["scenario.toml", field, needle] {
-                assert!(run.stderr.contains(n), "{n} in:\n{}", run.stderr);
+                run.stderr_contains(n);
             }
         }
     }
@@ -239,14 +232,14 @@ fn bad_uncertainty_entries_are_named() {
 fn a_path_with_two_distributions_is_rejected() {
     let entry = "[[uncertainty]]\npath = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 0.0\nmax = 5.0\n";
     let text = with_fixture(&format!("{entry}{entry}"));
-    let (_dir, p) = scenario_file("scenario.toml", &text);
-    let run = symbio(&["check", p.to_str().unwrap()]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("uncertainty[1].path") && run.stderr.contains("uncertainty[0]"),
-        "{}",
-        run.stderr
-    );
+    let (_dir, p) = Scratch::with("scenario.toml", &text);
+    Symbio::new()
+        .arg("check")
+        .file_arg(&p)
+        .expect_code(2)
+        .run()
+        .stderr_contains("uncertainty[1].path")
+        .stderr_contains("uncertainty[0]");
 }
 
 /// A sample the scenario cannot accept (a negative quantity drawn) is a row with
@@ -257,29 +250,25 @@ fn an_invalid_sample_is_a_row_and_the_run_goes_on() {
     let text = with_fixture(
         "[[uncertainty]]\npath = \"sites.steel.outputs.slag.quantity\"\ndistribution = \"normal\"\nmean = 0.0\nsd = 10.0\n",
     );
-    let (dir, p) = scenario_file("scenario.toml", &text);
-    let rows = dir.path().join("rows.jsonl");
-    let file = p.to_str().unwrap();
-    let run = symbio(&["montecarlo", file, "--samples", "10", "--format", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    let (dir, p) = Scratch::with("scenario.toml", &text);
+    let rows = dir.path("rows.jsonl");
+    let summary = Symbio::new()
+        .arg("montecarlo")
+        .file_arg(&p)
+        .args(["--samples", "10", "--format", "json"])
+        .run()
+        .stdout_json();
     let failed = summary["failed"].as_u64().unwrap();
     assert!(failed > 0 && failed < 10, "{summary}");
     assert_eq!(summary["feasible"].as_u64().unwrap() + failed, 10);
-    let run = symbio(&[
-        "montecarlo",
-        file,
-        "--samples",
-        "10",
-        "--quiet",
-        "--rows",
-        rows.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let text = std::fs::read_to_string(&rows).unwrap();
-    let invalid: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+    Symbio::new()
+        .arg("montecarlo")
+        .file_arg(&p)
+        .args(["--samples", "10", "--quiet", "--rows"])
+        .file_arg(&rows)
+        .run();
+    let invalid: Vec<Value> = json_lines(&read_path(&rows))
+        .into_iter()
         .filter(|r| r["status"] == "invalid")
         .collect();
     assert_eq!(invalid.len() as u64, failed);
@@ -297,35 +286,24 @@ fn an_invalid_sample_is_a_row_and_the_run_goes_on() {
 /// worth 5 EUR is 10 EUR/t in the including file.
 #[test]
 fn distributions_of_money_fields_follow_currency_conversion() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("inner.toml"),
+    let dir = Scratch::new();
+    dir.write(
+        "inner.toml",
         "[scenario]\ncurrency = \"XYZ\"\n[[uncertainty]]\npath = \"parameters.carbon_price\"\ndistribution = \"uniform\"\nmin = 2.0\nmax = 2.0\n",
-    )
-    .unwrap();
-    let outer = dir.path().join("outer.toml");
-    std::fs::write(
-        &outer,
-        format!(
+    );
+    let outer = dir.write(
+        "outer.toml",
+        &format!(
             "[scenario]\ncurrency = \"EUR\"\ninclude = [{:?}, \"inner.toml\"]\n[parameters]\nexchange_rates = {{ XYZ = 5.0 }}\n",
             path("tests/data/breakeven.toml").display().to_string()
         ),
-    )
-    .unwrap();
+    );
     let (_, r) = run_json(outer.to_str().unwrap(), &["--samples", "2"]);
     assert_eq!(
         r["inputs"][0]["drawn"]["mean"].as_f64(),
         Some(10.0),
         "{r:#}"
     );
-}
-
-const MC: &str = "tests/data/montecarlo.toml";
-
-fn rows_of(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect()
 }
 
 /// Each row by itself follows the break-even values of the fixture: the slag goes
@@ -370,66 +348,39 @@ fn check_row_by_hand(r: &Value) {
     assert!(r["net_benefit"].is_number() && r["co2_avoided"].is_number());
 }
 
-/// Three shards run as three processes, joined by `symbio merge` and summarised
-/// with --from-rows, give the summary of a direct run, to the byte.
+/// Shards (run as in tests/it/batch.rs), joined by `symbio merge` and summarised
+/// with --from-rows, give the summary of a direct run, to the byte; every row of
+/// a shard carries the seed and follows the break-even values.
 #[test]
 fn shards_merged_and_summarised_equal_the_direct_run() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let (direct, summary) = run_json(MC, &["--samples", "45", "--seed", "11"]);
     assert_eq!(summary["samples"].as_u64(), Some(45));
 
-    let shards: Vec<std::path::PathBuf> = (0..3)
-        .map(|k| dir.path().join(format!("shard{k}.jsonl")))
-        .collect();
-    let children: Vec<_> = shards
-        .iter()
-        .enumerate()
-        .map(|(k, out)| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_symbio"))
-                .args(["montecarlo", MC, "--samples", "45", "--seed", "11"])
-                .args(["--threads", "2", "--quiet", "--shard", &format!("{k}/3")])
-                .arg("--rows")
-                .arg(out)
-                .current_dir(crate::root())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for c in children {
-        let out = c.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        // A shard prints no summary.
-        assert!(out.stdout.is_empty());
-    }
-    for (k, shard) in shards.iter().enumerate() {
-        let rows = rows_of(&std::fs::read_to_string(shard).unwrap());
-        let points: Vec<u64> = rows.iter().map(|r| r["point"].as_u64().unwrap()).collect();
-        let expected: Vec<u64> = (0..45).filter(|p| p % 3 == k as u64).collect();
-        assert_eq!(points, expected, "shard {k}");
-        for r in &rows {
+    let mc = batch::montecarlo();
+    let shards = mc.shards(&dir, &mc.formats[0], 3);
+    for shard in &shards {
+        for r in &json_lines(&read_path(shard)) {
             assert_eq!(r["seed"].as_u64(), Some(11));
             check_row_by_hand(r);
         }
     }
-    let merged = dir.path().join("merged.jsonl");
-    let mut args = vec!["merge", "-o", merged.to_str().unwrap()];
-    args.extend(shards.iter().rev().map(|p| p.to_str().unwrap()));
-    let run = symbio(&args);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let merged = dir.path("merged.jsonl");
+    Symbio::new()
+        .args(["merge", "-o"])
+        .file_arg(&merged)
+        .args(shards.iter().rev())
+        .run();
 
-    let (from_rows, _) = run_json(
-        MC,
-        &["--seed", "11", "--from-rows", merged.to_str().unwrap()],
-    );
-    assert_eq!(from_rows, direct);
+    let from_rows = || {
+        Symbio::new()
+            .args(["montecarlo", MC, "--from-rows"])
+            .file_arg(&merged)
+    };
+    let run = from_rows().args(["--seed", "11", "--format", "json"]).run();
+    assert_eq!(run.stdout, direct);
     // The shares of the summary are the shares of the rows.
-    let rows = rows_of(&std::fs::read_to_string(&merged).unwrap());
+    let rows = json_lines(&read_path(&merged));
     let cement = rows
         .iter()
         .filter(|r| {
@@ -443,60 +394,35 @@ fn shards_merged_and_summarised_equal_the_direct_run() {
     assert_close(share(&summary, "cement"), cement as f64 / 45.0, 1e-6);
 
     // Another seed, or a shard left out, is refused.
-    let run = symbio(&["montecarlo", MC, "--from-rows", merged.to_str().unwrap()]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("seed 11"), "{}", run.stderr);
-    let partial = dir.path().join("partial.jsonl");
-    let run = symbio(&[
-        "merge",
-        "-o",
-        partial.to_str().unwrap(),
-        shards[1].to_str().unwrap(),
-        shards[2].to_str().unwrap(),
-        "--partial",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = symbio(&[
-        "montecarlo",
-        MC,
-        "--seed",
-        "11",
-        "--from-rows",
-        partial.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("sample 0"), "{}", run.stderr);
+    from_rows().expect_code(2).run().stderr_contains("seed 11");
+    let partial = dir.path("partial.jsonl");
+    Symbio::new()
+        .args(["merge", "-o"])
+        .file_arg(&partial)
+        .args(&shards[1..])
+        .arg("--partial")
+        .run();
+    Symbio::new()
+        .args(["montecarlo", MC, "--seed", "11", "--from-rows"])
+        .file_arg(&partial)
+        .expect_code(2)
+        .run()
+        .stderr_contains("sample 0");
 }
 
-/// A run cut short (some rows, then half a row) and resumed gives the rows file
-/// and the summary of a complete run.
+/// Rows streamed to a file are the samples 0 to N − 1, each as the break-even
+/// values say, and the summary printed with them is the direct run's. (Resuming
+/// such a file is tested in tests/it/batch.rs.)
 #[test]
-fn resume_after_truncation_equals_the_full_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let full = dir.path().join("full.jsonl");
-    let args = |out: &std::path::Path, extra: &[&str]| -> crate::Run {
-        let mut a = vec![
-            "montecarlo",
-            MC,
-            "--samples",
-            "25",
-            "--seed",
-            "5",
-            "--format",
-            "json",
-            "--threads",
-            "2",
-            "--rows",
-        ];
-        let out = out.to_str().unwrap().to_owned();
-        a.push(&out);
-        a.extend_from_slice(extra);
-        symbio(&a)
-    };
-    let run = args(&full, &[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let full_text = std::fs::read_to_string(&full).unwrap();
-    let rows = rows_of(&full_text);
+fn a_streamed_run_prints_the_summary_of_the_direct_run() {
+    let dir = Scratch::new();
+    let full = dir.path("full.jsonl");
+    let run = Symbio::new()
+        .args(["montecarlo", MC, "--samples", "25", "--seed", "5"])
+        .args(["--format", "json", "--threads", "2", "--rows"])
+        .file_arg(&full)
+        .run();
+    let rows = json_lines(&read_path(&full));
     assert_eq!(
         rows.iter()
             .map(|r| r["point"].as_u64().unwrap())
@@ -504,117 +430,6 @@ fn resume_after_truncation_equals_the_full_run() {
         (0..25).collect::<Vec<_>>()
     );
     rows.iter().for_each(check_row_by_hand);
-    // The summary printed is the direct run's.
     let (direct, _) = run_json(MC, &["--samples", "25", "--seed", "5"]);
     assert_eq!(run.stdout, direct);
-
-    let part = dir.path().join("part.jsonl");
-    let lines: Vec<&str> = full_text.lines().collect();
-    let keep = 9;
-    let half = &lines[keep][..lines[keep].len() / 2];
-    std::fs::write(&part, format!("{}\n{half}", lines[..keep].join("\n"))).unwrap();
-    let run = args(&part, &["--resume"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("16 samples solved") && run.stderr.contains("9 were done already"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(std::fs::read_to_string(&part).unwrap(), full_text);
-    assert_eq!(run.stdout, direct);
-
-    // Rows drawn with another seed are not resumed.
-    let run = symbio(&[
-        "montecarlo",
-        MC,
-        "--samples",
-        "25",
-        "--seed",
-        "6",
-        "--rows",
-        part.to_str().unwrap(),
-        "--resume",
-    ]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("cannot resume") && run.stderr.contains("seed 5"),
-        "{}",
-        run.stderr
-    );
-}
-
-/// SIGINT stops a streamed run cleanly (exit 130, only whole rows kept); --resume
-/// then completes it into the rows of an uninterrupted run.
-#[test]
-fn ctrl_c_keeps_finished_rows_and_resume_completes() {
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-    let text = format!(
-        "[scenario]\nname = \"liuzhou mc\"\ncurrency = \"CNY\"\ninclude = [{:?}]\n\
-         [[uncertainty]]\npath = \"parameters.carbon_price\"\ndistribution = \"uniform\"\n\
-         min = 0.0\nmax = 300.0\n",
-        path("scenarios/liuzhou.toml").display().to_string()
-    );
-    let (dir, scenario) = scenario_file("liuzhou-mc.toml", &text);
-    let out = dir.path().join("rows.jsonl");
-    let args = [
-        "montecarlo",
-        scenario.to_str().unwrap(),
-        "--samples",
-        "600",
-        "--seed",
-        "3",
-        "--threads",
-        "2",
-        "--quiet",
-        "--rows",
-        out.to_str().unwrap(),
-    ];
-    let child = Command::new(env!("CARGO_BIN_EXE_symbio"))
-        .args(args)
-        .current_dir(crate::root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while std::fs::read_to_string(&out).map_or(0, |t| t.lines().count()) < 3 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no rows written"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let res = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&res.stderr);
-    assert_eq!(res.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("--resume"), "{stderr}");
-    // No summary of an unfinished run.
-    assert!(res.stdout.is_empty());
-    let text = std::fs::read_to_string(&out).unwrap();
-    let n = text.lines().count();
-    assert!((3..600).contains(&n), "{n} rows");
-    assert!(text.ends_with('\n'));
-    for l in text.lines() {
-        let r: Value = serde_json::from_str(l).expect("a whole row");
-        assert_eq!(r["status"], "optimal");
-    }
-
-    let run = symbio(&[&args[..], &["--resume"]].concat());
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let full = dir.path().join("full.jsonl");
-    let mut args_full = args.to_vec();
-    args_full[10] = full.to_str().unwrap();
-    let run_full = symbio(&args_full);
-    assert_eq!(run_full.code, 0, "{}", run_full.stderr);
-    assert_eq!(
-        std::fs::read_to_string(&out).unwrap(),
-        std::fs::read_to_string(&full).unwrap()
-    );
-    assert_eq!(run.stdout, run_full.stdout);
 }

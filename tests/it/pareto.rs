@@ -2,14 +2,14 @@
 
 use serde_json::Value;
 
-use crate::{assert_close, symbio};
+use crate::{assert_close, Symbio};
 
 fn front(file: &str, points: &str, extra: &[&str]) -> Value {
-    let mut args = vec!["pareto", file, "--points", points, "--format", "json"];
-    args.extend_from_slice(extra);
-    let run = symbio(&args);
-    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
-    serde_json::from_str(&run.stdout).expect("JSON")
+    Symbio::new()
+        .args(["pareto", file, "--points", points, "--format", "json"])
+        .args(extra)
+        .run()
+        .stdout_json()
 }
 
 fn points(f: &Value) -> Vec<(f64, f64)> {
@@ -129,9 +129,10 @@ fn front_starts_at_the_benefit_optimum_and_is_non_dominated() {
     ] {
         let f = front(file, "7", &["--threads", "2"]);
         check_front(&f);
-        let solve = symbio(&["solve", file, "--format", "json"]);
-        assert_eq!(solve.code, 0, "{}", solve.stderr);
-        let plan: Value = serde_json::from_str(&solve.stdout).unwrap();
+        let plan = Symbio::new()
+            .args(["solve", file, "--format", "json"])
+            .run()
+            .stdout_json();
         let first = &f["points"][0];
         assert_close(
             first["net_benefit"].as_f64().unwrap(),
@@ -166,40 +167,20 @@ fn carbon_value_is_reported_apart() {
 
 #[test]
 fn json_is_identical_whatever_the_thread_count() {
-    let one = symbio(&[
-        "pareto",
-        "tests/data/hand.toml",
-        "--points",
-        "6",
-        "--format",
-        "json",
-    ]);
-    let two = symbio(&[
-        "pareto",
-        "tests/data/hand.toml",
-        "--points",
-        "6",
-        "--format",
-        "json",
-        "--threads",
-        "2",
-    ]);
-    assert_eq!(one.code, 0, "{}", one.stderr);
+    let args = ["pareto", "tests/data/hand.toml", "--points", "6"];
+    let one = Symbio::new().args(args).args(["--format", "json"]).run();
+    let two = Symbio::new()
+        .args(args)
+        .args(["--format", "json", "--threads", "2"])
+        .run();
     assert_eq!(one.stdout, two.stdout);
 }
 
 #[test]
 fn csv_and_table_show_every_point() {
-    let csv = symbio(&[
-        "pareto",
-        "tests/data/pareto.toml",
-        "--points",
-        "5",
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(csv.code, 0, "{}", csv.stderr);
-    let lines: Vec<&str> = csv.stdout.lines().collect();
+    let args = ["pareto", "tests/data/pareto.toml", "--points", "5"];
+    let csv = Symbio::new().args(args).args(["--format", "csv"]).run();
+    let lines = csv.stdout_lines();
     assert_eq!(lines.len(), 6, "{}", csv.stdout);
     assert!(lines[0].starts_with("point,epsilon,co2_avoided,net_benefit"));
     // The links column holds several exchanges, quoted as one field when needed.
@@ -207,16 +188,17 @@ fn csv_and_table_show_every_point() {
     // Points are numbered from 0, as sweep points and Monte Carlo samples are.
     assert!(lines[1].starts_with("0,20,20,3000,"), "{}", lines[1]);
 
-    let table = symbio(&["pareto", "tests/data/pareto.toml", "--points", "5"]);
-    assert_eq!(table.code, 0, "{}", table.stderr);
+    let table = Symbio::new().args(args).run();
     for needle in ["2,574", "1,312", "Point 4", "kiln_c/clinker"] {
-        assert!(table.stdout.contains(needle), "{needle}:\n{}", table.stdout);
+        table.stdout_contains(needle);
     }
 }
 
 #[test]
 fn fewer_than_two_points_is_a_usage_error() {
-    let run = symbio(&["pareto", "tests/data/pareto.toml", "--points", "1"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("--points"), "{}", run.stderr);
+    Symbio::new()
+        .args(["pareto", "tests/data/pareto.toml", "--points", "1"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("--points");
 }

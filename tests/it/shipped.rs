@@ -2,12 +2,13 @@
 
 use serde_json::Value;
 
-use crate::symbio;
+use crate::Symbio;
 
 fn solve_json(file: &str) -> Value {
-    let run = symbio(&["solve", file, "--format", "json"]);
-    assert_eq!(run.code, 0, "{file}: {}", run.stderr);
-    serde_json::from_str(&run.stdout).expect("valid JSON")
+    Symbio::new()
+        .args(["solve", file, "--format", "json"])
+        .run()
+        .stdout_json()
 }
 
 #[test]
@@ -60,8 +61,7 @@ fn every_shipped_scenario_checks() {
             if p.is_dir() {
                 dirs.push(p);
             } else if p.extension().is_some_and(|e| e == "toml") {
-                let run = symbio(&["check", p.to_str().unwrap()]);
-                assert_eq!(run.code, 0, "{}: {}", p.display(), run.stderr);
+                Symbio::new().arg("check").file_arg(&p).run();
                 checked += 1;
             }
         }

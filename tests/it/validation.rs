@@ -1,7 +1,7 @@
 //! Each class of bad input, through the CLI: exit code 2, and a message naming the
 //! file, the field path and the id.
 
-use crate::{scenario_file, symbio};
+use crate::{Run, Scratch, Symbio};
 
 /// A valid base scenario; tests break one thing at a time.
 const BASE: &str = r#"
@@ -43,31 +43,32 @@ y_km = 0.0
 inputs = [{ id = "clinker", material = "clinker", quantity = 60.0, price = 40.0 }]
 "#;
 
-/// Runs `symbio check` on a scenario text and returns (exit code, stderr).
-fn check(text: &str) -> (i32, String) {
-    let (_dir, p) = scenario_file("scenario.toml", text);
-    let run = symbio(&["check", p.to_str().unwrap()]);
-    (run.code, run.stderr)
+/// Runs `symbio check` on a scenario text, which must exit with `code`.
+#[track_caller]
+fn check(text: &str, code: i32) -> Run {
+    let (_dir, p) = Scratch::with("scenario.toml", text);
+    Symbio::new()
+        .arg("check")
+        .file_arg(&p)
+        .expect_code(code)
+        .run()
 }
 
 #[track_caller]
 fn rejected(text: &str, needles: &[&str]) -> String {
-    let (code, err) = check(text);
-    assert_eq!(code, 2, "expected exit code 2, stderr:\n{err}");
-    assert!(err.contains("scenario.toml"), "names the file:\n{err}");
+    let run = check(text, 2);
+    // names the file
+    run.stderr_contains("scenario.toml");
     for n in needles {
-        assert!(err.contains(n), "expected {n:?} in:\n{err}");
+        run.stderr_contains(n);
     }
-    assert!(!err.contains("panicked"), "{err}");
-    err
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run.stderr
 }
 
 #[test]
 fn base_scenario_is_valid() {
-    let (_dir, p) = scenario_file("scenario.toml", BASE);
-    let run = symbio(&["check", p.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("candidate links  1"), "{}", run.stdout);
+    check(BASE, 0).stdout_contains("candidate links  1");
 }
 
 #[test]
@@ -162,7 +163,7 @@ fn link_to_a_site_without_location_needs_a_distance() {
         "to_input = \"clinker\"\n",
         "to_input = \"clinker\"\ndistance_km = 12.0\n",
     );
-    assert_eq!(check(&ok).0, 0);
+    check(&ok, 0);
 }
 
 #[test]
@@ -178,83 +179,94 @@ fn toml_syntax_error_has_line_and_column() {
 
 #[test]
 fn include_cycle_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("a.toml"),
+    let dir = Scratch::new();
+    let a = dir.write(
+        "a.toml",
         "[scenario]\ncurrency = \"EUR\"\ninclude = [\"b.toml\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("b.toml"),
+    );
+    dir.write(
+        "b.toml",
         "[scenario]\ncurrency = \"EUR\"\ninclude = [\"a.toml\"]\n",
-    )
-    .unwrap();
-    let run = symbio(&["check", dir.path().join("a.toml").to_str().unwrap()]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("include cycle"), "{}", run.stderr);
-    assert!(run.stderr.contains("scenario.include[0]"), "{}", run.stderr);
+    );
+    Symbio::new()
+        .arg("check")
+        .file_arg(a)
+        .expect_code(2)
+        .run()
+        .stderr_contains("include cycle")
+        .stderr_contains("scenario.include[0]");
 }
 
 #[test]
 fn duplicate_id_across_an_include_names_both_files() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("catalog.toml"),
+    let dir = Scratch::new();
+    dir.write(
+        "catalog.toml",
         "[scenario]\ncurrency = \"EUR\"\n[[materials]]\nid = \"slag\"\nunit = \"t\"\nkind = \"material\"\n",
-    )
-    .unwrap();
+    );
     let main = BASE.replace(
         "currency = \"EUR\"",
         "currency = \"EUR\"\ninclude = [\"catalog.toml\"]",
     );
-    std::fs::write(dir.path().join("main.toml"), main).unwrap();
-    let run = symbio(&["check", dir.path().join("main.toml").to_str().unwrap()]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("duplicate id"), "{}", run.stderr);
-    assert!(run.stderr.contains("catalog.toml"), "{}", run.stderr);
+    let main = dir.write("main.toml", &main);
+    Symbio::new()
+        .arg("check")
+        .file_arg(main)
+        .expect_code(2)
+        .run()
+        .stderr_contains("duplicate id")
+        .stderr_contains("catalog.toml");
 }
 
 #[test]
 fn included_file_in_another_currency_needs_a_rate() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("catalog.toml"),
+    let dir = Scratch::new();
+    dir.write(
+        "catalog.toml",
         "[scenario]\ncurrency = \"USD\"\n[[modes]]\nid = \"rail\"\nunits = [\"t\"]\ncost_per_unit_km = 0.02\n",
-    )
-    .unwrap();
+    );
     let main = BASE.replace(
         "currency = \"EUR\"",
         "currency = \"EUR\"\ninclude = [\"catalog.toml\"]",
     );
-    std::fs::write(dir.path().join("main.toml"), &main).unwrap();
-    let run = symbio(&["check", dir.path().join("main.toml").to_str().unwrap()]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("exchange_rates.USD"), "{}", run.stderr);
-    let with_rate = format!("{main}\n[parameters]\nexchange_rates = {{ USD = 0.9 }}\n");
-    std::fs::write(dir.path().join("main.toml"), with_rate).unwrap();
-    let run = symbio(&["check", dir.path().join("main.toml").to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let file = dir.write("main.toml", &main);
+    let check = || Symbio::new().arg("check").file_arg(&file);
+    check()
+        .expect_code(2)
+        .run()
+        .stderr_contains("exchange_rates.USD");
+    dir.write(
+        "main.toml",
+        &format!("{main}\n[parameters]\nexchange_rates = {{ USD = 0.9 }}\n"),
+    );
+    check().run();
 }
 
 #[test]
 fn missing_file_is_bad_input() {
-    let run = symbio(&["solve", "no/such/file.toml"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no/such/file.toml"), "{}", run.stderr);
+    Symbio::new()
+        .args(["solve", "no/such/file.toml"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("no/such/file.toml");
 }
 
 #[test]
 fn bad_solver_option_is_bad_input() {
-    let (_dir, p) = scenario_file("scenario.toml", BASE);
-    let run = symbio(&["solve", p.to_str().unwrap(), "--gap=-1"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("--gap"), "{}", run.stderr);
+    let (_dir, p) = Scratch::with("scenario.toml", BASE);
+    Symbio::new()
+        .arg("solve")
+        .file_arg(&p)
+        .arg("--gap=-1")
+        .expect_code(2)
+        .run()
+        .stderr_contains("--gap");
 }
 
 #[test]
 fn a_file_included_twice_through_different_files_is_merged_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let w = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    let dir = Scratch::new();
+    let w = |name: &str, text: &str| dir.write(name, text);
     w(
         "base.toml",
         "[scenario]\ncurrency = \"EUR\"\n[[materials]]\nid = \"slag\"\nunit = \"t\"\nkind = \"material\"\n",
@@ -271,9 +283,11 @@ fn a_file_included_twice_through_different_files_is_merged_once() {
         "all.toml",
         "[scenario]\ncurrency = \"EUR\"\ninclude = [\"a.toml\", \"b.toml\"]\n",
     );
-    let run = symbio(&["check", dir.path().join("all.toml").to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("3 materials"), "{}", run.stdout);
+    Symbio::new()
+        .arg("check")
+        .file_arg(dir.path("all.toml"))
+        .run()
+        .stdout_contains("3 materials");
 }
 
 /// Regression (hardening issue, ambiguous ids): an output `o1` and an output

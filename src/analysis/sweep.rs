@@ -14,6 +14,7 @@ use super::point::{scenario_at, solve_point, PointStatus};
 use crate::error::Error;
 use crate::link_key::{self, LinkKey};
 use crate::model::SolveOptions;
+use crate::parallel::Pool;
 use crate::plan::{Figures, Plan};
 use crate::scenario::load::Loaded;
 use crate::scenario::path::FieldPath;
@@ -169,27 +170,33 @@ pub struct Sweep {
 impl Sweep {
     /// Checks every axis against the scenario before anything is solved: each
     /// path must address a numeric field and each value, set alone in the file,
-    /// must give a valid scenario whose network builds. Errors (of the option
-    /// `axis`) name the path and the value. Each point is solved with one thread
-    /// (`options.threads` is ignored: points run in parallel instead).
+    /// must give a valid scenario whose network builds (checked on
+    /// `options.threads` threads). Errors (of the option `axis`) name the path
+    /// and the value. Each point is solved with one thread (points run in
+    /// parallel instead).
     pub fn new(base: Loaded, axes: Vec<Axis>, options: SolveOptions) -> Result<Sweep, Error> {
         let bad = |message: String| Error::option("axis", message);
         if axes.is_empty() {
             return Err(bad("a sweep needs at least one swept field".into()));
         }
+        let pool = Pool::new(options.threads as usize)?;
         let mut paths = Vec::with_capacity(axes.len());
         for (k, a) in axes.iter().enumerate() {
             if axes[..k].iter().any(|b| b.path == a.path) {
                 return Err(bad(format!("{}: the path is swept twice", a.path)));
             }
             let path = FieldPath::new(&base, &a.path).map_err(|e| bad(e.to_string()))?;
-            for &v in &a.values {
+            // Each value on its own, on the run's threads; the first bad value
+            // in the order given is reported.
+            let checked = pool.map(&a.values, |&v| {
                 let one = [(path.clone(), v)];
                 let scenario = scenario_at(&base, &one)
                     .map_err(|e| bad(format!("{} = {v}: {}", a.path, e.to_string().trim_end())))?;
                 crate::network::build(&scenario)
-                    .map_err(|e| bad(format!("{} = {v}: {e}", a.path)))?;
-            }
+                    .map(|_| ())
+                    .map_err(|e| bad(format!("{} = {v}: {e}", a.path)))
+            });
+            checked.into_iter().collect::<Result<(), Error>>()?;
             paths.push(path);
         }
         let grid = Grid { axes };

@@ -159,7 +159,7 @@ pub enum Location {
 }
 
 /// Mean Earth radius, km (IUGG).
-pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+pub(crate) const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 impl Location {
     /// Straight-line distance in km: great-circle for lat/lon, Euclidean for planar;
@@ -183,7 +183,7 @@ impl Location {
     /// A point in 3-D km space whose Euclidean distances are chord lengths for
     /// lat/lon (never longer than the great-circle distance) and exact for planar
     /// locations; used by the spatial index.
-    pub fn embed(&self) -> [f64; 3] {
+    pub(crate) fn embed(&self) -> [f64; 3] {
         match *self {
             Location::LatLon { lat, lon } => {
                 let (p, l) = (lat.to_radians(), lon.to_radians());
@@ -325,23 +325,15 @@ impl Scenario {
         &self.materials[self.inputs[i.0].material.0]
     }
 
-    /// The rule from one material to another, if any.
-    pub fn rule_between(&self, from: MaterialId, to: MaterialId) -> Option<RuleId> {
-        self.rules
-            .iter()
-            .position(|r| r.from == from && r.to == to)
-            .map(RuleId)
-    }
-
     /// Capital recovery factor for a lifetime in years at the scenario's discount rate:
     /// r(1+r)^L / ((1+r)^L − 1), or 1/L when r = 0.
-    pub fn capital_recovery_factor(&self, lifetime_years: f64) -> f64 {
+    pub(crate) fn capital_recovery_factor(&self, lifetime_years: f64) -> f64 {
         capital_recovery_factor(self.parameters.discount_rate, lifetime_years)
     }
 }
 
 /// Capital recovery factor r(1+r)^L / ((1+r)^L − 1), or 1/L when r = 0.
-pub fn capital_recovery_factor(rate: f64, lifetime_years: f64) -> f64 {
+pub(crate) fn capital_recovery_factor(rate: f64, lifetime_years: f64) -> f64 {
     if rate.abs() < 1e-12 {
         1.0 / lifetime_years
     } else {

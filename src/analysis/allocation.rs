@@ -44,7 +44,7 @@ fn gains_before_transfer(a: &LinkShare, x: f64) -> (f64, f64) {
 }
 
 /// Checks a supplier share θ: a number in [0, 1].
-pub fn check_share(theta: f64) -> Result<(), Error> {
+pub(crate) fn check_share(theta: f64) -> Result<(), Error> {
     if (0.0..=1.0).contains(&theta) {
         Ok(())
     } else {
@@ -124,7 +124,7 @@ pub struct Gains {
 
 /// Each site's gain when every built link's surplus is split θ : (1 − θ) between
 /// its supplier and receiver, in site order.
-pub fn split_gains(s: &Scenario, net: &Network, sol: &Solution, theta: f64) -> Vec<f64> {
+pub(crate) fn split_gains(s: &Scenario, net: &Network, sol: &Solution, theta: f64) -> Vec<f64> {
     let mut g = vec![0.0; s.sites.len()];
     for (k, l) in net.links.iter().enumerate() {
         if !sol.built.get(k).copied().unwrap_or(false) {
@@ -338,7 +338,7 @@ fn link_sites(s: &Scenario, l: &CandidateLink) -> (usize, usize) {
 /// (a link joins its supplier and its receiver). Only sites in some link appear;
 /// each cluster lists site indices in ascending order; clusters are ordered by
 /// their first site.
-pub fn site_clusters(s: &Scenario, net: &Network) -> Vec<Vec<usize>> {
+pub(crate) fn site_clusters(s: &Scenario, net: &Network) -> Vec<Vec<usize>> {
     let n = s.sites.len();
     let mut uf = UnionFind::<usize>::new(n);
     let mut in_link = vec![false; n];
@@ -366,7 +366,7 @@ pub fn site_clusters(s: &Scenario, net: &Network) -> Vec<Vec<usize>> {
 /// Exact Shapley value of an n-player game from the values of all 2^n coalitions
 /// (bit i of the index = player i is in):
 /// φ_i = Σ_{S ∌ i} |S|! (n − |S| − 1)! / n! · (v(S ∪ {i}) − v(S)).
-pub fn exact_shapley(n: usize, values: &[f64]) -> Vec<f64> {
+pub(crate) fn exact_shapley(n: usize, values: &[f64]) -> Vec<f64> {
     assert_eq!(values.len(), 1usize << n, "one value per coalition");
     // |S|! (n − |S| − 1)! / n! = 1 / (n · C(n − 1, |S|)).
     let mut binom = vec![1.0f64; n.max(1)];

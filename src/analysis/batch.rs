@@ -34,7 +34,7 @@ pub enum Format {
 
 impl Format {
     /// The point index of a row, or `None` if the line is not a row of this format.
-    pub fn point_of(self, line: &str) -> Option<usize> {
+    pub(crate) fn point_of(self, line: &str) -> Option<usize> {
         match self {
             Format::JsonLines => serde_json::from_str::<serde_json::Value>(line)
                 .ok()?
@@ -46,7 +46,7 @@ impl Format {
     }
 
     /// Whether files of this format start with a header line.
-    pub fn has_header(self) -> bool {
+    pub(crate) fn has_header(self) -> bool {
         self == Format::Csv
     }
 }
@@ -183,7 +183,7 @@ impl<T> Reorder<T> {
     }
 
     /// Everything still held (after an interruption), by point index.
-    pub fn drain(&mut self) -> Vec<T> {
+    pub(crate) fn drain(&mut self) -> Vec<T> {
         std::mem::take(&mut self.pending).into_values().collect()
     }
 }
@@ -225,7 +225,7 @@ pub(crate) struct RowFile {
 
 impl RowFile {
     /// Creates (or truncates) the file and writes the header, if the format has one.
-    pub fn create(path: &Path, format: Format, header: Option<&str>) -> Result<RowFile, Error> {
+    pub(crate) fn create(path: &Path, format: Format, header: Option<&str>) -> Result<RowFile, Error> {
         let file = File::create(path).map_err(io_error(path))?;
         let mut f = RowFile {
             path: path.to_owned(),

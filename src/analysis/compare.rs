@@ -117,7 +117,7 @@ pub struct Metrics {
 
 impl Metrics {
     /// `self` − `other`, unit by unit.
-    pub fn minus(&self, other: &Metrics) -> Metrics {
+    pub(crate) fn minus(&self, other: &Metrics) -> Metrics {
         let sub = |a: &BTreeMap<String, f64>, b: &BTreeMap<String, f64>| {
             let mut m = a.clone();
             for (u, v) in b {

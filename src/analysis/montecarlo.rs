@@ -353,12 +353,12 @@ pub struct SampleRow {
 
 impl SampleRow {
     /// The row as one line of JSON (no newline).
-    pub fn encode(&self) -> String {
+    pub(crate) fn encode(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// A row read back from a line of JSON.
-    pub fn decode(line: &str) -> Result<SampleRow, String> {
+    pub(crate) fn decode(line: &str) -> Result<SampleRow, String> {
         serde_json::from_str(line).map_err(|e| format!("not a Monte Carlo row: {e}"))
     }
 }

@@ -261,7 +261,7 @@ fn point(p: &Plan, epsilon: f64) -> FrontPoint {
 /// one, each within a tolerance of `rel` × the largest magnitude on that axis
 /// (solver gaps make equal plans differ in the last digits); of points equal
 /// within the tolerance, the first is kept.
-pub fn non_dominated(points: &[(f64, f64)], rel: f64) -> Vec<usize> {
+pub(crate) fn non_dominated(points: &[(f64, f64)], rel: f64) -> Vec<usize> {
     let scale =
         |f: fn(&(f64, f64)) -> f64| rel * points.iter().map(|p| f(p).abs()).fold(1.0_f64, f64::max);
     let (tb, tc) = (scale(|p| p.0), scale(|p| p.1));

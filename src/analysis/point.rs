@@ -102,7 +102,7 @@ impl PointStatus {
     }
 
     /// The status of a point that failed with `e`.
-    pub fn of_error(e: &Error) -> PointStatus {
+    pub(crate) fn of_error(e: &Error) -> PointStatus {
         match e {
             Error::Solver(_) => PointStatus::Error,
             _ => PointStatus::Invalid,

@@ -231,7 +231,7 @@ impl Sweep {
     }
 
     /// The CSV header line (point, the axes' paths, then the results).
-    pub fn csv_header(&self) -> String {
+    pub(crate) fn csv_header(&self) -> String {
         std::iter::once("point")
             .chain(self.grid.axes.iter().map(|a| a.path.as_str()))
             .chain(["status", "objective", "gap"])

@@ -37,7 +37,7 @@ enum Command {
     /// Load and validate a scenario, and summarise its candidate network.
     Check(check::Args),
     /// Print the JSON Schema of scenario files.
-    Schema(OutputArgs),
+    Schema(SchemaArgs),
     /// Trade-off between net benefit and CO2 avoided (ε-constraint Pareto front).
     Pareto(pareto::Args),
     /// Value of a parameter at which each link enters or leaves the plan.
@@ -63,6 +63,24 @@ pub enum Format {
     Table,
     /// One JSON document with a stable schema (docs/plan-format.md).
     Json,
+}
+
+/// The only format of `symbio schema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SchemaFormat {
+    /// The JSON Schema (draft 2020-12) of scenario files.
+    #[default]
+    Json,
+}
+
+/// Arguments of `symbio schema`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SchemaArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
+    pub format: SchemaFormat,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Where a subcommand's result goes, and how much it says on stderr: the same
@@ -216,7 +234,8 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Solve(a) => solve::run(a),
         Command::Check(a) => check::run(a),
-        Command::Schema(o) => o
+        Command::Schema(a) => a
+            .out
             .emit(&output::to_json(&symbio::scenario::json_schema()))
             .map(|()| Outcome::Done),
         Command::Pareto(a) => pareto::run(a),

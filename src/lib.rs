@@ -186,8 +186,13 @@ pub use plan::Plan;
 /// parts ([`model::decompose`]), solved on `options.threads` threads with one
 /// HiGHS thread each; the plan is the one a single solve finds. Without, it is
 /// one MILP with `options.threads` HiGHS threads.
+///
+/// A time limit covers the whole call, building the network included, and a
+/// time-limited solve returns the best plan known (see [`model::decompose`]).
 pub fn solve(scenario: &Scenario, options: &SolveOptions) -> Result<Plan, Error> {
+    let start = std::time::Instant::now();
     let net = network::build(scenario)?;
-    let sol = model::decompose::solve(scenario, &net, options)?;
+    let options = options.less(start.elapsed());
+    let sol = model::decompose::solve(scenario, &net, &options)?;
     Ok(plan::assemble(scenario, &net, &sol))
 }

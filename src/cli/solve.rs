@@ -24,12 +24,14 @@ pub struct Args {
 
 /// Runs `symbio solve`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let start = std::time::Instant::now();
     let options = symbio::SolveOptions {
         decompose: !a.no_decompose,
         ..a.solver.resolve()?
     };
     let scenario = symbio::scenario::read(&a.file)?;
-    let plan = symbio::solve(&scenario, &options)?;
+    // The time limit is the command's: loading counts.
+    let plan = symbio::solve(&scenario, &options.less(start.elapsed()))?;
     let text = match a.format {
         Format::Json => output::to_json(&plan),
         Format::Table => table::plan(&plan),

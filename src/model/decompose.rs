@@ -25,13 +25,17 @@
 //!   is 0, the largest gap of the parts. If every part stops within a relative
 //!   gap `g` and the parts' objectives have one sign, the whole is within `g`.
 //!
-//! A time limit is a wall-clock limit on the whole solve: each part gets what is
-//! left of it when the part starts, but at least its fair share, the limit over
-//! the number of rounds (⌈parts / threads⌉), so that a slow first part does not
-//! leave the others no time at all; the whole stops within about twice the limit.
+//! A time limit is one deadline for the whole solve. Parts are started smallest
+//! first; each gets what is left of the time over the rounds still to run
+//! (⌈parts not started / threads⌉), so a part that closes early hands its time to
+//! those after it and the last ends by the deadline. A part stopped before it
+//! found any plan contributes the empty plan where that is feasible
+//! ([`model::solve`]), so a time-limited solve always has a plan when one is
+//! known, with status `time_limit`, the sum of the parts' bounds and the gap.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use petgraph::unionfind::UnionFind;
 
@@ -119,26 +123,66 @@ pub fn solve_with(
         return Ok(Solution::without_plan(Status::Infeasible, net.links.len()));
     }
     let threads = options.threads.max(1) as usize;
-    let rounds = groups.len().div_ceil(threads);
-    let fair_share = options.time_limit.unwrap_or(0.0) / rounds as f64;
-    let start = Instant::now();
-    let solve_part = |links: &Vec<usize>| -> Result<Solution, Error> {
+    let budget = Budget::new(options.time_limit, groups.len(), threads);
+    // Small parts first: they tend to close early and hand their time on to the
+    // large ones, which start last with the largest share of what is left.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| (groups[g].len(), groups[g][0]));
+    let solve_part = |&g: &usize| -> Result<Solution, Error> {
+        let links = &groups[g];
         let sub = subnetwork(s, net, links);
         let local = local_constraints(extra, links);
-        let mut opts = one_thread;
-        if let Some(limit) = options.time_limit {
-            let left = limit - start.elapsed().as_secs_f64();
-            opts.time_limit = Some(left.max(fair_share));
-        }
+        let opts = SolveOptions {
+            time_limit: budget.next_share(),
+            ..one_thread
+        };
         model::solve_with(s, &sub, &opts, &local)
     };
-    let solutions: Vec<Result<Solution, Error>> = if threads == 1 {
-        groups.iter().map(solve_part).collect()
+    let solved: Vec<Result<Solution, Error>> = if threads == 1 {
+        order.iter().map(solve_part).collect()
     } else {
-        crate::parallel::Pool::new(threads)?.map(&groups, solve_part)
+        crate::parallel::Pool::new(threads)?.map(&order, solve_part)
     };
-    let solutions = solutions.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut solutions: Vec<Option<Solution>> = vec![None; groups.len()];
+    for (&g, sol) in order.iter().zip(solved) {
+        solutions[g] = Some(sol?);
+    }
+    let solutions: Vec<Solution> = solutions.into_iter().flatten().collect();
     Ok(merge(net.links.len(), &groups, &solutions))
+}
+
+/// One deadline for a whole solve, shared out among its parts as they start:
+/// each part gets what is left over the rounds still to run
+/// (⌈parts not started / threads⌉), so that time a part does not use goes to the
+/// parts after it and the last part ends by the deadline.
+struct Budget {
+    deadline: Option<Instant>,
+    parts: usize,
+    threads: usize,
+    started: AtomicUsize,
+}
+
+impl Budget {
+    fn new(time_limit: Option<f64>, parts: usize, threads: usize) -> Budget {
+        Budget {
+            deadline: time_limit.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0))),
+            parts,
+            threads: threads.max(1),
+            started: AtomicUsize::new(0),
+        }
+    }
+
+    /// The time limit of the next part to start (`None` without a deadline).
+    fn next_share(&self) -> Option<f64> {
+        let deadline = self.deadline?;
+        let k = self.started.fetch_add(1, Ordering::SeqCst);
+        let rounds = self.parts.saturating_sub(k).max(1).div_ceil(self.threads);
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
+        // HiGHS needs a positive limit; a part that starts at the deadline stops at once.
+        Some((left / rounds as f64).max(1e-3))
+    }
 }
 
 /// The network restricted to the links of one part (a part holds every link of
@@ -205,10 +249,16 @@ pub fn merge(n: usize, groups: &[Vec<usize>], solutions: &[Solution]) -> Solutio
     let objective: Option<f64> = solutions.iter().map(|s| s.objective).sum();
     let best_bound: Option<f64> = solutions.iter().map(|s| s.best_bound).sum();
     // The parts' absolute gaps, from the gaps HiGHS reports (a part it reports
-    // without gap adds none, where bound − objective would add rounding noise).
+    // without gap adds none, where bound − objective would add rounding noise);
+    // a part without a relative gap (an empty plan of objective 0 that a time
+    // limit left) adds bound − objective.
     let absolute: Option<f64> = solutions
         .iter()
-        .map(|s| Some(s.gap? * s.objective?.abs()))
+        .map(|s| match (s.gap, s.objective) {
+            (Some(g), Some(o)) => Some(g * o.abs()),
+            (None, Some(o)) => Some((s.best_bound? - o).abs()),
+            _ => None,
+        })
         .sum();
     let gap = match (objective, absolute) {
         (Some(o), Some(d)) if o != 0.0 => Some(d / o.abs()),

@@ -49,6 +49,15 @@ impl Default for SolveOptions {
 }
 
 impl SolveOptions {
+    /// The same options with `spent` taken off the time limit (what is left of
+    /// it for the rest of a run that has used `spent` already; at least 1 ms).
+    pub fn less(&self, spent: std::time::Duration) -> SolveOptions {
+        SolveOptions {
+            time_limit: self.time_limit.map(|t| (t - spent.as_secs_f64()).max(1e-3)),
+            ..*self
+        }
+    }
+
     /// The same options on one thread (for a solve that runs beside others).
     pub fn one_thread(&self) -> SolveOptions {
         SolveOptions {
@@ -209,9 +218,71 @@ fn solve_for(
         .with(formulation::flow_constraints(extra, &v));
     let solved = highs::solve(milp, options, n)?;
     if !solved.has_plan() {
+        if solved.status == Status::TimeLimitNoSolution && goal == Goal::NetBenefit {
+            if let Some(fallback) = empty_plan(s, net, extra, solved.bound) {
+                return Ok(fallback);
+            }
+        }
         return Ok(Solution::without_plan(solved.status, n));
     }
     Ok(read_plan(net, &v, &solved, goal == Goal::NetBenefit))
+}
+
+/// The plan a time limit leaves when the search found none: every link off but
+/// the mandatory ones, built empty. It is feasible when no link has a recorded
+/// quantity (those are fixed flows that must fit) and no extra constraint asks
+/// for more than nothing; then it is reported with status `time_limit`, its net
+/// benefit (minus the mandatory links' charges), the best bound known (HiGHS's,
+/// else [`trivial_bound`]) and the gap, and a plan is never lost to a time limit.
+fn empty_plan(
+    s: &Scenario,
+    net: &Network,
+    extra: &[FlowConstraint],
+    bound: Option<f64>,
+) -> Option<Solution> {
+    if net.links.iter().any(|l| l.recorded_quantity.is_some())
+        || extra.iter().any(|c| c.at_least > 0.0)
+    {
+        return None;
+    }
+    let objective: f64 = -net
+        .links
+        .iter()
+        .filter(|l| l.is_mandatory())
+        .map(|l| l.fixed_charge_per_year())
+        .sum::<f64>();
+    let bound = bound
+        .filter(|b| b.is_finite())
+        .unwrap_or_else(|| trivial_bound(s, net))
+        .max(objective);
+    let gap = (objective != 0.0).then(|| (bound - objective).abs() / objective.abs());
+    Some(Solution {
+        status: Status::TimeLimit,
+        objective: Some(objective),
+        best_bound: Some(bound),
+        gap,
+        flows: vec![0.0; net.links.len()],
+        built: net.links.iter().map(|l| l.is_mandatory()).collect(),
+    })
+}
+
+/// A bound on the net benefit that needs no solve: every link at its best on its
+/// own, Σ_l max(v_l U_l, 0) − F_l over the mandatory links and
+/// Σ_l max(v_l U_l − F_l, 0) over the others (supply and demand only lower it).
+pub(crate) fn trivial_bound(s: &Scenario, net: &Network) -> f64 {
+    let p = &s.parameters;
+    net.links
+        .iter()
+        .map(|l| {
+            let top = (l.margin_per_unit(p.carbon_price, p.energy_price) * l.upper_bound.max(0.0))
+                .max(0.0);
+            if l.is_mandatory() {
+                top - l.fixed_charge_per_year()
+            } else {
+                (top - l.fixed_charge_per_year()).max(0.0)
+            }
+        })
+        .sum()
 }
 
 /// The flows and build decisions of a solved MILP, with its objective, bound and
@@ -253,17 +324,20 @@ fn read_plan(net: &Network, v: &Vars, solved: &highs::Solved, charges_count: boo
         status: solved.status,
         objective: Some(objective),
         best_bound: bound.filter(|b| b.is_finite()),
-        gap: tidy_gap(gap),
+        gap: tidy_gap(gap, solved.status),
         flows,
         built,
     }
 }
 
-/// A reported gap: finite and non-negative, 0 when HiGHS reports none.
-fn tidy_gap(gap: Option<f64>) -> Option<f64> {
-    gap.filter(|g| g.is_finite())
-        .map(|g| g.max(0.0))
-        .or(Some(0.0))
+/// A reported gap: finite and non-negative. An optimal solve without one (closed
+/// without branching) has gap 0; a time-limited one has none when it is not
+/// finite (objective 0 with a positive bound).
+fn tidy_gap(gap: Option<f64>, status: Status) -> Option<f64> {
+    match gap.filter(|g| g.is_finite()) {
+        Some(g) => Some(g.max(0.0)),
+        None => (status == Status::Optimal).then_some(0.0),
+    }
 }
 
 /// Turns solver noise around zero into zero.

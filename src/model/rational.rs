@@ -191,7 +191,7 @@ pub fn solve_individually_rational(
             status: solved.status,
             objective: Some(solved.objective),
             best_bound: solved.bound.filter(|b| b.is_finite()),
-            gap: tidy_gap(solved.gap),
+            gap: tidy_gap(solved.gap, solved.status),
             flows,
             built,
         },

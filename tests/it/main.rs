@@ -14,6 +14,7 @@ mod properties;
 mod shipped;
 mod snapshots;
 mod sweep;
+mod time_limit;
 mod validation;
 
 use std::ffi::{OsStr, OsString};

@@ -177,7 +177,7 @@ pub mod scenario;
 pub use domain::Scenario;
 pub use error::{Error, Problem, Problems};
 pub use link_key::LinkKey;
-pub use model::{SolveOptions, Status};
+pub use model::{Control, SolveOptions, Status};
 pub use plan::Plan;
 
 /// Builds the candidate network of a scenario, solves its MILP and assembles the plan.
@@ -190,9 +190,20 @@ pub use plan::Plan;
 /// A time limit covers the whole call, building the network included, and a
 /// time-limited solve returns the best plan known (see [`model::decompose`]).
 pub fn solve(scenario: &Scenario, options: &SolveOptions) -> Result<Plan, Error> {
+    solve_controlled(scenario, options, Control::default())
+}
+
+/// Like [`solve`], watched and stoppable through `control` ([`model::Control`]:
+/// a stop flag that ends the search with the best plan known, and an observer of
+/// the best plan and bound as the search goes).
+pub fn solve_controlled(
+    scenario: &Scenario,
+    options: &SolveOptions,
+    control: Control<'_>,
+) -> Result<Plan, Error> {
     let start = std::time::Instant::now();
     let net = network::build(scenario)?;
     let options = options.less(start.elapsed());
-    let sol = model::decompose::solve(scenario, &net, &options)?;
+    let sol = model::decompose::solve_controlled(scenario, &net, &options, &[], control)?;
     Ok(plan::assemble(scenario, &net, &sol))
 }

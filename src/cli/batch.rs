@@ -151,7 +151,7 @@ fn summary(noun: &str, report: &Report, shard: Option<Shard>) -> String {
 /// Ctrl-C (and SIGTERM, SIGHUP): the first sets the returned flag, so that no new
 /// point is started and every finished row is kept; the second quits at once, but
 /// never while the returned lock is held (in the middle of writing a row).
-fn stop_on_ctrl_c(bar: &ProgressBar, what: &str) -> (Arc<AtomicBool>, Arc<Mutex<()>>) {
+pub(super) fn stop_on_ctrl_c(bar: &ProgressBar, what: &str) -> (Arc<AtomicBool>, Arc<Mutex<()>>) {
     let stop = Arc::new(AtomicBool::new(false));
     let writing = Arc::new(Mutex::new(()));
     {

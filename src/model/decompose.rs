@@ -35,13 +35,14 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use petgraph::unionfind::UnionFind;
 
 use crate::domain::Scenario;
 use crate::error::Error;
-use crate::model::{self, FlowConstraint, Solution, SolveOptions, Status};
+use crate::model::{self, Control, FlowConstraint, Solution, SolveOptions, Status};
 use crate::network::Network;
 
 /// Groups of links that no constraint couples, with the extra constraints taken
@@ -107,13 +108,27 @@ pub fn solve_with(
     options: &SolveOptions,
     extra: &[FlowConstraint],
 ) -> Result<Solution, Error> {
+    solve_controlled(s, net, options, extra, Control::default())
+}
+
+/// Like [`solve_with`], watched and stoppable through `control`: the observer is
+/// told the whole solve's best plan and bound (the parts' incumbents, 0 for a
+/// part without one yet, and their bounds summed), and the stop flag stops every
+/// part, each returning its best plan.
+pub fn solve_controlled(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    extra: &[FlowConstraint],
+    control: Control<'_>,
+) -> Result<Solution, Error> {
     if !options.decompose {
-        return model::solve_with(s, net, options, extra);
+        return model::solve_controlled(s, net, options, extra, control);
     }
     let groups = parts(net, extra);
     let one_thread = options.one_thread();
     if groups.len() < 2 {
-        return model::solve_with(s, net, &one_thread, extra);
+        return model::solve_controlled(s, net, &one_thread, extra, control);
     }
     // A constraint on no link at all holds or fails on its own.
     if extra
@@ -128,6 +143,7 @@ pub fn solve_with(
     // large ones, which start last with the largest share of what is left.
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by_key(|&g| (groups[g].len(), groups[g][0]));
+    let watch = Watch::new(s, net, &groups, control);
     let solve_part = |&g: &usize| -> Result<Solution, Error> {
         let links = &groups[g];
         let sub = subnetwork(s, net, links);
@@ -136,7 +152,14 @@ pub fn solve_with(
             time_limit: budget.next_share(),
             ..one_thread
         };
-        model::solve_with(s, &sub, &opts, &local)
+        let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
+        let part_control = Control {
+            stop: control.stop,
+            progress: control.progress.is_some().then_some(&report as _),
+        };
+        let sol = model::solve_controlled(s, &sub, &opts, &local, part_control)?;
+        watch.part(g, sol.objective, sol.best_bound);
+        Ok(sol)
     };
     let solved: Vec<Result<Solution, Error>> = if threads == 1 {
         order.iter().map(solve_part).collect()
@@ -149,6 +172,50 @@ pub fn solve_with(
     }
     let solutions: Vec<Solution> = solutions.into_iter().flatten().collect();
     Ok(merge(net.links.len(), &groups, &solutions))
+}
+
+/// The progress of every part, summed for the caller's observer.
+struct Watch<'a> {
+    observe: Option<&'a (dyn Fn(Option<f64>, Option<f64>) + Sync)>,
+    /// (best plan, bound) of each part; a part not started has no plan and the
+    /// bound that needs no solve.
+    parts: Mutex<Vec<(Option<f64>, f64)>>,
+}
+
+impl<'a> Watch<'a> {
+    fn new(s: &Scenario, net: &Network, groups: &[Vec<usize>], control: Control<'a>) -> Watch<'a> {
+        let parts = match control.progress {
+            Some(_) => groups
+                .iter()
+                .map(|links| (None, model::trivial_bound(s, &subnetwork(s, net, links))))
+                .collect(),
+            None => Vec::new(),
+        };
+        Watch {
+            observe: control.progress,
+            parts: Mutex::new(parts),
+        }
+    }
+
+    /// Part `g` has a plan worth `objective` and a bound `bound` (either unknown).
+    fn part(&self, g: usize, objective: Option<f64>, bound: Option<f64>) {
+        let Some(observe) = self.observe else { return };
+        let (total, limit) = {
+            let Ok(mut parts) = self.parts.lock() else {
+                return;
+            };
+            if objective.is_some() {
+                parts[g].0 = objective;
+            }
+            if let Some(b) = bound {
+                parts[g].1 = b;
+            }
+            let total: f64 = parts.iter().map(|p| p.0.unwrap_or(0.0)).sum();
+            let limit: f64 = parts.iter().map(|p| p.1).sum();
+            (total, limit)
+        };
+        observe(Some(total), Some(limit));
+    }
 }
 
 /// One deadline for a whole solve, shared out among its parts as they start:

@@ -1,12 +1,17 @@
 //! The HiGHS adapter: the one place where solver options are set, the model is
 //! handed to HiGHS, its status is mapped to a [`Status`] and column values are read.
 
+use std::ffi::{c_char, c_int, c_void, CString};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
 use good_lp::solvers::highs::highs;
 use good_lp::SolverModel;
 use highs::HighsModelStatus;
+use highs_sys::{HighsCallbackDataIn, HighsCallbackDataOut};
 
 use super::formulation::{Column, Milp, Sense};
-use super::{SolveOptions, Status};
+use super::{Control, SolveOptions, Status};
 use crate::error::Error;
 
 /// MILPs with fewer links than this are solved without HiGHS's feasibility-jump
@@ -40,9 +45,8 @@ impl Solved {
     }
 }
 
-/// Hands a model to HiGHS with the solver options and runs it. `links` is the
-/// number of links of the network, which decides the heuristics.
-pub(crate) fn solve(milp: Milp, options: &SolveOptions, links: usize) -> Result<Solved, Error> {
+/// The HiGHS model of a MILP, before any option is set.
+fn model_of(milp: Milp) -> Result<highs::Model, Error> {
     let Milp {
         columns,
         sense,
@@ -57,9 +61,87 @@ pub(crate) fn solve(milp: Milp, options: &SolveOptions, links: usize) -> Result<
     for c in constraints {
         problem = problem.with(c);
     }
-    let mut model = problem
+    problem
         .try_into_inner()
-        .map_err(|e| Error::Solver(e.to_string()))?;
+        .map_err(|e| Error::Solver(e.to_string()))
+}
+
+/// Writes a MILP as HiGHS would be given it, in the format of the file's
+/// extension (`.mps` or `.lp`, as HiGHS writes them).
+pub(crate) fn export(milp: Milp, path: &Path) -> Result<(), Error> {
+    let mut model = model_of(milp)?;
+    set_option(&mut model, "output_flag", false)?;
+    let name = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| {
+        Error::option(
+            "export_model",
+            format!("{}: not a file name", path.display()),
+        )
+    })?;
+    // SAFETY: `model` owns a live HiGHS instance and `name` is a NUL-terminated string.
+    let status = unsafe { highs_sys::Highs_writeModel(model.as_mut_ptr(), name.as_ptr()) };
+    if status == highs_sys::kHighsStatusError {
+        return Err(Error::Solver(format!(
+            "HiGHS could not write {}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// What the search's callback reaches: the caller's stop flag and observer.
+struct Hooks<'a> {
+    control: Control<'a>,
+}
+
+/// HiGHS's callback during a MIP search: stops it when the stop flag is set and
+/// tells the observer of every new incumbent and of the logging ticks.
+///
+/// # Safety
+/// HiGHS calls it with valid `out` and `inp` pointers for the callback's kind and
+/// the `data` given to `Highs_setCallback`, a `Hooks` that outlives the solve.
+unsafe extern "C" fn on_event(
+    kind: c_int,
+    _message: *const c_char,
+    out: *const HighsCallbackDataOut,
+    inp: *mut HighsCallbackDataIn,
+    data: *mut c_void,
+) {
+    // A panic must not cross into C++.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: see the function's contract.
+        let hooks = unsafe { &*(data as *const Hooks<'_>) };
+        if kind == highs_sys::kHighsCallbackMipInterrupt as c_int {
+            if let (Some(stop), false) = (hooks.control.stop, inp.is_null()) {
+                if stop.load(Ordering::SeqCst) {
+                    // SAFETY: `inp` is HiGHS's input block for this callback.
+                    unsafe { (*inp).user_interrupt = 1 };
+                }
+            }
+        } else if let (Some(observe), false) = (hooks.control.progress, out.is_null()) {
+            // SAFETY: `out` is HiGHS's output block for this callback.
+            let (primal, dual) = unsafe { ((*out).mip_primal_bound, (*out).mip_dual_bound) };
+            observe(
+                primal.is_finite().then_some(primal),
+                dual.is_finite().then_some(dual),
+            );
+        }
+    }));
+}
+
+/// Hands a model to HiGHS with the solver options and runs it. `links` is the
+/// number of links of the network, which decides the heuristics.
+pub(crate) fn solve(milp: Milp, options: &SolveOptions, links: usize) -> Result<Solved, Error> {
+    solve_controlled(milp, options, links, Control::default())
+}
+
+/// Like [`solve`], watched and stoppable through `control`.
+pub(crate) fn solve_controlled(
+    milp: Milp,
+    options: &SolveOptions,
+    links: usize,
+    control: Control<'_>,
+) -> Result<Solved, Error> {
+    let mut model = model_of(milp)?;
     set_option(&mut model, "mip_rel_gap", options.gap)?;
     set_option(&mut model, "threads", options.threads.max(1) as i32)?;
     set_option(&mut model, "random_seed", 0)?;
@@ -71,6 +153,26 @@ pub(crate) fn solve(milp: Milp, options: &SolveOptions, links: usize) -> Result<
     }
     if let Some(t) = options.time_limit {
         set_option(&mut model, "time_limit", t)?;
+    }
+    let hooks = Hooks { control };
+    if control.stop.is_some() || control.progress.is_some() {
+        let ptr = model.as_mut_ptr();
+        // SAFETY: `ptr` is the live HiGHS instance of `model`; `hooks` lives on
+        // this frame until the solve below has returned.
+        unsafe {
+            highs_sys::Highs_setCallback(
+                ptr,
+                Some(on_event),
+                &hooks as *const Hooks<'_> as *mut c_void,
+            );
+            if control.stop.is_some() {
+                highs_sys::Highs_startCallback(ptr, highs_sys::kHighsCallbackMipInterrupt);
+            }
+            if control.progress.is_some() {
+                highs_sys::Highs_startCallback(ptr, highs_sys::kHighsCallbackMipImprovingSolution);
+                highs_sys::Highs_startCallback(ptr, highs_sys::kHighsCallbackMipLogging);
+            }
+        }
     }
     let solved = model
         .try_solve()

@@ -13,6 +13,9 @@ pub(crate) mod formulation;
 mod highs;
 pub mod rational;
 
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Scenario;
@@ -64,6 +67,27 @@ impl SolveOptions {
             threads: 1,
             ..*self
         }
+    }
+}
+
+/// What a caller may watch and stop while a solve runs: the library never
+/// prints, it reports to this observer.
+#[derive(Clone, Copy, Default)]
+pub struct Control<'a> {
+    /// When it becomes true the search stops, and the best plan known is returned
+    /// as a time-limited one (status `time_limit`).
+    pub stop: Option<&'a AtomicBool>,
+    /// Told, as the search goes, the net benefit of the best plan known and the
+    /// best bound (each `None` while unknown), currency per year.
+    pub progress: Option<&'a (dyn Fn(Option<f64>, Option<f64>) + Sync)>,
+}
+
+impl std::fmt::Debug for Control<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("stop", &self.stop)
+            .field("progress", &self.progress.is_some())
+            .finish()
     }
 }
 
@@ -169,7 +193,37 @@ pub fn solve_with(
     options: &SolveOptions,
     extra: &[FlowConstraint],
 ) -> Result<Solution, Error> {
-    solve_for(s, net, options, extra, Goal::NetBenefit)
+    solve_for(s, net, options, extra, Goal::NetBenefit, Control::default())
+}
+
+/// Like [`solve_with`], watched and stoppable through `control`.
+pub fn solve_controlled(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    extra: &[FlowConstraint],
+    control: Control<'_>,
+) -> Result<Solution, Error> {
+    solve_for(s, net, options, extra, Goal::NetBenefit, control)
+}
+
+/// Writes the MILP of a network, exactly as [`solve`] hands it to HiGHS (one
+/// model of the whole network, before any decomposition or reduction), to a
+/// file whose extension says the format: `.mps` or `.lp`.
+pub fn export(s: &Scenario, net: &Network, path: &Path) -> Result<(), Error> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !matches!(ext.to_ascii_lowercase().as_str(), "mps" | "lp") {
+        return Err(Error::option(
+            "export_model",
+            format!("{}: the file must end in .mps or .lp", path.display()),
+        ));
+    }
+    let mut columns = Columns::new();
+    let v = formulation::define_variables(net, &mut columns);
+    let objective = formulation::net_benefit(s, net, &v);
+    let milp = Milp::new(columns, Sense::Maximise, objective)
+        .with(formulation::network_constraints(s, net, &v));
+    highs::export(milp, path)
 }
 
 /// Like [`solve_with`], maximising the CO2 avoided, Σ_l Δ_l x_l (t CO2e per year),
@@ -181,7 +235,7 @@ pub fn solve_max_co2(
     options: &SolveOptions,
     extra: &[FlowConstraint],
 ) -> Result<Solution, Error> {
-    solve_for(s, net, options, extra, Goal::Co2Avoided)
+    solve_for(s, net, options, extra, Goal::Co2Avoided, Control::default())
 }
 
 /// What a solve maximises.
@@ -201,6 +255,7 @@ fn solve_for(
     options: &SolveOptions,
     extra: &[FlowConstraint],
     goal: Goal,
+    control: Control<'_>,
 ) -> Result<Solution, Error> {
     let n = net.links.len();
     if n == 0 {
@@ -216,7 +271,7 @@ fn solve_for(
     let milp = Milp::new(columns, Sense::Maximise, objective)
         .with(formulation::network_constraints(s, net, &v))
         .with(formulation::flow_constraints(extra, &v));
-    let solved = highs::solve(milp, options, n)?;
+    let solved = highs::solve_controlled(milp, options, n, control)?;
     if !solved.has_plan() {
         if solved.status == Status::TimeLimitNoSolution && goal == Goal::NetBenefit {
             if let Some(fallback) = empty_plan(s, net, extra, solved.bound) {

@@ -6,6 +6,7 @@ mod cases;
 mod cli;
 mod compare;
 mod decompose;
+mod export;
 mod hand;
 mod montecarlo;
 mod oracle;

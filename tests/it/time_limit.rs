@@ -96,3 +96,26 @@ fn a_tiny_time_limit_still_returns_the_empty_plan() {
         assert!(num(&plan, "best_bound") >= best * (1.0 - 1e-9), "{plan}");
     }
 }
+
+/// Ctrl-C during `solve` stops the search and keeps the best plan found: the plan
+/// is written (status `time_limit`, a valid bound) and the command exits 130.
+#[test]
+fn ctrl_c_during_solve_keeps_the_best_plan() {
+    let (dir, file) = Scratch::with("big.toml", &fixed_charge::fixed_charge(4, 20, 2));
+    let out = dir.path("plan.json");
+    let running = Symbio::new()
+        .args(["solve", "--format", "json", "-q", "-o"])
+        .file_arg(&out)
+        .file_arg(&file)
+        .expect_code(130)
+        .spawn();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    running.interrupt();
+    running.wait();
+    let plan: Value = serde_json::from_str(&dir.read("plan.json")).expect("a plan is written");
+    assert_eq!(plan["status"], "time_limit", "{plan}");
+    assert!(
+        num(&plan, "best_bound") >= num(&plan, "objective"),
+        "{plan}"
+    );
+}

@@ -14,6 +14,7 @@ use crate::domain::{LinkStatus, MaterialKind, Scenario};
 use crate::economics::{link_co2_share, link_share, LinkMoney};
 use crate::link_key::LinkKey;
 use crate::model::{Solution, Status};
+use crate::network::mandatory::{self, Constraint, Limit};
 use crate::network::{CandidateLink, Network, Pruned};
 
 /// One chosen exchange.
@@ -215,6 +216,86 @@ pub struct Plan {
     pub sites: Vec<SiteBenefit>,
     /// The candidate network.
     pub network: NetworkSummary,
+    /// Why there is no plan: the constraints that the recorded flows of existing
+    /// links exceed on their own (only when the status is `infeasible`; absent from
+    /// the JSON when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub infeasibility: Vec<Conflict>,
+}
+
+/// A constraint that the recorded flows of existing links exceed on their own
+/// ([`mandatory::conflicts`]), with ids and units for the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// `supply`, `demand`, `share` or `capacity`.
+    pub constraint: Constraint,
+    /// The output whose supply is exceeded, `site/output` (supply only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// The input whose demand or share is exceeded, `site/input` (demand, share).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// The rule whose share is exceeded (share only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The constraint's right-hand side: Q_o, D_i, σ_r D_i or the link's capacity.
+    pub limit: f64,
+    /// What the recorded flows need of it (Σ q, or Σ ρ α q for an input).
+    pub required: f64,
+    /// `required` − `limit`.
+    pub excess: f64,
+    /// Unit of `limit`, `required` and `excess` per year.
+    pub unit: String,
+    /// The existing links whose recorded flows make up `required`.
+    #[serde(with = "crate::link_key::as_text")]
+    pub links: Vec<LinkKey>,
+}
+
+impl Conflict {
+    /// The report of a conflict found in network `net` of `s`.
+    pub fn of(s: &Scenario, net: &Network, c: &mandatory::Conflict) -> Conflict {
+        let stream = |site: crate::domain::SiteId, id: &str| format!("{}/{id}", s.sites[site.0].id);
+        let (mut output, mut input, mut rule) = (None, None, None);
+        let unit = match c.limit {
+            Limit::Supply(o) => {
+                output = Some(stream(s.outputs[o.0].site, &s.outputs[o.0].id));
+                &s.output_material(o).unit
+            }
+            Limit::Demand(i) | Limit::Share(i, _) => {
+                input = Some(stream(s.inputs[i.0].site, &s.inputs[i.0].id));
+                if let Limit::Share(_, r) = c.limit {
+                    rule = Some(s.rules[r.0].id.clone());
+                }
+                &s.input_material(i).unit
+            }
+            Limit::Capacity(k) => &s.output_material(net.links[k].output).unit,
+        };
+        Conflict {
+            constraint: c.limit.constraint(),
+            output,
+            input,
+            rule,
+            limit: round(c.bound),
+            required: round(c.required),
+            excess: round(c.excess()),
+            unit: unit.clone(),
+            links: c
+                .links
+                .iter()
+                .map(|&k| LinkKey::of(s, &net.links[k]))
+                .collect(),
+        }
+    }
+}
+
+/// The constraints that the recorded flows of `net`'s existing links exceed on
+/// their own, reported ([`mandatory::conflicts`]): empty when the MILP has a
+/// feasible point.
+pub fn conflicts(s: &Scenario, net: &Network) -> Vec<Conflict> {
+    mandatory::conflicts(s, net)
+        .iter()
+        .map(|c| Conflict::of(s, net, c))
+        .collect()
 }
 
 /// Rounds a reported figure to 9 significant digits, so that solver noise in the
@@ -271,6 +352,11 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
             pruned_too_far: pr.too_far,
             pruned_never_pay: pr.never_pay,
             pruned_other: pr.forbidden + pr.empty + pr.lossy,
+        },
+        infeasibility: if sol.status == Status::Infeasible {
+            conflicts(s, net)
+        } else {
+            Vec::new()
         },
     }
 }

@@ -1,11 +1,18 @@
 //! `symbio check`: load, validate and summarise a scenario without solving it.
+//!
+//! Recorded flows that cannot fit (`symbio::network::mandatory`) make the file
+//! contradict itself: the summary says so, the JSON lists them in `conflicts`,
+//! and each is a problem of the file (exit 2).
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 use symbio::domain::{LinkStatus, MaterialId, Scenario, SiteId};
+use symbio::network::{mandatory, Network};
+use symbio::plan::Conflict;
+use symbio::{Error, Problem, Problems};
 
-use super::{output, CliError, Format, Outcome, OutputArgs};
+use super::{output, table, CliError, Format, Outcome, OutputArgs};
 
 /// Arguments of `symbio check`.
 #[derive(Debug, clap::Args)]
@@ -38,6 +45,73 @@ struct Report {
     independent_parts: usize,
     unmatched_outputs: Vec<Stream>,
     unmatched_inputs: Vec<Stream>,
+    /// Constraints the recorded flows exceed on their own (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    conflicts: Vec<FileConflict>,
+}
+
+/// A conflict with the file and field path of each of its links' recorded quantity.
+#[derive(Debug, Serialize)]
+struct FileConflict {
+    #[serde(flatten)]
+    conflict: Conflict,
+    /// One per link of `conflict.links`, in that order.
+    fields: Vec<Field>,
+}
+
+/// Where a value was written.
+#[derive(Debug, Serialize)]
+struct Field {
+    file: String,
+    path: String,
+}
+
+impl FileConflict {
+    /// The conflict `c` of network `net`, with its fields.
+    fn of(s: &Scenario, net: &Network, c: &mandatory::Conflict) -> FileConflict {
+        let fields = c
+            .links
+            .iter()
+            .filter_map(|&k| net.links[k].fact)
+            .map(|f| {
+                let origin = &s.links[f].origin;
+                Field {
+                    file: origin.file.display().to_string(),
+                    path: format!("{}.quantity", origin.path),
+                }
+            })
+            .collect();
+        FileConflict {
+            conflict: Conflict::of(s, net, c),
+            fields,
+        }
+    }
+
+    /// The conflict as a problem of the file: at its first link's recorded
+    /// quantity, naming the others.
+    fn problem(&self) -> Problem {
+        let c = &self.conflict;
+        let mut message = table::conflict(c);
+        let others: Vec<String> = self
+            .fields
+            .iter()
+            .zip(&c.links)
+            .skip(1)
+            .map(|(f, k)| format!("{} ({k})", f.path))
+            .collect();
+        if !others.is_empty() {
+            message.push_str(&format!(" with {}", others.join(", ")));
+        }
+        message.push_str("; no plan can exist");
+        let (file, path) = self
+            .fields
+            .first()
+            .map_or((String::new(), String::new()), |f| {
+                (f.file.clone(), f.path.clone())
+            });
+        let id = c.links.first().map(ToString::to_string);
+        Problem::new(file, path, id.as_deref(), message)
+    }
 }
 
 /// Candidate pairs left out of the network, by reason.
@@ -114,19 +188,37 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
                 Stream::of(&s, i.site, &i.id, i.material)
             })
             .collect(),
+        conflicts: mandatory::conflicts(&s, &net)
+            .iter()
+            .map(|c| FileConflict::of(&s, &net, c))
+            .collect(),
     };
     let text = match a.format {
         Format::Json => output::to_json(&report),
-        Format::Table => table(&report),
+        Format::Table => summary(&report),
     };
     a.out.emit(&text)?;
-    Ok(Outcome::Done)
+    if report.conflicts.is_empty() {
+        Ok(Outcome::Done)
+    } else {
+        // The file contradicts itself: bad input, each conflict a problem.
+        let problems = report.conflicts.iter().map(FileConflict::problem).collect();
+        Err(Error::Invalid(Problems(problems)).into())
+    }
 }
 
-/// The report as the aligned lines of a terminal.
-fn table(r: &Report) -> String {
+/// The report as the aligned lines of a terminal (the conflicts themselves go
+/// to stderr, as problems of the file).
+fn summary(r: &Report) -> String {
     let l = &r.left_out;
-    let mut t = format!("{}: ok\n", r.file);
+    let mut t = match r.conflicts.len() {
+        0 => format!("{}: ok\n", r.file),
+        n => format!(
+            "{}: no plan can exist: {n} constraint{} exceeded by the recorded flows\n",
+            r.file,
+            if n == 1 { "" } else { "s" }
+        ),
+    };
     t.push_str(&format!(
         "scenario         {} ({})\n",
         r.scenario, r.currency

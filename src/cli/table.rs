@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use symbio::plan::Plan;
+use symbio::network::mandatory::Constraint;
+use symbio::plan::{Conflict, Plan};
 use symbio::Status;
 
 /// Left or right alignment of a column.
@@ -95,6 +96,43 @@ pub fn status(status: Status, gap: Option<f64>) -> String {
     }
 }
 
+/// A figure of a conflict: whole numbers and figures of 100 or more without
+/// decimals, smaller ones with three significant digits (two decimals at least).
+fn figure(v: f64) -> String {
+    if v.fract() == 0.0 || v.abs() >= 100.0 {
+        num(v, 0)
+    } else {
+        let decimals = (2.0 - v.abs().log10().floor()).clamp(2.0, 9.0) as usize;
+        num(v, decimals)
+    }
+}
+
+/// A conflict in one line: the constraint, its limit, what the recorded flows
+/// need and by how much they exceed it.
+pub fn conflict(c: &Conflict) -> String {
+    let none = String::new;
+    let what = match c.constraint {
+        Constraint::Supply => format!("supply of {}", c.output.clone().unwrap_or_else(none)),
+        Constraint::Demand => format!("demand of {}", c.input.clone().unwrap_or_else(none)),
+        Constraint::Share => format!(
+            "share of rule {} in {}",
+            c.rule.clone().unwrap_or_else(none),
+            c.input.clone().unwrap_or_else(none)
+        ),
+        Constraint::Capacity => format!(
+            "capacity of {}",
+            c.links.first().map_or_else(none, ToString::to_string)
+        ),
+    };
+    let u = &c.unit;
+    format!(
+        "{what}: limit {} {u}/yr, recorded flows need {} {u}/yr, exceeded by {} {u}/yr",
+        figure(c.limit),
+        figure(c.required),
+        figure(c.excess)
+    )
+}
+
 /// Renders a plan as text.
 pub fn plan(p: &Plan) -> String {
     let cur = &p.currency;
@@ -116,6 +154,14 @@ pub fn plan(p: &Plan) -> String {
         p.network.pruned_other
     ));
     if !p.status.has_plan() {
+        if !p.infeasibility.is_empty() {
+            out.push_str("Conflicting constraints (the recorded flows of existing links)\n");
+            for c in &p.infeasibility {
+                out.push_str(&format!("  {}\n", conflict(c)));
+                let links: Vec<String> = c.links.iter().map(ToString::to_string).collect();
+                out.push_str(&format!("    {}\n", links.join(", ")));
+            }
+        }
         return out;
     }
     if p.links.is_empty() {

@@ -15,6 +15,7 @@ use crate::domain::{InputId, LinkStatus, ModeId, OutputId, RuleId, Scenario, Sit
 use crate::error::{Error, Problem, Problems};
 
 mod links;
+pub mod mandatory;
 mod pairs;
 
 /// A candidate exchange: one output to one input under one rule by one mode.

@@ -8,6 +8,7 @@ mod compare;
 mod decompose;
 mod export;
 mod hand;
+mod infeasibility;
 mod montecarlo;
 mod oracle;
 mod pareto;

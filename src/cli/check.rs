@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use symbio::domain::{LinkStatus, MaterialId, Scenario, SiteId};
 
-use super::{output, CliError, Format, Outcome, OutputArgs};
+use super::{output, CliError, Format, InputArgs, Outcome, OutputArgs};
 
 /// Arguments of `symbio check`.
 #[derive(Debug, clap::Args)]
@@ -17,6 +17,8 @@ pub struct Args {
     pub format: Format,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// What `check` found: the scenario's size and its candidate network.
@@ -70,7 +72,7 @@ impl Stream {
 
 /// Runs `symbio check`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
-    let s = symbio::scenario::read(&a.file)?;
+    let s = symbio::scenario::read_with(&a.file, &a.input.options())?;
     let net = symbio::network::build(&s)?;
     let p = &net.pruned;
     let report = Report {

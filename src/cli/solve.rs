@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{output, table, CliError, Format, Outcome, OutputArgs, SolverArgs};
+use super::{output, table, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// Arguments of `symbio solve`.
 #[derive(Debug, clap::Args)]
@@ -14,6 +14,8 @@ pub struct Args {
     pub format: Format,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
     /// Solve the whole network as one MILP instead of its independent parts side
@@ -28,7 +30,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         decompose: !a.no_decompose,
         ..a.solver.resolve()?
     };
-    let scenario = symbio::scenario::read(&a.file)?;
+    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
     let plan = symbio::solve(&scenario, &options)?;
     let text = match a.format {
         Format::Json => output::to_json(&plan),

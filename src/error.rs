@@ -42,9 +42,8 @@ impl fmt::Display for Problem {
         if let Some((line, col)) = self.line_col {
             write!(f, ":{line}:{col}")?;
         }
-        write!(f, ":")?;
         if !self.path.is_empty() {
-            write!(f, " {}", self.path)?;
+            write!(f, ": {}", self.path)?;
         }
         if let Some(id) = &self.id {
             write!(f, " (id \"{id}\")")?;
@@ -72,6 +71,40 @@ impl fmt::Display for Problems {
     }
 }
 
+/// Why a file is not read ([`Error::Refused`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a regular file once symbolic links are followed (a FIFO, a device, a
+    /// directory, a socket): reading it could block or never end.
+    NotRegular {
+        /// What it is instead ("FIFO", "character device", ...).
+        kind: &'static str,
+    },
+    /// Reading it would pass the limit on the bytes read for one scenario (its
+    /// file and every include together).
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NotRegular { kind } => {
+                write!(
+                    f,
+                    "not a regular file but a {kind}: scenarios are read from regular files only"
+                )
+            }
+            Refusal::TooLarge { limit } => write!(
+                f,
+                "too large: a scenario and its includes may have at most {limit} bytes together"
+            ),
+        }
+    }
+}
+
 /// What can go wrong in the library. The variant decides the class of exit code a
 /// command line gives it: the caller's input ([`Error::is_bad_input`]) or a failure.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +119,15 @@ pub enum Error {
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
+    },
+    /// A file that is not read at all: not a regular file, or larger than the
+    /// limit on the input of a scenario.
+    #[error("{}: {reason}", path.display())]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why it is not read.
+        reason: Refusal,
     },
     /// An option of an analysis has a value it cannot use. `option` is the name of
     /// the option in the library (a field of the options struct, such as

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use symbio::analysis::breakeven::{self, BreakEven, BreakevenOptions, Change};
 
 use super::table::{grid, num, Align};
-use super::{output, syntax, CliError, Format, Outcome, OutputArgs, SolverArgs};
+use super::{output, syntax, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// Arguments of `symbio breakeven`.
 #[derive(Debug, clap::Args)]
@@ -34,6 +34,8 @@ pub struct Args {
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
     pub solver: SolverArgs,
 }
 
@@ -41,7 +43,7 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
     let (from, to) = syntax::range(&a.range)?;
-    let loaded = symbio::scenario::load::load(&a.file)?;
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
     let result = breakeven::search(
         &loaded,
         &BreakevenOptions {

@@ -12,7 +12,7 @@ use symbio::network::{mandatory, Network};
 use symbio::plan::Conflict;
 use symbio::{Error, Problem, Problems};
 
-use super::{output, table, CliError, Format, Outcome, OutputArgs};
+use super::{output, table, CliError, Format, InputArgs, Outcome, OutputArgs};
 
 /// Arguments of `symbio check`.
 #[derive(Debug, clap::Args)]
@@ -24,6 +24,8 @@ pub struct Args {
     pub format: Format,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// What `check` found: the scenario's size and its candidate network.
@@ -144,7 +146,7 @@ impl Stream {
 
 /// Runs `symbio check`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
-    let s = symbio::scenario::read(&a.file)?;
+    let s = symbio::scenario::read_with(&a.file, &a.input.options())?;
     let net = symbio::network::build(&s)?;
     let p = &net.pruned;
     let report = Report {

@@ -11,7 +11,7 @@ use symbio::analysis::compare::{
 };
 
 use super::table::{self, num, status, Align};
-use super::{output, syntax, CliError, Format, Outcome, OutputArgs, SolverArgs};
+use super::{output, syntax, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// The optimum to report against the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,6 +69,8 @@ pub struct Args {
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
     pub solver: SolverArgs,
 }
 
@@ -94,7 +96,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     if let Some(o) = &shapley {
         o.check()?;
     }
-    let scenario = symbio::scenario::read(&a.file)?;
+    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
     let c = compare(
         &scenario,
         &CompareOptions {

@@ -108,6 +108,55 @@ impl OutputArgs {
     }
 }
 
+/// How the scenario is read: the same flags in every subcommand that reads one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// The most bytes read for the scenario, its file and every include together
+    /// (a number of bytes, or with a suffix K, M or G: KiB, MiB, GiB).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size,
+          default_value_t = symbio::scenario::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
+    /// Refuse includes that resolve, once `..` and symbolic links are followed,
+    /// outside the folder of the scenario file.
+    #[arg(long)]
+    pub no_outside_includes: bool,
+}
+
+impl InputArgs {
+    /// The library's options.
+    pub fn options(&self) -> symbio::scenario::LoadOptions {
+        symbio::scenario::LoadOptions {
+            max_input_size: self.max_input_size,
+            outside_includes: !self.no_outside_includes,
+        }
+    }
+}
+
+/// A size in bytes: `1000`, `64K`, `64M`, `1G` (also `KiB`, `MiB`, `GiB`), powers of 1024.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, suffix) = t.split_at(digits);
+    let shift = match suffix.trim() {
+        "" | "B" => 0,
+        "K" | "k" | "KiB" => 10,
+        "M" | "MiB" => 20,
+        "G" | "GiB" => 30,
+        _ => {
+            return Err(format!(
+                "expected a number of bytes, like 1000, 64K, 64M or 1G; got {text:?}"
+            ))
+        }
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| {
+            format!("expected a number of bytes, like 1000, 64K, 64M or 1G; got {text:?}")
+        })
+}
+
 /// Solver options shared by the subcommands that solve.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SolverArgs {
@@ -192,6 +241,12 @@ impl std::fmt::Display for CliError {
                 }
                 Ok(())
             }
+            CliError::Library(
+                e @ symbio::Error::Refused {
+                    reason: symbio::error::Refusal::TooLarge { .. },
+                    ..
+                },
+            ) => write!(f, "{e} (--max-input-size raises the limit)"),
             CliError::Library(e) => write!(f, "{e}"),
         }
     }

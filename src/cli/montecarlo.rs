@@ -7,7 +7,7 @@ use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCar
 
 use super::batch::{self, Request};
 use super::table::{grid, num, Align};
-use super::{output, syntax, CliError, Format, Outcome, OutputArgs, SolverArgs};
+use super::{output, syntax, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// Arguments of `symbio montecarlo`.
 #[derive(Debug, clap::Args)]
@@ -52,6 +52,8 @@ pub struct Args {
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
     pub solver: SolverArgs,
 }
 
@@ -62,7 +64,7 @@ const SAMPLES: usize = 100;
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
-    let loaded = symbio::scenario::load::load(&a.file)?;
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
     let result = if let Some(rows) = &a.from_rows {
         let mc = MonteCarloRun::new(&loaded, a.seed, solve)?;
         let rows = mc.read_rows(rows, a.samples)?;

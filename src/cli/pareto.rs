@@ -6,7 +6,7 @@ use symbio::analysis::batch::csv_field;
 use symbio::analysis::pareto::{self, Front, ParetoOptions};
 
 use super::table::{grid, num, Align};
-use super::{output, CliError, Outcome, OutputArgs, SolverArgs};
+use super::{output, CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// Output format of `symbio pareto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -35,13 +35,15 @@ pub struct Args {
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
     pub solver: SolverArgs,
 }
 
 /// Runs `symbio pareto`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
-    let scenario = symbio::scenario::read(&a.file)?;
+    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
     let front = pareto::front(
         &scenario,
         &ParetoOptions {

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::batch::stop_on_ctrl_c;
 use super::table::num;
-use super::{output, table, CliError, Format, Outcome, OutputArgs, SolverArgs};
+use super::{output, table, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// Arguments of `symbio solve`.
 #[derive(Debug, clap::Args)]
@@ -21,6 +21,8 @@ pub struct Args {
     pub format: Format,
     #[command(flatten)]
     pub out: OutputArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
     /// Solve the whole network as one MILP instead of its independent parts side
@@ -40,7 +42,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         decompose: !a.no_decompose,
         ..a.solver.resolve()?
     };
-    let scenario = symbio::scenario::read(&a.file)?;
+    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
     if let Some(path) = &a.export_model {
         let net = symbio::network::build(&scenario)?;
         symbio::model::export(&scenario, &net, path)?;

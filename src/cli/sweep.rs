@@ -7,7 +7,7 @@ use symbio::analysis::sweep::{Row, Sweep};
 
 use super::batch::{self, Request};
 use super::table::{grid, num, Align};
-use super::{output, syntax, CliError, Outcome, OutputArgs, SolverArgs};
+use super::{output, syntax, CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// Format of a sweep's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -45,6 +45,8 @@ pub struct Args {
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
     pub solver: SolverArgs,
 }
 
@@ -70,7 +72,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     if a.resume && a.out.file().is_none() {
         return Err(CliError::Usage("--resume needs an --output file".into()));
     }
-    let loaded = symbio::scenario::load::load(&a.file)?;
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
     let sweep = Sweep::new(loaded, axes, options)?;
     let request = Request {
         format: streamed.unwrap_or(Format::JsonLines),

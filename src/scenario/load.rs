@@ -3,6 +3,8 @@
 //! Every item is deserialized on its own so that one bad item does not hide the
 //! problems of the others; each problem names the file and the field path.
 
+use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,7 +14,7 @@ use super::schema::{
     LinkFile, MaterialFile, ModeFile, ParametersFile, RuleFile, ScenarioFile, ScenarioHeader,
     SiteFile, UncertaintyFile,
 };
-use crate::error::{Error, Problem, Problems};
+use crate::error::{Error, Problem, Problems, Refusal};
 
 /// An item together with the file and the array index it came from.
 #[derive(Debug, Clone)]
@@ -48,21 +50,73 @@ pub struct Loaded {
     pub uncertainty: Vec<Located<UncertaintyFile>>,
 }
 
-/// Reads a scenario file and everything it includes.
+/// The default of [`LoadOptions::max_input_size`]: 64 MiB.
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 64 * 1024 * 1024;
+
+/// How a scenario is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The most bytes read for one scenario: its file and every include together
+    /// (default [`DEFAULT_MAX_INPUT_SIZE`]). Past it the file that would pass it is
+    /// refused ([`crate::error::Refusal::TooLarge`]) before it is parsed.
+    pub max_input_size: u64,
+    /// Whether an include may resolve to a file outside the root scenario's folder
+    /// (default `true`). When `false`, every include, once `..` and symbolic links are
+    /// resolved, must lie under the folder of the file loaded.
+    pub outside_includes: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_input_size: DEFAULT_MAX_INPUT_SIZE,
+            outside_includes: true,
+        }
+    }
+}
+
+/// Reads a scenario file and everything it includes, with the default [`LoadOptions`].
 ///
 /// All problems found are collected and returned together as [`Error::Invalid`].
 pub fn load(path: &Path) -> Result<Loaded, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    load_str(path, &text)
+    load_with(path, &LoadOptions::default())
+}
+
+/// Reads a scenario file and everything it includes.
+///
+/// All problems found are collected and returned together as [`Error::Invalid`]:
+/// when the only problems of the files as written are unknown fields, the scenario
+/// is validated too and its problems are among them. A file that is not a regular
+/// file, or that passes the limit on the input, is [`Error::Refused`] when it is the
+/// root and a problem of the including file when it is an include.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+    let mut budget = options.max_input_size;
+    let text = read_text(path, &mut budget, options.max_input_size)?;
+    load_text(path, &text, budget, options)
 }
 
 /// Like [`load`], with the root file's text given (includes are still read from disk,
 /// relative to `path`).
 pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Error> {
-    let mut problems = Vec::new();
+    load_str_with(path, text, &LoadOptions::default())
+}
+
+/// Like [`load_with`], with the root file's text given (its bytes count towards
+/// [`LoadOptions::max_input_size`]; includes are read from disk, relative to `path`).
+pub fn load_str_with(path: &Path, text: &str, options: &LoadOptions) -> Result<Loaded, Error> {
+    let limit = options.max_input_size;
+    let Some(budget) = limit.checked_sub(text.len() as u64) else {
+        return Err(Error::Refused {
+            path: path.to_owned(),
+            reason: Refusal::TooLarge { limit },
+        });
+    };
+    load_text(path, text, budget, options)
+}
+
+/// Loads the root file's text, `budget` bytes left for its includes.
+fn load_text(path: &Path, text: &str, budget: u64, options: &LoadOptions) -> Result<Loaded, Error> {
+    let mut found = Found::default();
     let root: Arc<Path> = Arc::from(path);
     let mut loaded = Loaded {
         root: root.clone(),
@@ -75,15 +129,126 @@ pub fn load_str(path: &Path, text: &str) -> Result<Loaded, Error> {
         links: Vec::new(),
         uncertainty: Vec::new(),
     };
-    let mut visit = Visit::default();
-    if let Some(file) = parse_file(&root, text, &mut problems) {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut visit = Visit {
+        stack: Vec::new(),
+        merged: HashSet::new(),
+        budget,
+        limit: options.max_input_size,
+        folder: (!options.outside_includes).then(|| canonical(folder)),
+    };
+    if let Some(file) = parse_file(&root, text, &mut found) {
         loaded.header = file.scenario.clone();
-        merge(&root, file, 1.0, &mut loaded, &mut visit, &mut problems);
+        merge(&root, file, 1.0, &mut loaded, &mut visit, &mut found);
     }
-    if problems.is_empty() {
-        Ok(loaded)
+    if found.problems.is_empty() {
+        return Ok(loaded);
+    }
+    let mut problems = found.problems;
+    if !found.lossy {
+        // Nothing was left out but unknown fields: what the scenario says is all
+        // there, so its other problems are reported now too.
+        if let Err(Error::Invalid(Problems(more))) = super::validate::validate(&loaded) {
+            problems.extend(more);
+        }
+    }
+    Err(Error::Invalid(Problems(problems)))
+}
+
+/// The problems found while reading, and whether any of them left something out
+/// of the scenario (then validating what was read would report problems that are
+/// not there).
+#[derive(Default)]
+struct Found {
+    problems: Vec<Problem>,
+    lossy: bool,
+}
+
+impl Found {
+    /// A problem that left something out.
+    fn push(&mut self, p: Problem) {
+        self.problems.push(p);
+        self.lossy = true;
+    }
+
+    /// A problem with something that was dropped without loss (an unknown field).
+    fn push_ignored(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+}
+
+/// Reads a whole file as text: a regular file (after following symbolic links) of at
+/// most `budget` bytes (`limit` is the whole limit, for the message), read through a
+/// bounded reader. Takes what was read from `budget`.
+fn read_text(path: &Path, budget: &mut u64, limit: u64) -> Result<String, Error> {
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let refused = |reason| Error::Refused {
+        path: path.to_owned(),
+        reason,
+    };
+    // The type is looked at before the file is opened: opening a FIFO blocks
+    // until someone writes to it.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        let kind = file_kind(&meta.file_type());
+        return Err(refused(Refusal::NotRegular { kind }));
+    }
+    if meta.len() > *budget {
+        return Err(refused(Refusal::TooLarge { limit }));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Again on what was opened, in case the file was replaced in between.
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        let kind = file_kind(&meta.file_type());
+        return Err(refused(Refusal::NotRegular { kind }));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(*budget) as usize);
+    // One byte more than allowed tells a file that grew past the limit.
+    file.take(budget.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let n = bytes.len() as u64;
+    if n > *budget {
+        return Err(refused(Refusal::TooLarge { limit }));
+    }
+    *budget -= n;
+    String::from_utf8(bytes).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text ({e})"),
+        ))
+    })
+}
+
+/// What a file that is not a regular file is, in words.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "FIFO";
+        }
+        if t.is_char_device() {
+            return "character device";
+        }
+        if t.is_block_device() {
+            return "block device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_dir() {
+        "directory"
     } else {
-        Err(Error::Invalid(Problems(problems)))
+        "special file"
     }
 }
 
@@ -95,7 +260,7 @@ fn merge(
     rate: f64,
     into: &mut Loaded,
     visit: &mut Visit,
-    problems: &mut Vec<Problem>,
+    found: &mut Found,
 ) {
     visit.stack.push(canonical(path));
     visit.merged.insert(canonical(path));
@@ -106,13 +271,30 @@ fn merge(
     for (k, inc) in file.scenario.include.iter().enumerate() {
         let field = format!("scenario.include[{k}]");
         let inc_path: Arc<Path> = Arc::from(dir.join(inc).as_path());
+        if let Some(folder) = &visit.folder {
+            let resolved = canonical(&inc_path);
+            if !resolved.starts_with(folder) {
+                found.push(Problem::new(
+                    path.to_path_buf(),
+                    field,
+                    None,
+                    format!(
+                        "include \"{inc}\" resolves to {}, outside {}, the folder of the \
+                         scenario loaded, and includes may not leave it",
+                        resolved.display(),
+                        folder.display()
+                    ),
+                ));
+                continue;
+            }
+        }
         if visit.stack.contains(&canonical(&inc_path)) {
             let chain: Vec<String> = visit
                 .stack
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect();
-            problems.push(Problem::new(
+            found.push(Problem::new(
                 path.to_path_buf(),
                 field,
                 None,
@@ -127,19 +309,24 @@ fn merge(
         if visit.merged.contains(&canonical(&inc_path)) {
             continue;
         }
-        let text = match std::fs::read_to_string(&inc_path) {
+        let text = match read_text(&inc_path, &mut visit.budget, visit.limit) {
             Ok(t) => t,
             Err(e) => {
-                problems.push(Problem::new(
+                let why = match e {
+                    Error::Io { source, .. } => source.to_string(),
+                    Error::Refused { reason, .. } => reason.to_string(),
+                    other => other.to_string(),
+                };
+                found.push(Problem::new(
                     path.to_path_buf(),
                     field,
                     None,
-                    format!("cannot read included file {}: {e}", inc_path.display()),
+                    format!("cannot read included file {}: {why}", inc_path.display()),
                 ));
                 continue;
             }
         };
-        let Some(inc_file) = parse_file(&inc_path, &text, problems) else {
+        let Some(inc_file) = parse_file(&inc_path, &text, found) else {
             continue;
         };
         let inc_rate = match (&file.scenario.currency, &inc_file.scenario.currency) {
@@ -147,7 +334,7 @@ fn merge(
                 match file.parameters.exchange_rates.get(theirs) {
                     Some(&r) if r.is_finite() && r > 0.0 => rate * r,
                     Some(_) => {
-                        problems.push(Problem::new(
+                        found.push(Problem::new(
                             path.to_path_buf(),
                             format!("parameters.exchange_rates.{theirs}"),
                             None,
@@ -156,7 +343,7 @@ fn merge(
                         continue;
                     }
                     None => {
-                        problems.push(Problem::new(
+                        found.push(Problem::new(
                             path.to_path_buf(),
                             field,
                             None,
@@ -172,7 +359,7 @@ fn merge(
             }
             _ => rate,
         };
-        merge(&inc_path, inc_file, inc_rate, into, visit, problems);
+        merge(&inc_path, inc_file, inc_rate, into, visit, found);
     }
     fill_parameters(&mut into.parameters, file.parameters);
     into.materials.extend(locate(path, file.materials));
@@ -186,10 +373,15 @@ fn merge(
 
 /// Files on the current include chain (for cycles) and files merged already: a
 /// file reached twice through different includes (a diamond) is merged once.
-#[derive(Default)]
 struct Visit {
     stack: Vec<PathBuf>,
-    merged: std::collections::HashSet<PathBuf>,
+    merged: HashSet<PathBuf>,
+    /// Bytes that may still be read.
+    budget: u64,
+    /// [`LoadOptions::max_input_size`].
+    limit: u64,
+    /// The root's folder, canonical, when includes must stay under it.
+    folder: Option<PathBuf>,
 }
 
 fn locate<T>(path: &Arc<Path>, items: Vec<T>) -> Vec<Located<T>> {
@@ -299,9 +491,54 @@ fn is_money_path(path: &str) -> bool {
 }
 
 /// The generic tree a file is parsed into before its items are deserialized.
+#[derive(Clone)]
 enum Tree {
     Toml(toml::Value),
     Json(serde_json::Value),
+}
+
+/// One step of a field path: a key of a table or an index in an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A field path as written in problems: `sites[1].inputs[0].quantity`.
+fn render(prefix: &str, steps: &[Step]) -> String {
+    let mut out = prefix.to_owned();
+    for s in steps {
+        match s {
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+        }
+    }
+    out
+}
+
+/// The steps of a path of `serde_path_to_error`.
+fn steps(path: &serde_path_to_error::Path) -> Vec<Step> {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|s| match s {
+            Segment::Seq { index } => Some(Step::Index(*index)),
+            Segment::Map { key } => Some(Step::Key(key.clone())),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect()
+}
+
+/// Why deserializing an item failed: where and what.
+struct Failure {
+    steps: Vec<Step>,
+    message: String,
+    /// When the field at `steps` is unknown: the known field closest to its name,
+    /// if one is close.
+    unknown_field: Option<Option<String>>,
 }
 
 impl Tree {
@@ -327,6 +564,7 @@ impl Tree {
         }
     }
 
+    /// The `id` of this value, when it is a table with a string `id`.
     fn id(&self) -> Option<String> {
         match self {
             Tree::Toml(v) => v.get("id").and_then(|v| v.as_str()).map(str::to_owned),
@@ -334,31 +572,141 @@ impl Tree {
         }
     }
 
-    fn deserialize<T: DeserializeOwned>(self) -> Result<T, (String, String)> {
-        fn split<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> (String, String) {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            (path, e.inner().to_string())
+    /// The value one step down.
+    fn child(&self, step: &Step) -> Option<Tree> {
+        match (self, step) {
+            (Tree::Toml(v), Step::Key(k)) => v.get(k.as_str()).cloned().map(Tree::Toml),
+            (Tree::Toml(v), Step::Index(i)) => v.get(*i).cloned().map(Tree::Toml),
+            (Tree::Json(v), Step::Key(k)) => v.get(k.as_str()).cloned().map(Tree::Json),
+            (Tree::Json(v), Step::Index(i)) => v.get(*i).cloned().map(Tree::Json),
+        }
+    }
+
+    /// The id of the innermost item with an id on the way along `steps` (the
+    /// stream `sites[1].inputs[0]` rather than its site).
+    fn innermost_id(&self, steps: &[Step]) -> Option<String> {
+        let mut id = self.id();
+        let mut here = self.clone();
+        for s in steps {
+            let Some(next) = here.child(s) else { break };
+            if let Some(i) = next.id() {
+                id = Some(i);
+            }
+            here = next;
+        }
+        id
+    }
+
+    /// Removes the field at `steps`, keeping its value under the name `to` when its
+    /// table has no field `to`; whether the field was there.
+    fn remove(&mut self, steps: &[Step], to: Option<&str>) -> bool {
+        let Some((Step::Key(last), parents)) = steps.split_last() else {
+            return false;
+        };
+        // The same walk on either kind of value (`table` is how it gives its map).
+        macro_rules! remove_in {
+            ($value:expr, $table:ident) => {{
+                let mut here = $value;
+                for s in parents {
+                    let next = match s {
+                        Step::Key(k) => here.get_mut(k.as_str()),
+                        Step::Index(i) => here.get_mut(*i),
+                    };
+                    let Some(next) = next else { return false };
+                    here = next;
+                }
+                let Some(map) = here.$table() else {
+                    return false;
+                };
+                let Some(v) = map.remove(last.as_str()) else {
+                    return false;
+                };
+                if let Some(to) = to.filter(|to| !map.contains_key(*to)) {
+                    map.insert(to.to_owned(), v);
+                }
+                true
+            }};
         }
         match self {
-            Tree::Toml(v) => serde_path_to_error::deserialize(v).map_err(split),
-            Tree::Json(v) => serde_path_to_error::deserialize(v).map_err(split),
+            Tree::Toml(v) => remove_in!(v, as_table_mut),
+            Tree::Json(v) => remove_in!(v, as_object_mut),
+        }
+    }
+
+    fn deserialize<T: DeserializeOwned>(self) -> Result<T, Failure> {
+        fn fail(steps: Vec<Step>, message: String) -> Failure {
+            let unknown = message.starts_with("unknown field `");
+            let (message, closest) = super::did_you_mean_in(&message);
+            Failure {
+                steps,
+                message,
+                unknown_field: unknown.then_some(closest),
+            }
+        }
+        match self {
+            // `message()`: without the "in `inputs`" the error's display adds.
+            Tree::Toml(v) => serde_path_to_error::deserialize(v)
+                .map_err(|e| fail(steps(e.path()), e.inner().message().to_owned())),
+            Tree::Json(v) => serde_path_to_error::deserialize(v)
+                .map_err(|e| fail(steps(e.path()), e.inner().to_string())),
         }
     }
 }
 
-/// Parses one file, collecting every problem; `None` when anything was wrong.
-fn parse_file(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Option<ScenarioFile> {
+/// Deserializes one item (or table) at `prefix`. An unknown field is a problem that
+/// leaves nothing out: it is removed and the rest of the item is read, so that the
+/// item's other problems (and the scenario's) are reported with it. A misspelt
+/// field (`quantitiy`) is read under the name it is closest to (`quantity`) when the
+/// item has no field of that name, so that the item is checked as meant.
+fn item<T: DeserializeOwned>(
+    path: &Path,
+    prefix: &str,
+    mut tree: Tree,
+    found: &mut Found,
+) -> Option<T> {
+    loop {
+        let f = match tree.clone().deserialize() {
+            Ok(v) => return Some(v),
+            Err(f) => f,
+        };
+        let id = tree.innermost_id(&f.steps);
+        let p = Problem::new(path, render(prefix, &f.steps), id.as_deref(), f.message);
+        let unknown = f.unknown_field.as_ref();
+        if unknown.is_some_and(|closest| tree.remove(&f.steps, closest.as_deref())) {
+            found.push_ignored(p);
+        } else {
+            found.push(p);
+            return None;
+        }
+    }
+}
+
+/// Parses one file, collecting every problem; `None` when something was left out.
+fn parse_file(path: &Path, text: &str, found: &mut Found) -> Option<ScenarioFile> {
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let lossy_before = found.lossy;
+    found.lossy = false;
     let tree = if is_json {
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(v) => Tree::Json(v),
+        match serde_json::from_str::<json::Checked>(text) {
+            Ok(v) => {
+                let tree = Tree::Json(v.value);
+                for steps in v.duplicates {
+                    let id = tree.innermost_id(&steps);
+                    found.push(Problem::new(
+                        path,
+                        render("", &steps),
+                        id.as_deref(),
+                        "duplicate key",
+                    ));
+                }
+                tree
+            }
             Err(e) => {
                 let mut p = Problem::new(path, "", None, format!("invalid JSON: {e}"));
                 p.line_col = Some((e.line(), e.column()));
-                problems.push(p);
+                found.push(p);
                 return None;
             }
         }
@@ -373,94 +721,215 @@ fn parse_file(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Option<Sc
                     format!("invalid TOML: {}", e.message().trim_end()),
                 );
                 p.line_col = e.span().map(|s| line_col(text, s.start));
-                problems.push(p);
+                found.push(p);
                 return None;
             }
         }
     };
     let Some(entries) = tree.entries() else {
-        problems.push(Problem::new(path, "", None, "the file must be a table"));
+        found.push(Problem::new(path, "", None, "the file must be a table"));
         return None;
     };
-    let before = problems.len();
     let mut file = ScenarioFile::default();
     for (key, value) in entries {
         match key.as_str() {
             "scenario" => {
-                if let Some(v) = one(path, "scenario", value, problems) {
+                if let Some(v) = item(path, "scenario", value, found) {
                     file.scenario = v;
                 }
             }
             "parameters" => {
-                if let Some(v) = one(path, "parameters", value, problems) {
+                if let Some(v) = item(path, "parameters", value, found) {
                     file.parameters = v;
                 }
             }
-            "materials" => file.materials = many(path, "materials", value, problems),
-            "modes" => file.modes = many(path, "modes", value, problems),
-            "rules" => file.rules = many(path, "rules", value, problems),
-            "sites" => file.sites = many(path, "sites", value, problems),
-            "links" => file.links = many(path, "links", value, problems),
-            "uncertainty" => file.uncertainty = many(path, "uncertainty", value, problems),
-            other => problems.push(Problem::new(
-                path,
-                other,
-                None,
-                "unknown section, expected one of `scenario`, `parameters`, `materials`, \
-                 `modes`, `rules`, `sites`, `links`, `uncertainty`",
-            )),
+            "materials" => file.materials = many(path, "materials", value, found),
+            "modes" => file.modes = many(path, "modes", value, found),
+            "rules" => file.rules = many(path, "rules", value, found),
+            "sites" => file.sites = many(path, "sites", value, found),
+            "links" => file.links = many(path, "links", value, found),
+            "uncertainty" => file.uncertainty = many(path, "uncertainty", value, found),
+            other => {
+                let message = super::did_you_mean(other, SECTIONS).map_or_else(
+                    || {
+                        format!(
+                            "unknown section, expected one of {}",
+                            SECTIONS.map(|s| format!("`{s}`")).join(", ")
+                        )
+                    },
+                    |s| format!("unknown section, did you mean `{s}`?"),
+                );
+                found.push_ignored(Problem::new(path, other, None, message));
+            }
         }
     }
-    (problems.len() == before).then_some(file)
+    let complete = !found.lossy;
+    found.lossy |= lossy_before;
+    complete.then_some(file)
 }
 
-fn join(prefix: &str, inner: &str) -> String {
-    match inner {
-        "" => prefix.to_owned(),
-        i if i.starts_with('[') => format!("{prefix}{i}"),
-        i => format!("{prefix}.{i}"),
-    }
-}
+/// The sections of a scenario file.
+const SECTIONS: [&str; 8] = [
+    "scenario",
+    "parameters",
+    "materials",
+    "modes",
+    "rules",
+    "sites",
+    "links",
+    "uncertainty",
+];
 
-fn one<T: DeserializeOwned>(
-    path: &Path,
-    name: &str,
-    value: Tree,
-    problems: &mut Vec<Problem>,
-) -> Option<T> {
-    match value.deserialize() {
-        Ok(v) => Some(v),
-        Err((inner, msg)) => {
-            problems.push(Problem::new(path, join(name, &inner), None, msg));
-            None
-        }
-    }
-}
-
-fn many<T: DeserializeOwned>(
-    path: &Path,
-    name: &str,
-    value: Tree,
-    problems: &mut Vec<Problem>,
-) -> Vec<T> {
+fn many<T: DeserializeOwned>(path: &Path, name: &str, value: Tree, found: &mut Found) -> Vec<T> {
     let Some(items) = value.items() else {
-        problems.push(Problem::new(path, name, None, "must be an array of tables"));
+        found.push(Problem::new(path, name, None, "must be an array of tables"));
         return Vec::new();
     };
     let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        let id = item.id();
-        match item.deserialize() {
-            Ok(v) => out.push(v),
-            Err((inner, msg)) => problems.push(Problem::new(
-                path,
-                join(&format!("{name}[{i}]"), &inner),
-                id.as_deref(),
-                msg,
-            )),
+    for (i, tree) in items.into_iter().enumerate() {
+        if let Some(v) = item(path, &format!("{name}[{i}]"), tree, found) {
+            out.push(v);
         }
     }
     out
+}
+
+/// JSON parsed into a value that remembers the keys written twice in an object
+/// (serde_json keeps the last one silently; TOML refuses them).
+mod json {
+    use std::fmt;
+
+    use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+
+    use super::Step;
+
+    /// A JSON value and the paths of its duplicate keys (the first value is kept).
+    pub(super) struct Checked {
+        pub(super) value: Value,
+        pub(super) duplicates: Vec<Vec<Step>>,
+    }
+
+    /// Paths are built from the leaf up, each parent pushing its step at the end,
+    /// and turned round once at the top.
+    struct Reversed {
+        value: Value,
+        duplicates: Vec<Vec<Step>>,
+    }
+
+    impl<'de> Deserialize<'de> for Checked {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let r = Reversed::deserialize(d)?;
+            Ok(Checked {
+                value: r.value,
+                duplicates: r
+                    .duplicates
+                    .into_iter()
+                    .map(|mut p| {
+                        p.reverse();
+                        p
+                    })
+                    .collect(),
+            })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Reversed {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(ValueVisitor)
+        }
+    }
+
+    fn leaf(value: Value) -> Reversed {
+        Reversed {
+            value,
+            duplicates: Vec::new(),
+        }
+    }
+
+    struct ValueVisitor;
+
+    impl<'de> Visitor<'de> for ValueVisitor {
+        type Value = Reversed;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_bool<E>(self, v: bool) -> Result<Reversed, E> {
+            Ok(leaf(Value::Bool(v)))
+        }
+
+        fn visit_i64<E>(self, v: i64) -> Result<Reversed, E> {
+            Ok(leaf(Value::from(v)))
+        }
+
+        fn visit_u64<E>(self, v: u64) -> Result<Reversed, E> {
+            Ok(leaf(Value::from(v)))
+        }
+
+        fn visit_f64<E>(self, v: f64) -> Result<Reversed, E> {
+            Ok(leaf(Value::from(v)))
+        }
+
+        fn visit_str<E>(self, v: &str) -> Result<Reversed, E> {
+            Ok(leaf(Value::String(v.to_owned())))
+        }
+
+        fn visit_string<E>(self, v: String) -> Result<Reversed, E> {
+            Ok(leaf(Value::String(v)))
+        }
+
+        fn visit_unit<E>(self) -> Result<Reversed, E> {
+            Ok(leaf(Value::Null))
+        }
+
+        fn visit_none<E>(self) -> Result<Reversed, E> {
+            Ok(leaf(Value::Null))
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Reversed, D::Error> {
+            Reversed::deserialize(d)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Reversed, A::Error> {
+            let mut items = Vec::new();
+            let mut duplicates = Vec::new();
+            while let Some(r) = seq.next_element::<Reversed>()? {
+                let index = items.len();
+                duplicates.extend(r.duplicates.into_iter().map(|mut p| {
+                    p.push(Step::Index(index));
+                    p
+                }));
+                items.push(r.value);
+            }
+            Ok(Reversed {
+                value: Value::Array(items),
+                duplicates,
+            })
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Reversed, A::Error> {
+            let mut object = Map::new();
+            let mut duplicates = Vec::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let r: Reversed = map.next_value()?;
+                duplicates.extend(r.duplicates.into_iter().map(|mut p| {
+                    p.push(Step::Key(key.clone()));
+                    p
+                }));
+                if object.contains_key(&key) {
+                    duplicates.push(vec![Step::Key(key)]);
+                } else {
+                    object.insert(key, r.value);
+                }
+            }
+            Ok(Reversed {
+                value: Value::Object(object),
+                duplicates,
+            })
+        }
+    }
 }
 
 /// 1-based line and column of a byte offset.

@@ -558,15 +558,24 @@ impl<'a> Validation<'a> {
         let to_ok = self.known_site(p, "to_site", &k.to_site);
         let output = self.output_ids.get(&(&*k.from_site, &*k.from_output));
         if from_ok && output.is_none() {
+            let known = self.output_ids.keys().filter(|(s, _)| *s == k.from_site);
             let msg = format!(
-                "site \"{}\" has no output \"{}\"",
-                k.from_site, k.from_output
+                "site \"{}\" has no output \"{}\"{}",
+                k.from_site,
+                k.from_output,
+                suggestion(&k.from_output, known.map(|(_, o)| *o))
             );
             self.c.at(p, "from_output", msg);
         }
         let input = self.input_ids.get(&(&*k.to_site, &*k.to_input));
         if to_ok && input.is_none() {
-            let msg = format!("site \"{}\" has no input \"{}\"", k.to_site, k.to_input);
+            let known = self.input_ids.keys().filter(|(s, _)| *s == k.to_site);
+            let msg = format!(
+                "site \"{}\" has no input \"{}\"{}",
+                k.to_site,
+                k.to_input,
+                suggestion(&k.to_input, known.map(|(_, i)| *i))
+            );
             self.c.at(p, "to_input", msg);
         }
         (output.copied(), input.copied())
@@ -576,7 +585,9 @@ impl<'a> Validation<'a> {
     fn known_site(&mut self, p: &Place, field: &str, site: &str) -> bool {
         let known = self.site_ids.contains_key(site);
         if !known {
-            self.c.at(p, field, format!("unknown site \"{site}\""));
+            let hint = suggestion(site, self.site_ids.keys().copied());
+            self.c
+                .at(p, field, format!("unknown site \"{site}\"{hint}"));
         }
         known
     }
@@ -674,7 +685,9 @@ impl<'a> Validation<'a> {
     fn find_material(&mut self, p: &Place, field: &str, id: &str) -> Option<MaterialId> {
         let found = self.material_ids.get(id).map(|&k| MaterialId(k));
         if found.is_none() {
-            self.c.at(p, field, format!("unknown material \"{id}\""));
+            let hint = suggestion(id, self.material_ids.keys().copied());
+            self.c
+                .at(p, field, format!("unknown material \"{id}\"{hint}"));
         }
         found
     }
@@ -683,10 +696,18 @@ impl<'a> Validation<'a> {
     fn find_mode(&mut self, p: &Place, field: &str, id: &str) -> Option<ModeId> {
         let found = self.mode_ids.get(id).map(|&k| ModeId(k));
         if found.is_none() {
-            self.c.at(p, field, format!("unknown mode \"{id}\""));
+            let hint = suggestion(id, self.mode_ids.keys().copied());
+            self.c.at(p, field, format!("unknown mode \"{id}\"{hint}"));
         }
         found
     }
+}
+
+/// ", did you mean `clinker`?" after a message about an unknown id, when a known id
+/// is close to it; nothing otherwise.
+fn suggestion<'k>(unknown: &str, known: impl IntoIterator<Item = &'k str>) -> String {
+    super::did_you_mean(unknown, known)
+        .map_or_else(String::new, |k| format!(", did you mean `{k}`?"))
 }
 
 /// One material: its unit must not be empty; its name defaults to its id.

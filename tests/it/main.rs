@@ -9,6 +9,7 @@ mod decompose;
 mod export;
 mod hand;
 mod infeasibility;
+mod load;
 mod montecarlo;
 mod oracle;
 mod pareto;
@@ -133,6 +134,27 @@ impl Running {
             .status()
             .expect("kill runs");
         assert!(kill.success(), "kill -INT {}", self.child.id());
+    }
+
+    /// Waits at most `limit` for the end and checks the exit code; a run still
+    /// going then is killed and the test fails (a guard against a hang).
+    #[track_caller]
+    pub fn wait_within(mut self, limit: std::time::Duration) -> Run {
+        let start = std::time::Instant::now();
+        while self
+            .child
+            .try_wait()
+            .expect("symbio can be waited for")
+            .is_none()
+        {
+            if start.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("{}: still running after {limit:?}, killed", self.cmd.line());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        self.wait()
     }
 
     /// Waits for the end and checks the exit code.

@@ -4,7 +4,7 @@
 use crate::{Run, Scratch, Symbio};
 
 /// A valid base scenario; tests break one thing at a time.
-const BASE: &str = r#"
+pub(crate) const BASE: &str = r#"
 [scenario]
 name = "base"
 currency = "EUR"

@@ -15,6 +15,7 @@ mod shipped;
 mod snapshots;
 mod sweep;
 mod validation;
+mod writer;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

@@ -372,7 +372,8 @@ impl Fingerprint {
         Ok((format, head.fingerprint))
     }
 
-    /// What differs between the runs of two fingerprints (`None` when nothing).
+    /// What differs between the runs of two fingerprints (`None` when nothing):
+    /// `the scenario differs (…)`, and so on, one clause per part.
     pub fn differs(&self, other: &Fingerprint) -> Option<String> {
         let parts: Vec<&str> = [
             (
@@ -392,7 +393,16 @@ impl Fingerprint {
         .into_iter()
         .filter_map(|(d, what)| d.then_some(what))
         .collect();
-        (!parts.is_empty()).then(|| format!("rows of another run: {}", parts.join("; ")))
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// Why rows are refused when their fingerprint differs (`differs`, from
+/// [`Fingerprint::differs`]), with the first row refused, if one was.
+pub(crate) fn another_run(differs: String, row: Option<String>) -> String {
+    match row {
+        Some(r) => format!("rows of another run: {differs}; {r}"),
+        None => format!("rows of another run: {differs}"),
     }
 }
 
@@ -545,10 +555,7 @@ impl RowFile {
             }
         }
         if let Some(d) = found.differs(fingerprint) {
-            return Err(bad(match problem {
-                Some(p) => format!("{d}; {p}"),
-                None => d,
-            }));
+            return Err(bad(another_run(d, problem)));
         }
         if let Some(p) = problem {
             return Err(bad(p));

@@ -675,13 +675,7 @@ impl MonteCarloRun {
             }
         }
         if let Some(d) = found.differs(&self.fingerprint(samples.unwrap_or(lines.len()))) {
-            return Err(rows_error(
-                path,
-                match problem {
-                    Some(p) => format!("{d}; {p}"),
-                    None => d,
-                },
-            ));
+            return Err(rows_error(path, batch::another_run(d, problem)));
         }
         if let Some(p) = problem {
             return Err(rows_error(path, p));

@@ -151,6 +151,13 @@ pub enum Error {
         /// resuming the run completes it.
         half_written: bool,
     },
+    /// An output that another run is writing now (it holds the output's lock):
+    /// one writer per output.
+    #[error("{}: is being written by another symbio run (wait for it to end, or write elsewhere)", path.display())]
+    Busy {
+        /// The output.
+        path: PathBuf,
+    },
     /// An analysis needs a plan where the scenario has none (it is infeasible
     /// there, or the time limit came first).
     #[error("{0}")]

@@ -1,6 +1,24 @@
-//! Writing files whole or not at all.
+//! Writing outputs: whole or not at all, and by one writer at a time.
+//!
+//! Every writer of an output holds the output's lock while it writes: an
+//! exclusive advisory lock (`flock`) on the file `.NAME.lock` beside it
+//! ([`OutputLock`]). A second writer of the same output fails at once with
+//! [`Error::Busy`]. The lock file is removed when the writer is done; one left by
+//! a killed run holds no lock (the system releases it with the process) and is
+//! reused.
+//!
+//! An output is resolved through symbolic links first: the link's target is
+//! written, the link stays. An output that exists and is not a regular file (a
+//! device such as `/dev/null`, a fifo) is written directly, without a lock or a
+//! temporary file: nothing must ever be renamed over it.
+//!
+//! A regular file is replaced by writing a temporary file `.NAME.PID.tmp` beside it
+//! and renaming it over the output, keeping the output's permission mode. The
+//! temporary files a killed run left behind are removed by the next run that
+//! writes the same output: once it holds the lock no other run writes that output,
+//! so every `.NAME.*.tmp` file but its own is a leftover.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +32,38 @@ pub(crate) fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Writes `text` to `path` whole or not at all: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
+/// Symbolic links followed at most (as the system does).
+const MAX_LINKS: usize = 40;
+
+/// The file an output path names: `path` with every symbolic link followed (the
+/// last target need not exist).
+pub(crate) fn resolve(path: &Path) -> Result<PathBuf, Error> {
+    let mut p = path.to_owned();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&p).map_err(io_error(path))?;
+                p = match p.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io_error(path)(std::io::Error::other(
+        "too many levels of symbolic links",
+    )))
+}
+
+/// Whether `path` (resolved) exists and is not a regular file (a device, a fifo,
+/// a directory): such an output is written directly.
+pub(crate) fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+}
+
+/// The directory and the file name of a resolved output.
+fn dir_and_name(path: &Path) -> (PathBuf, String) {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
@@ -24,15 +72,220 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
+    (dir, name)
+}
+
+/// Takes an exclusive advisory lock on an open file without waiting:
+/// [`Error::Busy`] (naming `output`) when another process holds it.
+#[cfg(unix)]
+pub(crate) fn try_lock(file: &File, output: &Path) -> Result<(), Error> {
+    use rustix::fs::{flock, FlockOperation};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(()),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(Error::Busy {
+            path: output.to_owned(),
+        }),
+        Err(e) => Err(io_error(output)(e.into())),
+    }
+}
+
+/// Elsewhere than on Unix, outputs are not locked.
+#[cfg(not(unix))]
+pub(crate) fn try_lock(_: &File, _: &Path) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Whether two metadata are of the same file.
+#[cfg(unix)]
+fn same(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// The lock of an output (see the module doc), held until dropped.
+#[derive(Debug)]
+pub(crate) struct OutputLock {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+impl OutputLock {
+    /// Takes the lock of the resolved output `target` (`output` is the path as
+    /// given, for messages), then removes the temporary files of killed runs.
+    pub(crate) fn acquire(target: &Path, output: &Path) -> Result<OutputLock, Error> {
+        let (dir, name) = dir_and_name(target);
+        let path = dir.join(format!(".{name}.lock"));
+        // The lock file may be removed by the run that held it between our open
+        // and our lock: then we hold a lock on a file nobody else will see, and
+        // open it again.
+        for _ in 0..100 {
+            let file = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io_error(output))?;
+            try_lock(&file, output)?;
+            let held = file.metadata().map_err(io_error(output))?;
+            match std::fs::metadata(&path) {
+                Ok(now) if same(&held, &now) => {
+                    remove_leftovers(&dir, &name);
+                    return Ok(OutputLock {
+                        path,
+                        file: Some(file),
+                    });
+                }
+                _ => continue,
+            }
+        }
+        Err(Error::Busy {
+            path: output.to_owned(),
+        })
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still held, so that whoever opens it next either finds
+        // it gone or sees that the file it locked is not the one at the path.
+        let _ = std::fs::remove_file(&self.path);
+        drop(self.file.take());
+    }
+}
+
+/// Removes the temporary files `.NAME.PID.tmp` of other runs beside an output
+/// whose lock is held (they were left by killed runs).
+fn remove_leftovers(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let ours = std::process::id().to_string();
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        let pid = n
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"));
+        if let Some(pid) = pid {
+            if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && pid != ours {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Writes `text` to a special file (a device, a fifo) as it is.
+fn write_special(target: &Path, output: &Path, text: &str) -> Result<(), Error> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .open(target)
+        .map_err(io_error(output))?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.flush())
+        .map_err(io_error(output))
+}
+
+/// Replaces the regular file (or nothing) at the resolved `target` with `text`:
+/// a temporary file beside it, then a rename, keeping the target's permission
+/// mode. The caller holds the output's lock.
+pub(crate) fn replace(target: &Path, output: &Path, text: &str) -> Result<(), Error> {
+    let (dir, name) = dir_and_name(target);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mode = std::fs::metadata(target).ok().map(|m| m.permissions());
     let result = (|| {
         let mut f = File::create(&tmp)?;
+        if let Some(mode) = mode {
+            f.set_permissions(mode)?;
+        }
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, target)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(io_error(path))
+    result.map_err(io_error(output))
+}
+
+/// Writes `text` to `path` whole or not at all, as its one writer (see the module
+/// doc): a temporary file beside it renamed over it, under the output's lock; a
+/// special file such as `/dev/null` is written directly.
+pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
+    let target = resolve(path)?;
+    if is_special(&target) {
+        return write_special(&target, path, text);
+    }
+    let _lock = OutputLock::acquire(&target, path)?;
+    replace(&target, path, text)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_lock_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("plan.json");
+        let lock = OutputLock::acquire(&out, &out).unwrap();
+        // Another open file description, as another process has.
+        let again = OutputLock::acquire(&out, &out).unwrap_err();
+        assert!(
+            matches!(&again, Error::Busy { path } if *path == out),
+            "{again}"
+        );
+        assert!(write_atomic(&out, "x").is_err());
+        drop(lock);
+        assert!(!dir.path().join(".plan.json.lock").exists());
+        write_atomic(&out, "x").unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "x");
+    }
+
+    #[test]
+    fn links_are_written_through_and_modes_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        std::fs::write(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        write_atomic(&link, "new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+
+    #[test]
+    fn leftover_temporary_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("a.json");
+        for n in [
+            ".a.json.1.tmp",
+            ".a.json.99999999.tmp",
+            ".a.json.x.tmp",
+            ".b.json.1.tmp",
+        ] {
+            std::fs::write(dir.path().join(n), "").unwrap();
+        }
+        write_atomic(&out, "x").unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".a.json.x.tmp", ".b.json.1.tmp", "a.json"]);
+    }
 }

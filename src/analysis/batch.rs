@@ -18,10 +18,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 
+use serde::{Deserialize, Serialize};
+
 use super::point::PointStatus;
 use crate::error::Error;
-use crate::files::{io_error, write_atomic};
+use crate::files::{io_error, is_special, replace, resolve, try_lock, OutputLock};
+use crate::model::SolveOptions;
 use crate::parallel::Pool;
+use crate::scenario::load::{Loaded, Located};
+use crate::scenario::schema::{
+    LinkFile, MaterialFile, ModeFile, ParametersFile, RuleFile, ScenarioHeader, SiteFile,
+    UncertaintyFile,
+};
 
 /// How rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,116 +222,376 @@ fn complete_lines(text: &str) -> (Vec<&str>, usize) {
     (lines, end)
 }
 
-/// An output file that rows are appended to as they finish.
+/// Version of the layout of rows files, the first field of their first line.
+pub const ROWS_VERSION: u64 = 1;
+
+/// What the rows of a batch run depend on, each part a stable 64-bit FNV-1a
+/// hash (16 hex digits, the same on every run and machine): the first line of
+/// every rows file, so that resuming and merging refuse the rows of another run.
+/// It does not depend on the shard, the thread count or the file's path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fingerprint {
+    /// The scenario's content after includes (the merged items as read, without
+    /// the names of the included files).
+    pub scenario: String,
+    /// The points: a sweep's swept paths and values, a Monte Carlo run's seed and
+    /// number of samples.
+    pub grid: String,
+    /// The solver options that change a result: gap and time limit.
+    pub solver: String,
+}
+
+/// The first line of a rows file, as JSON.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RowsHead {
+    symbio_rows: u64,
+    fingerprint: Fingerprint,
+}
+
+/// What the text of a CSV fingerprint line starts with (a comment line).
+const CSV_COMMENT: &str = "# ";
+
+/// The 64-bit FNV-1a hash of `bytes`, as 16 hex digits.
+pub fn fnv1a64(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The merged content of a loaded scenario, as hashed by [`Fingerprint::new`].
+#[derive(Serialize)]
+struct ScenarioContent<'a> {
+    header: ScenarioHeader,
+    parameters: &'a ParametersFile,
+    materials: Vec<&'a MaterialFile>,
+    modes: Vec<&'a ModeFile>,
+    rules: Vec<&'a RuleFile>,
+    sites: Vec<&'a SiteFile>,
+    links: Vec<&'a LinkFile>,
+    uncertainty: Vec<&'a UncertaintyFile>,
+}
+
+impl Fingerprint {
+    /// The fingerprint of a run of `loaded` over the points `grid` describes
+    /// (any text that tells one run's points from another's) with `solver`.
+    pub fn new(loaded: &Loaded, grid: &str, solver: &SolveOptions) -> Fingerprint {
+        fn items<T>(v: &[Located<T>]) -> Vec<&T> {
+            v.iter().map(|l| &l.item).collect()
+        }
+        let content = ScenarioContent {
+            header: ScenarioHeader {
+                include: Vec::new(),
+                ..loaded.header.clone()
+            },
+            parameters: &loaded.parameters,
+            materials: items(&loaded.materials),
+            modes: items(&loaded.modes),
+            rules: items(&loaded.rules),
+            sites: items(&loaded.sites),
+            links: items(&loaded.links),
+            uncertainty: items(&loaded.uncertainty),
+        };
+        let bits = |v: f64| format!("{:016x}", v.to_bits());
+        let solver = format!(
+            "gap={};time_limit={}",
+            bits(solver.gap),
+            solver.time_limit.map_or("none".into(), bits)
+        );
+        Fingerprint {
+            scenario: fnv1a64(&serde_json::to_vec(&content).unwrap_or_default()),
+            grid: fnv1a64(grid.as_bytes()),
+            solver: fnv1a64(solver.as_bytes()),
+        }
+    }
+
+    /// The first line of a rows file of `format` (no newline):
+    /// `{"symbio_rows":1,"fingerprint":{"scenario":"…","grid":"…","solver":"…"}}`
+    /// in JSON Lines, `# symbio_rows=1 scenario=… grid=… solver=…` in CSV (a
+    /// comment line without commas or quotes, which CSV readers skip as one line).
+    pub fn line(&self, format: Format) -> String {
+        match format {
+            Format::JsonLines => serde_json::to_string(&RowsHead {
+                symbio_rows: ROWS_VERSION,
+                fingerprint: self.clone(),
+            })
+            .unwrap_or_default(),
+            Format::Csv => format!(
+                "{CSV_COMMENT}symbio_rows={ROWS_VERSION} scenario={} grid={} solver={}",
+                self.scenario, self.grid, self.solver
+            ),
+        }
+    }
+
+    /// The format and the fingerprint of the first line of a rows file.
+    pub fn parse(line: &str) -> Result<(Format, Fingerprint), String> {
+        let not = || {
+            "it is not the fingerprint line a rows file of symbio starts with \
+             ({\"symbio_rows\":1,\"fingerprint\":…} or # symbio_rows=1 …): the file was \
+             not written as the rows of a sweep or a Monte Carlo run by this version of symbio"
+                .to_owned()
+        };
+        let (format, head) = match line.strip_prefix(CSV_COMMENT) {
+            Some(fields) => {
+                let mut kv = BTreeMap::new();
+                for field in fields.split(' ') {
+                    let (k, v) = field.split_once('=').ok_or_else(not)?;
+                    kv.insert(k, v);
+                }
+                let mut take = |k: &str| kv.remove(k).map(str::to_owned).ok_or_else(not);
+                let version = take("symbio_rows")?.parse().map_err(|_| not())?;
+                let fingerprint = Fingerprint {
+                    scenario: take("scenario")?,
+                    grid: take("grid")?,
+                    solver: take("solver")?,
+                };
+                if !kv.is_empty() {
+                    return Err(not());
+                }
+                let head = RowsHead {
+                    symbio_rows: version,
+                    fingerprint,
+                };
+                (Format::Csv, head)
+            }
+            None => (
+                Format::JsonLines,
+                serde_json::from_str::<RowsHead>(line).map_err(|_| not())?,
+            ),
+        };
+        if head.symbio_rows != ROWS_VERSION {
+            return Err(format!(
+                "rows files of version {} are not read by this version of symbio (it reads version {ROWS_VERSION})",
+                head.symbio_rows
+            ));
+        }
+        Ok((format, head.fingerprint))
+    }
+
+    /// What differs between the runs of two fingerprints (`None` when nothing):
+    /// `the scenario differs (…)`, and so on, one clause per part.
+    pub fn differs(&self, other: &Fingerprint) -> Option<String> {
+        let parts: Vec<&str> = [
+            (
+                self.scenario != other.scenario,
+                "the scenario differs (its content after includes)",
+            ),
+            (
+                self.grid != other.grid,
+                "the grid/sampler differs (the swept fields and values, or the seed and \
+                 the number of samples)",
+            ),
+            (
+                self.solver != other.solver,
+                "the solver options differ (gap, time limit)",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(d, what)| d.then_some(what))
+        .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// Why rows are refused when their fingerprint differs (`differs`, from
+/// [`Fingerprint::differs`]), with the first row refused, if one was.
+pub(crate) fn another_run(differs: String, row: Option<String>) -> String {
+    match row {
+        Some(r) => format!("rows of another run: {differs}; {r}"),
+        None => format!("rows of another run: {differs}"),
+    }
+}
+
+/// The lines a rows file starts with: the fingerprint, then the header (CSV).
+fn head_text(fingerprint: &Fingerprint, format: Format, header: Option<&str>) -> String {
+    let mut text = fingerprint.line(format);
+    text.push('\n');
+    if let Some(h) = header {
+        text.push_str(h);
+        text.push('\n');
+    }
+    text
+}
+
+/// An output file that rows are appended to as they finish, by its one writer:
+/// it holds the output's lock ([`crate::files`]) and a lock on the file itself
+/// from the moment it is opened (before anything in it is changed) to the end
+/// of the run. An output that is not a regular file (`/dev/null`, a fifo) is
+/// written to as rows finish, without a lock, and is not sorted.
 #[derive(Debug)]
 pub(crate) struct RowFile {
+    /// The output as given (for messages).
     path: PathBuf,
+    /// The file it names, through symbolic links.
+    target: PathBuf,
     file: File,
     format: Format,
-    header: Option<String>,
+    /// The fingerprint and header lines, each with its newline.
+    head: String,
+    special: bool,
+    _lock: Option<OutputLock>,
 }
 
 impl RowFile {
-    /// Creates (or truncates) the file and writes the header, if the format has one.
+    /// Opens the output as its one writer, changing nothing in it: the file and
+    /// the text it holds (none for a special file).
+    fn open(
+        path: &Path,
+        format: Format,
+        fingerprint: &Fingerprint,
+        header: Option<&str>,
+    ) -> Result<(RowFile, String), Error> {
+        let target = resolve(path)?;
+        let special = is_special(&target);
+        let (file, lock, text) = if special {
+            let file = OpenOptions::new()
+                .append(true)
+                .open(&target)
+                .map_err(io_error(path))?;
+            (file, None, String::new())
+        } else {
+            let lock = OutputLock::acquire(&target, path)?;
+            let mut file = OpenOptions::new()
+                .read(true)
+                .append(true)
+                .create(true)
+                .open(&target)
+                .map_err(io_error(path))?;
+            try_lock(&file, path)?;
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map_err(io_error(path))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| rows_error(path, "it is not text: not a rows file".into()))?;
+            (file, Some(lock), text)
+        };
+        let f = RowFile {
+            path: path.to_owned(),
+            target,
+            file,
+            format,
+            head: head_text(fingerprint, format, header),
+            special,
+            _lock: lock,
+        };
+        Ok((f, text))
+    }
+
+    /// Empties the file (a regular one) and writes its first lines.
+    fn start(mut self) -> Result<RowFile, Error> {
+        if !self.special {
+            self.file.set_len(0).map_err(io_error(&self.path))?;
+        }
+        let head = std::mem::take(&mut self.head);
+        self.write_text(&head)?;
+        self.head = head;
+        Ok(self)
+    }
+
+    /// Creates (or empties) the file and writes the fingerprint line and the
+    /// header, if the format has one.
     pub(crate) fn create(
         path: &Path,
         format: Format,
+        fingerprint: &Fingerprint,
         header: Option<&str>,
     ) -> Result<RowFile, Error> {
-        let file = File::create(path).map_err(io_error(path))?;
-        let mut f = RowFile {
-            path: path.to_owned(),
-            file,
-            format,
-            header: header.map(str::to_owned),
-        };
-        if let Some(h) = header {
-            f.write_line(h)?;
-        }
-        Ok(f)
+        Self::open(path, format, fingerprint, header)?.0.start()
     }
 
     /// Opens a file to continue a run: returns it with the points it holds already.
-    /// A missing or empty file starts afresh. The header must be `header`, and
-    /// `check(point, line)` must accept every row (it tells whether the row belongs
-    /// to this run); a trailing half-written line is cut off.
+    /// A missing or empty file starts afresh. Its fingerprint must be
+    /// `fingerprint`, its header `header`, and `check(point, line)` must accept
+    /// every row (it tells whether the row belongs to this run); a trailing
+    /// half-written line is cut off. A file refused is left as it was.
     pub fn resume(
         path: &Path,
         format: Format,
+        fingerprint: &Fingerprint,
         header: Option<&str>,
         check: impl Fn(usize, &str) -> Result<(), String>,
     ) -> Result<(RowFile, BTreeSet<usize>), Error> {
-        let mut text = String::new();
-        match File::open(path) {
-            Ok(mut f) => {
-                f.read_to_string(&mut text).map_err(io_error(path))?;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error(path)(e)),
-        }
+        let (f, text) = Self::open(path, format, fingerprint, header)?;
         let (lines, end) = complete_lines(&text);
         if lines.is_empty() {
-            return Ok((Self::create(path, format, header)?, BTreeSet::new()));
+            return Ok((f.start()?, BTreeSet::new()));
         }
         let bad = |what: String| rows_error(path, format!("cannot resume: {what}"));
         let mut rows = lines.iter().enumerate();
+        let (_, first) = rows.next().expect("not empty");
+        let (found_format, found) =
+            Fingerprint::parse(first).map_err(|m| bad(format!("line 1: {m}")))?;
+        if found_format != format {
+            return Err(bad("it holds rows of another format".into()));
+        }
+        let mut problem = None;
         if let Some(h) = header {
-            let (_, first) = rows.next().expect("not empty");
-            if *first != h {
-                return Err(bad(format!(
-                    "its header is\n  {first}\nbut this run writes\n  {h}"
-                )));
+            match rows.next() {
+                Some((_, line)) if *line == h => {}
+                Some((_, line)) => {
+                    problem = Some(format!(
+                        "its header is\n  {line}\nbut this run writes\n  {h}"
+                    ))
+                }
+                None => problem = Some("it has no header line".into()),
             }
         }
         let mut done = BTreeSet::new();
         for (k, line) in rows {
-            let p = format
-                .point_of(line)
-                .ok_or_else(|| bad(format!("line {} is not a row of this format", k + 1)))?;
-            check(p, line).map_err(|m| bad(format!("line {}: {m}", k + 1)))?;
-            done.insert(p);
+            if problem.is_some() {
+                break;
+            }
+            match format.point_of(line) {
+                None => problem = Some(format!("line {} is not a row of this format", k + 1)),
+                Some(p) => match check(p, line) {
+                    Ok(()) => {
+                        done.insert(p);
+                    }
+                    Err(m) => problem = Some(format!("line {}: {m}", k + 1)),
+                },
+            }
         }
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(io_error(path))?;
-        file.set_len(end as u64).map_err(io_error(path))?;
-        file.seek(SeekFrom::End(0)).map_err(io_error(path))?;
-        Ok((
-            RowFile {
-                path: path.to_owned(),
-                file,
-                format,
-                header: header.map(str::to_owned),
-            },
-            done,
-        ))
+        if let Some(d) = found.differs(fingerprint) {
+            return Err(bad(another_run(d, problem)));
+        }
+        if let Some(p) = problem {
+            return Err(bad(p));
+        }
+        f.file.set_len(end as u64).map_err(io_error(path))?;
+        Ok((f, done))
     }
 
-    fn write_line(&mut self, line: &str) -> Result<(), Error> {
-        let mut buf = String::with_capacity(line.len() + 1);
-        buf.push_str(line);
-        buf.push('\n');
+    fn write_text(&mut self, text: &str) -> Result<(), Error> {
         self.file
-            .write_all(buf.as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| self.file.flush())
             .map_err(io_error(&self.path))
     }
 
     /// Appends one row (a line without its newline), written whole and flushed.
     pub fn append(&mut self, line: &str) -> Result<(), Error> {
-        self.write_line(line)
+        let mut buf = String::with_capacity(line.len() + 1);
+        buf.push_str(line);
+        buf.push('\n');
+        self.write_text(&buf)
     }
 
     /// Rewrites the file with its rows sorted by point index (atomically, only
-    /// when they are not sorted already).
-    pub fn finish(self) -> Result<(), Error> {
-        self.file.sync_all().map_err(io_error(&self.path))?;
-        drop(self.file);
-        let text = std::fs::read_to_string(&self.path).map_err(io_error(&self.path))?;
+    /// when they are not sorted already; a special file is left as written).
+    pub fn finish(mut self) -> Result<(), Error> {
+        if self.special {
+            return Ok(());
+        }
+        let io = io_error(&self.path);
+        self.file.sync_all().map_err(&io)?;
+        let mut text = String::new();
+        self.file.seek(SeekFrom::Start(0)).map_err(&io)?;
+        self.file.read_to_string(&mut text).map_err(&io)?;
         let (lines, _) = complete_lines(&text);
-        let skip = usize::from(self.header.is_some());
+        let skip = self.head.lines().count();
         let rows = &lines[skip.min(lines.len())..];
         let points: Vec<Option<usize>> = rows.iter().map(|l| self.format.point_of(l)).collect();
         if points.windows(2).all(|w| w[0] < w[1]) {
@@ -336,15 +604,13 @@ impl RowFile {
             }
         }
         let mut out = String::with_capacity(text.len());
-        if let Some(h) = &self.header {
-            out.push_str(h);
-            out.push('\n');
-        }
+        out.push_str(&self.head);
         for line in sorted.values() {
             out.push_str(line);
             out.push('\n');
         }
-        write_atomic(&self.path, &out)
+        // The lock is still held: the temporary file is renamed over the output.
+        replace(&self.target, &self.path, &out)
     }
 }
 
@@ -358,8 +624,12 @@ pub trait Batch: Sync {
     /// Number of points.
     fn points(&self) -> usize;
 
-    /// The first line of a rows file of `format`, if the format has one.
+    /// The header line of a rows file of `format`, if the format has one.
     fn header(&self, format: Format) -> Option<String>;
+
+    /// What the rows depend on: the first line of a rows file, checked when
+    /// the file is resumed or merged. Shards of one run have the same.
+    fn fingerprint(&self) -> Fingerprint;
 
     /// Solves point `p`. A point that cannot be solved is a row too (see
     /// [`super::point::PointStatus`]): a batch run never stops at a failed point.
@@ -446,14 +716,19 @@ pub fn run_batch<B: Batch>(
 ) -> Result<Report, Error> {
     let pool = Pool::new(o.threads)?;
     let header = batch.header(o.format);
+    let fingerprint = batch.fingerprint();
     let points: Vec<usize> = (0..batch.points())
         .filter(|&p| o.shard.map_or(true, |s| s.contains(p)))
         .collect();
     let (mut sink, todo) = match destination {
         Destination::File { path, resume: true } => {
-            let (file, done) = RowFile::resume(path, o.format, header.as_deref(), |p, line| {
-                batch.check_row(o.format, p, line)
-            })?;
+            let (file, done) = RowFile::resume(
+                path,
+                o.format,
+                &fingerprint,
+                header.as_deref(),
+                |p, line| batch.check_row(o.format, p, line),
+            )?;
             let todo = points
                 .iter()
                 .copied()
@@ -465,7 +740,12 @@ pub fn run_batch<B: Batch>(
             path,
             resume: false,
         } => (
-            Sink::File(RowFile::create(path, o.format, header.as_deref())?),
+            Sink::File(RowFile::create(
+                path,
+                o.format,
+                &fingerprint,
+                header.as_deref(),
+            )?),
             points.clone(),
         ),
         Destination::Lines(write) => {
@@ -543,10 +823,11 @@ pub struct Merged {
 }
 
 /// Joins the outputs of several runs (the shards of one sweep) into the content
-/// of a single run: one header, rows sorted by point index. The inputs must have
-/// the same format and header; a point found in two inputs must have the same row.
+/// of a single run: the fingerprint line, one header, rows sorted by point index.
+/// The inputs must have the same fingerprint (they are shards of one run), format
+/// and header; a point found in two inputs must have the same row.
 pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
-    let mut format: Option<(Format, Option<String>, &Path)> = None;
+    let mut first: Option<(Format, Fingerprint, Option<String>, &Path)> = None;
     let mut rows: BTreeMap<usize, (String, &Path)> = BTreeMap::new();
     for path in inputs {
         let text = std::fs::read_to_string(path).map_err(io_error(path))?;
@@ -558,28 +839,43 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
             });
         }
         let (lines, _) = complete_lines(&text);
-        let Some(first) = lines.first() else { continue };
-        let (f, header) = if first.starts_with('{') {
-            (Format::JsonLines, None)
-        } else {
-            (Format::Csv, Some(first.to_string()))
+        let Some(line1) = lines.first() else { continue };
+        let (f, fingerprint) =
+            Fingerprint::parse(line1).map_err(|m| rows_error(path, format!("line 1: {m}")))?;
+        let header = match f.has_header() {
+            true => Some(
+                lines
+                    .get(1)
+                    .ok_or_else(|| rows_error(path, "it has no header line".into()))?
+                    .to_string(),
+            ),
+            false => None,
         };
-        match &format {
-            None => format = Some((f, header.clone(), path)),
-            Some((g, h, other)) => {
-                if *g != f || *h != header {
-                    return Err(rows_error(
+        match &first {
+            None => first = Some((f, fingerprint, header.clone(), path)),
+            Some((g, fp, h, other)) => {
+                let not_one = |why: String| {
+                    rows_error(
                         path,
                         format!(
-                            "it and {} are not outputs of the same run \
-                             (their formats or headers differ)",
+                            "it and {} are not shards of one run: {why}",
                             other.to_string_lossy()
                         ),
-                    ));
+                    )
+                };
+                if *g != f {
+                    return Err(not_one("their formats differ".into()));
+                }
+                if let Some(d) = fingerprint.differs(fp) {
+                    return Err(not_one(d));
+                }
+                if *h != header {
+                    return Err(not_one("their headers differ".into()));
                 }
             }
         }
-        for (k, line) in lines.iter().enumerate().skip(usize::from(f.has_header())) {
+        let skip = 1 + usize::from(f.has_header());
+        for (k, line) in lines.iter().enumerate().skip(skip) {
             let p = f
                 .point_of(line)
                 .ok_or_else(|| rows_error(path, format!("line {} is not a row", k + 1)))?;
@@ -598,9 +894,8 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
         }
     }
     let mut text = String::new();
-    if let Some((_, Some(h), _)) = &format {
-        text.push_str(h);
-        text.push('\n');
+    if let Some((f, fingerprint, header, _)) = &first {
+        text = head_text(fingerprint, *f, header.as_deref());
     }
     for (line, _) in rows.values() {
         text.push_str(line);
@@ -720,11 +1015,55 @@ mod tests {
         assert!(matches!(e, Err(Error::Solver(m)) if m == "disk full"));
     }
 
+    fn fp(grid: &str) -> Fingerprint {
+        Fingerprint {
+            scenario: fnv1a64(b"scenario"),
+            grid: fnv1a64(grid.as_bytes()),
+            solver: fnv1a64(b"solver"),
+        }
+    }
+
+    #[test]
+    fn fnv1a64_is_the_reference_hash() {
+        // Test vectors of the FNV reference implementation.
+        assert_eq!(fnv1a64(b""), "cbf29ce484222325");
+        assert_eq!(fnv1a64(b"a"), "af63dc4c8601ec8c");
+        assert_eq!(fnv1a64(b"foobar"), "85944171f73967e8");
+    }
+
+    #[test]
+    fn fingerprint_lines_read_back() {
+        let f = fp("g");
+        let line = f.line(Format::JsonLines);
+        assert!(line.starts_with("{\"symbio_rows\":1,\"fingerprint\":{\"scenario\":\""));
+        assert_eq!(
+            Fingerprint::parse(&line),
+            Ok((Format::JsonLines, f.clone()))
+        );
+        let csv = f.line(Format::Csv);
+        assert_eq!(
+            csv,
+            format!(
+                "# symbio_rows=1 scenario={} grid={} solver={}",
+                f.scenario, f.grid, f.solver
+            )
+        );
+        assert!(!csv.contains([',', '"']));
+        assert_eq!(Fingerprint::parse(&csv), Ok((Format::Csv, f.clone())));
+        assert!(Fingerprint::parse(&csv.replace(" solver=", " x=")).is_err());
+        assert!(Fingerprint::parse("{\"point\":0}").is_err());
+        assert!(Fingerprint::parse(&line.replace(":1,", ":2,")).is_err());
+        assert_eq!(f.differs(&f), None);
+        let d = f.differs(&fp("h")).unwrap();
+        assert!(d.contains("grid/sampler") && !d.contains("scenario"), "{d}");
+    }
+
     #[test]
     fn a_row_file_resumes_and_sorts() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rows.csv");
-        let mut f = RowFile::create(&path, Format::Csv, Some("point,x")).unwrap();
+        let f0 = fp("x");
+        let mut f = RowFile::create(&path, Format::Csv, &f0, Some("point,x")).unwrap();
         f.append("2,20").unwrap();
         f.append("0,0").unwrap();
         drop(f);
@@ -733,19 +1072,21 @@ mod tests {
         raw.write_all(b"1,1").unwrap();
         drop(raw);
         let (mut f, done) =
-            RowFile::resume(&path, Format::Csv, Some("point,x"), |_, _| Ok(())).unwrap();
+            RowFile::resume(&path, Format::Csv, &f0, Some("point,x"), |_, _| Ok(())).unwrap();
         assert_eq!(done.into_iter().collect::<Vec<_>>(), vec![0, 2]);
         f.append("1,10").unwrap();
         f.finish().unwrap();
+        let head = format!("{}\n", f0.line(Format::Csv));
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
-            "point,x\n0,0\n1,10\n2,20\n"
+            format!("{head}point,x\n0,0\n1,10\n2,20\n")
         );
         // Another header is another sweep.
-        let e = RowFile::resume(&path, Format::Csv, Some("point,y"), |_, _| Ok(())).unwrap_err();
+        let e =
+            RowFile::resume(&path, Format::Csv, &f0, Some("point,y"), |_, _| Ok(())).unwrap_err();
         assert!(e.to_string().contains("header"), "{e}");
-        // A row the check rejects.
-        let e = RowFile::resume(&path, Format::Csv, Some("point,x"), |p, _| {
+        // Another fingerprint, with the first row it rejects.
+        let e = RowFile::resume(&path, Format::Csv, &fp("y"), Some("point,x"), |p, _| {
             if p == 1 {
                 Err("not this sweep".into())
             } else {
@@ -753,15 +1094,30 @@ mod tests {
             }
         })
         .unwrap_err();
-        assert!(e.to_string().contains("line 3: not this sweep"), "{e}");
+        let m = e.to_string();
+        assert!(
+            m.contains("grid/sampler differs") && m.contains("line 4: not this sweep"),
+            "{m}"
+        );
+        // A second writer while the first holds the file.
+        let (held, _) =
+            RowFile::resume(&path, Format::Csv, &f0, Some("point,x"), |_, _| Ok(())).unwrap();
+        let e = RowFile::create(&path, Format::Csv, &f0, Some("point,x")).unwrap_err();
+        assert!(matches!(e, Error::Busy { .. }), "{e}");
+        drop(held);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{head}point,x\n0,0\n1,10\n2,20\n")
+        );
     }
 
     #[test]
     fn merge_joins_and_checks() {
         let dir = tempfile::tempdir().unwrap();
+        let head = format!("{}\n", fp("g").line(Format::JsonLines));
         let write = |name: &str, text: &str| {
             let p = dir.path().join(name);
-            std::fs::write(&p, text).unwrap();
+            std::fs::write(&p, format!("{head}{text}")).unwrap();
             p
         };
         let a = write("a.jsonl", "{\"point\":2,\"v\":1}\n{\"point\":0,\"v\":0}\n");
@@ -769,16 +1125,40 @@ mod tests {
         let m = merge(&[a.clone(), b.clone()]).unwrap();
         assert_eq!(
             m.text,
-            "{\"point\":0,\"v\":0}\n{\"point\":1,\"v\":5}\n{\"point\":2,\"v\":1}\n"
+            format!(
+                "{head}{{\"point\":0,\"v\":0}}\n{{\"point\":1,\"v\":5}}\n{{\"point\":2,\"v\":1}}\n"
+            )
         );
         assert_eq!((m.rows, m.missing.len()), (3, 0));
         let m = merge(std::slice::from_ref(&a)).unwrap();
         assert_eq!(m.missing, vec![1]);
         let c = write("c.jsonl", "{\"point\":1,\"v\":6}\n");
         assert!(merge(&[a.clone(), b, c]).is_err());
-        let d = write("d.csv", "point,x\n1,5\n");
+        let d = dir.path().join("d.csv");
+        std::fs::write(&d, format!("{}\npoint,x\n1,5\n", fp("g").line(Format::Csv))).unwrap();
         assert!(merge(&[a.clone(), d]).is_err());
         let e = write("e.jsonl", "{\"point\":1,\"v\":5}\n{\"poi");
-        assert!(merge(&[a, e]).is_err());
+        assert!(merge(&[a.clone(), e]).is_err());
+        // Another run's shard, and a file without a fingerprint.
+        let other = dir.path().join("other.jsonl");
+        std::fs::write(
+            &other,
+            format!(
+                "{}\n{{\"point\":1,\"v\":5}}\n",
+                fp("h").line(Format::JsonLines)
+            ),
+        )
+        .unwrap();
+        let m = merge(&[a.clone(), other]).unwrap_err().to_string();
+        assert!(
+            m.contains("not shards of one run") && m.contains("grid/sampler"),
+            "{m}"
+        );
+        let bare = dir.path().join("bare.jsonl");
+        std::fs::write(&bare, "{\"point\":1,\"v\":5}\n").unwrap();
+        assert!(merge(&[a, bare])
+            .unwrap_err()
+            .to_string()
+            .contains("fingerprint"));
     }
 }

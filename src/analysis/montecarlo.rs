@@ -19,7 +19,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::batch::{self, rows_error, Batch, Destination, Format, RunOptions};
+use super::batch::{self, rows_error, Batch, Destination, Fingerprint, Format, RunOptions};
 use super::point::{solve_point, PointStatus};
 use crate::domain::Scenario;
 use crate::error::Error;
@@ -419,6 +419,14 @@ impl MonteCarloRun {
         self.seed
     }
 
+    /// The fingerprint of the rows of its first `samples` samples: the scenario
+    /// (its `[[uncertainty]]` section included), the seed, the number of samples
+    /// and the solver options.
+    pub fn fingerprint(&self, samples: usize) -> Fingerprint {
+        let sampler = format!("montecarlo\nseed {}\nsamples {samples}", self.seed);
+        Fingerprint::new(&self.loaded, &sampler, &self.solve)
+    }
+
     fn values(&self, k: usize) -> serde_json::Map<String, serde_json::Value> {
         self.fields
             .iter()
@@ -621,9 +629,10 @@ impl MonteCarloRun {
     }
 
     /// Reads the rows of a complete rows file (the output of a run or of
-    /// `symbio merge` of its shards), checking each against this run. `samples`,
-    /// when given, is the number of samples the file must hold; otherwise it holds
-    /// samples `0..n` for some n.
+    /// `symbio merge` of its shards), checking its fingerprint and each row
+    /// against this run. `samples`, when given, is the number of samples the file
+    /// must hold; otherwise it holds samples `0..n` for some n, and its
+    /// fingerprint must be that of a run of n samples.
     pub fn read_rows(&self, path: &Path, samples: Option<usize>) -> Result<Vec<SampleRow>, Error> {
         let text = std::fs::read_to_string(path).map_err(io_error(path))?;
         if !text.is_empty() && !text.ends_with('\n') {
@@ -633,22 +642,43 @@ impl MonteCarloRun {
                 half_written: true,
             });
         }
+        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.is_empty());
+        let Some((_, first)) = lines.next() else {
+            return Err(rows_error(path, "it holds no sample".into()));
+        };
+        let (format, found) =
+            Fingerprint::parse(first).map_err(|m| rows_error(path, format!("line 1: {m}")))?;
+        if format != Format::JsonLines {
+            return Err(rows_error(path, "Monte Carlo rows are JSON Lines".into()));
+        }
+        let lines: Vec<(usize, &str)> = lines.collect();
         let mut rows: Vec<SampleRow> = Vec::new();
-        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
+        let mut problem = None;
+        for &(n, line) in &lines {
             let k = rows.len();
-            let at = |m: String| rows_error(path, format!("line {}: {m}", n + 1));
-            match Format::JsonLines.point_of(line) {
-                Some(p) if p == k => {}
-                Some(p) => {
-                    return Err(at(format!(
-                        "sample {p} where sample {k} was expected \
-                         (is a shard missing, or not merged?)"
-                    )))
+            let row = match Format::JsonLines.point_of(line) {
+                Some(p) if p == k => self
+                    .check_row(k, line)
+                    .and_then(|()| SampleRow::decode(line)),
+                Some(p) => Err(format!(
+                    "sample {p} where sample {k} was expected \
+                     (is a shard missing, or not merged?)"
+                )),
+                None => Err("not a row".into()),
+            };
+            match row {
+                Ok(row) => rows.push(row),
+                Err(m) => {
+                    problem = Some(format!("line {}: {m}", n + 1));
+                    break;
                 }
-                None => return Err(at("not a row".into())),
             }
-            self.check_row(k, line).map_err(at)?;
-            rows.push(SampleRow::decode(line).map_err(at)?);
+        }
+        if let Some(d) = found.differs(&self.fingerprint(samples.unwrap_or(lines.len()))) {
+            return Err(rows_error(path, batch::another_run(d, problem)));
+        }
+        if let Some(p) = problem {
+            return Err(rows_error(path, p));
         }
         match samples {
             Some(n) if n != rows.len() => Err(rows_error(
@@ -697,6 +727,10 @@ impl Batch for Samples<'_> {
 
     fn header(&self, _: Format) -> Option<String> {
         None
+    }
+
+    fn fingerprint(&self) -> Fingerprint {
+        self.run.fingerprint(self.count)
     }
 
     fn solve(&self, p: usize) -> SampleRow {

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::batch::{csv_field, Batch, Format};
+use super::batch::{csv_field, Batch, Fingerprint, Format};
 use super::point::{scenario_at, solve_point, PointStatus};
 use crate::error::Error;
 use crate::link_key::{self, LinkKey};
@@ -277,6 +277,20 @@ impl Batch for Sweep {
 
     fn header(&self, format: Format) -> Option<String> {
         format.has_header().then(|| self.csv_header())
+    }
+
+    /// The scenario, the axes (paths and the exact values, in order) and the
+    /// solver options.
+    fn fingerprint(&self) -> Fingerprint {
+        let mut grid = String::from("sweep");
+        for a in &self.grid.axes {
+            grid.push('\n');
+            grid.push_str(&a.path);
+            for v in &a.values {
+                grid.push_str(&format!(" {:016x}", v.to_bits()));
+            }
+        }
+        Fingerprint::new(&self.base, &grid, &self.options)
     }
 
     fn solve(&self, p: usize) -> Row {

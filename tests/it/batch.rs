@@ -197,10 +197,32 @@ impl Batch {
     }
 }
 
+/// The lines a rows file starts with before its rows: the fingerprint, then the
+/// header (CSV).
+pub fn head_lines(format: &RowFormat) -> usize {
+    1 + usize::from(format.header)
+}
+
+/// The fingerprint line a JSON Lines rows file starts with, parsed.
+#[track_caller]
+pub fn fingerprint(text: &str) -> Value {
+    let first = text.lines().next().expect("a first line");
+    let v: Value = serde_json::from_str(first).expect("the fingerprint line is JSON");
+    assert_eq!(v["symbio_rows"], 1, "{first}");
+    v["fingerprint"].clone()
+}
+
+/// The rows of a JSON Lines rows file (after its fingerprint line).
+#[track_caller]
+pub fn rows_of(text: &str) -> Vec<Value> {
+    fingerprint(text);
+    json_lines(text.split_once('\n').map_or("", |(_, rows)| rows))
+}
+
 /// The point of each row of a rows file.
 fn points(text: &str, format: &RowFormat) -> Vec<usize> {
     text.lines()
-        .skip(usize::from(format.header))
+        .skip(head_lines(format))
         .map(|l| match format.name {
             "csv" => l.split(',').next().unwrap().parse().unwrap(),
             _ => serde_json::from_str::<Value>(l).unwrap()["point"]
@@ -257,7 +279,7 @@ fn shards_merged_equal_one_run() {
     });
 }
 
-/// The first lines of `text` (the header counts as one in CSV), then half a line:
+/// The first lines of `text` (the fingerprint and the header count), then half a line:
 /// a run cut short while writing.
 fn truncated(text: &str, keep: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -273,10 +295,7 @@ fn truncated(text: &str, keep: usize) -> String {
 fn resume_keeps_finished_rows_and_gives_identical_bytes() {
     for_each_format(|b, dir, format| {
         let (_, full_run, full_text) = b.quick(dir, "full", format);
-        assert_eq!(
-            full_text.lines().count(),
-            b.short_rows + usize::from(format.header)
-        );
+        assert_eq!(full_text.lines().count(), b.short_rows + head_lines(format));
 
         let keep = 7;
         let part = dir.write(
@@ -285,7 +304,7 @@ fn resume_keeps_finished_rows_and_gives_identical_bytes() {
         );
         let resume = || b.cmd(&b.short, format, &part).arg("--resume").run();
         let run = resume();
-        let done_before = keep - usize::from(format.header);
+        let done_before = keep - head_lines(format);
         run.stderr_contains(&format!("{} {} solved", b.short_rows - done_before, b.noun))
             .stderr_contains(&format!("{done_before} were done already"));
         assert_eq!(read_path(&part), full_text, "{} {}", b.command, format.name);
@@ -327,7 +346,7 @@ fn a_foreign_or_garbled_rows_file_is_refused() {
 }
 
 /// Waits until `file` holds `n` lines (or fails after two minutes).
-fn wait_for_lines(file: &Path, n: usize) {
+pub fn wait_for_lines(file: &Path, n: usize) {
     let start = Instant::now();
     while std::fs::read_to_string(file).map_or(0, |t| t.lines().count()) < n {
         assert!(
@@ -349,17 +368,17 @@ fn ctrl_c_keeps_whole_rows_and_resume_completes() {
         let format = &b.formats[0];
         let out = dir.path("rows.jsonl");
         let running = b.cmd(&b.long, format, &out).expect_code(130).spawn();
-        wait_for_lines(&out, 3);
+        wait_for_lines(&out, 4);
         running.interrupt();
         let res = running.wait();
         res.stderr_contains("--resume");
         assert!(res.stdout.is_empty(), "{}", res.stdout);
         let text = read_path(&out);
-        let n = text.lines().count();
+        let n = text.lines().count() - 1;
         assert!((3..b.long_rows).contains(&n), "{}: {n} rows", b.command);
         // Only whole rows.
         assert!(text.ends_with('\n'));
-        for r in json_lines(&text) {
+        for r in rows_of(&text) {
             assert_eq!(r["status"], "optimal");
         }
 

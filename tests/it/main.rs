@@ -19,6 +19,7 @@ mod snapshots;
 mod sweep;
 mod time_limit;
 mod validation;
+mod writer;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::batch::{self, MC};
-use crate::{assert_close, json_lines, path, read_path, Scratch, Symbio};
+use crate::{assert_close, path, read_path, Scratch, Symbio};
 
 fn run_json(file: &str, extra: &[&str]) -> (String, Value) {
     let run = Symbio::new()
@@ -267,7 +267,7 @@ fn an_invalid_sample_is_a_row_and_the_run_goes_on() {
         .args(["--samples", "10", "--quiet", "--rows"])
         .file_arg(&rows)
         .run();
-    let invalid: Vec<Value> = json_lines(&read_path(&rows))
+    let invalid: Vec<Value> = batch::rows_of(&read_path(&rows))
         .into_iter()
         .filter(|r| r["status"] == "invalid")
         .collect();
@@ -360,7 +360,7 @@ fn shards_merged_and_summarised_equal_the_direct_run() {
     let mc = batch::montecarlo();
     let shards = mc.shards(&dir, &mc.formats[0], 3);
     for shard in &shards {
-        for r in &json_lines(&read_path(shard)) {
+        for r in &batch::rows_of(&read_path(shard)) {
             assert_eq!(r["seed"].as_u64(), Some(11));
             check_row_by_hand(r);
         }
@@ -380,7 +380,7 @@ fn shards_merged_and_summarised_equal_the_direct_run() {
     let run = from_rows().args(["--seed", "11", "--format", "json"]).run();
     assert_eq!(run.stdout, direct);
     // The shares of the summary are the shares of the rows.
-    let rows = json_lines(&read_path(&merged));
+    let rows = batch::rows_of(&read_path(&merged));
     let cement = rows
         .iter()
         .filter(|r| {
@@ -422,7 +422,7 @@ fn a_streamed_run_prints_the_summary_of_the_direct_run() {
         .args(["--format", "json", "--threads", "2", "--rows"])
         .file_arg(&full)
         .run();
-    let rows = json_lines(&read_path(&full));
+    let rows = batch::rows_of(&read_path(&full));
     assert_eq!(
         rows.iter()
             .map(|r| r["point"].as_u64().unwrap())

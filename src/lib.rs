@@ -189,5 +189,5 @@ pub use plan::Plan;
 pub fn solve(scenario: &Scenario, options: &SolveOptions) -> Result<Plan, Error> {
     let net = network::build(scenario)?;
     let sol = model::decompose::solve(scenario, &net, options)?;
-    Ok(plan::assemble(scenario, &net, &sol))
+    plan::assemble(scenario, &net, &sol).finite()
 }

@@ -225,7 +225,11 @@ pub(crate) struct RowFile {
 
 impl RowFile {
     /// Creates (or truncates) the file and writes the header, if the format has one.
-    pub(crate) fn create(path: &Path, format: Format, header: Option<&str>) -> Result<RowFile, Error> {
+    pub(crate) fn create(
+        path: &Path,
+        format: Format,
+        header: Option<&str>,
+    ) -> Result<RowFile, Error> {
         let file = File::create(path).map_err(io_error(path))?;
         let mut f = RowFile {
             path: path.to_owned(),

@@ -7,6 +7,7 @@ mod cli;
 mod compare;
 mod decompose;
 mod hand;
+mod limits;
 mod montecarlo;
 mod oracle;
 mod pareto;

@@ -205,5 +205,5 @@ pub fn solve_controlled(
     let net = network::build(scenario)?;
     let options = options.less(start.elapsed());
     let sol = model::decompose::solve_controlled(scenario, &net, &options, &[], control)?;
-    Ok(plan::assemble(scenario, &net, &sol))
+    plan::assemble(scenario, &net, &sol).finite()
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{LinkStatus, MaterialKind, Scenario};
 use crate::economics::{link_co2_share, link_share, LinkMoney};
+use crate::error::Error;
 use crate::link_key::LinkKey;
 use crate::model::{Solution, Status};
 use crate::network::mandatory::{self, Constraint, Limit};
@@ -361,6 +362,46 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
     }
 }
 
+impl Plan {
+    /// The plan, or an error when it has a plan status but a figure of it is not
+    /// finite (the objective, bound, a total, a link's or a site's figure): a
+    /// plan never reports `optimal` or `time_limit` with a figure it cannot give.
+    /// The scenario's numeric range (`docs/scenario-format.md`) keeps every
+    /// figure finite; this is the guard at the end of the pipeline.
+    pub fn finite(self) -> Result<Plan, Error> {
+        if !self.status.has_plan() {
+            return Ok(self);
+        }
+        let t = &self.totals;
+        let named = |name: &'static str, v: f64| (name.to_owned(), v);
+        let mut figures: Vec<(String, f64)> = vec![
+            named("objective", self.objective.unwrap_or(f64::NAN)),
+            named("best_bound", self.best_bound.unwrap_or(0.0)),
+        ];
+        figures.extend(
+            Figures::NAMES
+                .iter()
+                .zip(t.figures.values())
+                .map(|(n, v)| (format!("totals.{n}"), v)),
+        );
+        for l in &self.links {
+            let key = &l.key;
+            figures.push((format!("links {key} net_benefit"), l.net_benefit));
+            figures.push((format!("links {key} flow"), l.flow));
+            figures.push((format!("links {key} co2_avoided"), l.co2_avoided));
+        }
+        for site in &self.sites {
+            figures.push((format!("sites {} benefit", site.site), site.benefit));
+        }
+        match figures.into_iter().find(|(_, v)| !v.is_finite()) {
+            None => Ok(self),
+            Some((name, v)) => Err(Error::Solver(format!(
+                "the plan's {name} is {v}, not a finite number: no plan is reported"
+            ))),
+        }
+    }
+}
+
 impl Totals {
     /// Adds link `l` built at flow `x`, whose money is `m`.
     fn add(&mut self, s: &Scenario, l: &CandidateLink, x: f64, m: &LinkMoney) {
@@ -511,7 +552,38 @@ fn describe(s: &Scenario, l: &CandidateLink) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::round;
+    use super::*;
+
+    #[test]
+    fn an_optimal_plan_with_an_infinite_net_benefit_is_an_error_not_optimal() {
+        let mut plan = Plan {
+            scenario: "s".into(),
+            currency: "EUR".into(),
+            status: Status::Optimal,
+            objective: Some(1.0),
+            best_bound: Some(-1000.0),
+            gap: Some(0.0),
+            totals: Totals::default(),
+            links: Vec::new(),
+            sites: Vec::new(),
+            network: NetworkSummary {
+                candidate_links: 0,
+                pruned_too_far: 0,
+                pruned_never_pay: 0,
+                pruned_other: 0,
+            },
+            infeasibility: Vec::new(),
+        };
+        assert!(plan.clone().finite().is_ok());
+        plan.totals.figures.net_benefit = f64::INFINITY;
+        let e = plan.clone().finite().unwrap_err().to_string();
+        assert!(e.contains("totals.net_benefit is inf"), "{e}");
+        plan.totals.figures.net_benefit = 0.0;
+        plan.objective = None;
+        assert!(plan.clone().finite().is_err());
+        plan.status = Status::Infeasible;
+        assert!(plan.finite().is_ok());
+    }
 
     #[test]
     fn round_keeps_nine_significant_digits() {

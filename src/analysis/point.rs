@@ -58,7 +58,7 @@ pub fn solve_point(
     let scenario = scenario_at(loaded, values)?;
     let network = network::build(&scenario)?;
     let sol = decompose::solve(&scenario, &network, options)?;
-    let plan = plan::assemble(&scenario, &network, &sol);
+    let plan = plan::assemble(&scenario, &network, &sol).finite()?;
     Ok(SolvedPoint {
         scenario,
         network,

@@ -22,6 +22,30 @@ use crate::scenario::path::FieldPath;
 /// Most values one axis may have (a guard against a mistyped step).
 pub const MAX_AXIS_VALUES: usize = 1_000_000;
 
+/// Most points a grid may have (the product of its axes' lengths): ten million
+/// rows, days of solving even at a millisecond a point. [`Sweep::new`] checks it
+/// before it looks at any value.
+pub const MAX_GRID_POINTS: usize = 10_000_000;
+
+/// The number of points of a grid of axes of these lengths, or `None` when it
+/// is above [`MAX_GRID_POINTS`] (overflow-safe).
+pub fn grid_points(lengths: impl IntoIterator<Item = usize>) -> Option<usize> {
+    lengths
+        .into_iter()
+        .try_fold(1usize, |n, len| n.checked_mul(len))
+        .filter(|&n| n <= MAX_GRID_POINTS)
+}
+
+/// A value for a message: as written for everyday magnitudes, in exponent form
+/// (`1e308`) for the others.
+fn shown(v: f64) -> String {
+    if v != 0.0 && !(1e-6..1e16).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// One swept field and its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
@@ -168,7 +192,9 @@ pub struct Sweep {
 }
 
 impl Sweep {
-    /// Checks every axis against the scenario before anything is solved: each
+    /// Checks every axis against the scenario before anything is solved: the
+    /// grid may have at most [`MAX_GRID_POINTS`] points and an axis at most
+    /// [`MAX_AXIS_VALUES`] values (checked first, before any value), each
     /// path must address a numeric field and each value, set alone in the file,
     /// must give a valid scenario whose network builds (checked on
     /// `options.threads` threads). Errors (of the option `axis`) name the path
@@ -178,6 +204,18 @@ impl Sweep {
         let bad = |message: String| Error::option("axis", message);
         if axes.is_empty() {
             return Err(bad("a sweep needs at least one swept field".into()));
+        }
+        if let Some(a) = axes.iter().find(|a| a.values.len() > MAX_AXIS_VALUES) {
+            let n = a.values.len();
+            return Err(bad(format!(
+                "{}: {n} values, more than the {MAX_AXIS_VALUES} an axis may have",
+                a.path
+            )));
+        }
+        if grid_points(axes.iter().map(|a| a.values.len())).is_none() {
+            return Err(bad(format!(
+                "the grid has more than {MAX_GRID_POINTS} points (the product of the axes' lengths)"
+            )));
         }
         let pool = Pool::new(options.threads as usize)?;
         let mut paths = Vec::with_capacity(axes.len());
@@ -190,23 +228,18 @@ impl Sweep {
             // in the order given is reported.
             let checked = pool.map(&a.values, |&v| {
                 let one = [(path.clone(), v)];
-                let scenario = scenario_at(&base, &one)
-                    .map_err(|e| bad(format!("{} = {v}: {}", a.path, e.to_string().trim_end())))?;
+                let scenario = scenario_at(&base, &one).map_err(|e| {
+                    let e = e.to_string();
+                    bad(format!("{} = {}: {}", a.path, shown(v), e.trim_end()))
+                })?;
                 crate::network::build(&scenario)
                     .map(|_| ())
-                    .map_err(|e| bad(format!("{} = {v}: {e}", a.path)))
+                    .map_err(|e| bad(format!("{} = {}: {e}", a.path, shown(v))))
             });
             checked.into_iter().collect::<Result<(), Error>>()?;
             paths.push(path);
         }
         let grid = Grid { axes };
-        let points = grid
-            .axes
-            .iter()
-            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
-        if points.is_none() {
-            return Err(bad("the grid has too many points".into()));
-        }
         Ok(Sweep {
             base,
             grid,

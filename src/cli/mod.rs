@@ -157,6 +157,12 @@ fn parse_size(text: &str) -> Result<u64, String> {
         })
 }
 
+/// Most threads `--threads` may ask for (said in its help): far
+/// beyond the cores of any machine symbio runs on, and few enough that the pool
+/// of threads is started in moments (5000 threads made a 0.8 s solve take more
+/// than a minute).
+pub const MAX_THREADS: u32 = 256;
+
 /// Solver options shared by the subcommands that solve.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SolverArgs {
@@ -168,7 +174,7 @@ pub struct SolverArgs {
     pub gap: f64,
     /// Threads the command may use: independent parts, points or samples solved
     /// side by side, one HiGHS thread each (the result is the same whatever the
-    /// number).
+    /// number); at most 256.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub threads: u32,
 }
@@ -191,6 +197,12 @@ impl SolverArgs {
         }
         if self.threads == 0 {
             return Err(CliError::Usage("--threads must be at least 1".into()));
+        }
+        if self.threads > MAX_THREADS {
+            return Err(CliError::Usage(format!(
+                "--threads must be at most {MAX_THREADS}, got {}",
+                self.threads
+            )));
         }
         Ok(symbio::SolveOptions {
             time_limit: self.time_limit,

@@ -54,11 +54,7 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let options = a.solver.resolve()?;
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
-    let axes = a
-        .set
-        .iter()
-        .map(|s| syntax::axis(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let axes = syntax::axes(&a.set)?;
     let streamed = match a.format {
         SweepFormat::Jsonl => Some(Format::JsonLines),
         SweepFormat::Csv => Some(Format::Csv),

@@ -1,7 +1,7 @@
 //! The syntax of option values: parsed here, so that the library takes typed values.
 
 use symbio::analysis::batch::Shard;
-use symbio::analysis::sweep::{Axis, MAX_AXIS_VALUES};
+use symbio::analysis::sweep::{grid_points, Axis, MAX_AXIS_VALUES, MAX_GRID_POINTS};
 
 use super::CliError;
 
@@ -30,9 +30,42 @@ fn tidy(v: f64) -> f64 {
     }
 }
 
+/// Parses the `--set` axes of a grid (`PATH=VALUES` each, see `axis_within`), refused before its values
+/// are made when the grid would have more than [`MAX_GRID_POINTS`] points.
+pub fn axes(specs: &[String]) -> Result<Vec<Axis>, CliError> {
+    let mut out: Vec<Axis> = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let so_far = grid_points(out.iter().map(|a| a.values.len())).unwrap_or(usize::MAX);
+        let room = (MAX_GRID_POINTS / so_far.max(1)).min(MAX_AXIS_VALUES);
+        out.push(axis_within(spec, room).map_err(|e| match e {
+            Limit::Values(n) if room < MAX_AXIS_VALUES => CliError::Usage(format!(
+                "--set {spec}: {n} values make the grid more than {MAX_GRID_POINTS} points"
+            )),
+            Limit::Values(n) => CliError::Usage(format!(
+                "--set {spec}: {n} values, more than the {MAX_AXIS_VALUES} an axis may have"
+            )),
+            Limit::Syntax(e) => e,
+        })?);
+    }
+    Ok(out)
+}
+
+/// Why an axis was refused: too many values (how many), or its syntax.
+enum Limit {
+    Values(String),
+    Syntax(CliError),
+}
+
+impl From<CliError> for Limit {
+    fn from(e: CliError) -> Self {
+        Limit::Syntax(e)
+    }
+}
+
 /// Parses `PATH=VALUES`, where VALUES is `START..END:STEP` (END included when
-/// the steps reach it), a comma-separated list `A,B,C`, or one value.
-pub fn axis(spec: &str) -> Result<Axis, CliError> {
+/// the steps reach it), a comma-separated list `A,B,C`, or one value, with at
+/// most `limit` values: a longer range is refused before its values are made.
+fn axis_within(spec: &str, limit: usize) -> Result<Axis, Limit> {
     let (path, values) = spec.split_once('=').ok_or_else(|| {
         CliError::Usage(format!(
             "--set {spec}: write PATH=VALUES, e.g. parameters.carbon_price=0..200:25 \
@@ -41,7 +74,7 @@ pub fn axis(spec: &str) -> Result<Axis, CliError> {
     })?;
     let path = path.trim();
     if path.is_empty() {
-        return Err(CliError::Usage(format!("--set {spec}: the path is empty")));
+        Err(CliError::Usage(format!("--set {spec}: the path is empty")))?;
     }
     let values = if let Some((start, rest)) = values.split_once("..") {
         let (end, step) = rest.split_once(':').ok_or_else(|| {
@@ -55,20 +88,22 @@ pub fn axis(spec: &str) -> Result<Axis, CliError> {
             number(spec, step)?,
         );
         if h == 0.0 || (b - a) * h < 0.0 {
-            return Err(CliError::Usage(format!(
+            Err(CliError::Usage(format!(
                 "--set {spec}: the step must be non-zero and go from {a} towards {b}"
-            )));
+            )))?;
         }
         let steps = ((b - a) / h + 1e-9).floor();
-        if steps.is_nan() || steps >= MAX_AXIS_VALUES as f64 {
-            return Err(CliError::Usage(format!(
-                "--set {spec}: more than {MAX_AXIS_VALUES} values"
-            )));
+        if steps.is_nan() || steps >= limit as f64 {
+            return Err(Limit::Values(format!("{}", steps + 1.0)));
         }
         (0..=steps as usize)
             .map(|k| tidy(a + k as f64 * h))
             .collect()
     } else {
+        let n = values.split(',').count();
+        if n > limit {
+            return Err(Limit::Values(n.to_string()));
+        }
         values
             .split(',')
             .map(|v| number(spec, v))
@@ -142,6 +177,26 @@ pub fn split(text: &str) -> Result<f64, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn axis(spec: &str) -> Result<Axis, CliError> {
+        axes(&[spec.to_owned()]).map(|mut a| a.remove(0))
+    }
+
+    #[test]
+    fn a_grid_beyond_its_limit_is_refused_before_its_values_are_made() {
+        let set = |specs: &[&str]| axes(&specs.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let three = ["a.x=0..999:1", "b.x=0..999:1", "c.x=0..999:1"];
+        let e = set(&three).unwrap_err().to_string();
+        assert!(
+            e.contains("c.x=0..999:1") && e.contains("10000000 points"),
+            "{e}"
+        );
+        let big = ["a.x=0..999999:1", "b.x=0..999999:1", "c.x=0..999999:1"];
+        assert!(set(&big).unwrap_err().to_string().contains("b.x"));
+        assert_eq!(set(&three[..2]).unwrap()[1].values.len(), 1000);
+        let e = set(&["a.x=0..1e15:1"]).unwrap_err().to_string();
+        assert!(e.contains("an axis may have"), "{e}");
+    }
 
     #[test]
     fn axes_parse_ranges_and_lists() {

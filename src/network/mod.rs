@@ -17,6 +17,9 @@ use crate::error::{Error, Problem, Problems};
 mod links;
 pub mod mandatory;
 mod pairs;
+mod range;
+
+pub use range::MAX_COEFFICIENT;
 
 /// A candidate exchange: one output to one input under one rule by one mode.
 ///
@@ -161,8 +164,10 @@ pub struct BuildOptions {
 
 /// Builds the candidate network of a scenario.
 ///
-/// Fails only when an existing or forced link cannot be formed (its mode is too
-/// lossy for its distance, or its pair has no rule), naming the `[[links]]` entry.
+/// Fails when an existing or forced link cannot be formed (its mode is too
+/// lossy for its distance, or its pair has no rule), naming the `[[links]]` entry,
+/// and when a link's coefficient, bound or share of the objective is not below
+/// [`MAX_COEFFICIENT`] in magnitude, naming the fields whose product it is.
 pub fn build(s: &Scenario) -> Result<Network, Error> {
     build_with(s, BuildOptions::default())
 }
@@ -172,8 +177,8 @@ pub fn build(s: &Scenario) -> Result<Network, Error> {
 /// The rules and modes give the candidate pairs (the pair search); each pair
 /// forms a link with its coefficients unless it is forbidden, too far, too lossy,
 /// empty or never pays (link formation), which is counted in [`Pruned`].
-/// Existing and forced links that cannot be formed are reported together;
-/// otherwise the links are put in a graph with the sites and streams.
+/// Existing and forced links that cannot be formed and figures out of range
+/// are reported together; otherwise the links are put in a graph with the sites and streams.
 pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
     let mut pruned = Pruned::default();
     let facts = facts_by_pair(s);
@@ -181,6 +186,7 @@ pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error>
     let mut problems = Vec::new();
     let links = links::form_links(s, &facts, pairs, options, &mut pruned, &mut problems);
     report_unformed_facts(s, &links, &mut problems);
+    range::check_links(s, &links, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(Problems(problems)));
     }

@@ -18,6 +18,12 @@ use crate::domain::{
 use crate::error::{Error, Problem, Problems};
 use crate::link_key;
 
+/// Largest magnitude of any number in a scenario (docs/scenario-format.md,
+/// "Numeric range"): far beyond any plant's figures, and small enough that the
+/// products symbio forms from them stay within what HiGHS handles (the products
+/// are checked too, by [`crate::network::build`]).
+pub const MAX_INPUT: f64 = 1e12;
+
 /// Collects problems for one file/path prefix.
 struct Checker {
     problems: Vec<Problem>,
@@ -75,6 +81,8 @@ impl Checker {
     fn number(&mut self, file: &Path, path: String, id: Option<&str>, v: f64, b: Bound) -> f64 {
         let err = if !v.is_finite() {
             Some(format!("must be a finite number, got {v}"))
+        } else if v.abs() > MAX_INPUT {
+            Some(out_of_range(v))
         } else {
             match b {
                 Bound::Finite => None,
@@ -115,6 +123,14 @@ impl Checker {
             );
         }
     }
+}
+
+/// The problem with a number beyond [`MAX_INPUT`].
+fn out_of_range(v: f64) -> String {
+    format!(
+        "must be between -{MAX_INPUT:e} and {MAX_INPUT:e} (see \"Numeric range\" in \
+         docs/scenario-format.md), got {v:e}"
+    )
 }
 
 /// Registers ids, reporting duplicates with both places.

@@ -9,6 +9,7 @@ mod decompose;
 mod export;
 mod hand;
 mod infeasibility;
+mod limits;
 mod load;
 mod montecarlo;
 mod oracle;

@@ -98,13 +98,9 @@ pub(super) fn check_links(s: &Scenario, links: &[CandidateLink], problems: &mut 
 /// reported only when none of its terms is.
 const MARGIN: usize = 7;
 
-/// `from_site/from_output → to_site/to_input by mode`, for messages.
+/// The link's key (`from_site/from_output->to_site/to_input@mode`), for messages.
 fn label(s: &Scenario, l: &CandidateLink) -> String {
-    let (o, i) = (&s.outputs[l.output.0], &s.inputs[l.input.0]);
-    format!(
-        "{}/{} → {}/{} by {}",
-        s.sites[o.site.0].id, o.id, s.sites[i.site.0].id, i.id, s.modes[l.mode.0].id
-    )
+    crate::link_key::LinkKey::of(s, l).to_string()
 }
 
 /// The names of the fields of one link's items.

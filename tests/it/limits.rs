@@ -78,7 +78,7 @@ fn price_times_flow_beyond_1e15_names_the_fields_multiplied() {
         ),
     ])
     .stderr_contains("s.toml: sites.cement_a.inputs.clinker.price (id \"clinker\")")
-    .stderr_contains("steel/slag → cement_a/clinker by truck")
+    .stderr_contains("steel/slag->cement_a/clinker@truck")
     .stderr_contains("sites.cement_a.inputs.clinker.quantity")
     .stderr_contains("beyond the 1e15");
 }

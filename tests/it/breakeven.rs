@@ -167,3 +167,25 @@ fn bad_param_or_range_is_exit_2_naming_it() {
             .stderr_contains(needle);
     }
 }
+
+/// Regression (hardening issue, item 10): on a scenario that has no feasible plan
+/// (an existing link recorded far above its supply), `breakeven` exited 2 ("bad
+/// input") and advised narrowing the range. No range helps: it exits 1, the code
+/// for "no feasible plan", naming the value tried.
+#[test]
+fn breakeven_on_an_infeasible_scenario_exits_1() {
+    let text = format!(
+        "{}\n[[links]]\nfrom_site = \"steel\"\nfrom_output = \"slag\"\nto_site = \"cement\"\n\
+         to_input = \"clinker\"\nmode = \"truck\"\nstatus = \"existing\"\nquantity = 1e9\n",
+        crate::read("tests/data/breakeven.toml")
+    );
+    let (_dir, file) = crate::Scratch::with("infeasible.toml", &text);
+    let run = Symbio::new()
+        .arg("breakeven")
+        .file_arg(&file)
+        .args(["--param", "parameters.carbon_price", "--range", "0..50"])
+        .expect_code(1)
+        .run();
+    run.stderr_contains("no feasible plan with parameters.carbon_price");
+    assert!(!run.stderr.contains("narrow"), "{}", run.stderr);
+}

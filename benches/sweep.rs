@@ -2,8 +2,8 @@
 //! threads, and the decomposition's speed-up on a generated scenario of many
 //! independent districts. Figures: docs/performance.md.
 
-#[path = "../tests/data/districts.rs"]
-mod districts;
+#[path = "../tests/data/generate.rs"]
+mod generate;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -58,7 +58,7 @@ fn sweep(c: &mut Criterion) {
 fn decomposition(c: &mut Criterion) {
     // Beyond about 25 districts the single MILP takes minutes (see docs/performance.md).
     let n = 20;
-    let text = districts::districts(n, 1);
+    let text = generate::districts(n, 1);
     let scenario =
         symbio::scenario::read_str(Path::new("districts.toml"), &text).expect("generated scenario");
     let net = symbio::network::build(&scenario).unwrap();

@@ -1,4 +1,4 @@
-//! Prints a generated scenario of N independent districts (tests/data/districts.rs),
+//! Prints a generated scenario of N independent districts (tests/data/generate.rs),
 //! the decomposition's benchmark case:
 //!
 //! ```sh
@@ -7,12 +7,12 @@
 //! symbio solve districts-40.toml --no-decompose    # one MILP
 //! ```
 
-#[path = "../tests/data/districts.rs"]
-mod districts;
+#[path = "../tests/data/generate.rs"]
+mod generate;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
-    print!("{}", districts::districts(n, seed));
+    print!("{}", generate::districts(n, seed));
 }

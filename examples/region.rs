@@ -1,4 +1,4 @@
-//! Prints a synthetic region of N sites (benches/support/region.rs), the scale
+//! Prints a synthetic region of N sites (tests/data/generate.rs), the scale
 //! benchmark's case:
 //!
 //! ```sh
@@ -10,15 +10,19 @@
 //! The scenario includes the shipped catalog by absolute path (this checkout's),
 //! or by the path given as third argument.
 
-#[path = "../benches/support/region.rs"]
-mod region;
+#[path = "../tests/data/generate.rs"]
+mod generate;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let catalog = args.next().unwrap_or_else(|| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/catalog/default.toml").to_owned()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/catalog/default.toml"
+        )
+        .to_owned()
     });
-    print!("{}", region::region(n, seed, &catalog));
+    print!("{}", generate::region(n, seed, &catalog));
 }

@@ -12,48 +12,12 @@ use symbio::analysis::montecarlo::MonteCarloRun;
 use symbio::analysis::sweep::{Axis, Sweep};
 use symbio::scenario::load::{self, Loaded};
 
-/// A two-site scenario with an uncertain carbon price: its sweep has 3 points.
-const SCENARIO: &str = r#"
-[scenario]
-name = "fuzz"
-currency = "EUR"
-[[materials]]
-id = "slag"
-unit = "t"
-kind = "material"
-[[materials]]
-id = "clinker"
-unit = "t"
-kind = "material"
-[[modes]]
-id = "truck"
-units = ["t"]
-cost_per_unit_km = 0.1
-[[rules]]
-id = "slag_for_clinker"
-from = "slag"
-to = "clinker"
-modes = ["truck"]
-[[sites]]
-id = "steel"
-x_km = 0.0
-y_km = 0.0
-outputs = [{ id = "slag", material = "slag", quantity = 100.0, disposal_cost = 5.0 }]
-[[sites]]
-id = "cement"
-x_km = 10.0
-y_km = 0.0
-inputs = [{ id = "clinker", material = "clinker", quantity = 60.0, price = 40.0 }]
-[[uncertainty]]
-path = "parameters.carbon_price"
-distribution = "uniform"
-min = 0.0
-max = 50.0
-"#;
+/// The Monte Carlo fixture of the tests: a small scenario with `[[uncertainty]]`.
+const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/montecarlo.toml");
 
 fn loaded() -> &'static Loaded {
     static L: OnceLock<Loaded> = OnceLock::new();
-    L.get_or_init(|| load::load_str(Path::new("fuzz.toml"), SCENARIO).expect("fixture loads"))
+    L.get_or_init(|| load::load(Path::new(SCENARIO)).expect("fixture loads"))
 }
 
 fuzz_target!(|data: &[u8]| {

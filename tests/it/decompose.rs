@@ -1,8 +1,7 @@
 //! Decomposition: the independent parts of a network solved apart (and in
 //! parallel) give the plan of the single MILP, and the brute-force oracle's optimum.
 
-#[path = "../data/districts.rs"]
-mod districts;
+use crate::generate;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -206,7 +205,7 @@ fn the_hand_scenario_has_a_slag_part_and_a_steam_part() {
 #[test]
 fn generated_districts_split_into_two_parts_each() {
     for n in [1, 4, 9] {
-        let text = districts::districts(n, 7);
+        let text = generate::districts(n, 7);
         let s = symbio::scenario::read_str(Path::new("districts.toml"), &text).unwrap();
         let net = network::build(&s).unwrap();
         let parts = net.independent_parts();
@@ -228,7 +227,7 @@ fn generated_districts_split_into_two_parts_each() {
 
 #[test]
 fn cli_plans_are_the_same_with_or_without_decomposition() {
-    let (_dir, file) = Scratch::with("districts.toml", &districts::districts(6, 3));
+    let (_dir, file) = Scratch::with("districts.toml", &generate::districts(6, 3));
     let solve = || {
         Symbio::new()
             .arg("solve")
@@ -263,7 +262,7 @@ fn cli_plans_are_the_same_with_or_without_decomposition() {
 fn a_part_without_plan_leaves_the_whole_without_plan() {
     // District 0 is fine; district 1 has an existing link that must carry more
     // slag than its steelworks makes: infeasible, so the whole is.
-    let mut text = districts::districts(2, 5);
+    let mut text = generate::districts(2, 5);
     text.push_str(
         "\n[[links]]\nfrom_site = \"steel_1\"\nfrom_output = \"slag\"\nto_site = \"cement1_1\"\n\
          to_input = \"clinker\"\nmode = \"truck\"\nstatus = \"existing\"\nquantity = 5000000.0\n",

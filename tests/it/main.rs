@@ -7,6 +7,8 @@ mod cli;
 mod compare;
 mod decompose;
 mod export;
+#[path = "../data/generate.rs"]
+mod generate;
 mod hand;
 mod infeasibility;
 mod limits;

@@ -1,8 +1,7 @@
 //! A time limit is a promise: the whole command ends by it, and a time-limited
 //! solve returns the best plan known with a valid bound (hardening issue, item 1).
 
-#[path = "../data/fixed_charge.rs"]
-mod fixed_charge;
+use crate::generate;
 
 use std::time::Instant;
 
@@ -13,7 +12,7 @@ use crate::{Scratch, Symbio};
 /// Four independent fixed-charge clusters of 15 × 15 sites: about 0.7 s each to
 /// prove optimal, so a limit of 1 s stops most of them.
 fn four_clusters() -> (Scratch, std::path::PathBuf) {
-    Scratch::with("clusters.toml", &fixed_charge::fixed_charge(4, 15, 1))
+    Scratch::with("clusters.toml", &generate::fixed_charge(4, 15, 1))
 }
 
 fn solve(file: &std::path::Path, extra: &[&str]) -> (Value, f64) {
@@ -101,7 +100,7 @@ fn a_tiny_time_limit_still_returns_the_empty_plan() {
 /// is written (status `time_limit`, a valid bound) and the command exits 130.
 #[test]
 fn ctrl_c_during_solve_keeps_the_best_plan() {
-    let (dir, file) = Scratch::with("big.toml", &fixed_charge::fixed_charge(4, 20, 2));
+    let (dir, file) = Scratch::with("big.toml", &generate::fixed_charge(4, 20, 2));
     let out = dir.path("plan.json");
     let running = Symbio::new()
         .args(["solve", "--format", "json", "-q", "-o"])

@@ -1,0 +1,455 @@
+//! Seeded generators of scenarios for the tests, benchmarks and examples
+//! (`#[path]`-included by each; a user of the file may call only some of them):
+//! [`districts`] (many small independent districts, for the decomposition),
+//! [`fixed_charge`] (hard fixed-charge clusters, for time limits) and [`region`]
+//! (a synthetic industrial region, for scale). Each is deterministic: the same
+//! arguments give the same text on every run and machine.
+#![allow(dead_code)]
+
+/// A small deterministic generator (64-bit LCG).
+pub struct Lcg(u64);
+
+impl Lcg {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Lcg {
+        Lcg(seed ^ 0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// A number in [lo, hi).
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        lo + (hi - lo) * ((self.0 >> 11) as f64 / (1u64 << 53) as f64)
+    }
+
+    /// An index in 0..n.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.range(0.0, n as f64) as usize).min(n - 1)
+    }
+}
+
+/// A generator of scenarios made of many independent districts, for the
+/// decomposition's tests and benchmark (`#[path]`-included by both).
+///
+/// District `d` lies around (1000·d km, 0): a steelworks (slag), a power station
+/// (fly ash, FGD gypsum), three cement plants (clinker), a road builder (aggregate)
+/// and a plasterboard plant (natural gypsum), scattered over 60 × 60 km. Modes
+/// reach at most 200 km, so no link joins two districts. Each district has two
+/// independent parts (slag and fly ash to cement and roads; gypsum to plasterboard)
+/// and up to 15 candidate links with fixed charges that compete.
+///
+/// The scenario of `n` districts as TOML text.
+pub fn districts(n: usize, seed: u64) -> String {
+    let mut r = Lcg::new(seed);
+    let mut s = format!(
+        r#"[scenario]
+name = "{n} districts"
+currency = "EUR"
+
+[parameters]
+carbon_price = 30.0
+discount_rate = 0.05
+circuity = 1.2
+
+[[materials]]
+id = "slag"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "fly_ash"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "fgd_gypsum"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "clinker"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "aggregate"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "natural_gypsum"
+unit = "t"
+kind = "material"
+
+[[modes]]
+id = "truck"
+units = ["t"]
+cost_per_unit_km = 0.12
+co2_per_unit_km = 0.0001
+fixed_cost_per_year = 40000.0
+max_distance_km = 80.0
+
+[[modes]]
+id = "rail"
+units = ["t"]
+cost_per_unit_km = 0.04
+co2_per_unit_km = 0.00003
+fixed_cost_per_year = 150000.0
+capex_per_km = 20000.0
+lifetime_years = 20.0
+max_distance_km = 200.0
+
+[[rules]]
+id = "slag_for_clinker"
+from = "slag"
+to = "clinker"
+ratio = 0.9
+max_share = 0.5
+processing_cost = 8.0
+processing_co2 = 0.01
+modes = ["truck", "rail"]
+
+[[rules]]
+id = "ash_for_clinker"
+from = "fly_ash"
+to = "clinker"
+ratio = 0.7
+max_share = 0.3
+processing_cost = 5.0
+modes = ["truck", "rail"]
+
+[[rules]]
+id = "slag_for_aggregate"
+from = "slag"
+to = "aggregate"
+processing_cost = 2.0
+modes = ["truck"]
+
+[[rules]]
+id = "gypsum_for_gypsum"
+from = "fgd_gypsum"
+to = "natural_gypsum"
+ratio = 0.95
+max_share = 0.8
+processing_cost = 3.0
+modes = ["truck", "rail"]
+"#
+    );
+    for d in 0..n {
+        let x0 = 1000.0 * d as f64;
+        let site = |s: &mut String, id: &str, streams: &str, r: &mut Lcg| {
+            s.push_str(&format!(
+                "\n[[sites]]\nid = \"{id}_{d}\"\nx_km = {:.3}\ny_km = {:.3}\n{streams}",
+                x0 + r.range(0.0, 60.0),
+                r.range(0.0, 60.0)
+            ));
+        };
+        let slag = r.range(200_000.0, 900_000.0);
+        let ash = r.range(100_000.0, 500_000.0);
+        let gypsum = r.range(50_000.0, 300_000.0);
+        site(
+            &mut s,
+            "steel",
+            &format!(
+                "outputs = [{{ id = \"slag\", material = \"slag\", quantity = {slag:.0}, \
+                 disposal_cost = {:.2}, disposal_co2 = 0.02 }}]\n",
+                r.range(2.0, 12.0)
+            ),
+            &mut r,
+        );
+        site(
+            &mut s,
+            "power",
+            &format!(
+                "outputs = [\n  {{ id = \"ash\", material = \"fly_ash\", quantity = {ash:.0}, \
+                 disposal_cost = {:.2} }},\n  {{ id = \"gypsum\", material = \"fgd_gypsum\", \
+                 quantity = {gypsum:.0}, disposal_cost = {:.2} }},\n]\n",
+                r.range(3.0, 10.0),
+                r.range(1.0, 6.0)
+            ),
+            &mut r,
+        );
+        for k in 1..=3 {
+            let q = r.range(300_000.0, 1_500_000.0);
+            let price = r.range(45.0, 70.0);
+            site(
+                &mut s,
+                &format!("cement{k}"),
+                &format!(
+                    "inputs = [{{ id = \"clinker\", material = \"clinker\", quantity = {q:.0}, \
+                     price = {price:.2}, co2 = 0.82 }}]\n"
+                ),
+                &mut r,
+            );
+        }
+        let q = r.range(100_000.0, 600_000.0);
+        site(
+            &mut s,
+            "road",
+            &format!(
+                "inputs = [{{ id = \"aggregate\", material = \"aggregate\", quantity = {q:.0}, \
+                 price = {:.2}, co2 = 0.005 }}]\n",
+                r.range(8.0, 15.0)
+            ),
+            &mut r,
+        );
+        let q = r.range(50_000.0, 250_000.0);
+        site(
+            &mut s,
+            "board",
+            &format!(
+                "inputs = [{{ id = \"gypsum\", material = \"natural_gypsum\", quantity = {q:.0}, \
+                 price = {:.2}, co2 = 0.01 }}]\n",
+                r.range(15.0, 30.0)
+            ),
+            &mut r,
+        );
+    }
+    s
+}
+
+/// A generator of hard fixed-charge scenarios: independent clusters of suppliers
+/// and customers, every pair a candidate link with its own fixed charge, as in the
+/// fixed-charge transportation problem. For the time-limit tests and benchmarks
+/// (`#[path]`-included).
+///
+/// Cluster `c` lies around (1000·c km, 0): `m` suppliers of a residue and `m`
+/// customers of a feedstock it replaces, scattered over 50 × 50 km; trucks reach at
+/// most 200 km, so clusters are independent parts. Fixed charges are of the order
+/// of what one link earns, so which links to open is a real choice.
+///
+/// The scenario of `clusters` clusters of `m` suppliers and `m` customers, TOML.
+pub fn fixed_charge(clusters: usize, m: usize, seed: u64) -> String {
+    let mut r = Lcg(seed ^ 0x2545_f491_4f6c_dd1d);
+    let mut s = format!(
+        r#"[scenario]
+name = "{clusters} fixed-charge clusters of {m} x {m}"
+currency = "EUR"
+
+[parameters]
+circuity = 1.0
+
+[[materials]]
+id = "residue"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "feedstock"
+unit = "t"
+kind = "material"
+
+[[modes]]
+id = "truck"
+units = ["t"]
+cost_per_unit_km = 0.4
+max_distance_km = 200.0
+
+[[rules]]
+id = "residue_for_feedstock"
+from = "residue"
+to = "feedstock"
+modes = ["truck"]
+"#
+    );
+    for c in 0..clusters {
+        let x0 = 1000.0 * c as f64;
+        for i in 0..m {
+            s.push_str(&format!(
+                "\n[[sites]]\nid = \"s{c}_{i}\"\nx_km = {:.3}\ny_km = {:.3}\noutputs = [{{ id = \"residue\", material = \"residue\", quantity = {:.0}, disposal_cost = 15.0 }}]\n",
+                x0 + r.range(0.0, 50.0),
+                r.range(0.0, 50.0),
+                r.range(40.0, 160.0)
+            ));
+        }
+        for j in 0..m {
+            s.push_str(&format!(
+                "\n[[sites]]\nid = \"d{c}_{j}\"\nx_km = {:.3}\ny_km = {:.3}\ninputs = [{{ id = \"feedstock\", material = \"feedstock\", quantity = {:.0}, price = 25.0 }}]\n",
+                x0 + r.range(0.0, 50.0),
+                r.range(0.0, 50.0),
+                r.range(40.0, 160.0)
+            ));
+        }
+        for i in 0..m {
+            for j in 0..m {
+                s.push_str(&format!(
+                    "\n[[links]]\nfrom_site = \"s{c}_{i}\"\nfrom_output = \"residue\"\nto_site = \"d{c}_{j}\"\nto_input = \"feedstock\"\nmode = \"truck\"\nfixed_cost_per_year = {:.0}\n",
+                    r.range(800.0, 3000.0)
+                ));
+            }
+        }
+    }
+    s
+}
+
+/// One stream of a sector: (output or input, stream id = material id, low, high
+/// quantity per year, disposal cost or price per unit).
+type Stream = (bool, &'static str, f64, f64, f64);
+
+/// The sectors: (id, weight in a park, streams).
+const SECTORS: [(&str, f64, &[Stream]); 12] = [
+    (
+        "steelworks",
+        0.5,
+        &[
+            (true, "gbfs", 2e5, 8e5, 5.0),
+            (true, "steel_slag", 1e5, 4e5, 8.0),
+            (true, "process_steam", 1e5, 4e5, 0.0),
+            (true, "waste_heat", 5e5, 2e6, 0.0),
+            (false, "pci_coal", 1e5, 3e5, 150.0),
+        ],
+    ),
+    (
+        "power_station",
+        0.6,
+        &[
+            (true, "fly_ash", 1e5, 5e5, 10.0),
+            (true, "fgd_gypsum", 5e4, 2e5, 8.0),
+            (true, "waste_heat", 1e6, 5e6, 0.0),
+            (true, "process_steam", 5e4, 3e5, 0.0),
+        ],
+    ),
+    (
+        "cement",
+        0.6,
+        &[
+            (false, "clinker", 5e5, 1.5e6, 45.0),
+            (false, "coal", 5e4, 1.5e5, 120.0),
+            (true, "waste_heat", 2e5, 8e5, 0.0),
+        ],
+    ),
+    (
+        "plasterboard",
+        0.4,
+        &[(false, "natural_gypsum", 5e4, 2e5, 15.0)],
+    ),
+    ("road_builder", 0.8, &[(false, "aggregate", 1e5, 6e5, 12.0)]),
+    (
+        "chemicals",
+        1.0,
+        &[
+            (false, "process_steam", 5e4, 3e5, 25.0),
+            (false, "sulphur", 1e4, 5e4, 90.0),
+            (true, "treated_wastewater", 1e5, 1e6, 0.5),
+        ],
+    ),
+    (
+        "refinery",
+        0.3,
+        &[
+            (true, "sulphur", 2e4, 1e5, 20.0),
+            (true, "process_steam", 5e4, 2e5, 0.0),
+        ],
+    ),
+    (
+        "food",
+        1.5,
+        &[
+            (false, "process_steam", 1e4, 8e4, 30.0),
+            (false, "fresh_water", 1e5, 5e5, 1.5),
+        ],
+    ),
+    (
+        "paper_mill",
+        0.5,
+        &[
+            (false, "process_steam", 1e5, 4e5, 25.0),
+            (false, "fresh_water", 1e6, 5e6, 1.2),
+        ],
+    ),
+    (
+        "district_heating",
+        0.7,
+        &[(false, "district_heat", 5e5, 3e6, 12.0)],
+    ),
+    (
+        "recycling",
+        1.0,
+        &[
+            (true, "waste_plastics", 1e4, 8e4, 60.0),
+            (true, "scrap_tyres", 5e3, 3e4, 80.0),
+        ],
+    ),
+    (
+        "greenhouse",
+        0.8,
+        &[(false, "district_heat", 1e5, 5e5, 10.0)],
+    ),
+];
+
+/// A seeded generator of synthetic industrial regions, for the scale benchmarks
+/// (`examples/region.rs` writes one; `#[path]`-included).
+///
+/// Sites sit in clustered industrial parks, about one site per 25 km² of the
+/// region's square, which lies at 52° N (so plans have lat/lon for maps). A park
+/// holds 8 to 24 sites of a dozen sectors, drawn with weights; each sector offers
+/// and needs the streams of the shipped catalog (`scenarios/catalog/default.toml`,
+/// included): slags, ashes and gypsum, steam and heat, plastics and tyres, sulphur,
+/// water. Bulk residues go by truck (the catalog's 150 km reach) and rail, steam by
+/// pipe up to 15 km, heat up to 30 km, water by pipe: the catalog's modes.
+///
+/// Every quantity and price here is an assumption of plausible size for a plant
+/// of its sector, drawn uniformly in a range; none is sourced. The generator is
+/// for measuring symbio at the size of a region or a nation, not for answers.
+///
+/// The scenario of a region of `sites` sites, TOML, including the catalog at
+/// `catalog` (a path the scenario file can reach: absolute, or relative to where
+/// the scenario is written).
+pub fn region(sites: usize, seed: u64, catalog: &str) -> String {
+    let mut r = Lcg::new(seed);
+    let side_km = (25.0 * sites as f64).sqrt();
+    let total_weight: f64 = SECTORS.iter().map(|s| s.1).sum();
+    let mut s = format!(
+        "[scenario]\nname = \"synthetic region of {sites} sites (seed {seed})\"\ncurrency = \"EUR\"\n\
+         include = [{catalog:?}]\ndescription = \"Generated by tests/data/generate.rs: every figure an assumption.\"\n\n\
+         [parameters]\ncarbon_price = 80.0\n"
+    );
+    let (lat0, km_per_deg_lat) = (52.0f64, 111.32);
+    let km_per_deg_lon = km_per_deg_lat * lat0.to_radians().cos();
+    let mut k = 0;
+    while k < sites {
+        let park = (r.range(0.0, side_km), r.range(0.0, side_km));
+        let size = (8 + r.below(17)).min(sites - k);
+        for _ in 0..size {
+            let mut pick = r.range(0.0, total_weight);
+            let sector = SECTORS
+                .iter()
+                .find(|sec| {
+                    pick -= sec.1;
+                    pick < 0.0
+                })
+                .unwrap_or(&SECTORS[SECTORS.len() - 1]);
+            let (x, y) = (park.0 + r.range(-2.0, 2.0), park.1 + r.range(-2.0, 2.0));
+            s.push_str(&format!(
+                "\n[[sites]]\nid = \"s{k}\"\nname = \"{} {k}\"\nsector = \"{}\"\nlat = {:.5}\nlon = {:.5}\n",
+                sector.0,
+                sector.0,
+                lat0 + y / km_per_deg_lat,
+                x / km_per_deg_lon
+            ));
+            let (mut outs, mut ins) = (Vec::new(), Vec::new());
+            for &(output, id, lo, hi, money) in sector.2 {
+                let q = r.range(lo, hi).round();
+                if output {
+                    outs.push(format!(
+                        "{{ id = \"{id}\", material = \"{id}\", quantity = {q:.0}, disposal_cost = {money} }}"
+                    ));
+                } else {
+                    ins.push(format!(
+                        "{{ id = \"{id}\", material = \"{id}\", quantity = {q:.0}, price = {money} }}"
+                    ));
+                }
+            }
+            if !outs.is_empty() {
+                s.push_str(&format!("outputs = [{}]\n", outs.join(", ")));
+            }
+            if !ins.is_empty() {
+                s.push_str(&format!("inputs = [{}]\n", ins.join(", ")));
+            }
+            k += 1;
+        }
+    }
+    s
+}

@@ -531,7 +531,7 @@ fn describe(s: &Scenario, l: &CandidateLink) -> String {
     let from = &s.materials[output.material.0];
     let to = &s.materials[input.material.0];
     let replacing = if from.id == to.id {
-        format!("for {}'s own supply", s.sites[input.site.0].name)
+        "replacing the receiver's own supply".to_owned()
     } else {
         format!("replacing {}", to.name)
     };
@@ -540,14 +540,23 @@ fn describe(s: &Scenario, l: &CandidateLink) -> String {
     } else {
         ""
     };
+    // A material named after its site ("Steam extracted from the Asnæs power
+    // station") is not followed by the site's name again.
+    let site = &s.sites[output.site.0].name;
+    let from_site = if names(&from.name, site) {
+        String::new()
+    } else {
+        format!(" from {site}")
+    };
     format!(
-        "{} from {} to {} by {} ({:.1} km), {replacing}{today}",
-        from.name,
-        s.sites[output.site.0].name,
-        s.sites[input.site.0].name,
-        s.modes[l.mode.0].name,
-        l.distance_km
+        "{}{from_site} to {} by {} ({:.1} km), {replacing}{today}",
+        from.name, s.sites[input.site.0].name, s.modes[l.mode.0].name, l.distance_km
     )
+}
+
+/// Whether `text` names `name` (whole, ignoring case).
+fn names(text: &str, name: &str) -> bool {
+    !name.is_empty() && text.to_lowercase().contains(&name.to_lowercase())
 }
 
 #[cfg(test)]
@@ -583,6 +592,20 @@ mod tests {
         assert!(plan.clone().finite().is_err());
         plan.status = Status::Infeasible;
         assert!(plan.finite().is_ok());
+    }
+
+    #[test]
+    fn a_material_named_after_its_site_does_not_name_it_twice() {
+        assert!(names(
+            "Steam extracted from the Asnæs power station",
+            "Asnæs power station"
+        ));
+        assert!(names(
+            "Steam from ASNÆS POWER STATION",
+            "Asnæs power station"
+        ));
+        assert!(!names("Coal combustion ash", "Asnæs power station"));
+        assert!(!names("steam", ""));
     }
 
     #[test]

@@ -111,7 +111,9 @@ struct Cell {
 /// cells and the links in or out at every value tried off the tally of the solves.
 pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error> {
     let param = check(loaded, o)?;
-    let file_value = param.get(loaded);
+    // Rounded as every reported figure: a file's 0.234 read through a currency
+    // rate is not shown as 0.23399999999999999.
+    let file_value = param.get(loaded).map(round);
     let base = validate::validate(loaded)?;
     let mut runner = Runner {
         loaded,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use symbio::analysis::breakeven::{self, BreakEven, BreakevenOptions, Change};
 
-use super::table::{grid, num, Align};
+use super::table::{self, grid, num, Align};
 use super::{output, syntax, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// Arguments of `symbio breakeven`.
@@ -76,21 +76,26 @@ fn decimals(tol: f64) -> usize {
 
 fn table(r: &BreakEven) -> String {
     let d = decimals(r.tolerance);
-    let mut out = format!(
-        "Break-even values of {} in {} ({})\n",
-        r.param, r.scenario, r.currency
+    let mut out = table::wrap(
+        "",
+        &format!(
+            "Break-even values of {} in {} ({})",
+            r.param, r.scenario, r.currency
+        ),
     );
-    out.push_str(&format!(
-        "Range {}..{}, {} grid cells, each switch bracketed to ±{} ({} solves){}\n\n",
+    let range = format!(
+        "Range {}..{}, {} grid cells, each switch bracketed to ±{} ({} solves){}",
         r.from,
         r.to,
         r.steps,
-        r.tolerance / 2.0,
+        symbio::plan::round(r.tolerance / 2.0),
         r.solves,
         r.file_value
             .map(|v| format!("; the file has {v}"))
             .unwrap_or_default()
-    ));
+    );
+    out.push_str(&table::wrap("", &range));
+    out.push('\n');
     if r.events.is_empty() {
         out.push_str("No link enters or leaves the plan in this range.\n");
     } else {

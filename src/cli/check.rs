@@ -10,8 +10,10 @@ use serde::Serialize;
 use symbio::domain::{LinkStatus, MaterialId, Scenario, SiteId};
 use symbio::network::{mandatory, Network};
 use symbio::plan::Conflict;
+use symbio::scenario::defaults::{self, Unstated};
 use symbio::{Error, Problem, Problems};
 
+use super::table::count;
 use super::{output, table, CliError, Format, InputArgs, Outcome, OutputArgs};
 
 /// Arguments of `symbio check`.
@@ -50,6 +52,28 @@ struct Report {
     /// Constraints the recorded flows exceed on their own (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     conflicts: Vec<FileConflict>,
+    /// Figures left out that default to 0 where a number is expected (absent
+    /// when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<Warning>,
+}
+
+/// A figure the file leaves to its default.
+#[derive(Debug, Serialize)]
+struct Warning {
+    file: String,
+    path: String,
+    message: String,
+}
+
+impl Warning {
+    fn of(u: &Unstated) -> Warning {
+        Warning {
+            file: u.file.display().to_string(),
+            path: u.path.clone(),
+            message: format!("not given: {} assumed", u.default),
+        }
+    }
 }
 
 /// A conflict with the file and field path of each of its links' recorded quantity.
@@ -146,7 +170,8 @@ impl Stream {
 
 /// Runs `symbio check`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
-    let s = symbio::scenario::read_with(&a.file, &a.input.options())?;
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    let s = symbio::scenario::validate::validate(&loaded)?;
     let net = symbio::network::build(&s)?;
     let p = &net.pruned;
     let report = Report {
@@ -194,12 +219,19 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             .iter()
             .map(|c| FileConflict::of(&s, &net, c))
             .collect(),
+        warnings: defaults::unstated(&loaded)
+            .iter()
+            .map(Warning::of)
+            .collect(),
     };
     let text = match a.format {
         Format::Json => output::to_json(&report),
         Format::Table => summary(&report),
     };
     a.out.emit(&text)?;
+    if a.format == Format::Table && !a.out.quiet && !report.warnings.is_empty() {
+        eprint!("{}", warnings(&report.warnings));
+    }
     if report.conflicts.is_empty() {
         Ok(Outcome::Done)
     } else {
@@ -227,23 +259,32 @@ fn summary(r: &Report) -> String {
     ));
     t.push_str(&format!("sites            {}\n", r.sites));
     t.push_str(&format!(
-        "streams          {} outputs, {} inputs\n",
-        r.outputs, r.inputs
+        "streams          {}, {}\n",
+        count(r.outputs, "output"),
+        count(r.inputs, "input")
     ));
     t.push_str(&format!(
-        "catalog          {} materials, {} modes, {} rules\n",
-        r.materials, r.modes, r.rules
+        "catalog          {}, {}, {}\n",
+        count(r.materials, "material"),
+        count(r.modes, "mode"),
+        count(r.rules, "rule")
     ));
     t.push_str(&format!(
         "link facts       {} ({} existing)\n",
         r.link_facts, r.existing_links
     ));
     t.push_str(&format!("candidate links  {}\n", r.candidate_links));
-    t.push_str(&format!(
-        "left out         {} never pay, {} beyond distance limit, {} forbidden, {} empty, {} lose all in transport\n",
-        l.never_pay, l.too_far, l.forbidden, l.empty, l.lossy
+    t.push_str(&table::wrap(
+        "left out         ",
+        &format!(
+            "{} never pay, {} beyond distance limit, {} forbidden, {} empty, {} lose all in transport",
+            l.never_pay, l.too_far, l.forbidden, l.empty, l.lossy
+        ),
     ));
-    t.push_str(&format!("independent parts {}\n", r.independent_parts));
+    t.push_str(&format!(
+        "parts            {} independent\n",
+        r.independent_parts
+    ));
     for (what, streams) in [
         ("outputs", &r.unmatched_outputs),
         ("inputs", &r.unmatched_inputs),
@@ -255,6 +296,18 @@ fn summary(r: &Report) -> String {
         for s in streams {
             t.push_str(&format!("  {}/{} ({})\n", s.site, s.id, s.material));
         }
+    }
+    t
+}
+
+/// The figures left to their defaults, for stderr.
+fn warnings(w: &[Warning]) -> String {
+    let mut t = format!(
+        "warning: {} left out where a number is expected, 0 assumed:\n",
+        count(w.len(), "figure")
+    );
+    for w in w {
+        t.push_str(&table::wrap("  ", &format!("{} ({})", w.path, w.file)));
     }
     t
 }

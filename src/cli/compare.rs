@@ -122,10 +122,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
 
 /// Rows under a header with aligned columns, each line indented by two spaces.
 fn grid(header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
-    table::grid(header, rows)
-        .lines()
-        .map(|l| format!("  {}\n", l.trim_end()))
-        .collect()
+    table::grid_indented(2, header, rows)
 }
 
 /// A change with its sign.

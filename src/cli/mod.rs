@@ -19,7 +19,7 @@ mod table;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// Optimise industrial symbiosis networks: which waste or by-product should go
 /// from which site to which, how, and how much per year.
@@ -50,6 +50,72 @@ enum Command {
     Merge(merge::Args),
     /// Compare today's network with the optimum, and what every firm gains.
     Compare(compare::Args),
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the manual page of symbio (roff, for `man -l -`).
+    Man(ManArgs),
+}
+
+impl Command {
+    /// The output flags of the subcommand.
+    fn out(&self) -> &OutputArgs {
+        match self {
+            Command::Solve(a) => &a.out,
+            Command::Check(a) => &a.out,
+            Command::Schema(a) => &a.out,
+            Command::Pareto(a) => &a.out,
+            Command::Breakeven(a) => &a.out,
+            Command::Montecarlo(a) => &a.out,
+            Command::Sweep(a) => &a.out,
+            Command::Merge(a) => &a.out,
+            Command::Compare(a) => &a.out,
+            Command::Completions(a) => &a.out,
+            Command::Man(a) => &a.out,
+        }
+    }
+}
+
+/// Arguments of `symbio completions`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell the script is for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Arguments of `symbio man`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ManArgs {
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// The completion script of `shell`.
+fn completions(a: &CompletionsArgs) -> Result<Outcome, CliError> {
+    let mut script = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "symbio", &mut script);
+    a.out.emit(&String::from_utf8_lossy(&script))?;
+    Ok(Outcome::Done)
+}
+
+/// The manual page: symbio's, then one section per subcommand.
+fn man(a: &ManArgs) -> Result<Outcome, CliError> {
+    let mut page = Vec::new();
+    let cli = Cli::command();
+    let write = |page: &mut Vec<u8>, cmd: clap::Command| {
+        clap_mangen::Man::new(cmd)
+            .render(page)
+            .map_err(|e| CliError::Usage(format!("cannot render the manual page: {e}")))
+    };
+    write(&mut page, cli.clone())?;
+    for sub in cli.get_subcommands() {
+        let name = format!("symbio-{}", sub.get_name());
+        write(&mut page, sub.clone().name(name))?;
+    }
+    a.out.emit(&String::from_utf8_lossy(&page))?;
+    Ok(Outcome::Done)
 }
 
 /// Output format of the subcommands whose result is one document. Every
@@ -94,6 +160,10 @@ pub struct OutputArgs {
     /// Say nothing on stderr but errors: no progress, no notes.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Tables: cut no name and wrap no line to the width of the terminal (the
+    /// `COLUMNS` variable, else the terminal's, else 100).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 impl OutputArgs {
@@ -298,6 +368,8 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let out = cli.command.out();
+    table::set_width((!out.wide).then(|| table::terminal_width(out.file().is_none())));
     let result = match &cli.command {
         Command::Solve(a) => solve::run(a),
         Command::Check(a) => check::run(a),
@@ -311,6 +383,8 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Completions(a) => completions(a),
+        Command::Man(a) => man(a),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

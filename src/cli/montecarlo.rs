@@ -6,6 +6,8 @@ use symbio::analysis::batch::{Format as RowFormat, Shard};
 use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCarloRun, Stats};
 
 use super::batch::{self, Request};
+use std::collections::HashMap;
+
 use super::table::{grid, num, Align};
 use super::{output, syntax, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
 
@@ -89,7 +91,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     };
     let text = match a.format {
         Format::Json => output::to_json(&result),
-        Format::Table => table(&result),
+        Format::Table => table(&result, &units(&loaded)),
     };
     a.out.emit(&text)?;
     Ok(if result.feasible > 0 {
@@ -175,7 +177,23 @@ fn stats_header(first: &str) -> [(&str, Align); 7] {
     ]
 }
 
-fn table(r: &MonteCarlo) -> String {
+/// The unit of each output, by site and output id.
+fn units(loaded: &symbio::scenario::load::Loaded) -> HashMap<(&str, &str), &str> {
+    let of: HashMap<&str, &str> = (loaded.materials.iter())
+        .map(|m| (m.item.id.as_str(), m.item.unit.as_str()))
+        .collect();
+    let mut units = HashMap::new();
+    for s in &loaded.sites {
+        for o in &s.item.outputs {
+            if let Some(u) = of.get(o.material.as_str()) {
+                units.insert((s.item.id.as_str(), o.id.as_str()), *u);
+            }
+        }
+    }
+    units
+}
+
+fn table(r: &MonteCarlo, units: &HashMap<(&str, &str), &str>) -> String {
     let cur = &r.currency;
     let mut out = format!(
         "Monte Carlo of {} ({cur}): {} samples, seed {}\n",
@@ -233,7 +251,15 @@ fn table(r: &MonteCarlo) -> String {
             .map(|l| {
                 vec![
                     format!("{:.1}%", l.share * 100.0),
-                    num(l.mean_flow, 1),
+                    format!(
+                        "{} {}",
+                        num(l.mean_flow, 1),
+                        units
+                            .get(&(l.link.from_site.as_str(), l.link.from_output.as_str()))
+                            .unwrap_or(&"")
+                    )
+                    .trim_end()
+                    .to_owned(),
                     if l.in_deterministic_plan { "yes" } else { "no" }.into(),
                     l.link.to_string(),
                 ]

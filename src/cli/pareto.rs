@@ -67,9 +67,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
 
 fn table(f: &Front) -> String {
     let cur = &f.currency;
-    let mut out = format!(
-        "Pareto front of {} ({cur}): maximise net benefit subject to CO2 avoided ≥ ε\n",
-        f.scenario
+    let mut out = super::table::wrap(
+        "",
+        &format!(
+            "Pareto front of {} ({cur}): maximise net benefit subject to CO2 avoided ≥ ε",
+            f.scenario
+        ),
     );
     out.push_str(&format!(
         "Net benefit values carbon at {} {cur}/t; \"before carbon\" leaves that value out.\n",
@@ -83,13 +86,17 @@ fn table(f: &Front) -> String {
         return out;
     }
     if let (Some(lo), Some(hi)) = (f.co2_at_benefit_optimum, f.co2_max) {
-        out.push_str(&format!(
-            "CO2 avoided from {} t/yr (benefit optimum) to {} t/yr (most CO2); {} of {} points are non-dominated\n\n",
-            num(lo, 0),
-            num(hi, 0),
-            f.points.len(),
-            f.points_requested
+        out.push_str(&super::table::wrap(
+            "",
+            &format!(
+                "CO2 avoided from {} t/yr (benefit optimum) to {} t/yr (most CO2); {} of {} points are non-dominated",
+                num(lo, 0),
+                num(hi, 0),
+                f.points.len(),
+                f.points_requested
+            ),
         ));
+        out.push('\n');
     }
     let benefit = format!("net benefit {cur}/yr");
     let before = format!("before carbon {cur}/yr");

@@ -1,9 +1,11 @@
 //! Plain-text tables for people.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 use symbio::network::mandatory::Constraint;
-use symbio::plan::{Conflict, Plan};
+use symbio::plan::{Conflict, Plan, PlanLink};
 use symbio::Status;
 
 /// Left or right alignment of a column.
@@ -15,17 +17,157 @@ pub enum Align {
     Right,
 }
 
-/// Renders rows under a header with aligned columns.
+/// The width tables fit when neither `COLUMNS` nor a terminal says otherwise.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// The narrowest a text column is cut to (or its header, when wider).
+const MIN_COLUMN: usize = 6;
+
+/// The width of this run's tables: `None` when they are not cut (`--wide`).
+static WIDTH: OnceLock<Option<usize>> = OnceLock::new();
+
+/// Sets the width of this run's tables, once, before any is rendered.
+pub fn set_width(width: Option<usize>) {
+    let _ = WIDTH.set(width);
+}
+
+/// The width tables fit: set by [`set_width`], [`DEFAULT_WIDTH`] otherwise.
+pub fn width() -> Option<usize> {
+    WIDTH.get().copied().unwrap_or(Some(DEFAULT_WIDTH))
+}
+
+/// The width of the text a run writes: the `COLUMNS` variable when it holds a
+/// number, else the terminal's when the result goes to a terminal's stdout,
+/// else [`DEFAULT_WIDTH`].
+pub fn terminal_width(to_stdout: bool) -> usize {
+    if let Some(c) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return c;
+    }
+    if to_stdout && std::io::stdout().is_terminal() {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            return usize::from(w);
+        }
+    }
+    DEFAULT_WIDTH
+}
+
+/// `text` cut to `width` characters, its last one an ellipsis when cut.
+pub fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// `text` wrapped at spaces to this run's [`width`]: the first line starts
+/// with `first`, the next ones with as many spaces. Every line ends in `\n`.
+pub fn wrap(first: &str, text: &str) -> String {
+    let indent = first.chars().count();
+    let Some(limit) = width() else {
+        return format!("{first}{text}\n");
+    };
+    let room = limit.saturating_sub(indent).max(20);
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > room {
+            push_line(&mut out, first, indent, &line);
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    push_line(&mut out, first, indent, &line);
+    out
+}
+
+fn push_line(out: &mut String, first: &str, indent: usize, line: &str) {
+    if out.is_empty() {
+        out.push_str(first);
+    } else {
+        out.push_str(&" ".repeat(indent));
+    }
+    out.push_str(line);
+    out.push('\n');
+}
+
+/// `n` and `word`, plural unless `n` is 1: `1 output`, `2 outputs`.
+pub fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Column widths that fit `limit`: the widest text (left-aligned) columns are
+/// narrowed first, none below its header or [`MIN_COLUMN`]; when that cannot
+/// fit, no column is narrowed.
+fn fit(header: &[(&str, Align)], mut width: Vec<usize>, limit: usize) -> Vec<usize> {
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+    let floor: Vec<usize> = header
+        .iter()
+        .map(|(h, _)| h.chars().count().max(MIN_COLUMN))
+        .collect();
+    let narrowest: Vec<usize> = (0..width.len())
+        .map(|k| match header[k].1 {
+            Align::Left => width[k].min(floor[k]),
+            Align::Right => width[k],
+        })
+        .collect();
+    if total(&narrowest) > limit {
+        // Cutting cannot make it fit: leave the names whole.
+        return width;
+    }
+    while total(&width) > limit {
+        let widest = (0..width.len())
+            .filter(|&k| matches!(header[k].1, Align::Left) && width[k] > floor[k])
+            .max_by_key(|&k| (width[k], std::cmp::Reverse(k)));
+        match widest {
+            Some(k) => width[k] -= 1,
+            None => break,
+        }
+    }
+    width
+}
+
+/// Renders rows under a header with aligned columns, fitting this run's
+/// [`width`]: text cells too long for it are cut with an ellipsis.
 pub fn grid(header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+    grid_within(header, rows, width())
+}
+
+/// [`grid`] with each line indented by `indent` spaces, as wide as its cells
+/// (the tables of `compare` name links in full: they have too many figures to fit).
+pub fn grid_indented(indent: usize, header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+    let pad = " ".repeat(indent);
+    grid_within(header, rows, None)
+        .lines()
+        .map(|l| format!("{pad}{l}\n"))
+        .collect()
+}
+
+/// [`grid`] fitting `limit` columns, or as wide as its cells when `None`.
+fn grid_within(header: &[(&str, Align)], rows: &[Vec<String>], limit: Option<usize>) -> String {
     let mut width: Vec<usize> = header.iter().map(|(h, _)| h.chars().count()).collect();
     for r in rows {
         for (k, c) in r.iter().enumerate() {
             width[k] = width[k].max(c.chars().count());
         }
     }
+    if let Some(limit) = limit {
+        width = fit(header, width, limit);
+    }
     let line = |cells: Vec<&str>| {
         let mut s = String::new();
         for (k, c) in cells.iter().enumerate() {
+            let cell = cut(c, width[k]);
+            let c = &cell;
             let pad = width[k] - c.chars().count();
             if k > 0 {
                 s.push_str("  ");
@@ -43,6 +185,7 @@ pub fn grid(header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
                 }
             }
         }
+        s.truncate(s.trim_end().len());
         s.push('\n');
         s
     };
@@ -133,6 +276,60 @@ pub fn conflict(c: &Conflict) -> String {
     )
 }
 
+/// The table of a plan's links: one line per link when that fits the width,
+/// else two, the receiver under the supplier. Links running today are marked
+/// with `*` after their number.
+fn links(p: &Plan) -> String {
+    let money = format!("benefit {}/yr", p.currency);
+    let number =
+        |k: usize, l: &PlanLink| format!("{}{}", k + 1, if l.existing { '*' } else { ' ' });
+    let figures = |l: &PlanLink| {
+        vec![
+            l.key.mode.clone(),
+            num(l.distance_km, 1),
+            format!("{} {}", num(l.flow, 0), l.unit),
+            num(l.net_benefit, 0),
+            num(l.co2_avoided, 0),
+        ]
+    };
+    let from = |l: &PlanLink| format!("{}/{}", l.key.from_site, l.key.from_output);
+    let to = |l: &PlanLink| format!("{}/{}", l.key.to_site, l.key.to_input);
+    let tail = [
+        ("mode", Align::Left),
+        ("km", Align::Right),
+        ("flow/yr", Align::Right),
+        (money.as_str(), Align::Right),
+        ("CO2 t/yr", Align::Right),
+    ];
+    let mut header = vec![
+        ("# ", Align::Right),
+        ("from", Align::Left),
+        ("to", Align::Left),
+    ];
+    header.extend(tail);
+    let rows: Vec<Vec<String>> = (p.links.iter().enumerate())
+        .map(|(k, l)| [vec![number(k, l), from(l), to(l)], figures(l)].concat())
+        .collect();
+    let mut table = grid_within(&header, &rows, None);
+    let limit = width();
+    if limit.is_some_and(|w| table.lines().any(|l| l.chars().count() > w)) {
+        let mut header = vec![("# ", Align::Right), ("from → to", Align::Left)];
+        header.extend(tail);
+        let mut rows = Vec::new();
+        for (k, l) in p.links.iter().enumerate() {
+            rows.push([vec![number(k, l), from(l)], figures(l)].concat());
+            let mut under = vec![String::new(); header.len()];
+            under[1] = format!("→ {}", to(l));
+            rows.push(under);
+        }
+        table = grid_within(&header, &rows, limit);
+    }
+    if p.links.iter().any(|l| l.existing) {
+        table.push_str("(* running today)\n");
+    }
+    table
+}
+
 /// Renders a plan as text.
 pub fn plan(p: &Plan) -> String {
     let cur = &p.currency;
@@ -146,13 +343,17 @@ pub fn plan(p: &Plan) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&format!(
-        "Network  {} candidate links; left out: {} never pay, {} beyond distance limits, {} other\n\n",
-        p.network.candidate_links,
-        p.network.pruned_never_pay,
-        p.network.pruned_too_far,
-        p.network.pruned_other
+    out.push_str(&wrap(
+        "Network  ",
+        &format!(
+            "{}; left out: {} never pay, {} beyond distance limits, {} other",
+            count(p.network.candidate_links, "candidate link"),
+            p.network.pruned_never_pay,
+            p.network.pruned_too_far,
+            p.network.pruned_other
+        ),
     ));
+    out.push('\n');
     if !p.status.has_plan() {
         if !p.infeasibility.is_empty() {
             out.push_str("Conflicting constraints (the recorded flows of existing links)\n");
@@ -167,46 +368,22 @@ pub fn plan(p: &Plan) -> String {
     if p.links.is_empty() {
         out.push_str("No exchange pays in this scenario.\n");
     } else {
-        let money = format!("net benefit {cur}/yr");
-        let header = [
-            ("from", Align::Left),
-            ("to", Align::Left),
-            ("mode", Align::Left),
-            ("km", Align::Right),
-            ("flow/yr", Align::Right),
-            ("delivered/yr", Align::Right),
-            (money.as_str(), Align::Right),
-            ("CO2 avoided t/yr", Align::Right),
-            ("today", Align::Left),
-        ];
-        let rows: Vec<Vec<String>> = p
-            .links
-            .iter()
-            .map(|l| {
-                vec![
-                    format!("{}/{}", l.key.from_site, l.key.from_output),
-                    format!("{}/{}", l.key.to_site, l.key.to_input),
-                    l.key.mode.clone(),
-                    num(l.distance_km, 1),
-                    format!("{} {}", num(l.flow, 0), l.unit),
-                    format!("{} {}", num(l.delivered, 0), l.unit),
-                    num(l.net_benefit, 0),
-                    num(l.co2_avoided, 0),
-                    if l.existing { "existing" } else { "new" }.into(),
-                ]
-            })
-            .collect();
-        out.push_str(&grid(&header, &rows));
+        out.push_str(&links(p));
         out.push_str("\nExchanges\n");
         for (k, l) in p.links.iter().enumerate() {
-            out.push_str(&format!(
-                "{:>3}. {}: {} {}/yr, {} {cur}/yr\n",
-                k + 1,
+            let (flow, delivered) = (num(l.flow, 0), num(l.delivered, 0));
+            let delivered = if delivered == flow {
+                String::new()
+            } else {
+                format!(" ({delivered} delivered)")
+            };
+            let text = format!(
+                "{}: {flow} {}/yr{delivered}, {} {cur}/yr",
                 l.description,
-                num(l.flow, 0),
                 l.unit,
                 num(l.net_benefit, 0)
-            ));
+            );
+            out.push_str(&wrap(&format!("{:>3}. ", k + 1), &text));
         }
     }
     let t = &p.totals;

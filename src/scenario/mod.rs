@@ -1,5 +1,6 @@
 //! Scenario files: their schema, loading with includes, and validation into the domain.
 
+pub mod defaults;
 pub mod load;
 pub mod path;
 pub mod schema;

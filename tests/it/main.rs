@@ -20,6 +20,7 @@ mod properties;
 mod shipped;
 mod snapshots;
 mod sweep;
+mod terminal;
 mod time_limit;
 mod validation;
 mod writer;
@@ -42,6 +43,7 @@ use serde_json::Value;
 pub struct Symbio {
     args: Vec<OsString>,
     code: Option<i32>,
+    env: Vec<(OsString, OsString)>,
 }
 
 impl Default for Symbio {
@@ -56,6 +58,7 @@ impl Symbio {
         Symbio {
             args: Vec::new(),
             code: Some(0),
+            env: Vec::new(),
         }
     }
 
@@ -81,6 +84,13 @@ impl Symbio {
         self.arg(path.as_ref())
     }
 
+    /// Sets an environment variable of the run (`COLUMNS` is unset otherwise,
+    /// so tables are 100 columns wide whatever the terminal of the tests).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
     /// The exit code the run must end with.
     pub fn expect_code(mut self, code: i32) -> Self {
         self.code = Some(code);
@@ -101,7 +111,8 @@ impl Symbio {
 
     fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_symbio"));
-        c.args(&self.args).current_dir(root());
+        c.args(&self.args).current_dir(root()).env_remove("COLUMNS");
+        c.envs(self.env.iter().map(|(k, v)| (k, v)));
         c
     }
 

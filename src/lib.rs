@@ -205,9 +205,7 @@ pub fn solve_controlled(
     let net = network::build(scenario)?;
     // What is left of the limit, less a reserve for assembling the plan after
     // the search (5 % of the limit, at most a second).
-    let reserve = options
-        .time_limit
-        .map_or(0.0, |t| (0.05 * t).min(1.0));
+    let reserve = options.time_limit.map_or(0.0, |t| (0.05 * t).min(1.0));
     let options = options.less(start.elapsed() + std::time::Duration::from_secs_f64(reserve));
     let sol = model::decompose::solve_controlled(scenario, &net, &options, &[], control)?;
     plan::assemble(scenario, &net, &sol).finite()

@@ -78,6 +78,10 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         ..a.solver.resolve()?
     };
     let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
+    if a.format == PlanFormat::Geojson {
+        // Before the solve: no search for a map that cannot be drawn.
+        symbio::report::geojson::check(&scenario).map_err(report_error)?;
+    }
     if let Some(path) = &a.export_model {
         let net = symbio::network::build(&scenario)?;
         symbio::model::export(&scenario, &net, path)?;
@@ -109,10 +113,15 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     })
 }
 
+/// A report that cannot be made of the plan: the format asked for does not fit
+/// the scenario (exit 2).
+fn report_error(e: symbio::report::Error) -> CliError {
+    CliError::Usage(e.to_string())
+}
+
 /// The plan in the format asked for.
 fn render(a: &Args, plan: &symbio::Plan, s: &symbio::Scenario) -> Result<String, CliError> {
     use symbio::report;
-    let report_error = |e: report::Error| CliError::Usage(e.to_string());
     Ok(match a.format {
         PlanFormat::Json => output::to_json(plan),
         PlanFormat::Table => table::plan(plan),

@@ -11,14 +11,15 @@ use super::Error;
 use crate::domain::{Location, Scenario};
 use crate::plan::Plan;
 
-/// The GeoJSON document of `plan`, solved from `s`; an error when the sites of
-/// `s` are in x/y km or none has a location.
-pub fn collection(plan: &Plan, s: &Scenario) -> Result<String, Error> {
-    let mut planar = s
+/// Whether the sites of `s` can be mapped: an error when they are in x/y km or
+/// none has a location. [`collection`] checks it; a caller may check it before
+/// solving, so as not to solve for a map it cannot make.
+pub fn check(s: &Scenario) -> Result<(), Error> {
+    let planar = s
         .sites
         .iter()
-        .filter(|site| matches!(site.location, Some(Location::Planar { .. })));
-    if let Some(site) = planar.next() {
+        .find(|site| matches!(site.location, Some(Location::Planar { .. })));
+    if let Some(site) = planar {
         return Err(Error::NeedsLatLon {
             reason: format!(
                 "the scenario's sites are in x_km/y_km (site \"{}\" among them)",
@@ -31,6 +32,13 @@ pub fn collection(plan: &Plan, s: &Scenario) -> Result<String, Error> {
             reason: "no site of the scenario has a location".into(),
         });
     }
+    Ok(())
+}
+
+/// The GeoJSON document of `plan`, solved from `s`; an error when the sites of
+/// `s` cannot be mapped ([`check`]).
+pub fn collection(plan: &Plan, s: &Scenario) -> Result<String, Error> {
+    check(s)?;
     let mut features = Vec::with_capacity(s.sites.len() + plan.links.len());
     for site in &s.sites {
         let benefit = plan.sites.iter().find(|b| b.site == site.id);

@@ -352,3 +352,27 @@ fn dot_escapes_quotes_in_names() {
         "{dot}"
     );
 }
+
+#[test]
+fn a_plan_without_links_is_a_csv_header_and_a_graph_without_edges() {
+    // An existing link recording 500 t of the 100 t of slag: infeasible (exit 1).
+    let text = crate::validation::BASE.to_owned()
+        + "[[links]]\nfrom_site = \"steel\"\nfrom_output = \"slag\"\nto_site = \"cement\"\n\
+           to_input = \"clinker\"\nmode = \"truck\"\nstatus = \"existing\"\nquantity = 500.0\n";
+    let (_dir, p) = crate::Scratch::with("infeasible.toml", &text);
+    let run = |format: &str| {
+        Symbio::new()
+            .arg("solve")
+            .file_arg(&p)
+            .args(["--format", format])
+            .expect_code(1)
+            .run()
+            .stdout
+    };
+    let csv = run("csv");
+    assert_eq!(csv.lines().count(), 1, "{csv}");
+    assert!(csv.starts_with("from_site,from_output,to_site,to_input,mode,"));
+    let dot = run("dot");
+    assert!(!dot.contains(" -> "), "{dot}");
+    assert!(dot.contains("\"steel\" [label="), "{dot}");
+}

@@ -139,7 +139,7 @@ pub struct Rule {
 }
 
 /// Where a site is.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Location {
     /// Geographic coordinates, degrees.

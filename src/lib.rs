@@ -172,6 +172,7 @@ pub mod model;
 pub mod network;
 pub(crate) mod parallel;
 pub mod plan;
+pub mod report;
 pub mod scenario;
 
 pub use domain::Scenario;

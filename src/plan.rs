@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{LinkStatus, MaterialKind, Scenario};
+use crate::domain::{LinkStatus, Location, MaterialKind, Scenario};
 use crate::economics::{link_co2_share, link_share, LinkMoney};
 use crate::error::Error;
 use crate::link_key::LinkKey;
@@ -60,6 +60,12 @@ pub struct PlanLink {
     pub status: String,
     /// The exchange in words, with the names of sites, materials and mode.
     pub description: String,
+    /// Where the supplying site is (absent when it has no location).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_location: Option<Location>,
+    /// Where the receiving site is (absent when it has no location).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_location: Option<Location>,
 }
 
 /// The scalar totals of a plan: money, CO2 and energy (see `docs/plan-format.md`).
@@ -520,6 +526,8 @@ fn plan_link(s: &Scenario, l: &CandidateLink, x: f64, m: &LinkMoney) -> PlanLink
         }
         .to_owned(),
         description: describe(s, l),
+        from_location: s.sites[output.site.0].location,
+        to_location: s.sites[input.site.0].location,
     }
 }
 

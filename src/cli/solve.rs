@@ -9,7 +9,34 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::batch::stop_on_ctrl_c;
 use super::table::num;
-use super::{output, table, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
+use super::{output, table, CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
+
+/// Output formats of `symbio solve` (docs/reports.md): those of the shared
+/// family (`table`, `json`, `csv`), and documents for maps and graphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum PlanFormat {
+    /// A readable table.
+    #[default]
+    Table,
+    /// One JSON document with a stable schema (docs/plan-format.md).
+    Json,
+    /// CSV rows: the chosen links, or the sites' benefits with --table sites.
+    Csv,
+    /// A GeoJSON FeatureCollection (RFC 7946) of the sites and links; needs lat/lon.
+    Geojson,
+    /// The exchange graph for Graphviz (`dot -Tsvg`).
+    Dot,
+}
+
+/// The rows of `--format csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum CsvTable {
+    /// One row per chosen link.
+    #[default]
+    Links,
+    /// One row per site: its benefit.
+    Sites,
+}
 
 /// Arguments of `symbio solve`.
 #[derive(Debug, clap::Args)]
@@ -17,8 +44,11 @@ pub struct Args {
     /// Scenario file (TOML, or JSON when it ends in .json).
     pub file: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+    /// The rows of --format csv: `links` (the default) or `sites`.
+    #[arg(long, value_enum, value_name = "ROWS")]
+    pub table: Option<CsvTable>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -38,11 +68,20 @@ pub struct Args {
 /// Runs `symbio solve`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let start = Instant::now();
+    if a.table.is_some() && a.format != PlanFormat::Csv {
+        return Err(CliError::Usage(
+            "--table chooses the rows of --format csv: add --format csv".into(),
+        ));
+    }
     let options = symbio::SolveOptions {
         decompose: !a.no_decompose,
         ..a.solver.resolve()?
     };
     let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
+    if a.format == PlanFormat::Geojson {
+        // Before the solve: no search for a map that cannot be drawn.
+        symbio::report::geojson::check(&scenario).map_err(report_error)?;
+    }
     if let Some(path) = &a.export_model {
         let net = symbio::network::build(&scenario)?;
         symbio::model::export(&scenario, &net, path)?;
@@ -63,10 +102,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     // The time limit is the command's: loading counts.
     let plan = symbio::solve_controlled(&scenario, &options.less(start.elapsed()), control)?;
     bar.finish_and_clear();
-    let text = match a.format {
-        Format::Json => output::to_json(&plan),
-        Format::Table => table::plan(&plan),
-    };
+    let text = render(a, &plan, &scenario)?;
     a.out.emit(&text)?;
     Ok(if stop.load(Ordering::SeqCst) {
         Outcome::Interrupted
@@ -74,6 +110,28 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         Outcome::Done
     } else {
         Outcome::NoPlan
+    })
+}
+
+/// A report that cannot be made of the plan: the format asked for does not fit
+/// the scenario (exit 2).
+fn report_error(e: symbio::report::Error) -> CliError {
+    CliError::Usage(e.to_string())
+}
+
+/// The plan in the format asked for.
+fn render(a: &Args, plan: &symbio::Plan, s: &symbio::Scenario) -> Result<String, CliError> {
+    use symbio::report;
+    Ok(match a.format {
+        PlanFormat::Json => output::to_json(plan),
+        PlanFormat::Table => table::plan(plan),
+        PlanFormat::Csv => match a.table.unwrap_or_default() {
+            CsvTable::Links => report::csv::links(plan, s),
+            CsvTable::Sites => report::csv::sites(plan),
+        }
+        .map_err(report_error)?,
+        PlanFormat::Geojson => report::geojson::collection(plan, s).map_err(report_error)?,
+        PlanFormat::Dot => report::dot::graph(plan, s),
     })
 }
 

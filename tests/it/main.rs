@@ -17,6 +17,7 @@ mod montecarlo;
 mod oracle;
 mod pareto;
 mod properties;
+mod reports;
 mod shipped;
 mod snapshots;
 mod sweep;

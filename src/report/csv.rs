@@ -1,0 +1,143 @@
+//! The plan as CSV tables: one row per chosen link with the fields of the plan
+//! JSON's `links[]`, or one row per site with those of `sites[]`. A header line
+//! comes first; its columns are the JSON's field names, a nested field by its
+//! dotted path (`from_location.lat`); numbers are written as in the JSON, a null
+//! or absent field as an empty cell.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Error;
+use crate::domain::{Location, Scenario};
+use crate::plan::Plan;
+
+/// The columns of a link row before the locations: the fields of
+/// [`PlanLink`](crate::plan::PlanLink) in JSON order (its key first).
+pub const LINK_COLUMNS: [&str; 23] = [
+    "from_site",
+    "from_output",
+    "to_site",
+    "to_input",
+    "mode",
+    "material",
+    "displaces",
+    "rule",
+    "distance_km",
+    "flow",
+    "unit",
+    "delivered",
+    "displaced",
+    "displaced_unit",
+    "net_benefit",
+    "co2_avoided",
+    "transport_energy_gj",
+    "transport_loss",
+    "capex",
+    "payback_years",
+    "existing",
+    "status",
+    "description",
+];
+
+/// The columns of a site row: the fields of [`SiteBenefit`](crate::plan::SiteBenefit).
+pub const SITE_COLUMNS: [&str; 6] = [
+    "site",
+    "name",
+    "as_supplier",
+    "as_receiver",
+    "benefit",
+    "co2_avoided",
+];
+
+/// The columns of a link row: [`LINK_COLUMNS`], then the two sites' locations
+/// in the kind the scenario's sites have (`from_location.lat`,
+/// `from_location.lon`, `to_location.lat`, `to_location.lon`, or the same with
+/// `x_km` and `y_km`; none when no site has a location).
+pub fn link_columns(s: &Scenario) -> Vec<String> {
+    let mut columns: Vec<String> = LINK_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let kind = s.sites.iter().find_map(|site| site.location);
+    let coordinates = match kind {
+        Some(Location::LatLon { .. }) => ["lat", "lon"],
+        Some(Location::Planar { .. }) => ["x_km", "y_km"],
+        None => return columns,
+    };
+    for end in ["from_location", "to_location"] {
+        columns.extend(coordinates.iter().map(|c| format!("{end}.{c}")));
+    }
+    columns
+}
+
+/// The chosen links of `plan` (solved from `s`), one row each.
+pub fn links(plan: &Plan, s: &Scenario) -> Result<String, Error> {
+    table(&link_columns(s), &plan.links)
+}
+
+/// The benefit of each site of `plan`, one row each.
+pub fn sites(plan: &Plan) -> Result<String, Error> {
+    let columns: Vec<String> = SITE_COLUMNS.iter().map(|c| c.to_string()).collect();
+    table(&columns, &plan.sites)
+}
+
+/// A header of `columns`, then one row per item: each cell the item's JSON
+/// field at the column's dotted path.
+fn table<T: Serialize>(columns: &[String], items: &[T]) -> Result<String, Error> {
+    let failed = |e: &dyn std::fmt::Display| Error::Csv(e.to_string());
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(columns).map_err(|e| failed(&e))?;
+    for item in items {
+        let value = serde_json::to_value(item).map_err(|e| failed(&e))?;
+        w.write_record(columns.iter().map(|c| cell(&value, c)))
+            .map_err(|e| failed(&e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
+}
+
+/// The text of the field of `value` at the dotted `path`: a string as it is, a
+/// number or boolean as in JSON, null or absent as nothing.
+fn cell(value: &Value, path: &str) -> String {
+    match path.split('.').try_fold(value, |v, key| v.get(key)) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::SiteBenefit;
+
+    #[test]
+    fn cells_are_the_json_fields_by_dotted_path() {
+        let v = serde_json::json!({"a": 1.5, "b": {"c": "x,y"}, "n": null, "t": true});
+        assert_eq!(cell(&v, "a"), "1.5");
+        assert_eq!(cell(&v, "b.c"), "x,y");
+        assert_eq!(cell(&v, "n"), "");
+        assert_eq!(cell(&v, "missing.deeper"), "");
+        assert_eq!(cell(&v, "t"), "true");
+    }
+
+    #[test]
+    fn the_site_columns_are_the_fields_of_a_site_benefit() {
+        let site = SiteBenefit {
+            site: "s".into(),
+            name: "S, \"the\" site".into(),
+            as_supplier: 1.0,
+            as_receiver: 2.0,
+            benefit: 3.0,
+            co2_avoided: 0.5,
+        };
+        let v = serde_json::to_value(&site).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, SITE_COLUMNS);
+        let text = table(&SITE_COLUMNS.map(String::from), &[site]).unwrap();
+        assert_eq!(
+            text,
+            "site,name,as_supplier,as_receiver,benefit,co2_avoided\n\
+             s,\"S, \"\"the\"\" site\",1.0,2.0,3.0,0.5\n"
+        );
+    }
+}

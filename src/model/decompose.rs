@@ -26,8 +26,8 @@
 //!   gap `g` and the parts' objectives have one sign, the whole is within `g`.
 //!
 //! A time limit is one deadline for the whole solve. Parts are started smallest
-//! first; each gets what is left of the time over the rounds still to run
-//! (⌈parts not started / threads⌉), so a part that closes early hands its time to
+//! first; each gets a share of what is left of the time in proportion to its size
+//! among the parts not started yet, so a part that closes early hands its time to
 //! those after it and the last ends by the deadline. A part stopped before it
 //! found any plan contributes the empty plan where that is feasible
 //! ([`model::solve`]), so a time-limited solve always has a plan when one is
@@ -138,7 +138,7 @@ pub fn solve_controlled(
         return Ok(Solution::without_plan(Status::Infeasible, net.links.len()));
     }
     let threads = options.threads.max(1) as usize;
-    let budget = Budget::new(options.time_limit, groups.len(), threads);
+    let budget = Budget::new(options.time_limit, &groups, threads);
     // Small parts first: they tend to close early and hand their time on to the
     // large ones, which start last with the largest share of what is left.
     let mut order: Vec<usize> = (0..groups.len()).collect();
@@ -149,7 +149,7 @@ pub fn solve_controlled(
         let sub = subnetwork(s, net, links);
         let local = local_constraints(extra, links);
         let opts = SolveOptions {
-            time_limit: budget.next_share(),
+            time_limit: budget.share(links.len()),
             ..one_thread
         };
         let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
@@ -218,37 +218,43 @@ impl<'a> Watch<'a> {
     }
 }
 
-/// One deadline for a whole solve, shared out among its parts as they start:
-/// each part gets what is left over the rounds still to run
-/// (⌈parts not started / threads⌉), so that time a part does not use goes to the
-/// parts after it and the last part ends by the deadline.
+/// One deadline for a whole solve, shared out among its parts as they start, in
+/// proportion to their size: a part of weight w (its links, plus
+/// [`SMALL_PART`] so that a tiny part still gets the moments it needs) gets
+/// what is left of the time × min(1, threads × w / the weight of the parts not
+/// started yet, its own included). Time a part does not use goes to the parts
+/// after it, and the last part ends by the deadline.
 struct Budget {
     deadline: Option<Instant>,
-    parts: usize,
     threads: usize,
-    started: AtomicUsize,
+    /// Weight of the parts not started yet.
+    unstarted: AtomicUsize,
 }
 
+/// The weight a part has on top of its links in [`Budget`].
+const SMALL_PART: usize = 64;
+
 impl Budget {
-    fn new(time_limit: Option<f64>, parts: usize, threads: usize) -> Budget {
+    fn new(time_limit: Option<f64>, groups: &[Vec<usize>], threads: usize) -> Budget {
         Budget {
             deadline: time_limit.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0))),
-            parts,
             threads: threads.max(1),
-            started: AtomicUsize::new(0),
+            unstarted: AtomicUsize::new(groups.iter().map(|g| g.len() + SMALL_PART).sum()),
         }
     }
 
-    /// The time limit of the next part to start (`None` without a deadline).
-    fn next_share(&self) -> Option<f64> {
+    /// The time limit of a part of `links` links that starts now (`None` without
+    /// a deadline).
+    fn share(&self, links: usize) -> Option<f64> {
         let deadline = self.deadline?;
-        let k = self.started.fetch_add(1, Ordering::SeqCst);
-        let rounds = self.parts.saturating_sub(k).max(1).div_ceil(self.threads);
+        let weight = links + SMALL_PART;
+        let unstarted = self.unstarted.fetch_sub(weight, Ordering::SeqCst).max(weight);
+        let fraction = (self.threads * weight) as f64 / unstarted as f64;
         let left = deadline
             .saturating_duration_since(Instant::now())
             .as_secs_f64();
         // HiGHS needs a positive limit; a part that starts at the deadline stops at once.
-        Some((left / rounds as f64).max(1e-3))
+        Some((left * fraction.min(1.0)).max(1e-3))
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Every writer of an output holds the output's lock while it writes: an
 //! exclusive advisory lock (`flock`) on the file `.NAME.lock` beside it
-//! ([`OutputLock`]). A second writer of the same output fails at once with
+//! (`OutputLock`). A second writer of the same output fails at once with
 //! [`Error::Busy`]. The lock file is removed when the writer is done; one left by
 //! a killed run holds no lock (the system releases it with the process) and is
 //! reused.

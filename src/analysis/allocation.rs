@@ -3,7 +3,7 @@
 //! - **Transfer prices** ([`gains`]). A link's value falls on two firms: the supplier
 //!   stops paying for disposal, the receiver stops buying a virgin resource, and the
 //!   costs fall on one or both as `parameters.transport_paid_by` and
-//!   `processing_paid_by` say ([`crate::economics::link_share`], the split of `symbio solve`'s per-site
+//!   `processing_paid_by` say (`economics::link_share`, the split of `symbio solve`'s per-site
 //!   benefits). The link's surplus is their sum. With equal bargaining power and no
 //!   exchange as the disagreement point, the Nash bargaining solution with transferable
 //!   utility gives each firm half the surplus; with supplier share θ, the supplier gets
@@ -144,7 +144,7 @@ fn below(a: f64, b: f64) -> bool {
 
 /// Each chosen link's surplus, transfer and transfer price, and each firm's gain,
 /// with supplier share θ; `baseline` is each site's gain in the baseline with the
-/// same split ([`split_gains`]).
+/// same split (`split_gains`).
 pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], theta: f64) -> Gains {
     let mut before = vec![0.0; s.sites.len()];
     let mut links = Vec::new();

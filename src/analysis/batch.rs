@@ -7,7 +7,7 @@
 //! point). Rows are appended as points finish, each written whole and flushed, so
 //! an interrupted run keeps every finished row and never a half-written one (a
 //! trailing line without its newline, from a crash mid-write, is dropped on
-//! resume). Once every point of the run is done, [`RowFile::finish`] rewrites the
+//! resume). Once every point of the run is done, the run rewrites the
 //! file sorted by point index (atomically), so a completed run, a resumed run and
 //! merged shards give the same bytes.
 

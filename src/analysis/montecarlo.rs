@@ -516,7 +516,7 @@ impl MonteCarloRun {
     }
 
     /// Summarises the rows of samples `0..rows.len()`, in order (they must be that
-    /// run's rows: see [`MonteCarloRun::check_row`]); solves the scenario with its
+    /// run's rows, as [`MonteCarloRun::read_rows`] checks); solves the scenario with its
     /// own values for the deterministic figures.
     pub fn summarise(&self, rows: &[SampleRow]) -> Result<MonteCarlo, Error> {
         if rows.is_empty() {

@@ -248,7 +248,10 @@ impl Budget {
     fn share(&self, links: usize) -> Option<f64> {
         let deadline = self.deadline?;
         let weight = links + SMALL_PART;
-        let unstarted = self.unstarted.fetch_sub(weight, Ordering::SeqCst).max(weight);
+        let unstarted = self
+            .unstarted
+            .fetch_sub(weight, Ordering::SeqCst)
+            .max(weight);
         let fraction = (self.threads * weight) as f64 / unstarted as f64;
         let left = deadline
             .saturating_duration_since(Instant::now())

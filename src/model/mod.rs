@@ -1,6 +1,6 @@
 //! The MILP of `docs/formulation.md`, solved by HiGHS.
 //!
-//! Three rooms: [`formulation`] writes the model (variables, constraints,
+//! Three rooms: `formulation` writes the model (variables, constraints,
 //! objective, in named steps), `highs` is the adapter (the only place solver
 //! options are set and values read back) and [`rational`] adds the individually
 //! rational model of `symbio compare`. [`decompose`] solves a network part by part.

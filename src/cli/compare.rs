@@ -125,6 +125,45 @@ fn grid(header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     table::grid_indented(2, header, rows)
 }
 
+/// A link named in full on a line of its own: `kind` (padded to `kind_width`),
+/// supplier → receiver and mode.
+fn link_line(kind: &str, kind_width: usize, link: &symbio::LinkKey) -> String {
+    let kind = if kind_width == 0 {
+        String::new()
+    } else {
+        format!("{kind:<kind_width$}  ")
+    };
+    format!(
+        "{kind}{}/{} → {}/{} ({})",
+        link.from_site, link.from_output, link.to_site, link.to_input, link.mode
+    )
+}
+
+/// A table of links: the header of their figures, then each link on a line of
+/// its own (`(kind, link)`, indented by two spaces) above its figures (by four),
+/// so that the names stay whole and the figures fit the width.
+fn linked(header: &[(&str, Align)], items: &[(&str, &symbio::LinkKey, Vec<String>)]) -> String {
+    let kind_width = items
+        .iter()
+        .map(|(k, _, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let rows: Vec<Vec<String>> = items.iter().map(|(_, _, r)| r.clone()).collect();
+    let figures = table::grid_indented(4, header, &rows);
+    let mut lines = figures.lines();
+    let mut out = String::new();
+    if let Some(h) = lines.next() {
+        out.push_str(&format!("{h}\n"));
+    }
+    for ((kind, link, _), figures) in items.iter().zip(lines) {
+        out.push_str(&format!(
+            "  {}\n{figures}\n",
+            link_line(kind, kind_width, link)
+        ));
+    }
+    out
+}
+
 /// A change with its sign.
 fn signed(v: f64, decimals: usize) -> String {
     let s = num(v, decimals);
@@ -166,26 +205,30 @@ pub fn render(c: &Comparison) -> String {
     } else if b.links.is_empty() {
         out.push_str("No link is marked existing.\n");
     } else {
-        let rows: Vec<Vec<String>> = b
+        let items: Vec<_> = b
             .links
             .iter()
             .map(|l| {
-                let mut row = link_columns(&l.link, l.flow, &l.unit);
-                row.extend([
+                let row = vec![
+                    flow(l.flow, &l.unit),
                     num(l.net_benefit, 0),
                     if l.recorded {
                         "recorded".into()
                     } else {
                         "best flow (none recorded)".into()
                     },
-                ]);
-                row
+                ];
+                ("", &l.link, row)
             })
             .collect();
         let money = format!("{cur}/yr");
-        out.push_str(&grid(
-            &link_header(&[(money.as_str(), Align::Right), ("flow", Align::Left)]),
-            &rows,
+        out.push_str(&linked(
+            &[
+                ("flow/yr", Align::Right),
+                (money.as_str(), Align::Right),
+                ("flow", Align::Left),
+            ],
+            &items,
         ));
     }
     for v in &c.variants {
@@ -195,26 +238,9 @@ pub fn render(c: &Comparison) -> String {
     out
 }
 
-/// The columns of a link in reports: from, to, mode and its flow with unit.
-fn link_columns(link: &symbio::LinkKey, flow: f64, unit: &str) -> Vec<String> {
-    vec![
-        format!("{}/{}", link.from_site, link.from_output),
-        format!("{}/{}", link.to_site, link.to_input),
-        link.mode.clone(),
-        format!("{} {unit}", num(flow, 0)),
-    ]
-}
-
-/// The header of [`link_columns`] followed by `more`.
-fn link_header<'a>(more: &[(&'a str, Align)]) -> Vec<(&'a str, Align)> {
-    let mut header = vec![
-        ("from", Align::Left),
-        ("to", Align::Left),
-        ("mode", Align::Left),
-        ("flow/yr", Align::Right),
-    ];
-    header.extend_from_slice(more);
-    header
+/// A flow with its unit.
+fn flow(flow: f64, unit: &str) -> String {
+    format!("{} {unit}", num(flow, 0))
 }
 
 /// A transfer price per unit sent, `–` when nothing flows.
@@ -222,16 +248,18 @@ fn price(per_unit: Option<f64>, unit: &str) -> String {
     per_unit.map_or("–".into(), |p| format!("{}/{unit}", num(p, 2)))
 }
 
-/// A row of the "Links" table: the change, the link, its flows and net benefits.
-fn diff_row(kind: &str, l: &LinkDiff) -> Vec<String> {
-    let mut row = vec![kind.to_owned()];
-    row.extend(link_columns(&l.link, l.flow_before, &l.unit));
-    row.extend([
-        format!("{} {}", num(l.flow_after, 0), l.unit),
+/// An item of the "Links" table: the change, the link, its flows and net benefits.
+fn diff_row<'a>(
+    kind: &'static str,
+    l: &'a LinkDiff,
+) -> (&'static str, &'a symbio::LinkKey, Vec<String>) {
+    let row = vec![
+        flow(l.flow_before, &l.unit),
+        flow(l.flow_after, &l.unit),
         num(l.net_benefit_before, 0),
         num(l.net_benefit_after, 0),
-    ]);
-    row
+    ];
+    (kind, &l.link, row)
 }
 
 fn units(a: &Metrics, b: &Metrics, waste: bool) -> BTreeSet<String> {
@@ -303,14 +331,14 @@ fn variant_header(out: &mut String, c: &Comparison, v: &VariantReport) {
 
 /// The diff rows of an optimum: added, kept and dropped links, then each re-routed
 /// output's links before and after.
-fn diff_rows(v: &VariantReport) -> Vec<Vec<String>> {
-    let mut rows: Vec<Vec<String>> = Vec::new();
+fn diff_rows(v: &VariantReport) -> Vec<(&'static str, &symbio::LinkKey, Vec<String>)> {
+    let mut rows = Vec::new();
     rows.extend(v.added.iter().map(|l| diff_row("added", l)));
     rows.extend(v.kept.iter().map(|l| diff_row("kept", l)));
     rows.extend(v.dropped.iter().map(|l| diff_row("dropped", l)));
     for r in &v.rerouted {
         rows.extend(r.before.iter().map(|l| diff_row("re-routed from", l)));
-        rows.extend(r.after.iter().map(|l| diff_row("  to", l)));
+        rows.extend(r.after.iter().map(|l| diff_row("re-routed to", l)));
     }
     rows
 }
@@ -326,12 +354,8 @@ fn links_table(out: &mut String, cur: &str, v: &VariantReport) {
     }
     let before = format!("{cur}/yr before");
     let after = format!("{cur}/yr after");
-    out.push_str(&grid(
+    out.push_str(&linked(
         &[
-            ("change", Align::Left),
-            ("from", Align::Left),
-            ("to", Align::Left),
-            ("mode", Align::Left),
             ("flow before", Align::Right),
             ("flow after", Align::Right),
             (before.as_str(), Align::Right),
@@ -407,9 +431,9 @@ fn sites_table(out: &mut String, cur: &str, sites: &[SiteChange]) {
                 num(s.change.optimized.net_benefit, 0),
                 signed(d.net_benefit, 0),
                 signed(d.co2_avoided, 0),
+                signed(d.transport_energy_gj, 0),
                 by_unit(&d.waste_diverted, true),
                 by_unit(&d.virgin_displaced, true),
-                signed(d.transport_energy_gj, 0),
             ]
         })
         .collect();
@@ -419,6 +443,7 @@ fn sites_table(out: &mut String, cur: &str, sites: &[SiteChange]) {
     out.push_str(&format!(
         "\nBy site (net benefit before transfers, {cur}/yr; changes per year)\n"
     ));
+    let first: Vec<Vec<String>> = rows.iter().map(|r| r[..6].to_vec()).collect();
     out.push_str(&grid(
         &[
             ("site", Align::Left),
@@ -426,12 +451,26 @@ fn sites_table(out: &mut String, cur: &str, sites: &[SiteChange]) {
             ("after", Align::Right),
             ("change", Align::Right),
             ("CO2 t", Align::Right),
-            ("waste diverted", Align::Right),
-            ("virgin displaced", Align::Right),
             ("transport GJ", Align::Right),
         ],
-        &rows,
+        &first,
     ));
+    let second: Vec<Vec<String>> = rows
+        .iter()
+        .filter(|r| r[6] != "0" || r[7] != "0")
+        .map(|r| vec![r[0].clone(), r[6].clone(), r[7].clone()])
+        .collect();
+    if !second.is_empty() {
+        out.push('\n');
+        out.push_str(&grid(
+            &[
+                ("site", Align::Left),
+                ("waste diverted", Align::Right),
+                ("virgin displaced", Align::Right),
+            ],
+            &second,
+        ));
+    }
 }
 
 /// Each firm's gain under the split of every link's surplus: the links with their
@@ -458,44 +497,45 @@ fn gains(out: &mut String, g: &Gains) {
     ));
 }
 
-/// The links of the split: surplus, each side's gain alone, transfer and price
-/// (nothing without links).
+/// The links of the split, each on a line of its own: surplus, each side's gain
+/// alone, transfer and price (their flows are those of "Links"; nothing without
+/// links).
 fn gain_links_table(out: &mut String, g: &Gains) {
     if g.links.is_empty() {
         return;
     }
-    let rows: Vec<Vec<String>> = g
+    let items: Vec<_> = g
         .links
         .iter()
         .map(|l| {
-            let mut row = link_columns(&l.link, l.flow, &l.unit);
-            row.extend([
+            let row = vec![
                 num(l.surplus, 0),
                 num(l.supplier_before_transfer, 0),
                 num(l.receiver_before_transfer, 0),
                 num(l.transfer, 0),
                 price(l.transfer_per_unit, &l.unit),
-            ]);
-            row
+            ];
+            ("", &l.link, row)
         })
         .collect();
-    out.push_str(&grid(
-        &link_header(&[
+    out.push_str(&linked(
+        &[
             ("surplus", Align::Right),
             ("supplier alone", Align::Right),
             ("receiver alone", Align::Right),
             ("transfer", Align::Right),
             ("price", Align::Right),
-        ]),
-        &rows,
+        ],
+        &items,
     ));
     out.push_str(
-        "  (transfer: paid by the receiver to the supplier per year; price: per unit sent)\n",
+        "  (flows: see Links; transfer: paid by the receiver to the supplier a year; price: per unit sent)\n",
     );
 }
 
-/// The sites of the split with a gain in either plan: gain before and after
-/// transfers, baseline gain, change and flags (nothing when there is none).
+/// The sites of the split with a gain in either plan: gain after transfers
+/// (before them, it is the net benefit "after" of "By site"), baseline gain,
+/// change and flags (nothing when there is none).
 fn gain_sites_table(out: &mut String, g: &Gains) {
     let rows: Vec<Vec<String>> = g
         .sites
@@ -511,7 +551,6 @@ fn gain_sites_table(out: &mut String, g: &Gains) {
             }
             vec![
                 s.site.clone(),
-                num(s.before_transfers, 0),
                 num(s.gain, 0),
                 num(s.baseline_gain, 0),
                 signed(s.change, 0),
@@ -526,7 +565,6 @@ fn gain_sites_table(out: &mut String, g: &Gains) {
     out.push_str(&grid(
         &[
             ("site", Align::Left),
-            ("before transfers", Align::Right),
             ("gain", Align::Right),
             ("baseline gain", Align::Right),
             ("change", Align::Right),
@@ -539,10 +577,11 @@ fn gain_sites_table(out: &mut String, g: &Gains) {
 /// The Shapley value of every site in a cluster, then a line per cluster and the
 /// total.
 fn shapley(out: &mut String, cur: &str, sh: &Shapley) {
-    out.push_str(&format!(
-        "\nShapley value ({cur}/yr; exact for clusters of up to {} sites, else {} sampled permutations, seed {})\n",
+    out.push('\n');
+    out.push_str(&table::wrap("", &format!(
+        "Shapley value ({cur}/yr; exact for clusters of up to {} sites, else {} sampled permutations, seed {})",
         sh.exact_limit, sh.samples, sh.seed
-    ));
+    )));
     let rows: Vec<Vec<String>> = sh
         .sites
         .iter()
@@ -601,11 +640,14 @@ fn individually_rational(out: &mut String, cur: &str, ir: &RationalPlan) {
     let Some(n) = ir.net_benefit else {
         return;
     };
-    out.push_str(&format!(
-        "Net benefit {} {cur}/yr against {} unconstrained: costs the district {} {cur}/yr\n",
-        num(n, 0),
-        opt(ir.unconstrained, 0),
-        opt(ir.cost, 0)
+    out.push_str(&table::wrap(
+        "",
+        &format!(
+            "Net benefit {} {cur}/yr against {} unconstrained: costs the district {} {cur}/yr",
+            num(n, 0),
+            opt(ir.unconstrained, 0),
+            opt(ir.cost, 0)
+        ),
     ));
     rational_links_table(out, ir);
     let rows: Vec<Vec<String>> = ir
@@ -629,28 +671,29 @@ fn individually_rational(out: &mut String, cur: &str, ir: &RationalPlan) {
 /// The links of the individually rational plan with surplus, transfer and price
 /// (nothing without links).
 fn rational_links_table(out: &mut String, ir: &RationalPlan) {
-    let rows: Vec<Vec<String>> = ir
+    let items: Vec<_> = ir
         .links
         .iter()
         .map(|l| {
-            let mut row = link_columns(&l.link, l.flow, &l.unit);
-            row.extend([
+            let row = vec![
+                flow(l.flow, &l.unit),
                 num(l.surplus, 0),
                 num(l.transfer, 0),
                 price(l.transfer_per_unit, &l.unit),
-            ]);
-            row
+            ];
+            ("", &l.link, row)
         })
         .collect();
-    if rows.is_empty() {
+    if items.is_empty() {
         return;
     }
-    out.push_str(&grid(
-        &link_header(&[
+    out.push_str(&linked(
+        &[
+            ("flow/yr", Align::Right),
             ("surplus", Align::Right),
             ("transfer", Align::Right),
             ("price", Align::Right),
-        ]),
-        &rows,
+        ],
+        &items,
     ));
 }

@@ -142,11 +142,11 @@ pub fn grid(header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     grid_within(header, rows, width())
 }
 
-/// [`grid`] with each line indented by `indent` spaces, as wide as its cells
-/// (the tables of `compare` name links in full: they have too many figures to fit).
+/// [`grid`] with each line indented by `indent` spaces, fitting this run's
+/// [`width`] with the indent.
 pub fn grid_indented(indent: usize, header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     let pad = " ".repeat(indent);
-    grid_within(header, rows, None)
+    grid_within(header, rows, width().map(|w| w.saturating_sub(indent)))
         .lines()
         .map(|l| format!("{pad}{l}\n"))
         .collect()

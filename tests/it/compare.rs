@@ -590,3 +590,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_compare_table_fits_100_columns() {
+    let runs: [&[&str]; 4] = [
+        &["compare", "scenarios/liuzhou.toml", "--all"],
+        &["compare", "scenarios/kalundborg.toml", "--all"],
+        &["compare", "scenarios/ulsan-steam.toml", "--all"],
+        &[
+            "compare",
+            "scenarios/ulsan-steam.toml",
+            "--all",
+            "--allocation",
+            "shapley",
+            "--individually-rational",
+        ],
+    ];
+    for args in runs {
+        let text = Symbio::new().args(args).run().stdout;
+        for line in text.lines() {
+            let width = line.chars().count();
+            assert!(width <= 100, "{args:?}: {width} columns: {line}\n{text}");
+        }
+        // The link keys are printed whole, on lines of their own.
+        assert!(!text.contains('…'), "{args:?}: a name was cut\n{text}");
+    }
+}

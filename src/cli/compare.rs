@@ -126,17 +126,14 @@ fn grid(header: &[(&str, Align)], rows: &[Vec<String>]) -> String {
 }
 
 /// A link named in full on a line of its own: `kind` (padded to `kind_width`),
-/// supplier → receiver and mode.
+/// then its key (`from_site/from_output->to_site/to_input@mode`).
 fn link_line(kind: &str, kind_width: usize, link: &symbio::LinkKey) -> String {
     let kind = if kind_width == 0 {
         String::new()
     } else {
         format!("{kind:<kind_width$}  ")
     };
-    format!(
-        "{kind}{}/{} → {}/{} ({})",
-        link.from_site, link.from_output, link.to_site, link.to_input, link.mode
-    )
+    format!("{kind}{link}")
 }
 
 /// A table of links: the header of their figures, then each link on a line of

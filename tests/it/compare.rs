@@ -365,8 +365,7 @@ fn liuzhou_keeps_its_existing_steel_cement_links() {
             .lines()
             .find(|l| {
                 l.trim_start().starts_with("kept")
-                    && l.contains(&format!("{from}/{output} "))
-                    && l.contains(&format!(" {to}/"))
+                    && l.contains(&format!("{from}/{output}->{to}/"))
             })
             .unwrap_or_else(|| panic!("no kept line for {from}/{output} -> {to}"));
         assert!(line.contains("kept"));

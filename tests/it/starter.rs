@@ -1,10 +1,11 @@
-//! The starter scenario and `replace = true` (an including file retunes an included item by id).
+//! The starter scenario, `symbio init` (where its catalog comes from) and
+//! `replace = true` (an including file retunes an included item by id).
 
 use std::path::Path;
 
 use serde_json::Value;
 
-use crate::{path, Scratch, Symbio};
+use crate::{path, read_path, Run, Scratch, Symbio};
 
 /// The catalog's truck mode with another cost per t-km.
 fn truck(cost: f64) -> String {
@@ -47,6 +48,103 @@ fn checks_and_solves(file: &Path) -> Value {
     let plan = solve(file);
     assert!(!links(&plan).is_empty(), "no link in {plan}");
     plan
+}
+
+/// Runs `symbio init FLAGS -o OUT`, which must succeed.
+fn init(flags: &[&str], out: &Path) -> Run {
+    Symbio::new()
+        .arg("init")
+        .args(flags)
+        .arg("-o")
+        .file_arg(out)
+        .run()
+}
+
+#[test]
+fn init_output_file_checks_and_solves_with_links() {
+    let s = Scratch::new();
+    let out = s.path("dir/district.toml");
+    init(&["--example", "district"], &out).stderr_contains("wrote");
+    let text = read_path(&out);
+    assert!(text.contains("# assumption"), "{text}");
+    // The include is relative to the file's folder.
+    let include = text.lines().find(|l| l.starts_with("include = ")).unwrap();
+    assert!(include.contains("\"../"), "{include}");
+    assert!(
+        include.contains("scenarios/catalog/default.toml"),
+        "{include}"
+    );
+    checks_and_solves(&out);
+}
+
+#[test]
+fn init_to_stdout_includes_the_catalog_by_absolute_path() {
+    let run = Symbio::new().arg("init").run();
+    let s = Scratch::new();
+    let file = s.write("elsewhere.toml", &run.stdout);
+    assert!(run.stdout.contains(&format!(
+        "include = [{}]",
+        toml::Value::from(
+            std::fs::canonicalize(path("scenarios/catalog/default.toml"))
+                .unwrap()
+                .to_str()
+                .unwrap()
+        )
+    )));
+    checks_and_solves(&file);
+}
+
+#[test]
+fn init_copy_catalog_writes_a_folder_that_stands_alone() {
+    let s = Scratch::new();
+    let out = s.path("kit/district.toml");
+    init(&["--copy-catalog", "-q"], &out);
+    assert_eq!(
+        read_path(&s.path("kit/catalog.toml")),
+        crate::read("scenarios/catalog/default.toml")
+    );
+    assert!(read_path(&out).contains("include = [\"catalog.toml\"]"));
+    // Moved elsewhere, the folder still solves.
+    std::fs::rename(s.path("kit"), s.path("moved")).unwrap();
+    checks_and_solves(&s.path("moved/district.toml"));
+}
+
+#[test]
+fn init_catalog_flag_is_written_relative_to_the_output() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("shared")).unwrap();
+    let catalog = s.write(
+        "shared/cat.toml",
+        &crate::read("scenarios/catalog/default.toml"),
+    );
+    let out = s.path("district/a.toml");
+    init(&["--catalog", catalog.to_str().unwrap()], &out);
+    assert!(read_path(&out).contains("include = [\"../shared/cat.toml\"]"));
+    checks_and_solves(&out);
+}
+
+#[test]
+fn init_refuses_to_overwrite_and_a_missing_catalog() {
+    let (s, out) = Scratch::with("district.toml", "keep me");
+    Symbio::new()
+        .args(["init", "-o"])
+        .file_arg(&out)
+        .expect_code(2)
+        .run()
+        .stderr_contains("--force");
+    assert_eq!(s.read("district.toml"), "keep me");
+    init(&["--force", "-q"], &out);
+    checks_and_solves(&out);
+    Symbio::new()
+        .args(["init", "--catalog", "no/such/catalog.toml"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("no such file");
+    Symbio::new()
+        .args(["init", "--copy-catalog"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("--output");
 }
 
 #[test]

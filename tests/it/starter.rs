@@ -250,3 +250,48 @@ fn two_replacements_of_one_id_are_an_error() {
         .run()
         .stderr_contains("twice.toml: modes[1].replace (id \"truck\")");
 }
+
+#[test]
+fn replace_reaches_a_file_merged_through_another_include() {
+    let catalog = path("scenarios/catalog/default.toml");
+    let (s, _) = Scratch::with("x.toml", "");
+    // b includes the catalog, which root has merged already (a diamond): b still
+    // includes it, so b may replace its truck.
+    s.write("b.toml", &including(&catalog, &truck(2.0)));
+    let root = format!(
+        "[scenario]\ncurrency = \"EUR\"\ninclude = [{}, \"b.toml\"]\n",
+        toml::Value::from(catalog.to_str().unwrap())
+    );
+    let root = s.write("root.toml", &root);
+    Symbio::new().arg("check").file_arg(&root).run();
+    // A file may not replace what only a sibling include defines.
+    let a = "[[modes]]\nid = \"barge\"\nunits = [\"t\"]\n";
+    s.write("a.toml", a);
+    s.write(
+        "c.toml",
+        "[[modes]]\nid = \"barge\"\nreplace = true\nunits = [\"t\"]\n",
+    );
+    let root = s.write(
+        "siblings.toml",
+        "[scenario]\ncurrency = \"EUR\"\ninclude = [\"a.toml\", \"c.toml\"]\n",
+    );
+    Symbio::new()
+        .arg("check")
+        .file_arg(&root)
+        .expect_code(2)
+        .run()
+        .stderr_contains("c.toml: modes[0].replace (id \"barge\")");
+}
+
+#[test]
+fn a_replaced_site_brings_its_own_streams() {
+    let starter = path("scenarios/starter/district.toml");
+    let site = "[[sites]]\nid = \"steelworks\"\nreplace = true\nx_km = 0.0\ny_km = 0.0\n";
+    let (_s, file) = Scratch::with("site.toml", &including(&starter, site));
+    let plan = solve(&file);
+    assert!(
+        !links(&plan).iter().any(|l| l["from_site"] == "steelworks"),
+        "{plan}"
+    );
+    assert!(!links(&plan).is_empty());
+}

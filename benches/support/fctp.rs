@@ -642,6 +642,7 @@ impl Instance {
             outputs,
             inputs,
             source: None,
+            replace: false,
         };
         for (i, &s) in self.supplies.iter().enumerate() {
             sites.push(site(
@@ -712,6 +713,7 @@ impl Instance {
                 unit: "unit".into(),
                 kind: MaterialKind::Material,
                 source: None,
+                replace: false,
             }],
             modes: vec![ModeFile {
                 id: "arc".into(),
@@ -727,6 +729,7 @@ impl Instance {
                 lifetime_years: None,
                 capacity: None,
                 source: None,
+                replace: false,
             }],
             rules: vec![RuleFile {
                 id: "ship".into(),
@@ -738,6 +741,7 @@ impl Instance {
                 processing_co2: 0.0,
                 modes: vec!["arc".into()],
                 source: None,
+                replace: false,
             }],
             sites,
             links,

@@ -7,6 +7,7 @@ mod batch;
 mod breakeven;
 mod check;
 mod compare;
+mod init;
 mod merge;
 mod montecarlo;
 mod output;
@@ -38,6 +39,8 @@ enum Command {
     Check(check::Args),
     /// Print the JSON Schema of scenario files.
     Schema(SchemaArgs),
+    /// Write a commented starter scenario that includes the catalog.
+    Init(init::Args),
     /// Trade-off between net benefit and CO2 avoided (ε-constraint Pareto front).
     Pareto(pareto::Args),
     /// Value of a parameter at which each link enters or leaves the plan.
@@ -63,6 +66,7 @@ impl Command {
             Command::Solve(a) => &a.out,
             Command::Check(a) => &a.out,
             Command::Schema(a) => &a.out,
+            Command::Init(a) => &a.out,
             Command::Pareto(a) => &a.out,
             Command::Breakeven(a) => &a.out,
             Command::Montecarlo(a) => &a.out,
@@ -377,6 +381,7 @@ pub fn main() -> ExitCode {
             .out
             .emit(&output::to_json(&symbio::scenario::json_schema()))
             .map(|()| Outcome::Done),
+        Command::Init(a) => init::run(a),
         Command::Pareto(a) => pareto::run(a),
         Command::Breakeven(a) => breakeven::run(a),
         Command::Montecarlo(a) => montecarlo::run(a),

@@ -3,7 +3,7 @@
 //! Every item is deserialized on its own so that one bad item does not hide the
 //! problems of the others; each problem names the file and the field path.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -139,6 +139,8 @@ fn load_text(path: &Path, text: &str, budget: u64, options: &LoadOptions) -> Res
         budget,
         limit: options.max_input_size,
         folder: (!options.outside_includes).then(|| canonical(folder)),
+        reach: HashMap::new(),
+        replaced: HashMap::new(),
     };
     if let Some(file) = parse_file(&root, text, &mut found) {
         loaded.header = file.scenario.clone();
@@ -264,6 +266,8 @@ fn merge(
 ) {
     visit.stack.push(canonical(path));
     visit.merged.insert(canonical(path));
+    // The files this one includes, directly or through others (for `replace`).
+    let mut reach: HashSet<PathBuf> = HashSet::new();
     if rate != 1.0 {
         scale_money(&mut file, rate);
     }
@@ -307,6 +311,9 @@ fn merge(
             continue;
         }
         if visit.merged.contains(&canonical(&inc_path)) {
+            let inc = canonical(&inc_path);
+            reach.extend(visit.reach.get(&inc).into_iter().flatten().cloned());
+            reach.insert(inc);
             continue;
         }
         let text = match read_text(&inc_path, &mut visit.budget, visit.limit) {
@@ -360,15 +367,120 @@ fn merge(
             _ => rate,
         };
         merge(&inc_path, inc_file, inc_rate, into, visit, found);
+        let inc = canonical(&inc_path);
+        reach.extend(visit.reach.get(&inc).into_iter().flatten().cloned());
+        reach.insert(inc);
     }
     fill_parameters(&mut into.parameters, file.parameters);
-    into.materials.extend(locate(path, file.materials));
-    into.modes.extend(locate(path, file.modes));
-    into.rules.extend(locate(path, file.rules));
-    into.sites.extend(locate(path, file.sites));
+    let mut put = Put {
+        path,
+        reach: &reach,
+        replaced: &mut visit.replaced,
+        found,
+    };
+    put.items("materials", &mut into.materials, file.materials);
+    put.items("modes", &mut into.modes, file.modes);
+    put.items("rules", &mut into.rules, file.rules);
+    put.items("sites", &mut into.sites, file.sites);
     into.links.extend(locate(path, file.links));
     into.uncertainty.extend(locate(path, file.uncertainty));
+    visit.reach.insert(canonical(path), reach);
     visit.stack.pop();
+}
+
+/// An item that an including file may replace by id (`replace = true`).
+trait Replaceable {
+    fn id(&self) -> &str;
+    /// Whether the item is marked `replace = true`; clears the mark, so that
+    /// nothing read later (plans, `Loaded`) carries it.
+    fn take_replace(&mut self) -> bool;
+}
+
+macro_rules! replaceable {
+    ($($t:ty),*) => {$(
+        impl Replaceable for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn take_replace(&mut self) -> bool {
+                std::mem::take(&mut self.replace)
+            }
+        }
+    )*};
+}
+replaceable!(MaterialFile, ModeFile, RuleFile, SiteFile);
+
+/// Puts one file's items into the merged scenario.
+struct Put<'a> {
+    /// The file.
+    path: &'a Arc<Path>,
+    /// The files it includes, directly or not (canonical).
+    reach: &'a HashSet<PathBuf>,
+    /// `(section, id)` of every item replaced so far, and where its replacement is.
+    replaced: &'a mut HashMap<(&'static str, String), (Arc<Path>, usize)>,
+    found: &'a mut Found,
+}
+
+impl Put<'_> {
+    /// Appends `items`; one marked `replace = true` takes the place of the item with
+    /// its id that an included file defines, as a whole.
+    fn items<T: Replaceable>(
+        &mut self,
+        section: &'static str,
+        into: &mut Vec<Located<T>>,
+        items: Vec<T>,
+    ) {
+        for (index, mut item) in items.into_iter().enumerate() {
+            let replace = item.take_replace();
+            let here = Located {
+                file: self.path.clone(),
+                index,
+                item,
+            };
+            if !replace {
+                into.push(here);
+                continue;
+            }
+            let field = format!("{section}[{index}].replace");
+            let key = (section, here.item.id().to_owned());
+            if let Some((file, first)) = self.replaced.get(&key) {
+                let message = format!(
+                    "{section} id \"{}\" is replaced twice, first at {}: {section}[{first}]",
+                    key.1,
+                    file.display()
+                );
+                self.found.push(Problem::new(
+                    self.path.to_path_buf(),
+                    field,
+                    Some(&key.1),
+                    message,
+                ));
+                continue;
+            }
+            let target = into.iter().position(|l| {
+                l.item.id() == here.item.id() && self.reach.contains(&canonical(&l.file))
+            });
+            match target {
+                Some(k) => {
+                    self.replaced.insert(key, (self.path.clone(), index));
+                    into[k] = here;
+                }
+                None => {
+                    let message = format!(
+                        "replace = true, but no included file defines {section} id \"{}\"",
+                        key.1
+                    );
+                    self.found.push_ignored(Problem::new(
+                        self.path.to_path_buf(),
+                        field,
+                        Some(&key.1),
+                        message,
+                    ));
+                    into.push(here);
+                }
+            }
+        }
+    }
 }
 
 /// Files on the current include chain (for cycles) and files merged already: a
@@ -382,6 +494,10 @@ struct Visit {
     limit: u64,
     /// The root's folder, canonical, when includes must stay under it.
     folder: Option<PathBuf>,
+    /// Per file merged (canonical), the files it includes, directly or not.
+    reach: HashMap<PathBuf, HashSet<PathBuf>>,
+    /// `(section, id)` of every item replaced, and where its replacement is.
+    replaced: HashMap<(&'static str, String), (Arc<Path>, usize)>,
 }
 
 fn locate<T>(path: &Arc<Path>, items: Vec<T>) -> Vec<Located<T>> {

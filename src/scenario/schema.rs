@@ -95,6 +95,11 @@ pub struct MaterialFile {
     pub unit: String,
     /// material, energy or water.
     pub kind: MaterialKind,
+    /// `true`: this item replaces the item with the same id that an included file
+    /// defines, as a whole (every field as written here). Without it a duplicate id
+    /// is an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
     /// Where the figures come from.
     pub source: Option<String>,
 }
@@ -133,6 +138,11 @@ pub struct ModeFile {
     pub lifetime_years: Option<f64>,
     /// Largest flow one link of this mode can carry, units per year.
     pub capacity: Option<f64>,
+    /// `true`: this item replaces the item with the same id that an included file
+    /// defines, as a whole (every field as written here). Without it a duplicate id
+    /// is an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
     /// Where the figures come from.
     pub source: Option<String>,
 }
@@ -159,6 +169,11 @@ pub struct RuleFile {
     pub processing_co2: f64,
     /// Modes allowed for this rule.
     pub modes: Vec<String>,
+    /// `true`: this item replaces the item with the same id that an included file
+    /// defines, as a whole (every field as written here). Without it a duplicate id
+    /// is an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
     /// Where the figures come from.
     pub source: Option<String>,
 }
@@ -187,6 +202,11 @@ pub struct SiteFile {
     /// Resources this site buys today.
     #[serde(default)]
     pub inputs: Vec<InputFile>,
+    /// `true`: this item replaces the item with the same id that an included file
+    /// defines, as a whole (every field as written here). Without it a duplicate id
+    /// is an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
     /// Where the figures come from.
     pub source: Option<String>,
 }

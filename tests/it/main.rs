@@ -20,6 +20,7 @@ mod properties;
 mod reports;
 mod shipped;
 mod snapshots;
+mod starter;
 mod sweep;
 mod terminal;
 mod time_limit;

@@ -110,6 +110,7 @@ impl Instance {
             unit: "t".into(),
             kind: MaterialKind::Material,
             source: None,
+            replace: false,
         };
         let mut links = Vec::new();
         let nm = self.modes.len();
@@ -168,6 +169,7 @@ impl Instance {
                     capacity: m.7,
                     max_distance_km: m.8,
                     source: None,
+                    replace: false,
                 })
                 .collect(),
             rules: vec![RuleFile {
@@ -180,6 +182,7 @@ impl Instance {
                 processing_co2: self.processing.1,
                 modes: (0..nm).map(|k| format!("m{k}")).collect(),
                 source: None,
+                replace: false,
             }],
             sites: self
                 .outputs
@@ -203,6 +206,7 @@ impl Instance {
                     }],
                     inputs: vec![],
                     source: None,
+                    replace: false,
                 })
                 .chain(self.inputs.iter().enumerate().map(|(k, i)| SiteFile {
                     id: format!("r{k}"),
@@ -222,6 +226,7 @@ impl Instance {
                         source: None,
                     }],
                     source: None,
+                    replace: false,
                 }))
                 .collect(),
             links,

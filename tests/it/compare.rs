@@ -364,8 +364,7 @@ fn liuzhou_keeps_its_existing_steel_cement_links() {
             .stdout
             .lines()
             .find(|l| {
-                l.trim_start().starts_with("kept")
-                    && l.contains(&format!("{from}/{output}->{to}/"))
+                l.trim_start().starts_with("kept") && l.contains(&format!("{from}/{output}->{to}/"))
             })
             .unwrap_or_else(|| panic!("no kept line for {from}/{output} -> {to}"));
         assert!(line.contains("kept"));

@@ -521,7 +521,9 @@ impl RowFile {
         }
         let bad = |what: String| rows_error(path, format!("cannot resume: {what}"));
         let mut rows = lines.iter().enumerate();
-        let (_, first) = rows.next().expect("not empty");
+        let Some((_, first)) = rows.next() else {
+            return Ok((f.start()?, BTreeSet::new()));
+        };
         let (found_format, found) =
             Fingerprint::parse(first).map_err(|m| bad(format!("line 1: {m}")))?;
         if found_format != format {

@@ -616,12 +616,15 @@ impl MonteCarloRun {
                 .fields
                 .iter()
                 .zip(&drawn)
-                .map(|(f, d)| InputSummary {
-                    path: f.path.clone(),
-                    distribution: describe(&f.distribution),
-                    drawn: Stats::of(d).expect("at least one sample"),
+                .map(|(f, d)| {
+                    Some(InputSummary {
+                        path: f.path.clone(),
+                        distribution: describe(&f.distribution),
+                        drawn: Stats::of(d)?,
+                    })
                 })
-                .collect(),
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| Error::option("samples", "must be at least 1"))?,
             net_benefit: Stats::of(&benefit),
             co2_avoided: Stats::of(&co2),
             links,

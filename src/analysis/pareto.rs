@@ -163,8 +163,12 @@ pub fn front(s: &Scenario, options: &ParetoOptions) -> Result<Front, Error> {
         }
     });
     let mut anchors = anchors.into_iter();
-    let best = anchors.next().expect("two anchors")?;
-    let green = anchors.next().expect("two anchors")?;
+    let (Some(best), Some(green)) = (anchors.next(), anchors.next()) else {
+        return Err(Error::Solver(
+            "the two ends of the front were not solved".into(),
+        ));
+    };
+    let (best, green) = (best?, green?);
     out.status = best.status;
     if !best.status.has_plan() {
         return Ok(out);

@@ -43,6 +43,7 @@ fn fctp(c: &mut Criterion) {
         gap: 1e-6,
         threads: 1,
         decompose: false,
+        reduce: symbio::model::Reduce::Auto,
     };
     let mut group = c.benchmark_group("fctp");
     group.sample_size(10);

@@ -4,14 +4,16 @@
 //!
 //! ```text
 //! cargo run --release --example fctp -- [DIR] [--time-limit SECS] [--all] [--only TEXT]...
-//!                                         [--export OUTDIR]
+//!                                         [--export OUTDIR] [--no-reduce]
 //! ```
 //!
 //! `DIR` defaults to `$SYMBIO_FCTP_DIR`, else `../shared/data/fctp` next to the crate.
 //! Without `--all` a default subset of 30 files (every layout, easy and hard ones)
 //! is solved, about 15 minutes on two cores at the default 60 s limit (`--all`:
 //! about an hour); `--only TEXT` (repeatable) keeps instances whose
-//! name contains one of the texts. Each solve uses one HiGHS thread. `--export
+//! name contains one of the texts. Each solve uses one HiGHS thread, and the
+//! exact reductions of `symbio::model::reduce` where they apply (`--no-reduce`:
+//! the MILP as it is). `--export
 //! OUTDIR` writes the selected instances as symbio scenarios (`OUTDIR/<name>.json`,
 //! `/` in the name turned into `__`) for `symbio solve`, and solves nothing.
 
@@ -19,6 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use symbio::model::Reduce;
 use symbio::{SolveOptions, Status};
 
 #[path = "../benches/support/fctp.rs"]
@@ -70,6 +73,7 @@ struct Args {
     all: bool,
     only: Vec<String>,
     export: Option<PathBuf>,
+    reduce: Reduce,
 }
 
 fn args() -> Result<Args, String> {
@@ -79,11 +83,13 @@ fn args() -> Result<Args, String> {
         all: false,
         only: Vec::new(),
         export: None,
+        reduce: Reduce::Auto,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--all" => out.all = true,
+            "--no-reduce" => out.reduce = Reduce::Never,
             "--export" => {
                 out.export = Some(PathBuf::from(
                     it.next().ok_or("--export needs a directory")?,
@@ -139,6 +145,7 @@ fn main() -> ExitCode {
         gap: 1e-6,
         threads: 1,
         decompose: false,
+        reduce: args.reduce,
     };
     println!(
         "FCTP instances from {} — time limit {} s, 1 HiGHS thread, cost gap 1e-6",

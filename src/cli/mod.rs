@@ -251,6 +251,22 @@ pub struct SolverArgs {
     /// number); at most 256.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub threads: u32,
+    /// Exact reductions before the search of a large MILP (dominated links,
+    /// reduced-cost fixing against a first plan): `auto` from 1000 links,
+    /// `always` or `never`. The optimum is the same.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ReduceArg::Auto)]
+    pub reduce: ReduceArg,
+}
+
+/// The values of `--reduce`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReduceArg {
+    /// On MILPs of 1000 links or more.
+    Auto,
+    /// On every MILP.
+    Always,
+    /// Never.
+    Never,
 }
 
 impl SolverArgs {
@@ -283,6 +299,11 @@ impl SolverArgs {
             gap: self.gap,
             threads: self.threads,
             decompose: true,
+            reduce: match self.reduce {
+                ReduceArg::Auto => symbio::model::Reduce::Auto,
+                ReduceArg::Always => symbio::model::Reduce::Always,
+                ReduceArg::Never => symbio::model::Reduce::Never,
+            },
         })
     }
 }

@@ -131,17 +131,61 @@ unsafe extern "C" fn on_event(
 /// Hands a model to HiGHS with the solver options and runs it. `links` is the
 /// number of links of the network, which decides the heuristics.
 pub(crate) fn solve(milp: Milp, options: &SolveOptions, links: usize) -> Result<Solved, Error> {
-    solve_controlled(milp, options, links, Control::default())
+    solve_controlled(milp, options, links, None, Control::default())
 }
 
-/// Like [`solve`], watched and stoppable through `control`.
+/// The optimum of a linear program (no integer columns): its objective, column
+/// values and row duals, rows in the order of the model's constraints.
+pub(crate) struct Lp {
+    /// The objective value.
+    pub objective: f64,
+    /// The value of each column, in creation order.
+    pub columns: Vec<f64>,
+    /// The dual value of each row, as HiGHS reports it (for a maximisation, a
+    /// binding `≤` row has a dual ≥ 0: the objective gained per unit of its
+    /// right-hand side).
+    pub duals: Vec<f64>,
+}
+
+/// Solves a linear program to optimality; `None` when it is infeasible,
+/// unbounded or stopped by the time limit.
+pub(crate) fn solve_lp(lp: Milp, time_limit: Option<f64>) -> Result<Option<Lp>, Error> {
+    let mut model = model_of(lp)?;
+    set_option(&mut model, "threads", 1)?;
+    set_option(&mut model, "random_seed", 0)?;
+    if let Some(t) = time_limit {
+        set_option(&mut model, "time_limit", t)?;
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    if solved.status() != HighsModelStatus::Optimal {
+        return Ok(None);
+    }
+    let solution = solved.get_solution();
+    Ok(Some(Lp {
+        objective: solved.objective_value(),
+        columns: solution.columns().to_vec(),
+        duals: solution.dual_rows().to_vec(),
+    }))
+}
+
+/// Like [`solve`], starting from the column values `start` when given (a
+/// feasible solution HiGHS takes as its first incumbent), and watched and
+/// stoppable through `control`.
 pub(crate) fn solve_controlled(
     milp: Milp,
     options: &SolveOptions,
     links: usize,
+    start: Option<&[f64]>,
     control: Control<'_>,
 ) -> Result<Solved, Error> {
     let mut model = model_of(milp)?;
+    if let Some(values) = start {
+        model
+            .try_set_solution(Some(values), None, None, None)
+            .map_err(|e| Error::Solver(format!("HiGHS refused the starting plan: {e:?}")))?;
+    }
     set_option(&mut model, "mip_rel_gap", options.gap)?;
     set_option(&mut model, "threads", options.threads.max(1) as i32)?;
     set_option(&mut model, "random_seed", 0)?;

@@ -12,6 +12,7 @@ pub mod decompose;
 pub(crate) mod formulation;
 mod highs;
 pub mod rational;
+pub mod reduce;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -38,6 +39,36 @@ pub struct SolveOptions {
     /// Whether [`crate::solve`] splits the network into independent parts
     /// ([`decompose`]); the plan is the same either way.
     pub decompose: bool,
+    /// Whether a net-benefit MILP is reduced before its search ([`reduce`]);
+    /// the optimum is the same either way.
+    pub reduce: Reduce,
+}
+
+/// When [`reduce`] runs before a net-benefit MILP's search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reduce {
+    /// On MILPs of [`REDUCE_FROM_LINKS`] links or more, where it pays.
+    #[default]
+    Auto,
+    /// On every MILP (for tests and measurements).
+    Always,
+    /// Never: HiGHS is given the MILP as [`export`] writes it.
+    Never,
+}
+
+/// The size (links) from which [`Reduce::Auto`] reduces a MILP before its search.
+pub const REDUCE_FROM_LINKS: usize = 1000;
+
+impl Reduce {
+    /// Whether a MILP of `links` links is reduced.
+    pub fn applies(self, links: usize) -> bool {
+        match self {
+            Reduce::Auto => links >= REDUCE_FROM_LINKS,
+            Reduce::Always => true,
+            Reduce::Never => false,
+        }
+    }
 }
 
 impl Default for SolveOptions {
@@ -47,6 +78,7 @@ impl Default for SolveOptions {
             gap: 1e-6,
             threads: 1,
             decompose: true,
+            reduce: Reduce::Auto,
         }
     }
 }
@@ -247,8 +279,8 @@ enum Goal {
     Co2Avoided,
 }
 
-/// The pipeline of one solve: define the variables, the objective and the
-/// constraints, hand the model to HiGHS, and only when it has a plan, read it back.
+/// The pipeline of one solve: the reductions ([`reduce`]) where they apply, or
+/// the MILP as it is.
 fn solve_for(
     s: &Scenario,
     net: &Network,
@@ -262,6 +294,39 @@ fn solve_for(
         let feasible = extra.iter().all(|c| c.at_least <= 0.0);
         return Ok(Solution::without_links(feasible));
     }
+    if goal == Goal::NetBenefit && extra.is_empty() && options.reduce.applies(n) {
+        return Ok(reduce::solve(s, net, options, control)?.0);
+    }
+    solve_model(s, net, options, extra, goal, None, control)
+}
+
+/// The net-benefit MILP of a network as it is, started from `start` when given.
+fn solve_plain(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    start: Option<&Solution>,
+    control: Control<'_>,
+) -> Result<Solution, Error> {
+    if net.links.is_empty() {
+        return Ok(Solution::without_links(true));
+    }
+    solve_model(s, net, options, &[], Goal::NetBenefit, start, control)
+}
+
+/// Defines the variables, the objective and the constraints, hands the model to
+/// HiGHS (with the column values of `start`, a plan of this network, when
+/// given), and only when it has a plan, reads it back.
+fn solve_model(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    extra: &[FlowConstraint],
+    goal: Goal,
+    start: Option<&Solution>,
+    control: Control<'_>,
+) -> Result<Solution, Error> {
+    let n = net.links.len();
     let mut columns = Columns::new();
     let v = formulation::define_variables(net, &mut columns);
     let objective = match goal {
@@ -271,7 +336,16 @@ fn solve_for(
     let milp = Milp::new(columns, Sense::Maximise, objective)
         .with(formulation::network_constraints(s, net, &v))
         .with(formulation::flow_constraints(extra, &v));
-    let solved = highs::solve_controlled(milp, options, n, control)?;
+    let start = start.map(|plan| {
+        let width = v.x.iter().chain(&v.y).map(|c| c.index + 1).max();
+        let mut values = vec![0.0; width.unwrap_or(0)];
+        for k in 0..n {
+            values[v.x[k].index] = plan.flows[k];
+            values[v.y[k].index] = if plan.built[k] { 1.0 } else { 0.0 };
+        }
+        values
+    });
+    let solved = highs::solve_controlled(milp, options, n, start.as_deref(), control)?;
     if !solved.has_plan() {
         if solved.status == Status::TimeLimitNoSolution && goal == Goal::NetBenefit {
             if let Some(fallback) = empty_plan(s, net, extra, solved.bound) {

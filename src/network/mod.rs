@@ -287,6 +287,17 @@ impl Network {
         }
     }
 
+    /// The network of the links at the indices `keep` (ascending), in that order;
+    /// the graph is rebuilt, the pruning counts are kept.
+    pub fn select(&self, s: &Scenario, keep: &[usize]) -> Network {
+        let links: Vec<CandidateLink> = keep.iter().map(|&k| self.links[k].clone()).collect();
+        Network {
+            graph: graph(s, &links),
+            links,
+            pruned: self.pruned.clone(),
+        }
+    }
+
     /// Outputs with no candidate link, in scenario order.
     pub fn unmatched_outputs(&self, s: &Scenario) -> Vec<OutputId> {
         unlinked(s.outputs.len(), self.links.iter().map(|l| l.output.0))

@@ -17,6 +17,7 @@ mod montecarlo;
 mod oracle;
 mod pareto;
 mod properties;
+mod reduce;
 mod reports;
 mod shipped;
 mod snapshots;

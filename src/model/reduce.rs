@@ -1,0 +1,412 @@
+//! Exact reductions of a MILP before its search, and a first plan handed to it.
+//!
+//! [`solve`] solves the net-benefit MILP of a network (one part, usually) in four
+//! steps, none of which can change the optimum:
+//!
+//! 1. **Dominated links** are dropped. A link `l` is dominated by a link `m` of
+//!    the same output, input and rule when `m` displaces as much per unit,
+//!    earns at least as much per unit, costs at most as much a year (or is built
+//!    anyway), and can carry all that the pair can (its bound is set by supply,
+//!    demand or share, not by its own capacity): moving `l`'s flow onto `m` keeps
+//!    every constraint and loses nothing. Of equal links the first is kept.
+//! 2. **The LP relaxation** is solved (the flows alone, each paying its charge
+//!    per unit of its bound, `v_l − F_l/U_l`), which gives duals `π ≥ 0` on the
+//!    supply, demand and share rows.
+//! 3. **A first plan**: the MILP restricted to the links the relaxation uses (and
+//!    the mandatory ones) is solved with part of the time. Its plan is feasible
+//!    for the whole.
+//! 4. **Reduced-cost fixing**: with the duals, the Lagrangian relaxation
+//!    `L(π) = Σ π·rhs + Σ_l h_l(π)` bounds every plan from above, and
+//!    `L(π) − h_l(π) + (max(g_l, 0) U_l − F_l)` bounds every plan that builds
+//!    link `l` (`g_l` the link's margin less the duals it meets, `h_l` its best
+//!    term). A link whose bound is below the first plan's net benefit cannot be in
+//!    a better plan and is dropped. The MILP of the links left is then solved with
+//!    the first plan as its starting incumbent.
+//!
+//! The result is the better of the first plan and the last solve; its bound is
+//! the smaller of `L(π)` and the larger of the last solve's bound and the first
+//! plan's value (a plan with a dropped link is worth less than the first plan),
+//! so the bound stays valid for the whole network. The bound `L(π)` is computed
+//! here from the duals, not taken from the solver: it holds for any `π ≥ 0`, so
+//! rounding in the duals weakens it but never makes it wrong.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use good_lp::variable;
+
+use super::formulation::{self, Columns, Milp, Sense, Vars};
+use super::{highs, Control, Solution, SolveOptions, Status};
+use crate::domain::{InputId, OutputId, RuleId, Scenario};
+use crate::error::Error;
+use crate::network::{CandidateLink, Network};
+
+/// Share of the time left that the first plan's search may take.
+const FIRST_PLAN_SHARE: f64 = 0.1;
+
+/// Slack on the fixing test, relative to the first plan's value: a link is
+/// dropped only when its bound is clearly below.
+const FIXING_TOLERANCE: f64 = 1e-7;
+
+/// What the reductions kept of a network and learnt on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reduction {
+    /// Links of the network not dominated by another (step 1).
+    pub undominated: usize,
+    /// Links left after reduced-cost fixing (step 4), when it ran.
+    pub after_fixing: Option<usize>,
+    /// The LP relaxation's optimum (net benefit), when it was solved.
+    pub relaxation: Option<f64>,
+    /// The Lagrangian bound `L(π)` of its duals (equal to the relaxation's
+    /// optimum up to rounding).
+    pub bound: Option<f64>,
+    /// The net benefit of the first plan, when one was found.
+    pub first_plan: Option<f64>,
+}
+
+/// Solves the net-benefit MILP of `net` with the reductions of the module doc;
+/// the solution is in `net`'s link order, as [`super::solve`]'s, and the
+/// [`Reduction`] says what each step did.
+pub fn solve(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    control: Control<'_>,
+) -> Result<(Solution, Reduction), Error> {
+    let started = Instant::now();
+    let left = |share: f64| {
+        options
+            .time_limit
+            .map(|t| ((t - started.elapsed().as_secs_f64()) * share).max(1e-3))
+    };
+    let n = net.links.len();
+    let undominated = undominated(s, net);
+    let mut reduction = Reduction {
+        undominated: undominated.len(),
+        after_fixing: None,
+        relaxation: None,
+        bound: None,
+        first_plan: None,
+    };
+    let sub = net.select(s, &undominated);
+    let widen = |sol: Solution, kept: &[usize]| spread(sol, kept, n);
+
+    let Some(relaxed) = relaxation(s, &sub, left(1.0))? else {
+        // Infeasible (a recorded quantity that cannot fit), or out of time: the
+        // MILP of the undominated links says which.
+        let sol = super::solve_plain(s, &sub, options, None, control)?;
+        return Ok((widen(sol, &undominated), reduction));
+    };
+    let bound = relaxed.bound;
+    reduction.bound = Some(bound);
+    reduction.relaxation = Some(relaxed.value);
+
+    // Step 3: the first plan, on the links the relaxation uses.
+    let used: Vec<usize> = (0..sub.links.len())
+        .filter(|&k| relaxed.flows[k] > 1e-9 || sub.links[k].is_mandatory())
+        .collect();
+    let restricted = sub.select(s, &used);
+    let first_options = SolveOptions {
+        time_limit: left(FIRST_PLAN_SHARE),
+        ..*options
+    };
+    let report_first = |objective: Option<f64>, _: Option<f64>| {
+        if let Some(observe) = control.progress {
+            observe(objective, Some(bound));
+        }
+    };
+    let first_control = Control {
+        stop: control.stop,
+        progress: control.progress.is_some().then_some(&report_first as _),
+    };
+    let first = super::solve_plain(s, &restricted, &first_options, None, first_control)?;
+    let Some(first_value) = first.objective.filter(|_| first.status.has_plan()) else {
+        let sol = super::solve_plain(s, &sub, &options.less(started.elapsed()), None, control)?;
+        return Ok((widen(sol, &undominated), reduction));
+    };
+    reduction.first_plan = Some(first_value);
+    let first = spread(first, &used, sub.links.len());
+
+    // Step 4: reduced-cost fixing against the first plan, then the search.
+    let threshold = first_value - FIXING_TOLERANCE * first_value.abs().max(1.0);
+    let kept: Vec<usize> = (0..sub.links.len())
+        .filter(|&k| {
+            let l = &sub.links[k];
+            l.is_mandatory() || first.built[k] || relaxed.bound_with(k, l) >= threshold
+        })
+        .collect();
+    reduction.after_fixing = Some(kept.len());
+    let last_net = sub.select(s, &kept);
+    let start = Solution {
+        flows: kept.iter().map(|&k| first.flows[k]).collect(),
+        built: kept.iter().map(|&k| first.built[k]).collect(),
+        ..first.clone()
+    };
+    let whole_bound = |b: Option<f64>| b.map(|b| b.max(first_value).min(bound));
+    let report_last = |objective: Option<f64>, b: Option<f64>| {
+        if let Some(observe) = control.progress {
+            observe(
+                objective.map(|o| o.max(first_value)).or(Some(first_value)),
+                whole_bound(b).or(Some(bound)),
+            );
+        }
+    };
+    let last_control = Control {
+        stop: control.stop,
+        progress: control.progress.is_some().then_some(&report_last as _),
+    };
+    let last = super::solve_plain(
+        s,
+        &last_net,
+        &options.less(started.elapsed()),
+        Some(&start),
+        last_control,
+    )?;
+    let last = spread(last, &kept, sub.links.len());
+    let better = match last.objective.filter(|_| last.status.has_plan()) {
+        Some(o) if o >= first_value => last.clone(),
+        _ => first,
+    };
+    let objective = better.objective.unwrap_or(first_value);
+    let status = match last.status {
+        Status::Optimal => Status::Optimal,
+        _ => Status::TimeLimit,
+    };
+    let best_bound = whole_bound(last.best_bound).or(Some(bound));
+    let gap = best_bound.map(|b| {
+        if objective != 0.0 {
+            ((b - objective) / objective.abs()).max(0.0)
+        } else if b - objective <= 0.0 {
+            0.0
+        } else {
+            f64::INFINITY
+        }
+    });
+    let gap = super::tidy_gap(gap, status);
+    let sol = Solution {
+        status,
+        objective: Some(objective),
+        best_bound,
+        gap,
+        ..better
+    };
+    Ok((widen(sol, &undominated), reduction))
+}
+
+/// A solution of the network of the links `kept` (indices into a network of `n`
+/// links) spread over that network: the links left out carry nothing.
+fn spread(sol: Solution, kept: &[usize], n: usize) -> Solution {
+    if !sol.status.has_plan() {
+        return Solution::without_plan(sol.status, n);
+    }
+    let mut flows = vec![0.0; n];
+    let mut built = vec![false; n];
+    for (j, &k) in kept.iter().enumerate() {
+        flows[k] = sol.flows[j];
+        built[k] = sol.built[j];
+    }
+    Solution {
+        flows,
+        built,
+        ..sol
+    }
+}
+
+/// The links of `net` that no other link dominates (step 1 of the module doc),
+/// in ascending order.
+pub(crate) fn undominated(s: &Scenario, net: &Network) -> Vec<usize> {
+    let p = &s.parameters;
+    let margin = |l: &CandidateLink| l.margin_per_unit(p.carbon_price, p.energy_price);
+    let mut groups: BTreeMap<(OutputId, InputId, RuleId), Vec<usize>> = BTreeMap::new();
+    for (k, l) in net.links.iter().enumerate() {
+        groups
+            .entry((l.output, l.input, l.rule))
+            .or_default()
+            .push(k);
+    }
+    let mut dominated = vec![false; net.links.len()];
+    for links in groups.values().filter(|g| g.len() > 1) {
+        for &k in links {
+            let l = &net.links[k];
+            if l.is_mandatory() || l.recorded_quantity.is_some() {
+                continue;
+            }
+            dominated[k] = links.iter().any(|&j| {
+                let m = &net.links[j];
+                j != k
+                    && m.recorded_quantity.is_none()
+                    && m.displaced_per_unit == l.displaced_per_unit
+                    && m.upper_bound >= l.upper_bound
+                    && m.capacity.map_or(true, |c| m.upper_bound < c)
+                    && margin(m) >= margin(l)
+                    && (m.is_mandatory() || m.fixed_charge_per_year() <= l.fixed_charge_per_year())
+                    && (m.is_mandatory()
+                        || margin(m) > margin(l)
+                        || m.fixed_charge_per_year() < l.fixed_charge_per_year()
+                        || m.upper_bound > l.upper_bound
+                        || j < k)
+            });
+        }
+    }
+    (0..net.links.len()).filter(|&k| !dominated[k]).collect()
+}
+
+/// The LP relaxation's flows and the Lagrangian bounds its duals give.
+struct Relaxed {
+    /// The relaxation's optimum: the LP's objective and the mandatory links'
+    /// charges, which it leaves out as constants.
+    value: f64,
+    /// The relaxation's flow per link.
+    flows: Vec<f64>,
+    /// `L(π)`.
+    bound: f64,
+    /// `g_l`: per link, its margin less the duals of the rows it is in.
+    reduced: Vec<f64>,
+    /// `h_l(π)`: per link, its term of `L(π)`.
+    term: Vec<f64>,
+}
+
+impl Relaxed {
+    /// The bound on every plan that builds link `k` (step 4 of the module doc).
+    fn bound_with(&self, k: usize, l: &CandidateLink) -> f64 {
+        self.bound - self.term[k] + self.reduced[k].max(0.0) * l.upper_bound.max(0.0)
+            - l.fixed_charge_per_year()
+    }
+}
+
+/// Solves the LP relaxation of the net-benefit MILP of `net` and computes the
+/// Lagrangian bounds of its duals; `None` when the LP has no optimum (it is
+/// infeasible, or the time ran out).
+fn relaxation(
+    s: &Scenario,
+    net: &Network,
+    time_limit: Option<f64>,
+) -> Result<Option<Relaxed>, Error> {
+    // A recorded quantity above its link's capacity makes the MILP infeasible;
+    // the relaxation below has no capacity rows, so it is left to the MILP.
+    if net
+        .links
+        .iter()
+        .any(|l| matches!((l.recorded_quantity, l.capacity), (Some(q), Some(c)) if q > c))
+    {
+        return Ok(None);
+    }
+    let p = &s.parameters;
+    let margin = |l: &CandidateLink| l.margin_per_unit(p.carbon_price, p.energy_price);
+    let mut columns = Columns::new();
+    let x: Vec<_> = net
+        .links
+        .iter()
+        .map(|l| {
+            columns.add(match l.recorded_quantity {
+                Some(q) => variable().min(q).max(q),
+                None => variable().min(0.0).max(l.upper_bound.max(0.0)),
+            })
+        })
+        .collect();
+    let per_unit = |l: &CandidateLink| {
+        if l.is_mandatory() || l.upper_bound <= 0.0 {
+            margin(l)
+        } else {
+            margin(l) - l.fixed_charge_per_year() / l.upper_bound
+        }
+    };
+    let objective = net
+        .links
+        .iter()
+        .zip(&x)
+        .map(|(l, c)| per_unit(l) * c.var)
+        .sum();
+    let vars = Vars { x, y: Vec::new() };
+    let milp = Milp::new(columns, Sense::Maximise, objective)
+        .with(formulation::supply_constraints(s, net, &vars))
+        .with(formulation::demand_constraints(s, net, &vars));
+    let Some(lp) = highs::solve_lp(milp, time_limit)? else {
+        return Ok(None);
+    };
+    // The rows, in the order formulation writes them: supply per output, demand
+    // per input, share per (input, rule), each in ascending order.
+    let outputs: Vec<OutputId> = net
+        .links
+        .iter()
+        .map(|l| l.output)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let inputs: Vec<InputId> = net
+        .links
+        .iter()
+        .map(|l| l.input)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let shares: Vec<(InputId, RuleId)> = net
+        .links
+        .iter()
+        .filter(|l| s.rules[l.rule.0].max_share < 1.0)
+        .map(|l| (l.input, l.rule))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if lp.duals.len() != outputs.len() + inputs.len() + shares.len() {
+        return Ok(None);
+    }
+    let dual = |row: usize| lp.duals[row].max(0.0);
+    let pi_out: BTreeMap<OutputId, f64> = outputs
+        .iter()
+        .enumerate()
+        .map(|(r, &o)| (o, dual(r)))
+        .collect();
+    let pi_in: BTreeMap<InputId, f64> = inputs
+        .iter()
+        .enumerate()
+        .map(|(r, &i)| (i, dual(outputs.len() + r)))
+        .collect();
+    let pi_share: BTreeMap<(InputId, RuleId), f64> = shares
+        .iter()
+        .enumerate()
+        .map(|(r, &key)| (key, dual(outputs.len() + inputs.len() + r)))
+        .collect();
+    let mut bound: f64 = pi_out
+        .iter()
+        .map(|(o, pi)| pi * s.outputs[o.0].quantity)
+        .sum::<f64>()
+        + pi_in
+            .iter()
+            .map(|(i, pi)| pi * s.inputs[i.0].quantity)
+            .sum::<f64>()
+        + pi_share
+            .iter()
+            .map(|((i, r), pi)| pi * s.rules[r.0].max_share * s.inputs[i.0].quantity)
+            .sum::<f64>();
+    let mut reduced = Vec::with_capacity(net.links.len());
+    let mut term = Vec::with_capacity(net.links.len());
+    for l in &net.links {
+        let share = pi_share.get(&(l.input, l.rule)).copied().unwrap_or(0.0);
+        let g = margin(l) - pi_out[&l.output] - l.displaced_per_unit * (pi_in[&l.input] + share);
+        let u = l.upper_bound.max(0.0);
+        let f = l.fixed_charge_per_year();
+        let h = match (l.recorded_quantity, l.is_mandatory()) {
+            (Some(q), _) => g * q - f,
+            (None, true) => g.max(0.0) * u - f,
+            (None, false) => (g * u - f).max(0.0),
+        };
+        bound += h;
+        reduced.push(g);
+        term.push(h);
+    }
+    let charges: f64 = net
+        .links
+        .iter()
+        .filter(|l| l.is_mandatory())
+        .map(|l| l.fixed_charge_per_year())
+        .sum();
+    let flows = lp.columns;
+    Ok(Some(Relaxed {
+        value: lp.objective - charges,
+        flows,
+        bound,
+        reduced,
+        term,
+    }))
+}

@@ -1,0 +1,156 @@
+//! The exact reductions of `model::reduce` (dominated links, reduced-cost fixing
+//! against a first plan): the optimum they give is the brute-force oracle's and
+//! the unreduced MILP's, and the bound they report holds.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use symbio::domain::Scenario;
+use symbio::model::{self, reduce, Reduce};
+use symbio::network::{self, Network};
+use symbio::{SolveOptions, Status};
+
+use crate::generate;
+use crate::oracle::instance;
+use crate::{Scratch, Symbio};
+
+fn exact(reduce: Reduce) -> SolveOptions {
+    SolveOptions {
+        gap: 0.0,
+        reduce,
+        ..SolveOptions::default()
+    }
+}
+
+fn scenario(text: &str) -> (Scenario, Network) {
+    let s = symbio::scenario::read_str(Path::new("generated.toml"), text).unwrap();
+    let net = network::build(&s).unwrap();
+    (s, net)
+}
+
+/// The reduced solve of a network against its unreduced MILP, both at gap 0:
+/// same status and objective; a bound at least the optimum; the plan within
+/// every link's bound.
+fn check_against_unreduced(
+    s: &Scenario,
+    net: &Network,
+) -> Result<reduce::Reduction, TestCaseError> {
+    let plain = model::solve(s, net, &exact(Reduce::Never)).unwrap();
+    let (reduced, what) =
+        reduce::solve(s, net, &exact(Reduce::Always), Default::default()).unwrap();
+    prop_assert_eq!(reduced.status, plain.status);
+    prop_assert_eq!(reduced.flows.len(), net.links.len());
+    if let (Some(a), Some(b)) = (reduced.objective, plain.objective) {
+        let tol = 1e-6 * b.abs().max(1.0);
+        prop_assert!((a - b).abs() <= tol, "reduced {} unreduced {}", a, b);
+        let bound = reduced.best_bound.unwrap();
+        prop_assert!(bound >= b - tol, "bound {} below the optimum {}", bound, b);
+        for (k, l) in net.links.iter().enumerate() {
+            prop_assert!(
+                reduced.flows[k] <= l.upper_bound.max(l.recorded_quantity.unwrap_or(0.0)) + 1e-6
+            );
+            prop_assert!(reduced.flows[k] == 0.0 || reduced.built[k]);
+        }
+    }
+    if let (Some(lp), Some(lagrangian), Some(optimum)) =
+        (what.relaxation, what.bound, plain.objective)
+    {
+        // The duals are read the right way round: L(π) is the LP's optimum, and
+        // both bound the MILP's.
+        let tol = 1e-6 * lp.abs().max(1.0);
+        prop_assert!(
+            (lp - lagrangian).abs() <= tol,
+            "LP {} Lagrangian {}",
+            lp,
+            lagrangian
+        );
+        prop_assert!(lagrangian >= optimum - tol);
+    }
+    Ok(what)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn reduced_solves_match_the_brute_force_oracle(inst in instance()) {
+        let (status, objective, _) = inst.symbio(&exact(Reduce::Always));
+        match inst.oracle() {
+            None => prop_assert_eq!(status, Status::Infeasible),
+            Some(best) => {
+                prop_assert_eq!(status, Status::Optimal);
+                let got = objective.unwrap();
+                prop_assert!((got - best).abs() <= 1e-6 * best.abs().max(1.0), "reduced {} oracle {}", got, best);
+            }
+        }
+    }
+
+    #[test]
+    fn reduced_solves_match_the_unreduced_milp_on_oracle_instances(inst in instance()) {
+        let json = serde_json::to_string(&inst.scenario_file()).unwrap();
+        let s = symbio::scenario::read_str(Path::new("oracle.json"), &json).unwrap();
+        let net = network::build(&s).unwrap();
+        check_against_unreduced(&s, &net)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn reduced_solves_match_the_unreduced_milp_on_fixed_charge_clusters(m in 3usize..9, seed in 0u64..1000) {
+        let (s, net) = scenario(&generate::fixed_charge(1, m, seed));
+        check_against_unreduced(&s, &net)?;
+    }
+
+    #[test]
+    fn reduced_solves_match_the_unreduced_milp_on_districts(n in 1usize..3, seed in 0u64..1000) {
+        let (s, net) = scenario(&generate::districts(n, seed));
+        check_against_unreduced(&s, &net)?;
+    }
+}
+
+#[test]
+fn fixing_and_dominance_remove_links_on_a_region() {
+    // A region of 150 sites: bulk residues by truck and rail between the same
+    // pairs (rail dominates nothing here, trucks with no charge often do), and a
+    // first plan good enough to fix links against.
+    let catalog = crate::path("scenarios/catalog/default.toml");
+    let (s, net) = scenario(&generate::region(150, 3, &catalog.display().to_string()));
+    let mut removed_by_fixing = 0;
+    let mut removed_by_dominance = 0;
+    for part in net.independent_parts() {
+        let sub = net.select(&s, &part);
+        let what = check_against_unreduced(&s, &sub).unwrap();
+        removed_by_dominance += sub.links.len() - what.undominated;
+        removed_by_fixing += what.undominated - what.after_fixing.unwrap_or(what.undominated);
+    }
+    assert!(removed_by_dominance > 0, "no dominated link");
+    assert!(removed_by_fixing > 0, "reduced-cost fixing removed nothing");
+}
+
+#[test]
+fn cli_plans_are_the_same_with_and_without_reductions() {
+    let (_dir, file) = Scratch::with("clusters.toml", &generate::fixed_charge(3, 8, 11));
+    let solve = |when: &str| {
+        Symbio::new()
+            .arg("solve")
+            .file_arg(&file)
+            .args(["--format", "json", "--gap", "0", "--reduce", when])
+            .run()
+            .stdout_json()
+    };
+    let never = solve("never");
+    for when in ["always", "auto"] {
+        let other = solve(when);
+        assert_eq!(other["status"], "optimal");
+        let (a, b) = (
+            other["objective"].as_f64().unwrap(),
+            never["objective"].as_f64().unwrap(),
+        );
+        assert!(
+            (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+            "--reduce {when}: {a} against {b}"
+        );
+    }
+}

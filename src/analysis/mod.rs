@@ -7,4 +7,5 @@ pub mod compare;
 pub mod montecarlo;
 pub mod pareto;
 pub mod point;
+pub mod shards;
 pub mod sweep;

@@ -1,27 +1,52 @@
-//! `symbio merge`: join the outputs of sweep or Monte Carlo shards into the output of one run.
+//! `symbio merge`: join the outputs of shards into the output of one run: the
+//! rows of sweep or Monte Carlo shards, or the parts of a solve's shards into its plan.
 
 use std::path::PathBuf;
 
-use symbio::analysis::batch;
+use symbio::analysis::{batch, shards};
 
-use super::{CliError, Outcome, OutputArgs};
+use super::solve::PlanOutput;
+use super::{CliError, InputArgs, Outcome, OutputArgs};
 
 /// Arguments of `symbio merge`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Shard outputs (`symbio sweep --shard K/N --output FILE` or `symbio
-    /// montecarlo --shard K/N --rows FILE`), JSON Lines or CSV.
+    /// Shard outputs: `symbio sweep --shard K/N --output FILE` or `symbio
+    /// montecarlo --shard K/N --rows FILE` (JSON Lines or CSV), or `symbio solve
+    /// FILE --shard K/N --output FILE` (with --scenario).
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
     /// Accept points missing between the first and the last (a shard not run yet).
     #[arg(long)]
     pub partial: bool,
+    /// The scenario the shards of a solve solved: their plan is made of it.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// The plan's format, when merging the shards of a solve.
+    #[command(flatten)]
+    pub plan: PlanOutput,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[command(flatten)]
     pub out: OutputArgs,
 }
 
 /// Runs `symbio merge`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let first = std::fs::read(&a.shards[0]).map_err(|source| symbio::Error::Io {
+        path: a.shards[0].clone(),
+        source,
+    })?;
+    if shards::is_shard_text(&String::from_utf8_lossy(&first)) {
+        return merge_solve(a);
+    }
+    if a.scenario.is_some() || a.plan.format.is_some() || a.plan.table.is_some() {
+        return Err(CliError::Usage(
+            "--scenario, --format and --table are for the shards of a solve; rows keep the \
+             format their shards have"
+                .into(),
+        ));
+    }
     let merged = batch::merge(&a.shards)?;
     if !merged.missing.is_empty() && !a.partial {
         let shown: Vec<String> = merged
@@ -54,4 +79,30 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         );
     }
     Ok(Outcome::Done)
+}
+
+/// Merges the shards of a solve into its plan.
+fn merge_solve(a: &Args) -> Result<Outcome, CliError> {
+    a.plan.check()?;
+    let Some(file) = &a.scenario else {
+        return Err(CliError::Usage(
+            "these are the shards of a solve: give the scenario they solved with --scenario FILE"
+                .into(),
+        ));
+    };
+    let loaded = symbio::scenario::load::load_with(file, &a.input.options())?;
+    let scenario = symbio::scenario::validate::validate(&loaded)?;
+    a.plan.check_scenario(&scenario)?;
+    let answers = a
+        .shards
+        .iter()
+        .map(|p| shards::read(p).map(|s| (p.clone(), s)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = shards::merge(&loaded, &scenario, &answers)?;
+    a.out.emit(&a.plan.render(&plan, &scenario)?)?;
+    Ok(if plan.status.has_plan() {
+        Outcome::Done
+    } else {
+        Outcome::NoPlan
+    })
 }

@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::batch::stop_on_ctrl_c;
 use super::table::num;
-use super::{output, table, CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
+use symbio::analysis::shards;
+
+use super::{output, syntax, table, CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
 
 /// Output formats of `symbio solve` (docs/reports.md): those of the shared
 /// family (`table`, `json`, `csv`), and documents for maps and graphs.
@@ -43,12 +45,8 @@ pub enum CsvTable {
 pub struct Args {
     /// Scenario file (TOML, or JSON when it ends in .json).
     pub file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
-    pub format: PlanFormat,
-    /// The rows of --format csv: `links` (the default) or `sites`.
-    #[arg(long, value_enum, value_name = "ROWS")]
-    pub table: Option<CsvTable>,
+    #[command(flatten)]
+    pub plan: PlanOutput,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -60,28 +58,92 @@ pub struct Args {
     #[arg(long)]
     pub no_decompose: bool,
     /// Also write the MILP, exactly as it is handed to HiGHS (one model of the
-    /// whole network, before decomposition), to this file: .mps or .lp.
+    /// whole network, before decomposition or reduction), to this file: .mps or .lp.
     #[arg(long, value_name = "FILE")]
     pub export_model: Option<PathBuf>,
+    /// Solve only shard K of N (0-based) of the network's independent parts, and
+    /// write their solutions as JSON for `symbio merge --scenario FILE` (docs/cluster.md).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+}
+
+/// How a plan is written: `--format` and `--table`, shared by `solve` and `merge`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlanOutput {
+    /// Output format [default: table].
+    #[arg(long, value_enum)]
+    pub format: Option<PlanFormat>,
+    /// The rows of --format csv: `links` (the default) or `sites`.
+    #[arg(long, value_enum, value_name = "ROWS")]
+    pub table: Option<CsvTable>,
+}
+
+impl PlanOutput {
+    /// The format asked for, or the default.
+    pub fn format(&self) -> PlanFormat {
+        self.format.unwrap_or_default()
+    }
+
+    /// Refuses flags that do not go together.
+    pub fn check(&self) -> Result<(), CliError> {
+        if self.table.is_some() && self.format() != PlanFormat::Csv {
+            return Err(CliError::Usage(
+                "--table chooses the rows of --format csv: add --format csv".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Before a solve: refuses a format that cannot be drawn of the scenario (no
+    /// search for a map that cannot be drawn).
+    pub fn check_scenario(&self, s: &symbio::Scenario) -> Result<(), CliError> {
+        if self.format() == PlanFormat::Geojson {
+            symbio::report::geojson::check(s).map_err(report_error)?;
+        }
+        Ok(())
+    }
+
+    /// The plan in the format asked for.
+    pub fn render(&self, plan: &symbio::Plan, s: &symbio::Scenario) -> Result<String, CliError> {
+        use symbio::report;
+        Ok(match self.format() {
+            PlanFormat::Json => output::to_json(plan),
+            PlanFormat::Table => table::plan(plan),
+            PlanFormat::Csv => match self.table.unwrap_or_default() {
+                CsvTable::Links => report::csv::links(plan, s),
+                CsvTable::Sites => report::csv::sites(plan),
+            }
+            .map_err(report_error)?,
+            PlanFormat::Geojson => report::geojson::collection(plan, s).map_err(report_error)?,
+            PlanFormat::Dot => report::dot::graph(plan, s),
+        })
+    }
 }
 
 /// Runs `symbio solve`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let start = Instant::now();
-    if a.table.is_some() && a.format != PlanFormat::Csv {
+    a.plan.check()?;
+    let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
+    if shard.is_some() && a.plan.format.is_some_and(|f| f != PlanFormat::Json) {
         return Err(CliError::Usage(
-            "--table chooses the rows of --format csv: add --format csv".into(),
+            "--shard writes the solutions of its parts as JSON (symbio merge makes the plan of \
+             them): leave out --format, or give --format json"
+                .into(),
         ));
     }
     let options = symbio::SolveOptions {
         decompose: !a.no_decompose,
         ..a.solver.resolve()?
     };
-    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
-    if a.format == PlanFormat::Geojson {
-        // Before the solve: no search for a map that cannot be drawn.
-        symbio::report::geojson::check(&scenario).map_err(report_error)?;
+    if shard.is_some() && a.no_decompose {
+        return Err(CliError::Usage(
+            "--shard deals out the independent parts: it cannot go with --no-decompose".into(),
+        ));
     }
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    let scenario = symbio::scenario::validate::validate(&loaded)?;
+    a.plan.check_scenario(&scenario)?;
     if let Some(path) = &a.export_model {
         let net = symbio::network::build(&scenario)?;
         symbio::model::export(&scenario, &net, path)?;
@@ -100,9 +162,21 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         progress: show.then_some(&progress as _),
     };
     // The time limit is the command's: loading counts.
-    let plan = symbio::solve_controlled(&scenario, &options.less(start.elapsed()), control)?;
+    let options = options.less(start.elapsed());
+    if let Some(shard) = shard {
+        let answer = shards::solve_shard(&loaded, &scenario, &options, shard, control)?;
+        bar.finish_and_clear();
+        a.out.emit(&output::to_json(&answer))?;
+        let interrupted = stop.load(Ordering::SeqCst);
+        return Ok(if interrupted {
+            Outcome::Interrupted
+        } else {
+            Outcome::Done
+        });
+    }
+    let plan = symbio::solve_controlled(&scenario, &options, control)?;
     bar.finish_and_clear();
-    let text = render(a, &plan, &scenario)?;
+    let text = a.plan.render(&plan, &scenario)?;
     a.out.emit(&text)?;
     Ok(if stop.load(Ordering::SeqCst) {
         Outcome::Interrupted
@@ -115,24 +189,8 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
 
 /// A report that cannot be made of the plan: the format asked for does not fit
 /// the scenario (exit 2).
-fn report_error(e: symbio::report::Error) -> CliError {
+pub(super) fn report_error(e: symbio::report::Error) -> CliError {
     CliError::Usage(e.to_string())
-}
-
-/// The plan in the format asked for.
-fn render(a: &Args, plan: &symbio::Plan, s: &symbio::Scenario) -> Result<String, CliError> {
-    use symbio::report;
-    Ok(match a.format {
-        PlanFormat::Json => output::to_json(plan),
-        PlanFormat::Table => table::plan(plan),
-        PlanFormat::Csv => match a.table.unwrap_or_default() {
-            CsvTable::Links => report::csv::links(plan, s),
-            CsvTable::Sites => report::csv::sites(plan),
-        }
-        .map_err(report_error)?,
-        PlanFormat::Geojson => report::geojson::collection(plan, s).map_err(report_error)?,
-        PlanFormat::Dot => report::dot::graph(plan, s),
-    })
 }
 
 /// One line on stderr while a search runs longer than a second: the best plan,

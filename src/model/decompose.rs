@@ -137,13 +137,34 @@ pub fn solve_controlled(
     {
         return Ok(Solution::without_plan(Status::Infeasible, net.links.len()));
     }
+    let all: Vec<usize> = (0..groups.len()).collect();
+    let solutions = solve_groups(s, net, &groups, &all, options, extra, control)?;
+    Ok(merge(net.links.len(), &groups, &solutions))
+}
+
+/// Solves the parts `which` (indices into `groups`, the parts of `net` that
+/// [`parts`] gives for `extra`) on `options.threads` threads, one HiGHS thread
+/// each, under one deadline; their solutions come in the order of `which`, each
+/// in its part's link order. [`solve_controlled`] solves every part this way; a
+/// shard of a solve ([`crate::analysis::shards`]) solves its own.
+pub fn solve_groups(
+    s: &Scenario,
+    net: &Network,
+    groups: &[Vec<usize>],
+    which: &[usize],
+    options: &SolveOptions,
+    extra: &[FlowConstraint],
+    control: Control<'_>,
+) -> Result<Vec<Solution>, Error> {
+    let one_thread = options.one_thread();
     let threads = options.threads.max(1) as usize;
-    let budget = Budget::new(options.time_limit, &groups, threads);
+    let sizes = which.iter().map(|&g| groups[g].len());
+    let budget = Budget::new(options.time_limit, sizes, threads);
     // Small parts first: they tend to close early and hand their time on to the
     // large ones, which start last with the largest share of what is left.
-    let mut order: Vec<usize> = (0..groups.len()).collect();
+    let mut order: Vec<usize> = which.to_vec();
     order.sort_by_key(|&g| (groups[g].len(), groups[g][0]));
-    let watch = Watch::new(s, net, &groups, control);
+    let watch = Watch::new(s, net, groups, which, control);
     let solve_part = |&g: &usize| -> Result<Solution, Error> {
         let links = &groups[g];
         let sub = subnetwork(s, net, links);
@@ -166,12 +187,11 @@ pub fn solve_controlled(
     } else {
         crate::parallel::Pool::new(threads)?.map(&order, solve_part)
     };
-    let mut solutions: Vec<Option<Solution>> = vec![None; groups.len()];
+    let mut solutions: BTreeMap<usize, Solution> = BTreeMap::new();
     for (&g, sol) in order.iter().zip(solved) {
-        solutions[g] = Some(sol?);
+        solutions.insert(g, sol?);
     }
-    let solutions: Vec<Solution> = solutions.into_iter().flatten().collect();
-    Ok(merge(net.links.len(), &groups, &solutions))
+    Ok(which.iter().filter_map(|g| solutions.remove(g)).collect())
 }
 
 /// The progress of every part, summed for the caller's observer.
@@ -183,12 +203,25 @@ struct Watch<'a> {
 }
 
 impl<'a> Watch<'a> {
-    fn new(s: &Scenario, net: &Network, groups: &[Vec<usize>], control: Control<'a>) -> Watch<'a> {
+    /// The watch of the parts `which` of `groups`; the others count for nothing.
+    fn new(
+        s: &Scenario,
+        net: &Network,
+        groups: &[Vec<usize>],
+        which: &[usize],
+        control: Control<'a>,
+    ) -> Watch<'a> {
         let parts = match control.progress {
-            Some(_) => groups
-                .iter()
-                .map(|links| (None, model::trivial_bound(s, &subnetwork(s, net, links))))
-                .collect(),
+            Some(_) => {
+                let mut parts = vec![(Some(0.0), 0.0); groups.len()];
+                for &g in which {
+                    parts[g] = (
+                        None,
+                        model::trivial_bound(s, &subnetwork(s, net, &groups[g])),
+                    );
+                }
+                parts
+            }
             None => Vec::new(),
         };
         Watch {
@@ -235,11 +268,12 @@ struct Budget {
 const SMALL_PART: usize = 64;
 
 impl Budget {
-    fn new(time_limit: Option<f64>, groups: &[Vec<usize>], threads: usize) -> Budget {
+    /// The budget of parts of `sizes` links.
+    fn new(time_limit: Option<f64>, sizes: impl Iterator<Item = usize>, threads: usize) -> Budget {
         Budget {
             deadline: time_limit.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0))),
             threads: threads.max(1),
-            unstarted: AtomicUsize::new(groups.iter().map(|g| g.len() + SMALL_PART).sum()),
+            unstarted: AtomicUsize::new(sizes.map(|n| n + SMALL_PART).sum()),
         }
     }
 

@@ -19,6 +19,7 @@ mod pareto;
 mod properties;
 mod reduce;
 mod reports;
+mod shards;
 mod shipped;
 mod snapshots;
 mod starter;

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use super::map::{self, colour, MapLink};
-use super::svg::{escape, BarRow, Bars, Chart, Series};
+use super::svg::{escape, BarRow, Bars, Chart, Segment, Series};
 use super::{num, Error};
 use crate::analysis::batch::Fingerprint;
 use crate::analysis::compare::{Comparison, Metrics, VariantReport};
@@ -605,27 +605,28 @@ fn flows(p: &Plan, s: &Scenario, palette: &Palette) -> String {
         let unit = &links[0].unit;
         let total: f64 = links.iter().map(|l| l.flow).sum();
         let base = colour(palette.get(id));
-        let segments: Vec<(f64, String, String, String)> = links
+        let mut streams = links.clone();
+        streams.sort_by(|a, b| b.flow.total_cmp(&a.flow));
+        let segments: Vec<Segment> = streams
             .iter()
             .enumerate()
             .map(|(k, l)| {
-                let shade = if k % 2 == 0 {
-                    base.to_owned()
-                } else {
-                    format!("{base}b3")
-                };
-                (
-                    l.flow,
-                    shade,
-                    format!("→ {}", map::short_name(site_name(s, &l.key.to_site))),
-                    format!(
-                        "{} → {}\n{} {unit}/yr by {}",
-                        site_name(s, &l.key.from_site),
-                        site_name(s, &l.key.to_site),
+                let (from, to) = (site_name(s, &l.key.from_site), site_name(s, &l.key.to_site));
+                let (a, b) = (map::short_name(from), map::short_name(to));
+                Segment {
+                    value: l.flow,
+                    colour: if k % 2 == 0 {
+                        base.to_owned()
+                    } else {
+                        format!("{base}b3")
+                    },
+                    labels: vec![format!("{a} → {b}"), format!("→ {b}")],
+                    tip: format!(
+                        "{from} → {to}\n{} {unit}/yr by {}",
                         num(l.flow, 0),
                         l.key.mode
                     ),
-                )
+                }
             })
             .collect();
         out.push_str(&format!(

@@ -271,25 +271,25 @@ impl Chart {
             px(self.width),
             px(self.height)
         );
-        for &t in &yt {
+        for (&t, label) in yt.iter().zip(tick_labels(&yt)) {
             let _ = write!(
                 out,
                 "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"tick\" x=\"{}\" y=\"{y}\" text-anchor=\"end\" dy=\"0.35em\">{}</text>",
                 px(ml),
                 px(ml + w),
                 px(ml - 6.0),
-                escape(&short(t)),
+                escape(&label),
                 y = px(sy(t)),
             );
         }
-        for &t in &xt {
+        for (&t, label) in xt.iter().zip(tick_labels(&xt)) {
             let _ = write!(
                 out,
                 "<line class=\"grid\" x1=\"{x}\" x2=\"{x}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 px(mt),
                 px(mt + h),
                 px(mt + h + 16.0),
-                escape(&short(t)),
+                escape(&label),
                 x = px(sx(t)),
             );
         }
@@ -334,7 +334,7 @@ impl Chart {
                     .tips
                     .get(k)
                     .cloned()
-                    .unwrap_or_else(|| format!("{}: {}, {}", s.name, short(x), short(y)));
+                    .unwrap_or_else(|| format!("{}: {x}, {y}", s.name));
                 let _ = write!(
                     out,
                     "<circle class=\"point\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\" data-tip=\"{}\"><title>{}</title></circle>",
@@ -443,11 +443,24 @@ impl Bars {
     }
 }
 
-/// One bar split in segments, each (value, CSS colour, label shown when it
-/// fits, tooltip), as wide as its share of the total.
-pub fn stacked(id: &str, segments: &[(f64, String, String, String)], width: f64) -> String {
+/// A segment of a [`stacked`] bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// Its value (the bar is split in proportion).
+    pub value: f64,
+    /// CSS colour.
+    pub colour: String,
+    /// Labels, longest first: the first that fits is written on it, none when
+    /// none fits.
+    pub labels: Vec<String>,
+    /// Tooltip.
+    pub tip: String,
+}
+
+/// One bar split in segments, each as wide as its share of the total.
+pub fn stacked(id: &str, segments: &[Segment], width: f64) -> String {
     let height = 30.0;
-    let total: f64 = segments.iter().map(|s| s.0.max(0.0)).sum();
+    let total: f64 = segments.iter().map(|s| s.value.max(0.0)).sum();
     let mut out = format!(
         "<svg id=\"{}\" class=\"stacked\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\">",
         escape(id),
@@ -455,23 +468,25 @@ pub fn stacked(id: &str, segments: &[(f64, String, String, String)], width: f64)
         h = px(height)
     );
     let mut x = 0.0;
-    for (v, colour, label, tip) in segments {
+    for s in segments {
         let w = if total > 0.0 {
-            v.max(0.0) / total * width
+            s.value.max(0.0) / total * width
         } else {
             0.0
         };
         out.push_str(&format!(
-            "<rect class=\"segment\" x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"{}\" data-value=\"{v}\" data-tip=\"{}\"><title>{}</title></rect>",
+            "<rect class=\"segment\" x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"{}\" data-value=\"{}\" data-tip=\"{}\"><title>{}</title></rect>",
             px(x),
             px(w),
             px(height),
-            escape(colour),
-            escape(tip),
-            escape(tip)
+            escape(&s.colour),
+            s.value,
+            escape(&s.tip),
+            escape(&s.tip)
         ));
         // About 7 pixels a character at the label's size.
-        if w > 7.0 * label.chars().count() as f64 + 12.0 {
+        let fits = |l: &&String| w > 7.0 * l.chars().count() as f64 + 12.0;
+        if let Some(label) = s.labels.iter().find(fits) {
             out.push_str(&format!(
                 "<text class=\"segment-label\" x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
                 px(x + 6.0),
@@ -485,23 +500,50 @@ pub fn stacked(id: &str, segments: &[(f64, String, String, String)], width: f64)
     out
 }
 
-/// A tick's text: grouped digits, with k, M or G for thousands, millions and
-/// billions (`250k`, `1.5M`).
-pub fn short(v: f64) -> String {
-    let a = v.abs();
-    let (scaled, suffix) = if a >= 1e9 {
-        (v / 1e9, "G")
-    } else if a >= 1e6 {
-        (v / 1e6, "M")
-    } else if a >= 1e4 {
-        (v / 1e3, "k")
+/// The text of tick `v` on an axis of ticks `step` apart whose largest
+/// magnitude is `biggest`: in thousands, millions or billions (k, M, G) when
+/// the axis reaches 10,000, with as many decimals as the step needs
+/// (`2.005M`, `250k`, `0.5`).
+pub fn tick_label(v: f64, step: f64, biggest: f64) -> String {
+    let (scale, suffix) = if biggest >= 1e9 {
+        (1e9, "G")
+    } else if biggest >= 1e6 {
+        (1e6, "M")
+    } else if biggest >= 1e4 {
+        (1e3, "k")
     } else {
-        (v, "")
+        (1.0, "")
     };
-    let text = format!("{scaled:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    let text = if text == "-0" { "0" } else { text };
-    format!("{text}{suffix}")
+    let relative = step / scale;
+    let decimals = if relative > 0.0 && relative < 1.0 {
+        ((-relative.log10()).ceil() as usize).min(6)
+    } else {
+        0
+    };
+    let text = format!("{:.*}", decimals, v / scale);
+    let text = if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        "0".to_owned()
+    } else {
+        text
+    };
+    format!("{text}{}", if text == "0" { "" } else { suffix })
+}
+
+/// The labels of a row of ticks.
+fn tick_labels(ticks: &[f64]) -> Vec<String> {
+    let step = match ticks {
+        [a, b, ..] => b - a,
+        _ => 1.0,
+    };
+    let biggest = ticks.iter().fold(0.0f64, |m, t| m.max(t.abs()));
+    ticks
+        .iter()
+        .map(|&t| tick_label(t, step, biggest))
+        .collect()
 }
 
 #[cfg(test)]
@@ -580,9 +622,12 @@ mod tests {
         assert_eq!(ticks(0.0, 9.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
         assert_eq!(ticks(-3.0, 3.0, 3), vec![-4.0, -2.0, 0.0, 2.0, 4.0]);
         assert_eq!(ticks(5.0, 5.0, 4), vec![4.5, 5.0, 5.5]);
-        assert_eq!(short(861_721_468.0), "861.72M");
-        assert_eq!(short(2_500.0), "2500");
-        assert_eq!(short(250_000.0), "250k");
+        let labels = |t: &[f64]| tick_labels(t).join(" ");
+        assert_eq!(labels(&[0.0, 5e8, 1e9, 1.5e9]), "0 0.5G 1.0G 1.5G");
+        assert_eq!(labels(&[2_004_000.0, 2_005_000.0]), "2.004M 2.005M");
+        assert_eq!(labels(&[0.0, 2500.0, 5000.0]), "0 2500 5000");
+        assert_eq!(labels(&[0.0, 250_000.0, 500_000.0]), "0 250k 500k");
+        assert_eq!(labels(&[-0.5, 0.0, 0.5]), "-0.5 0 0.5");
         assert_eq!(px(-0.01), "0.0");
     }
 }

@@ -52,7 +52,7 @@ const LOSS: &str = "#c8283c";
 /// The HTML page of `c`.
 ///
 /// ```
-/// let s = symbio::scenario::read("tests/data/hand.toml").unwrap();
+/// let s = symbio::scenario::read(std::path::Path::new("tests/data/hand.toml")).unwrap();
 /// let plan = symbio::solve(&s, &symbio::SolveOptions::default()).unwrap();
 /// let contents = symbio::report::html::Contents { plan: Some((&plan, &s)), ..Default::default() };
 /// let page = symbio::report::html::page(&contents);
@@ -270,7 +270,8 @@ fn status_text(status: Status, gap: Option<f64>) -> String {
     }
 }
 
-/// A money or quantity figure with its sign class.
+/// A table cell of a money or quantity figure, coloured by its sign, the exact
+/// figure in `data-value`.
 fn signed_cell(v: f64) -> String {
     let class = if v < 0.0 {
         "n neg"
@@ -279,7 +280,10 @@ fn signed_cell(v: f64) -> String {
     } else {
         "n"
     };
-    format!("<td class=\"{class}\">{}</td>", num(v, 0))
+    format!(
+        "<td class=\"{class}\" data-value=\"{v}\">{}</td>",
+        num(v, 0)
+    )
 }
 
 /// A figure card: its element carries `id` and the exact figure in `data-value`.
@@ -383,11 +387,43 @@ fn totals(p: &Plan) -> String {
         escape(&per_year),
     );
     format!(
-        "<section id=\"totals\"><h2>The plan in figures</h2><p class=\"lead\">{}, chosen from {} candidate links.</p><div class=\"cards\">{}</div>{quantities}</section>\n",
+        "<section id=\"totals\"><h2>The plan in figures</h2><p class=\"lead\">{}, chosen from {} candidate links.</p>{}<div class=\"cards\">{}</div>{quantities}</section>\n",
         escape(&status_text(p.status, p.gap)),
         p.network.candidate_links,
+        conflicts(p),
         cards.join("")
     )
+}
+
+/// Why there is no plan: the constraints the recorded flows of existing links
+/// exceed on their own (nothing when there are none).
+fn conflicts(p: &Plan) -> String {
+    if p.infeasibility.is_empty() {
+        return String::new();
+    }
+    let items: String = p
+        .infeasibility
+        .iter()
+        .map(|c| {
+            let subject = [&c.output, &c.input, &c.rule]
+                .iter()
+                .filter_map(|x| x.as_deref())
+                .collect::<Vec<_>>()
+                .join(", rule ");
+            let links = c.links.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+            format!(
+                "<li class=\"conflict\">{} of {}: limit {} {u}/yr, the recorded flows need {} {u}/yr, {} {u}/yr too much (links {})</li>",
+                c.constraint.name(),
+                escape(if subject.is_empty() { "a link" } else { &subject }),
+                num(c.limit, 0),
+                num(c.required, 0),
+                num(c.excess, 0),
+                escape(&links.join(", ")),
+                u = escape(&c.unit)
+            )
+        })
+        .collect();
+    format!("<h3>Why there is no plan</h3><ul>{items}</ul>")
 }
 
 /// The tooltip of a plan link.
@@ -557,7 +593,7 @@ fn firms(p: &Plan) -> String {
             escape(&x.site),
             signed_cell(x.as_supplier),
             signed_cell(x.as_receiver),
-            signed_cell(x.benefit).replace("<td class=\"n", &format!("<td data-value=\"{}\" class=\"n", x.benefit)),
+            signed_cell(x.benefit),
             num(x.co2_avoided, 0)
         ));
     }

@@ -249,3 +249,25 @@ fn what_report_refuses() {
         .run()
         .stderr_contains("front.json: Pareto front");
 }
+
+#[test]
+fn an_infeasible_plan_is_written_with_why_and_exits_1() {
+    // An existing link recording more slag than the steelworks offers.
+    let text = read(HAND)
+        + "\n[[links]]\nfrom_site = \"steel\"\nfrom_output = \"slag\"\nto_site = \"cement_a\"\n\
+           to_input = \"clinker\"\nmode = \"truck\"\nstatus = \"existing\"\nquantity = 100000.0\n";
+    let (scratch, file) = Scratch::with("recorded.toml", &text);
+    let out = scratch.path("report.html");
+    Symbio::new()
+        .args(["report"])
+        .file_arg(&file)
+        .arg("-o")
+        .file_arg(&out)
+        .expect_code(1)
+        .run();
+    let page = scratch.read("report.html");
+    assert!(page.contains("no feasible plan"));
+    assert!(page.contains("<li class=\"conflict\">supply of steel/slag: limit 600 t/yr"));
+    assert_eq!(page.matches("<path class=\"link ").count(), 0);
+    assert_eq!(value_of(&page, "total-links"), 0.0);
+}

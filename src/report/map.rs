@@ -41,6 +41,13 @@ pub fn colour(k: usize) -> &'static str {
 /// Pixels between parallel curves joining the same two places.
 const SPACING: f64 = 16.0;
 
+/// How far every curve bows out at its middle, as a share of its length: links
+/// along one line (a site between two others) stay apart.
+const BOW: f64 = 0.07;
+
+/// The most a curve bows out, pixels.
+const MAX_BOW: f64 = 32.0;
+
 /// A place on the map: the sites at one location.
 struct Place {
     /// Its number on the map, from 1.
@@ -149,7 +156,8 @@ pub fn map(s: &Scenario, links: &[MapLink], id: &str, width: f64, height: f64) -
     ));
     for (l, a, b, key, k) in &drawn {
         let n = between[key];
-        let offset = (*k as f64 - (n as f64 - 1.0) / 2.0) * SPACING;
+        let length = (b.0 - a.0).hypot(b.1 - a.1);
+        let offset = (BOW * length).min(MAX_BOW) + (*k as f64 - (n as f64 - 1.0) / 2.0) * SPACING;
         let max = biggest.get(l.unit.as_str()).copied().unwrap_or(0.0);
         let w = if max > 0.0 {
             2.0 + 8.0 * (l.flow.max(0.0) / max).sqrt()

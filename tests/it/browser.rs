@@ -39,8 +39,9 @@ fn chromium() -> PathBuf {
         })
 }
 
-/// Runs headless Chromium on `page` with `args`, its stdout to `stdout`, killed
-/// after [`CHROMIUM_LIMIT`]; a fresh profile each time.
+/// Runs headless Chromium on `page` with `args`, its stdout to `stdout` (a
+/// file: a pipe could fill while nobody reads it), killed after
+/// [`CHROMIUM_LIMIT`]; a fresh profile each time.
 fn run_chromium(scratch: &Scratch, page: &Path, args: &[String], stdout: &Path) {
     let profile = tempfile::tempdir_in(scratch.dir()).expect("profile dir");
     let mut c = Command::new(chromium());
@@ -60,6 +61,9 @@ fn run_chromium(scratch: &Scratch, page: &Path, args: &[String], stdout: &Path) 
     .stdin(Stdio::null())
     .stdout(std::fs::File::create(stdout).expect("stdout file"))
     .stderr(Stdio::null());
+    // Its own process group, so that a Chromium that hangs is killed with the
+    // renderer and helper processes it started.
+    std::os::unix::process::CommandExt::process_group(&mut c, 0);
     let mut child = c.spawn().expect("chromium starts");
     let start = Instant::now();
     loop {
@@ -69,6 +73,8 @@ fn run_chromium(scratch: &Scratch, page: &Path, args: &[String], stdout: &Path) 
                 return;
             }
             None if start.elapsed() > CHROMIUM_LIMIT => {
+                let group = format!("-{}", child.id());
+                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
                 let _ = child.kill();
                 let _ = child.wait();
                 panic!("chromium {args:?} still running after {CHROMIUM_LIMIT:?}, killed");

@@ -227,6 +227,12 @@ fn what_report_refuses() {
         .expect_code(2)
         .run()
         .stderr_contains("FILE");
+    // --allocation is a flag of --compare.
+    Symbio::new()
+        .args(["report", HAND, "--allocation", "shapley", "-o", "-"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("--compare");
     // --compare needs the scenario.
     let (scratch, rows) = Scratch::with("rows.jsonl", "{\"not\": \"a row\"}\n");
     Symbio::new()

@@ -16,7 +16,7 @@
 //! CO2 (Δ_l > 0 with v_l ≤ 0): [`crate::network::build`] leaves them out because
 //! they never enter a benefit-optimal plan, but they are what buys CO2 beyond it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::Scenario;
 use crate::error::Error;
@@ -38,7 +38,7 @@ pub struct ParetoOptions {
 }
 
 /// One exchange of a point of the front.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FrontLink {
     /// The link.
     #[serde(flatten)]
@@ -54,7 +54,7 @@ pub struct FrontLink {
 }
 
 /// One non-dominated plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FrontPoint {
     /// Lower bound on CO2 avoided the plan was solved under, t CO2e per year
     /// (for the benefit optimum, its own CO2: the bound does not bind).
@@ -76,7 +76,7 @@ pub struct FrontPoint {
 }
 
 /// A Pareto front of net benefit against CO2 avoided.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Front {
     /// Scenario name.
     pub scenario: String,

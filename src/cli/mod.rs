@@ -12,6 +12,7 @@ mod merge;
 mod montecarlo;
 mod output;
 mod pareto;
+mod report;
 mod solve;
 mod sweep;
 mod syntax;
@@ -53,6 +54,8 @@ enum Command {
     Merge(merge::Args),
     /// Compare today's network with the optimum, and what every firm gains.
     Compare(compare::Args),
+    /// Write one self-contained HTML page: map, exchanges, firms, flows, charts.
+    Report(report::Args),
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print the manual page of symbio (roff, for `man -l -`).
@@ -73,6 +76,7 @@ impl Command {
             Command::Sweep(a) => &a.out,
             Command::Merge(a) => &a.out,
             Command::Compare(a) => &a.out,
+            Command::Report(a) => &a.out,
             Command::Completions(a) => &a.out,
             Command::Man(a) => &a.out,
         }
@@ -409,6 +413,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Report(a) => report::run(a),
         Command::Completions(a) => completions(a),
         Command::Man(a) => man(a),
     };

@@ -196,25 +196,8 @@ fn grid_within(header: &[(&str, Align)], rows: &[Vec<String>], limit: Option<usi
     out
 }
 
-/// A number with thousands separators and `decimals` decimals.
-pub fn num(v: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_owned(), format!(".{f}")),
-        None => (s.clone(), String::new()),
-    };
-    let mut grouped = String::new();
-    for (k, ch) in int.chars().enumerate() {
-        if k > 0 && (int.len() - k) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let negative = v < 0.0
-        && (grouped.chars().any(|c| c.is_ascii_digit() && c != '0')
-            || frac.chars().any(|c| c.is_ascii_digit() && c != '0'));
-    format!("{}{grouped}{frac}", if negative { "-" } else { "" })
-}
+/// Grouped digits (`1,234,567`): the library's, shared with the HTML report.
+pub use symbio::report::num;
 
 fn by_unit(map: &BTreeMap<String, f64>, per: &str) -> String {
     if map.is_empty() {

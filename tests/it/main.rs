@@ -2,6 +2,7 @@
 
 mod batch;
 mod breakeven;
+mod browser;
 mod cases;
 mod cli;
 mod compare;
@@ -10,6 +11,7 @@ mod export;
 #[path = "../data/generate.rs"]
 mod generate;
 mod hand;
+mod html;
 mod infeasibility;
 mod limits;
 mod load;

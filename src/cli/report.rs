@@ -1,0 +1,114 @@
+//! `symbio report`: one self-contained HTML page of a plan (with `--compare`,
+//! today's network against the optimum), of sweep rows or of a Pareto front.
+
+use std::path::{Path, PathBuf};
+
+use symbio::analysis::allocation::ShapleyOptions;
+use symbio::analysis::compare::{compare, CompareOptions};
+use symbio::report::html::{self, Contents};
+
+use super::compare::Allocation;
+use super::{CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
+
+/// Arguments of `symbio report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (TOML, or JSON when it ends in .json): its plan is solved
+    /// and reported. Optional with --sweep or --pareto.
+    #[arg(required_unless_present_any = ["sweep", "pareto"])]
+    pub file: Option<PathBuf>,
+    /// Also compare today's network (the existing links) with the optimum, and
+    /// show each firm's gain.
+    #[arg(long, requires = "file")]
+    pub compare: bool,
+    /// With --compare: `shapley` adds the Shapley value of every site (one MILP
+    /// per coalition).
+    #[arg(long, value_enum, default_value_t = Allocation::Split, requires = "compare")]
+    pub allocation: Allocation,
+    /// Rows of `symbio sweep --format jsonl` (or `--format json`): net benefit
+    /// and CO2 against the swept field.
+    #[arg(long, value_name = "ROWS")]
+    pub sweep: Option<PathBuf>,
+    /// A front of `symbio pareto --format json`: net benefit against CO2 avoided.
+    #[arg(long, value_name = "FRONT")]
+    pub pareto: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+}
+
+/// Runs `symbio report`.
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let solve = a.solver.resolve()?;
+    let rows = a
+        .sweep
+        .as_deref()
+        .map(|p| read(p, a.input.max_input_size).and_then(|t| input(p, html::read_rows(&t))))
+        .transpose()?;
+    let front = a
+        .pareto
+        .as_deref()
+        .map(|p| read(p, a.input.max_input_size).and_then(|t| input(p, html::read_front(&t))))
+        .transpose()?;
+    let scenario = a
+        .file
+        .as_deref()
+        .map(|f| symbio::scenario::read_with(f, &a.input.options()))
+        .transpose()?;
+    let plan = scenario
+        .as_ref()
+        .map(|s| symbio::solve(s, &solve))
+        .transpose()?;
+    let comparison = match (&scenario, a.compare) {
+        (Some(s), true) => Some(compare(
+            s,
+            &CompareOptions {
+                solve,
+                threads: solve.threads as usize,
+                shapley: (a.allocation == Allocation::Shapley).then_some(ShapleyOptions {
+                    threads: solve.threads as usize,
+                    solve,
+                    ..ShapleyOptions::default()
+                }),
+                ..CompareOptions::default()
+            },
+        )?),
+        _ => None,
+    };
+    let page = html::page(&Contents {
+        plan: plan.as_ref().zip(scenario.as_ref()),
+        comparison: comparison.as_ref(),
+        sweep: rows.as_deref(),
+        front: front.as_ref(),
+    });
+    a.out.emit(&page)?;
+    let solved = plan.as_ref().map_or(true, |p| p.status.has_plan())
+        && comparison.as_ref().map_or(true, |c| c.has_plans());
+    Ok(if solved {
+        Outcome::Done
+    } else {
+        Outcome::NoPlan
+    })
+}
+
+/// The text of a file given to a flag, at most `limit` bytes.
+fn read(path: &Path, limit: u64) -> Result<String, CliError> {
+    let shown = path.display();
+    let len = std::fs::metadata(path)
+        .map_err(|e| CliError::Usage(format!("cannot read {shown}: {e}")))?
+        .len();
+    if len > limit {
+        return Err(CliError::Usage(format!(
+            "{shown} is {len} bytes, more than the {limit} read (--max-input-size raises the limit)"
+        )));
+    }
+    std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("cannot read {shown}: {e}")))
+}
+
+/// A document read for the report, or why it is refused, naming its file.
+fn input<T>(path: &Path, parsed: Result<T, symbio::report::Error>) -> Result<T, CliError> {
+    parsed.map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
+}

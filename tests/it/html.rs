@@ -1,0 +1,279 @@
+//! `symbio report`: the HTML page of a plan, a comparison, sweep rows and a
+//! Pareto front (its rendering in a browser is `browser.rs`). A snapshot of the
+//! hand-solvable district's page, its figures against the JSON outputs of
+//! `solve`, `compare`, `sweep` and `pareto`, escaping of names from the
+//! scenario, and the command line's refusals.
+
+use serde_json::Value;
+
+use crate::{read, Scratch, Symbio};
+
+const HAND: &str = "tests/data/hand.toml";
+const THREE: &str = "tests/data/compare-three.toml";
+
+/// The page `symbio report` writes with `args`, read from its output file.
+fn report(scratch: &Scratch, args: &[&str]) -> String {
+    let out = scratch.path("report.html");
+    Symbio::new()
+        .arg("report")
+        .args(args)
+        .arg("-o")
+        .file_arg(&out)
+        .run();
+    scratch.read("report.html")
+}
+
+/// The `data-value` of the element with `id`.
+#[track_caller]
+fn value_of(page: &str, id: &str) -> f64 {
+    let at = page
+        .find(&format!("id=\"{id}\" data-value=\""))
+        .unwrap_or_else(|| panic!("no #{id} with a data-value"));
+    let rest = &page[at + id.len() + 18..];
+    rest[..rest.find('"').unwrap()].parse().unwrap()
+}
+
+/// The `<main>` of a page: what it shows, without the style sheet and script.
+fn main_of(page: &str) -> &str {
+    let start = page.find("<main>").expect("a main");
+    let end = page.find("</main>").expect("main ends") + "</main>".len();
+    &page[start..end]
+}
+
+#[test]
+fn the_page_of_the_hand_district() {
+    let scratch = Scratch::new();
+    let page = report(&scratch, &[HAND]);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    // Self-contained: nothing is fetched.
+    for outside in ["http://", "https://", "src=", "@import", "url(http"] {
+        assert!(
+            !page.contains(outside),
+            "the page refers outside: {outside}"
+        );
+    }
+    // One line per section, so that a change shows where it is.
+    insta::assert_snapshot!(
+        "report_hand__main",
+        main_of(&page).replace("</section>", "</section>\n")
+    );
+}
+
+#[test]
+fn the_same_scenario_gives_the_same_page() {
+    let scratch = Scratch::new();
+    let a = report(&scratch, &[HAND]);
+    let b = report(&scratch, &[HAND, "--threads", "2"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn totals_links_and_firms_are_the_plan_s() {
+    let scratch = Scratch::new();
+    let page = report(&scratch, &[HAND]);
+    let plan = Symbio::new()
+        .args(["solve", HAND, "--format", "json"])
+        .run()
+        .stdout_json();
+    let t = &plan["totals"];
+    assert_eq!(
+        value_of(&page, "total-net-benefit"),
+        t["net_benefit"].as_f64().unwrap()
+    );
+    assert_eq!(
+        value_of(&page, "total-co2-avoided"),
+        t["co2_avoided"].as_f64().unwrap()
+    );
+    let links = plan["links"].as_array().unwrap();
+    assert_eq!(page.matches("<path class=\"link ").count(), links.len());
+    assert_eq!(page.matches("<tr class=\"exchange\"").count(), links.len());
+    let firms = plan["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["benefit"] != 0.0 || s["co2_avoided"] != 0.0)
+        .count();
+    assert_eq!(page.matches("<tr class=\"firm\"").count(), firms);
+    // The hand district is in x/y km: drawn as it is.
+    assert!(page.contains("x/y km as in the scenario"));
+}
+
+#[test]
+fn names_from_the_scenario_are_escaped() {
+    let text = read(HAND).replace(
+        "name = \"Steelworks\"",
+        "name = \"<script>alert('x')</script> & \\\"Steel\\\"\"",
+    );
+    let (scratch, file) = Scratch::with("hostile.toml", &text);
+    let page = report(&scratch, &[file.to_str().unwrap()]);
+    assert!(!page.contains("<script>alert"), "a name became markup");
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Steel&quot;")
+    );
+    // The page's own script is its only one.
+    assert_eq!(page.matches("<script").count(), 1);
+}
+
+#[test]
+fn compare_shows_today_the_optimum_and_the_shapley_values() {
+    let scratch = Scratch::new();
+    let page = report(&scratch, &[THREE, "--compare", "--allocation", "shapley"]);
+    let c = Symbio::new()
+        .args([
+            "compare",
+            THREE,
+            "--allocation",
+            "shapley",
+            "--format",
+            "json",
+        ])
+        .run()
+        .stdout_json();
+    assert_eq!(
+        value_of(&page, "compare-baseline-net-benefit"),
+        c["baseline"]["net_benefit"].as_f64().unwrap()
+    );
+    let v = &c["variants"][0];
+    assert_eq!(
+        value_of(&page, "compare-optimum-net-benefit"),
+        v["net_benefit"].as_f64().unwrap()
+    );
+    assert!(page.contains("<svg id=\"map-today\"") && page.contains("<svg id=\"map-optimum\""));
+    let shapley: Vec<f64> = v["shapley"]["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["value"] != 0.0)
+        .map(|s| s["value"].as_f64().unwrap())
+        .collect();
+    assert!(!shapley.is_empty());
+    for value in shapley {
+        assert!(
+            page.contains(&format!("class=\"n shapley\" data-value=\"{value}\"")),
+            "Shapley value {value} not shown"
+        );
+    }
+    // Without --allocation shapley, no Shapley column.
+    let split = report(&scratch, &[THREE, "--compare"]);
+    assert!(split.contains("id=\"compare-gains\"") && !split.contains("Shapley value"));
+}
+
+#[test]
+fn sweep_rows_are_drawn_against_the_swept_field() {
+    let scratch = Scratch::new();
+    let rows = scratch.path("rows.jsonl");
+    Symbio::new()
+        .args([
+            "sweep",
+            HAND,
+            "--set",
+            "parameters.carbon_price=0..40:20",
+            "-q",
+            "-o",
+        ])
+        .file_arg(&rows)
+        .run();
+    let page = report(&scratch, &["--sweep", rows.to_str().unwrap()]);
+    assert!(!page.contains("id=\"map\""), "no plan without a scenario");
+    let text = scratch.read("rows.jsonl");
+    let values: Vec<Value> = text
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(values.len(), 3);
+    assert_eq!(page.matches("<tr class=\"sweep-row\"").count(), 3);
+    for row in &values {
+        let nb = row["totals"]["net_benefit"].as_f64().unwrap();
+        assert!(page.contains(&format!("data-value=\"{nb}\"")), "row {row}");
+    }
+    // A point per row in each chart.
+    for chart in ["sweep-net-benefit", "sweep-co2"] {
+        let at = page.find(&format!("<svg id=\"{chart}\"")).unwrap();
+        let svg = &page[at..at + page[at..].find("</svg>").unwrap()];
+        assert_eq!(svg.matches("<circle class=\"point\"").count(), 3, "{chart}");
+    }
+}
+
+#[test]
+fn a_front_is_drawn_with_both_benefits() {
+    let scratch = Scratch::new();
+    let front = scratch.path("front.json");
+    Symbio::new()
+        .args(["pareto", HAND, "--points", "4", "--format", "json", "-o"])
+        .file_arg(&front)
+        .run();
+    let f: Value = serde_json::from_str(&scratch.read("front.json")).unwrap();
+    let points = f["points"].as_array().unwrap();
+    let page = report(&scratch, &[HAND, "--pareto", front.to_str().unwrap()]);
+    assert!(page.contains("id=\"total-net-benefit\""), "the plan too");
+    let at = page.find("<svg id=\"pareto-front\"").unwrap();
+    let svg = &page[at..at + page[at..].find("</svg>").unwrap()];
+    assert_eq!(
+        svg.matches("<circle class=\"point\"").count(),
+        2 * points.len()
+    );
+    assert_eq!(
+        page.matches("<tr class=\"front-point\"").count(),
+        points.len()
+    );
+}
+
+#[test]
+fn what_report_refuses() {
+    // Nothing to report.
+    Symbio::new()
+        .args(["report", "-o", "-"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("FILE");
+    // --allocation is a flag of --compare.
+    Symbio::new()
+        .args(["report", HAND, "--allocation", "shapley", "-o", "-"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("--compare");
+    // --compare needs the scenario.
+    let (scratch, rows) = Scratch::with("rows.jsonl", "{\"not\": \"a row\"}\n");
+    Symbio::new()
+        .args(["report", "--compare", "--sweep"])
+        .file_arg(&rows)
+        .expect_code(2)
+        .run();
+    // Rows that are not rows, a front that is not a front: the file is named.
+    Symbio::new()
+        .args(["report", "--sweep"])
+        .file_arg(&rows)
+        .expect_code(2)
+        .run()
+        .stderr_contains("rows.jsonl: sweep rows: line 1");
+    let bad = scratch.write("front.json", "[1, 2]");
+    Symbio::new()
+        .args(["report", "--pareto"])
+        .file_arg(&bad)
+        .expect_code(2)
+        .run()
+        .stderr_contains("front.json: Pareto front");
+}
+
+#[test]
+fn an_infeasible_plan_is_written_with_why_and_exits_1() {
+    // An existing link recording more slag than the steelworks offers.
+    let text = read(HAND)
+        + "\n[[links]]\nfrom_site = \"steel\"\nfrom_output = \"slag\"\nto_site = \"cement_a\"\n\
+           to_input = \"clinker\"\nmode = \"truck\"\nstatus = \"existing\"\nquantity = 100000.0\n";
+    let (scratch, file) = Scratch::with("recorded.toml", &text);
+    let out = scratch.path("report.html");
+    Symbio::new()
+        .args(["report"])
+        .file_arg(&file)
+        .arg("-o")
+        .file_arg(&out)
+        .expect_code(1)
+        .run();
+    let page = scratch.read("report.html");
+    assert!(page.contains("no feasible plan"));
+    assert!(page.contains("<li class=\"conflict\">supply of steel/slag: limit 600 t/yr"));
+    assert_eq!(page.matches("<path class=\"link ").count(), 0);
+    assert_eq!(value_of(&page, "total-links"), 0.0);
+}

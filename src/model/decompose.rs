@@ -191,7 +191,85 @@ pub fn solve_groups(
     for (&g, sol) in order.iter().zip(solved) {
         solutions.insert(g, sol?);
     }
+    if let Some(deadline) = budget.deadline {
+        second_pass(
+            s,
+            net,
+            groups,
+            extra,
+            options,
+            deadline,
+            &watch,
+            control,
+            &mut solutions,
+        )?;
+    }
     Ok(which.iter().filter_map(|g| solutions.remove(g)).collect())
+}
+
+/// The second pass of [`solve_groups`]: the time the parts left unused (a part
+/// that closed before its share was spent) goes to the parts the limit stopped,
+/// each resumed from its plan ([`model::resume`]) with a share of what is left in
+/// proportion to its absolute gap, the largest gap first.
+#[allow(clippy::too_many_arguments)]
+fn second_pass(
+    s: &Scenario,
+    net: &Network,
+    groups: &[Vec<usize>],
+    extra: &[FlowConstraint],
+    options: &SolveOptions,
+    deadline: Instant,
+    watch: &Watch<'_>,
+    control: Control<'_>,
+    solutions: &mut BTreeMap<usize, Solution>,
+) -> Result<(), Error> {
+    let left = || {
+        deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    };
+    let mut pending: Vec<(usize, f64)> = solutions
+        .iter()
+        .filter(|(_, sol)| sol.status == Status::TimeLimit)
+        .filter_map(|(&g, sol)| Some((g, (sol.best_bound? - sol.objective?).abs())))
+        .filter(|&(_, gap)| gap > 0.0)
+        .collect();
+    pending.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let stopped = control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
+    let time = left();
+    if pending.is_empty() || stopped || time < MIN_SECOND_PASS {
+        return Ok(());
+    }
+    let threads = options.threads.max(1) as usize;
+    let total: f64 = pending.iter().map(|p| p.1).sum();
+    let resume_part = |&(g, gap): &(usize, f64)| -> Result<(usize, Solution), Error> {
+        let links = &groups[g];
+        let sub = subnetwork(s, net, links);
+        let local = local_constraints(extra, links);
+        let share = (time * threads as f64 * gap / total).min(left());
+        let opts = SolveOptions {
+            time_limit: Some(share.max(1e-3)),
+            ..options.one_thread()
+        };
+        let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
+        let part_control = Control {
+            stop: control.stop,
+            progress: control.progress.is_some().then_some(&report as _),
+        };
+        let sol = model::resume(s, &sub, &opts, &local, &solutions[&g], part_control)?;
+        watch.part(g, sol.objective, sol.best_bound);
+        Ok((g, sol))
+    };
+    let resumed: Vec<Result<(usize, Solution), Error>> = if threads == 1 {
+        pending.iter().map(resume_part).collect()
+    } else {
+        crate::parallel::Pool::new(threads)?.map(&pending, resume_part)
+    };
+    for r in resumed {
+        let (g, sol) = r?;
+        solutions.insert(g, sol);
+    }
+    Ok(())
 }
 
 /// The progress of every part, summed for the caller's observer.
@@ -263,6 +341,10 @@ struct Budget {
     /// Weight of the parts not started yet.
     unstarted: AtomicUsize,
 }
+
+/// The least time left, seconds, for which the parts a time limit stopped are
+/// resumed (below it a restart costs more than it can find).
+const MIN_SECOND_PASS: f64 = 0.5;
 
 /// The weight a part has on top of its links in [`Budget`].
 const SMALL_PART: usize = 64;

@@ -239,6 +239,58 @@ pub fn solve_controlled(
     solve_for(s, net, options, extra, Goal::NetBenefit, control)
 }
 
+/// Resumes the search of a time-limited solve of `net` (a solution of
+/// [`solve_controlled`] with the same `extra`): the MILP as it is, started from
+/// `earlier`'s plan, for `options`' time. Returns the better plan of the two with
+/// the tighter of their bounds (each bounds the optimum).
+pub fn resume(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    extra: &[FlowConstraint],
+    earlier: &Solution,
+    control: Control<'_>,
+) -> Result<Solution, Error> {
+    if !earlier.status.has_plan() || net.links.is_empty() {
+        return Ok(earlier.clone());
+    }
+    let later = solve_model(
+        s,
+        net,
+        options,
+        extra,
+        Goal::NetBenefit,
+        Some(earlier),
+        control,
+    )?;
+    if !later.status.has_plan() {
+        return Ok(earlier.clone());
+    }
+    let better = match (later.objective, earlier.objective) {
+        (Some(a), Some(b)) if a >= b => later.clone(),
+        _ => earlier.clone(),
+    };
+    let best_bound = match (later.best_bound, earlier.best_bound) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let status = if later.status == Status::Optimal {
+        Status::Optimal
+    } else {
+        Status::TimeLimit
+    };
+    let gap = match (better.objective, best_bound) {
+        (Some(o), Some(b)) if o != 0.0 => Some(((b - o) / o.abs()).max(0.0)),
+        _ => better.gap,
+    };
+    Ok(Solution {
+        status,
+        best_bound,
+        gap: tidy_gap(gap, status),
+        ..better
+    })
+}
+
 /// Writes the MILP of a network, exactly as [`solve`] hands it to HiGHS (one
 /// model of the whole network, before any decomposition or reduction), to a
 /// file whose extension says the format: `.mps` or `.lp`.

@@ -118,3 +118,48 @@ fn ctrl_c_during_solve_keeps_the_best_plan() {
         "{plan}"
     );
 }
+
+/// The second pass resumes a time-limited part from its plan: the result is at
+/// least that plan, its bound the tighter of the two, and with time enough the
+/// optimum, proven.
+#[test]
+fn a_resumed_search_keeps_the_earlier_plan_and_the_tighter_bound() {
+    use symbio::model::{self, Solution, Status};
+    let text = generate::fixed_charge(1, 6, 4);
+    let s = symbio::scenario::read_str(std::path::Path::new("c.toml"), &text).unwrap();
+    let net = symbio::network::build(&s).unwrap();
+    let exact = symbio::SolveOptions {
+        gap: 0.0,
+        ..Default::default()
+    };
+    let optimum = model::solve(&s, &net, &exact).unwrap();
+    let best = optimum.objective.unwrap();
+    assert!(best > 0.0);
+    // An earlier search that had only the empty plan and a loose bound.
+    let empty = Solution {
+        status: Status::TimeLimit,
+        objective: Some(0.0),
+        best_bound: Some(10.0 * best),
+        gap: None,
+        flows: vec![0.0; net.links.len()],
+        built: vec![false; net.links.len()],
+    };
+    let resumed = model::resume(&s, &net, &exact, &[], &empty, Default::default()).unwrap();
+    assert_eq!(resumed.status, Status::Optimal);
+    assert!((resumed.objective.unwrap() - best).abs() <= 1e-6 * best);
+    assert!(resumed.best_bound.unwrap() <= 10.0 * best);
+    // An earlier plan at the optimum with a bound tighter than a short search's
+    // is kept with that bound.
+    let earlier = Solution {
+        status: Status::TimeLimit,
+        best_bound: Some(best),
+        ..optimum.clone()
+    };
+    let short = symbio::SolveOptions {
+        time_limit: Some(1e-3),
+        ..exact
+    };
+    let kept = model::resume(&s, &net, &short, &[], &earlier, Default::default()).unwrap();
+    assert!(kept.objective.unwrap() >= best - 1e-6 * best);
+    assert!(kept.best_bound.unwrap() <= best + 1e-6 * best);
+}

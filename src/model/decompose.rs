@@ -25,16 +25,20 @@
 //!   is 0, the largest gap of the parts. If every part stops within a relative
 //!   gap `g` and the parts' objectives have one sign, the whole is within `g`.
 //!
-//! A time limit is one deadline for the whole solve. Parts are started smallest
-//! first; each gets a share of what is left of the time in proportion to its size
-//! among the parts not started yet, so a part that closes early hands its time to
-//! those after it and the last ends by the deadline. A part stopped before it
+//! A time limit is one deadline for the whole solve, spent in two passes. In
+//! the first (at most 40 % of the limit), parts are started smallest first; each
+//! gets a share of what is left of the pass in proportion to its size among the
+//! parts not started yet, so a part that closes early hands its time to those
+//! after it. In the second, the parts the limit stopped are resumed from their
+//! plans ([`model::resume`]), largest absolute gap first, each with a share of
+//! what is left in proportion to its absolute gap: time goes where the gap is,
+//! and the last part ends by the deadline. A part stopped before it
 //! found any plan contributes the empty plan where that is feasible
 //! ([`model::solve`]), so a time-limited solve always has a plan when one is
 //! known, with status `time_limit`, the sum of the parts' bounds and the gap.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -158,8 +162,15 @@ pub fn solve_groups(
 ) -> Result<Vec<Solution>, Error> {
     let one_thread = options.one_thread();
     let threads = options.threads.max(1) as usize;
-    let sizes = which.iter().map(|&g| groups[g].len());
-    let budget = Budget::new(options.time_limit, sizes, threads);
+    let started = Instant::now();
+    let deadline = options
+        .time_limit
+        .map(|t| started + Duration::from_secs_f64(t.max(0.0)));
+    let first_deadline = options
+        .time_limit
+        .map(|t| started + Duration::from_secs_f64(t.max(0.0) * FIRST_PASS));
+    let weights = which.iter().map(|&g| Budget::weight_of(groups[g].len()));
+    let budget = Budget::new(first_deadline, weights, threads);
     // Small parts first: they tend to close early and hand their time on to the
     // large ones, which start last with the largest share of what is left.
     let mut order: Vec<usize> = which.to_vec();
@@ -170,7 +181,7 @@ pub fn solve_groups(
         let sub = subnetwork(s, net, links);
         let local = local_constraints(extra, links);
         let opts = SolveOptions {
-            time_limit: budget.share(links.len()),
+            time_limit: budget.share(Budget::weight_of(links.len())),
             ..one_thread
         };
         let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
@@ -191,7 +202,7 @@ pub fn solve_groups(
     for (&g, sol) in order.iter().zip(solved) {
         solutions.insert(g, sol?);
     }
-    if let Some(deadline) = budget.deadline {
+    if let Some(deadline) = deadline {
         second_pass(
             s,
             net,
@@ -236,19 +247,17 @@ fn second_pass(
         .collect();
     pending.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let stopped = control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
-    let time = left();
-    if pending.is_empty() || stopped || time < MIN_SECOND_PASS {
+    if pending.is_empty() || stopped || left() < MIN_SECOND_PASS {
         return Ok(());
     }
     let threads = options.threads.max(1) as usize;
-    let total: f64 = pending.iter().map(|p| p.1).sum();
+    let budget = Budget::new(Some(deadline), pending.iter().map(|p| p.1), threads);
     let resume_part = |&(g, gap): &(usize, f64)| -> Result<(usize, Solution), Error> {
         let links = &groups[g];
         let sub = subnetwork(s, net, links);
         let local = local_constraints(extra, links);
-        let share = (time * threads as f64 * gap / total).min(left());
         let opts = SolveOptions {
-            time_limit: Some(share.max(1e-3)),
+            time_limit: budget.share(gap),
             ..options.one_thread()
         };
         let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
@@ -329,46 +338,66 @@ impl<'a> Watch<'a> {
     }
 }
 
-/// One deadline for a whole solve, shared out among its parts as they start, in
-/// proportion to their size: a part of weight w (its links, plus
-/// [`SMALL_PART`] so that a tiny part still gets the moments it needs) gets
-/// what is left of the time × min(1, threads × w / the weight of the parts not
-/// started yet, its own included). Time a part does not use goes to the parts
-/// after it, and the last part ends by the deadline.
+/// One deadline shared out among parts as they start, by weight: a part of
+/// weight w gets what is left of the time × min(1, threads × w / the weight of
+/// the parts not started yet, its own included). Time a part does not use goes to
+/// the parts after it, and the last part ends by the deadline. The first pass of
+/// [`solve_groups`] weighs a part by its links (plus [`SMALL_PART`], so that a
+/// tiny part still gets the moments it needs), the second by its absolute gap.
 struct Budget {
     deadline: Option<Instant>,
     threads: usize,
     /// Weight of the parts not started yet.
-    unstarted: AtomicUsize,
+    unstarted: Mutex<f64>,
 }
 
 /// The least time left, seconds, for which the parts a time limit stopped are
 /// resumed (below it a restart costs more than it can find).
 const MIN_SECOND_PASS: f64 = 0.5;
 
-/// The weight a part has on top of its links in [`Budget`].
+/// The weight a part has on top of its links in the first pass.
 const SMALL_PART: usize = 64;
 
+/// The share of the time limit the first pass of [`solve_groups`] may use (all
+/// of it when the parts close sooner); the rest goes where the gap is.
+const FIRST_PASS: f64 = 0.4;
+
 impl Budget {
-    /// The budget of parts of `sizes` links.
-    fn new(time_limit: Option<f64>, sizes: impl Iterator<Item = usize>, threads: usize) -> Budget {
+    /// The budget of parts of `weights` until `deadline`.
+    fn new(
+        deadline: Option<Instant>,
+        weights: impl Iterator<Item = f64>,
+        threads: usize,
+    ) -> Budget {
         Budget {
-            deadline: time_limit.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0))),
+            deadline,
             threads: threads.max(1),
-            unstarted: AtomicUsize::new(sizes.map(|n| n + SMALL_PART).sum()),
+            unstarted: Mutex::new(weights.sum()),
         }
     }
 
-    /// The time limit of a part of `links` links that starts now (`None` without
-    /// a deadline).
-    fn share(&self, links: usize) -> Option<f64> {
+    /// The first pass's weight of a part of `links` links.
+    fn weight_of(links: usize) -> f64 {
+        (links + SMALL_PART) as f64
+    }
+
+    /// The time limit of a part of weight `weight` that starts now (`None`
+    /// without a deadline).
+    fn share(&self, weight: f64) -> Option<f64> {
         let deadline = self.deadline?;
-        let weight = links + SMALL_PART;
-        let unstarted = self
-            .unstarted
-            .fetch_sub(weight, Ordering::SeqCst)
-            .max(weight);
-        let fraction = (self.threads * weight) as f64 / unstarted as f64;
+        let unstarted = match self.unstarted.lock() {
+            Ok(mut u) => {
+                let before = *u;
+                *u = (before - weight).max(0.0);
+                before.max(weight)
+            }
+            Err(_) => weight,
+        };
+        let fraction = if unstarted > 0.0 {
+            self.threads as f64 * weight / unstarted
+        } else {
+            1.0
+        };
         let left = deadline
             .saturating_duration_since(Instant::now())
             .as_secs_f64();

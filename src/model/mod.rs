@@ -240,8 +240,9 @@ pub fn solve_controlled(
 }
 
 /// Resumes the search of a time-limited solve of `net` (a solution of
-/// [`solve_controlled`] with the same `extra`): the MILP as it is, started from
-/// `earlier`'s plan, for `options`' time. Returns the better plan of the two with
+/// [`solve_controlled`] with the same `extra`): the reduced MILP where the
+/// reductions apply ([`reduce`], with `earlier` as a first plan), else the MILP
+/// as it is, started from `earlier`'s plan, for `options`' time. Returns the better plan of the two with
 /// the tighter of their bounds (each bounds the optimum).
 pub fn resume(
     s: &Scenario,
@@ -254,15 +255,19 @@ pub fn resume(
     if !earlier.status.has_plan() || net.links.is_empty() {
         return Ok(earlier.clone());
     }
-    let later = solve_model(
-        s,
-        net,
-        options,
-        extra,
-        Goal::NetBenefit,
-        Some(earlier),
-        control,
-    )?;
+    let later = if extra.is_empty() && options.reduce.applies(net.links.len()) {
+        reduce::solve(s, net, options, Some(earlier), control)?.0
+    } else {
+        solve_model(
+            s,
+            net,
+            options,
+            extra,
+            Goal::NetBenefit,
+            Some(earlier),
+            control,
+        )?
+    };
     if !later.status.has_plan() {
         return Ok(earlier.clone());
     }
@@ -347,7 +352,7 @@ fn solve_for(
         return Ok(Solution::without_links(feasible));
     }
     if goal == Goal::NetBenefit && extra.is_empty() && options.reduce.applies(n) {
-        return Ok(reduce::solve(s, net, options, control)?.0);
+        return Ok(reduce::solve(s, net, options, None, control)?.0);
     }
     solve_model(s, net, options, extra, goal, None, control)
 }

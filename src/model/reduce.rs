@@ -66,11 +66,14 @@ pub struct Reduction {
 
 /// Solves the net-benefit MILP of `net` with the reductions of the module doc;
 /// the solution is in `net`'s link order, as [`super::solve`]'s, and the
-/// [`Reduction`] says what each step did.
+/// [`Reduction`] says what each step did. `earlier`, a plan of `net` from an
+/// earlier search, is a first plan too: the better of it and step 3's is the
+/// one links are fixed against and the search starts from.
 pub fn solve(
     s: &Scenario,
     net: &Network,
     options: &SolveOptions,
+    earlier: Option<&Solution>,
     control: Control<'_>,
 ) -> Result<(Solution, Reduction), Error> {
     let started = Instant::now();
@@ -80,7 +83,22 @@ pub fn solve(
             .map(|t| ((t - started.elapsed().as_secs_f64()) * share).max(1e-3))
     };
     let n = net.links.len();
-    let undominated = undominated(s, net);
+    let earlier =
+        earlier.filter(|e| e.status.has_plan() && e.objective.is_some() && e.built.len() == n);
+    // The links of the earlier plan stay (dropping only some dominated links is
+    // as exact as dropping them all), so that the plan is one of the network left.
+    let undominated: Vec<usize> = {
+        let mut keep = vec![false; n];
+        for k in undominated(s, net) {
+            keep[k] = true;
+        }
+        if let Some(e) = earlier {
+            for (k, &b) in e.built.iter().enumerate() {
+                keep[k] |= b;
+            }
+        }
+        (0..n).filter(|&k| keep[k]).collect()
+    };
     let mut reduction = Reduction {
         undominated: undominated.len(),
         after_fixing: None,
@@ -94,7 +112,8 @@ pub fn solve(
     let Some(relaxed) = relaxation(s, &sub, left(1.0))? else {
         // Infeasible (a recorded quantity that cannot fit), or out of time: the
         // MILP of the undominated links says which.
-        let sol = super::solve_plain(s, &sub, options, None, control)?;
+        let start = earlier.map(|e| narrow(e, &undominated));
+        let sol = super::solve_plain(s, &sub, options, start.as_ref(), control)?;
         return Ok((widen(sol, &undominated), reduction));
     };
     let bound = relaxed.bound;
@@ -119,13 +138,20 @@ pub fn solve(
         stop: control.stop,
         progress: control.progress.is_some().then_some(&report_first as _),
     };
-    let first = super::solve_plain(s, &restricted, &first_options, None, first_control)?;
-    let Some(first_value) = first.objective.filter(|_| first.status.has_plan()) else {
+    let found = super::solve_plain(s, &restricted, &first_options, None, first_control)?;
+    let found = found
+        .status
+        .has_plan()
+        .then(|| spread(found, &used, sub.links.len()));
+    let first = match (found, earlier.map(|e| narrow(e, &undominated))) {
+        (Some(a), Some(b)) if b.objective > a.objective => Some(b),
+        (a, b) => a.or(b),
+    };
+    let Some((first, first_value)) = first.and_then(|f| f.objective.map(|v| (f, v))) else {
         let sol = super::solve_plain(s, &sub, &options.less(started.elapsed()), None, control)?;
         return Ok((widen(sol, &undominated), reduction));
     };
     reduction.first_plan = Some(first_value);
-    let first = spread(first, &used, sub.links.len());
 
     // Step 4: reduced-cost fixing against the first plan, then the search.
     let threshold = first_value - FIXING_TOLERANCE * first_value.abs().max(1.0);
@@ -137,11 +163,7 @@ pub fn solve(
         .collect();
     reduction.after_fixing = Some(kept.len());
     let last_net = sub.select(s, &kept);
-    let start = Solution {
-        flows: kept.iter().map(|&k| first.flows[k]).collect(),
-        built: kept.iter().map(|&k| first.built[k]).collect(),
-        ..first.clone()
-    };
+    let start = narrow(&first, &kept);
     let whole_bound = |b: Option<f64>| b.map(|b| b.max(first_value).min(bound));
     let report_last = |objective: Option<f64>, b: Option<f64>| {
         if let Some(observe) = control.progress {
@@ -209,6 +231,16 @@ fn spread(sol: Solution, kept: &[usize], n: usize) -> Solution {
         flows,
         built,
         ..sol
+    }
+}
+
+/// A solution of a network restricted to the links `kept` (indices into it, each
+/// of them a link the solution may build).
+fn narrow(sol: &Solution, kept: &[usize]) -> Solution {
+    Solution {
+        flows: kept.iter().map(|&k| sol.flows[k]).collect(),
+        built: kept.iter().map(|&k| sol.built[k]).collect(),
+        ..sol.clone()
     }
 }
 

@@ -37,7 +37,7 @@ fn check_against_unreduced(
 ) -> Result<reduce::Reduction, TestCaseError> {
     let plain = model::solve(s, net, &exact(Reduce::Never)).unwrap();
     let (reduced, what) =
-        reduce::solve(s, net, &exact(Reduce::Always), Default::default()).unwrap();
+        reduce::solve(s, net, &exact(Reduce::Always), None, Default::default()).unwrap();
     prop_assert_eq!(reduced.status, plain.status);
     prop_assert_eq!(reduced.flows.len(), net.links.len());
     if let (Some(a), Some(b)) = (reduced.objective, plain.objective) {

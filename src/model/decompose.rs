@@ -514,6 +514,25 @@ mod tests {
     }
 
     #[test]
+    fn the_budget_shares_what_is_left_by_weight() {
+        let deadline = Instant::now() + Duration::from_secs(100);
+        let budget = Budget::new(Some(deadline), [1.0, 3.0].into_iter(), 1);
+        // A quarter of the time left to the first part, all that is left to the last.
+        let first = budget.share(1.0).unwrap();
+        assert!(first <= 25.0 && first > 24.0, "{first}");
+        let last = budget.share(3.0).unwrap();
+        assert!(last <= 100.0 && last > 99.0, "{last}");
+        // Two threads: twice the fraction, at most all of it.
+        let budget = Budget::new(Some(deadline), [1.0, 1.0, 2.0].into_iter(), 2);
+        let first = budget.share(1.0).unwrap();
+        assert!(first <= 50.0 && first > 49.0, "{first}");
+        // No deadline, no limit; a weight of nothing left still gets the rest.
+        assert_eq!(Budget::new(None, [1.0].into_iter(), 1).share(1.0), None);
+        let empty = Budget::new(Some(deadline), std::iter::empty(), 1);
+        assert!(empty.share(0.0).unwrap() > 99.0);
+    }
+
+    #[test]
     fn merge_places_values_and_sums_objectives() {
         let groups = vec![vec![0, 3], vec![1, 2]];
         let a = sol(Status::Optimal, Some(100.0), Some(101.0), Some(0.01));

@@ -7,6 +7,8 @@ mod batch;
 mod breakeven;
 mod check;
 mod compare;
+mod export;
+mod import;
 mod init;
 mod merge;
 mod montecarlo;
@@ -53,6 +55,10 @@ enum Command {
     Merge(merge::Args),
     /// Compare today's network with the optimum, and what every firm gains.
     Compare(compare::Args),
+    /// Read a workbook (xlsx, ods) or a folder of CSV files as a scenario file.
+    Import(import::Args),
+    /// Write a scenario, includes merged, as an xlsx workbook or CSV files to edit.
+    Export(export::Args),
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print the manual page of symbio (roff, for `man -l -`).
@@ -73,6 +79,8 @@ impl Command {
             Command::Sweep(a) => &a.out,
             Command::Merge(a) => &a.out,
             Command::Compare(a) => &a.out,
+            Command::Import(a) => &a.out,
+            Command::Export(a) => &a.out,
             Command::Completions(a) => &a.out,
             Command::Man(a) => &a.out,
         }
@@ -388,6 +396,8 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Export(a) => export::run(a),
         Command::Completions(a) => completions(a),
         Command::Man(a) => man(a),
     };

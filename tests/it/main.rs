@@ -10,6 +10,7 @@ mod export;
 #[path = "../data/generate.rs"]
 mod generate;
 mod hand;
+mod import;
 mod infeasibility;
 mod limits;
 mod load;

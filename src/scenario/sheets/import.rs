@@ -16,7 +16,7 @@ use crate::domain::Scenario;
 use crate::error::{Error, Problem, Problems};
 use crate::scenario::load::{self, LoadOptions};
 use crate::scenario::schema::ScenarioFile;
-use crate::scenario::{did_you_mean, validate};
+use crate::scenario::validate::{self, suggestion};
 
 /// How sheets are imported.
 #[derive(Debug, Clone, Default)]
@@ -186,14 +186,11 @@ impl<'s> Run<'s> {
         let mut seen = HashSet::new();
         for sheet in sheets {
             let Some(l) = layout(&sheet.name) else {
-                let hint = did_you_mean(&sheet.name, LAYOUT.iter().map(|l| l.name)).map_or_else(
-                    || {
-                        let all: Vec<String> =
-                            LAYOUT.iter().map(|l| format!("`{}`", l.name)).collect();
-                        format!(", expected one of {}", all.join(", "))
-                    },
-                    |n| format!(", did you mean `{n}`?"),
-                );
+                let mut hint = suggestion(&sheet.name, LAYOUT.iter().map(|l| l.name));
+                if hint.is_empty() {
+                    let all: Vec<String> = LAYOUT.iter().map(|l| format!("`{}`", l.name)).collect();
+                    hint = format!(", expected one of {}", all.join(", "));
+                }
                 self.push(sheet.name.clone(), None, format!("unknown sheet{hint}"));
                 continue;
             };
@@ -219,7 +216,6 @@ impl<'s> Run<'s> {
 
     /// Reads one sheet's header and rows.
     fn table(&mut self, l: &'static Layout, sheet: &'s Sheet) {
-        let (top, left) = sheet.origin;
         let mut t = Table {
             layout: l,
             sheet,
@@ -230,90 +226,10 @@ impl<'s> Run<'s> {
             self.tables.push(t);
             return;
         };
-        for (k, cell) in header.iter().enumerate() {
-            let at = cell_name(top, left + k);
-            let text = match cell {
-                Cell::Empty => None,
-                Cell::Text(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-                Cell::Number(v) => Some(number_text(*v)),
-                Cell::Bool(b) => Some(b.to_string()),
-                Cell::Other(what) => {
-                    self.push(
-                        format!("{}!{at}", l.name),
-                        None,
-                        format!("holds {what}, not a column name"),
-                    );
-                    t.headers.push(None);
-                    continue;
-                }
-            };
-            let Some(text) = text else {
-                t.headers.push(None);
-                continue;
-            };
-            let column = l.column(&text);
-            let twice = t
-                .headers
-                .iter()
-                .position(|h| h.as_ref().is_some_and(|(n, _)| *n == text));
-            match (column, twice) {
-                (None, _) => {
-                    let hint = did_you_mean(&text, l.columns.iter().map(|c| c.name))
-                        .map_or_else(String::new, |n| format!(", did you mean `{n}`?"));
-                    self.push(
-                        format!("{}!{at}", l.name),
-                        None,
-                        format!("unknown column `{text}`{hint}"),
-                    );
-                    t.headers.push(None);
-                }
-                (Some(_), Some(first)) => {
-                    self.push(
-                        format!("{}!{at}", l.name),
-                        None,
-                        format!(
-                            "column `{text}` given twice, first at {}",
-                            cell_name(top, left + first)
-                        ),
-                    );
-                    t.headers.push(None);
-                }
-                (Some(c), None) => t.headers.push(Some((text, c))),
-            }
-        }
-        let width = body.iter().map(Vec::len).max().unwrap_or(0);
-        for k in 0..width {
-            if t.headers.get(k).is_some_and(Option::is_some)
-                || header.get(k).is_some_and(|c| !c.is_empty())
-            {
-                continue;
-            }
-            if let Some(r) = body
-                .iter()
-                .position(|row| row.get(k).is_some_and(|c| !c.is_empty()))
-            {
-                self.push(
-                    format!("{}!{}", l.name, cell_name(top + 1 + r, left + k)),
-                    None,
-                    "a value in a column without a header",
-                );
-            }
-        }
-        for c in l.columns.iter().filter(|c| c.required) {
-            let present = t
-                .headers
-                .iter()
-                .any(|h| h.as_ref().is_some_and(|(n, _)| n == c.name));
-            if !present {
-                self.push(
-                    l.name.to_owned(),
-                    None,
-                    format!("missing the column `{}`, which is required", c.name),
-                );
-                self.claimed
-                    .insert((l.name.to_owned(), None, c.name.to_owned()));
-            }
-        }
+        let top = sheet.origin.0;
+        t.headers = self.header(l, sheet, header);
+        self.unheaded(l, sheet, header, body);
+        self.required_columns(l, &t.headers);
         for (r, row) in body.iter().enumerate() {
             if row.iter().all(Cell::is_empty) {
                 continue;
@@ -334,6 +250,96 @@ impl<'s> Run<'s> {
             t.rows.push((at_row, item));
         }
         self.tables.push(t);
+    }
+
+    /// The columns of a header row: each known, or `None` (reported when it has a
+    /// name: unknown, or given twice).
+    fn header(
+        &mut self,
+        l: &Layout,
+        sheet: &Sheet,
+        header: &[Cell],
+    ) -> Vec<Option<(String, Column)>> {
+        let (top, left) = sheet.origin;
+        let mut headers: Vec<Option<(String, Column)>> = Vec::new();
+        for (k, cell) in header.iter().enumerate() {
+            let at = format!("{}!{}", l.name, cell_name(top, left + k));
+            let text = match cell {
+                Cell::Empty => None,
+                Cell::Text(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+                Cell::Number(v) => Some(number_text(*v)),
+                Cell::Bool(b) => Some(b.to_string()),
+                Cell::Other(what) => {
+                    self.push(at, None, format!("holds {what}, not a column name"));
+                    headers.push(None);
+                    continue;
+                }
+            };
+            let Some(text) = text else {
+                headers.push(None);
+                continue;
+            };
+            let twice = headers
+                .iter()
+                .position(|h| h.as_ref().is_some_and(|(n, _)| *n == text));
+            match (l.column(&text), twice) {
+                (None, _) => {
+                    let hint = suggestion(&text, l.columns.iter().map(|c| c.name));
+                    self.push(at, None, format!("unknown column `{text}`{hint}"));
+                    headers.push(None);
+                }
+                (Some(_), Some(first)) => {
+                    let first = cell_name(top, left + first);
+                    self.push(
+                        at,
+                        None,
+                        format!("column `{text}` given twice, first at {first}"),
+                    );
+                    headers.push(None);
+                }
+                (Some(c), None) => headers.push(Some((text, c))),
+            }
+        }
+        headers
+    }
+
+    /// Reports, once per column, a value in a column whose header is empty.
+    fn unheaded(&mut self, l: &Layout, sheet: &Sheet, header: &[Cell], body: &[Vec<Cell>]) {
+        let (top, left) = sheet.origin;
+        let width = body.iter().map(Vec::len).max().unwrap_or(0);
+        for k in 0..width {
+            if header.get(k).is_some_and(|c| !c.is_empty()) {
+                continue;
+            }
+            if let Some(r) = body
+                .iter()
+                .position(|row| row.get(k).is_some_and(|c| !c.is_empty()))
+            {
+                self.push(
+                    format!("{}!{}", l.name, cell_name(top + 1 + r, left + k)),
+                    None,
+                    "a value in a column without a header",
+                );
+            }
+        }
+    }
+
+    /// Reports each required column the header lacks, once.
+    fn required_columns(&mut self, l: &Layout, headers: &[Option<(String, Column)>]) {
+        for c in l.columns.iter().filter(|c| c.required) {
+            let present = headers
+                .iter()
+                .any(|h| h.as_ref().is_some_and(|(n, _)| n == c.name));
+            if !present {
+                self.push(
+                    l.name.to_owned(),
+                    None,
+                    format!("missing the column `{}`, which is required", c.name),
+                );
+                self.claimed
+                    .insert((l.name.to_owned(), None, c.name.to_owned()));
+            }
+        }
     }
 
     /// One row as an item; cells that are not what their column holds are reported
@@ -495,8 +501,7 @@ impl<'s> Run<'s> {
             return Some(k);
         }
         let ids: Vec<String> = sites.iter().filter_map(id_of).collect();
-        let hint = did_you_mean(&name, ids.iter().map(String::as_str))
-            .map_or_else(String::new, |n| format!(", did you mean `{n}`?"));
+        let hint = suggestion(&name, ids.iter().map(String::as_str));
         self.push(
             place,
             None,

@@ -664,3 +664,18 @@ fn the_cli_exports_a_scenario_that_imports_back() {
         .run()
         .stderr_contains("give -o OUT");
 }
+
+/// A workbook whose cell names a shared string past the table (found by the
+/// `import` fuzz target): calamine 0.30 panics on it; import reports it instead.
+#[test]
+fn regression_damaged_shared_string_index_is_a_problem_not_a_panic() {
+    let book = crate::path("tests/data/damaged-shared-string.xlsx");
+    let run = Symbio::new()
+        .arg("import")
+        .file_arg(&book)
+        .expect_code(2)
+        .run();
+    run.stderr_contains(
+        "damaged-shared-string.xlsx: damaged workbook: the xlsx reader failed on it",
+    );
+}

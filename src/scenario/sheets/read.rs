@@ -86,19 +86,35 @@ pub fn read_book(path: &Path, options: &LoadOptions) -> Result<Vec<Sheet>, Error
 }
 
 /// The sheets of a workbook's bytes, in the workbook's order.
+///
+/// calamine 0.30 (the last release for Rust 1.80) panics on some damaged
+/// workbooks (a shared string index past the table, found by the `import` fuzz
+/// target); such a panic is caught and the workbook reported as damaged. Later
+/// releases return an error there, and need Rust 1.83.
 pub fn read_workbook(bytes: &[u8], kind: Book) -> Result<Vec<Sheet>, String> {
-    let ranges = match kind {
+    let read = std::panic::AssertUnwindSafe(|| workbook_ranges(bytes, kind));
+    let ranges = std::panic::catch_unwind(read).unwrap_or_else(|_| {
+        Err(format!(
+            "damaged workbook: the {} reader failed on it",
+            if kind == Book::Xlsx { "xlsx" } else { "ods" }
+        ))
+    })?;
+    Ok(ranges
+        .into_iter()
+        .map(|(name, range)| sheet_of(name, &range))
+        .collect())
+}
+
+/// calamine's sheets of a workbook's bytes.
+fn workbook_ranges(bytes: &[u8], kind: Book) -> Result<Vec<(String, Range<Data>)>, String> {
+    Ok(match kind {
         Book::Xlsx => Xlsx::new(Cursor::new(bytes))
             .map_err(|e| format!("not an xlsx workbook: {e}"))?
             .worksheets(),
         Book::Ods => Ods::new(Cursor::new(bytes))
             .map_err(|e| format!("not an ods workbook: {e}"))?
             .worksheets(),
-    };
-    Ok(ranges
-        .into_iter()
-        .map(|(name, range)| sheet_of(name, &range))
-        .collect())
+    })
 }
 
 /// A calamine range as a sheet.

@@ -52,7 +52,10 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     }
     // To stdout the includes are absolute: the scenario is validated as if it
     // were beside the workbook.
-    let written_as = file.map_or_else(|| a.book.with_extension("toml"), |f| f.to_owned());
+    let written_as = file.map_or_else(
+        || canonical(&a.book).with_extension("toml"),
+        |f| f.to_owned(),
+    );
     let options = ImportOptions {
         includes,
         load: a.input.options(),

@@ -9,6 +9,33 @@
 //! workbook (rust_xlsxwriter) or CSV texts. The layout of every sheet, which
 //! columns it has and what each holds, is [`LAYOUT`], the one description both
 //! directions read.
+//!
+//! ```
+//! use std::path::Path;
+//! use symbio::scenario::sheets::{self, read::read_csv, ImportOptions};
+//! let sheet = |name, text: &str| read_csv(name, text.as_bytes()).unwrap();
+//! let mut book = vec![
+//!     sheet("scenario", "name,currency\ntwo plants,EUR\n"),
+//!     sheet("materials", "id,unit,kind\nslag,t,material\nclinker,t,material\n"),
+//!     sheet("modes", "id,units,cost_per_unit_km\ntruck,t,0.1\n"),
+//!     sheet("rules", "id,from,to,modes\nslag_for_clinker,slag,clinker,truck\n"),
+//!     sheet("sites", "id,x_km,y_km\nsteel,0,0\ncement,10,0\n"),
+//!     sheet("outputs", "site,id,material,quantity,disposal_cost\nsteel,slag,slag,100,5\n"),
+//!     sheet("inputs", "site,id,material,quantity,price\ncement,clinker,clinker,-60,40\n"),
+//! ];
+//! let (name, written_as) = (Path::new("book"), Path::new("two.toml"));
+//! let options = ImportOptions::default();
+//! let err = sheets::import_sheets(name, &book, written_as, &options).unwrap_err();
+//! assert!(err
+//!     .to_string()
+//!     .contains("book: inputs!D2 (id \"clinker\"): quantity must be ≥ 0, got -60"));
+//!
+//! book[6] = sheet("inputs", "site,id,material,quantity,price\ncement,clinker,clinker,60,40\n");
+//! let imported = sheets::import_sheets(name, &book, written_as, &options)?;
+//! assert_eq!(imported.scenario.inputs[0].quantity, 60.0);
+//! assert!(imported.text.contains("[[sites.inputs]]"));
+//! # Ok::<(), symbio::Error>(())
+//! ```
 
 pub mod export;
 pub mod import;

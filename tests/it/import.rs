@@ -279,6 +279,28 @@ fn write_xlsx(path: &Path, sheets: &[(&str, Rows)], origin: (u32, u16)) {
     book.save(path).unwrap();
 }
 
+/// Writes sheets as an ods workbook with spreadsheet-ods (a writer of the
+/// OpenDocument format, as rust_xlsxwriter is of xlsx).
+fn write_ods(path: &Path, sheets: &[(&str, Rows)]) {
+    let mut book = spreadsheet_ods::WorkBook::new_empty();
+    for (name, rows) in sheets {
+        let mut sheet = spreadsheet_ods::Sheet::new(*name);
+        for (r, row) in rows.iter().enumerate() {
+            for (k, cell) in row.iter().enumerate() {
+                let (r, k) = (r as u32, k as u32);
+                match *cell {
+                    S(t) => sheet.set_value(r, k, t),
+                    N(v) => sheet.set_value(r, k, v),
+                    B(b) => sheet.set_value(r, k, b),
+                    E => {}
+                }
+            }
+        }
+        book.push_sheet(sheet);
+    }
+    spreadsheet_ods::write_ods(&mut book, path).unwrap();
+}
+
 /// Writes sheets as NAME.csv files in `dir`.
 fn write_csv(dir: &Path, sheets: &[(&str, Rows)]) {
     std::fs::create_dir_all(dir).unwrap();
@@ -352,6 +374,24 @@ fn a_workbook_made_with_rust_xlsxwriter_imports_as_the_same_scenario() {
         imported.text.contains("[[sites.outputs]]"),
         "{}",
         imported.text
+    );
+}
+
+#[test]
+fn an_ods_workbook_imports_as_the_same_scenario() {
+    let s = Scratch::new();
+    let book = s.path("district.ods");
+    write_ods(&book, &district_sheets());
+    let imported = import(&book, &s).unwrap();
+    assert_eq!(placeless(imported.scenario), expected());
+    // Its problems are named by cell too.
+    let bad = s.path("bad.ods");
+    let mut sheets = district_sheets();
+    sheets[7].1[2][3] = S("-3");
+    write_ods(&bad, &sheets);
+    assert_eq!(
+        problems(import(&bad, &s)),
+        ["inputs!D3: quantity must be ≥ 0, got -3"]
     );
 }
 

@@ -183,12 +183,12 @@ fn remove_leftovers(dir: &Path, name: &str) {
 }
 
 /// Writes `text` to a special file (a device, a fifo) as it is.
-fn write_special(target: &Path, output: &Path, text: &str) -> Result<(), Error> {
+fn write_special(target: &Path, output: &Path, text: &[u8]) -> Result<(), Error> {
     let mut f = OpenOptions::new()
         .write(true)
         .open(target)
         .map_err(io_error(output))?;
-    f.write_all(text.as_bytes())
+    f.write_all(text)
         .and_then(|()| f.flush())
         .map_err(io_error(output))
 }
@@ -196,7 +196,7 @@ fn write_special(target: &Path, output: &Path, text: &str) -> Result<(), Error> 
 /// Replaces the regular file (or nothing) at the resolved `target` with `text`:
 /// a temporary file beside it, then a rename, keeping the target's permission
 /// mode. The caller holds the output's lock.
-pub(crate) fn replace(target: &Path, output: &Path, text: &str) -> Result<(), Error> {
+pub(crate) fn replace(target: &Path, output: &Path, text: impl AsRef<[u8]>) -> Result<(), Error> {
     let (dir, name) = dir_and_name(target);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let mode = std::fs::metadata(target).ok().map(|m| m.permissions());
@@ -205,7 +205,7 @@ pub(crate) fn replace(target: &Path, output: &Path, text: &str) -> Result<(), Er
         if let Some(mode) = mode {
             f.set_permissions(mode)?;
         }
-        f.write_all(text.as_bytes())?;
+        f.write_all(text.as_ref())?;
         f.sync_all()?;
         std::fs::rename(&tmp, target)
     })();
@@ -219,12 +219,17 @@ pub(crate) fn replace(target: &Path, output: &Path, text: &str) -> Result<(), Er
 /// doc): a temporary file beside it renamed over it, under the output's lock; a
 /// special file such as `/dev/null` is written directly.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
+    write_atomic_bytes(path, text.as_bytes())
+}
+
+/// [`write_atomic`] for bytes that need not be text (a workbook).
+pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let target = resolve(path)?;
     if is_special(&target) {
-        return write_special(&target, path, text);
+        return write_special(&target, path, bytes);
     }
     let _lock = OutputLock::acquire(&target, path)?;
-    replace(&target, path, text)
+    replace(&target, path, bytes)
 }
 
 #[cfg(all(test, unix))]

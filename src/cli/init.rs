@@ -79,16 +79,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         (None, false) => Some(PathBuf::from(BUILT_CATALOG)).filter(|c| c.is_file()),
         (None, true) => None,
     };
-    let folder = file.map(|f| match f.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    });
-    if let Some(dir) = &folder {
-        std::fs::create_dir_all(dir).map_err(|source| symbio::Error::Io {
-            path: dir.clone(),
-            source,
-        })?;
-    }
+    let folder = file.map(output_folder).transpose()?;
     let include = match (&catalog, &folder) {
         (Some(c), Some(dir)) => relative(&canonical(c), &canonical(dir)),
         (Some(c), None) => canonical(c),
@@ -134,13 +125,26 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     Ok(Outcome::Done)
 }
 
-fn canonical(p: &Path) -> PathBuf {
+/// The folder of an output file, created when missing.
+pub(super) fn output_folder(file: &Path) -> Result<PathBuf, CliError> {
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|source| symbio::Error::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    Ok(dir)
+}
+
+pub(super) fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
 }
 
 /// `target` relative to the folder `base` (both absolute); `target` itself when
 /// they share no root (another drive).
-fn relative(target: &Path, base: &Path) -> PathBuf {
+pub(super) fn relative(target: &Path, base: &Path) -> PathBuf {
     let t: Vec<Component> = target.components().collect();
     let b: Vec<Component> = base.components().collect();
     let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();

@@ -7,6 +7,8 @@ mod batch;
 mod breakeven;
 mod check;
 mod compare;
+mod export;
+mod import;
 mod init;
 mod merge;
 mod montecarlo;
@@ -56,6 +58,10 @@ enum Command {
     Compare(compare::Args),
     /// Write one self-contained HTML page: map, exchanges, firms, flows, charts.
     Report(report::Args),
+    /// Read a workbook (xlsx, ods) or a folder of CSV files as a scenario file.
+    Import(import::Args),
+    /// Write a scenario, includes merged, as an xlsx workbook or CSV files to edit.
+    Export(export::Args),
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print the manual page of symbio (roff, for `man -l -`).
@@ -77,6 +83,8 @@ impl Command {
             Command::Merge(a) => &a.out,
             Command::Compare(a) => &a.out,
             Command::Report(a) => &a.out,
+            Command::Import(a) => &a.out,
+            Command::Export(a) => &a.out,
             Command::Completions(a) => &a.out,
             Command::Man(a) => &a.out,
         }
@@ -414,6 +422,8 @@ pub fn main() -> ExitCode {
         Command::Merge(a) => merge::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Report(a) => report::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Export(a) => export::run(a),
         Command::Completions(a) => completions(a),
         Command::Man(a) => man(a),
     };

@@ -182,10 +182,22 @@ impl Found {
     }
 }
 
-/// Reads a whole file as text: a regular file (after following symbolic links) of at
-/// most `budget` bytes (`limit` is the whole limit, for the message), read through a
-/// bounded reader. Takes what was read from `budget`.
+/// Reads a whole file as text: [`read_bytes`], then UTF-8.
 fn read_text(path: &Path, budget: &mut u64, limit: u64) -> Result<String, Error> {
+    let bytes = read_bytes(path, budget, limit)?;
+    String::from_utf8(bytes).map_err(|e| Error::Io {
+        path: path.to_owned(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text ({e})"),
+        ),
+    })
+}
+
+/// Reads a whole file: a regular file (after following symbolic links) of at most
+/// `budget` bytes (`limit` is the whole limit, for the message), read through a
+/// bounded reader. Takes what was read from `budget`.
+pub(crate) fn read_bytes(path: &Path, budget: &mut u64, limit: u64) -> Result<Vec<u8>, Error> {
     let io = |source| Error::Io {
         path: path.to_owned(),
         source,
@@ -221,12 +233,7 @@ fn read_text(path: &Path, budget: &mut u64, limit: u64) -> Result<String, Error>
         return Err(refused(Refusal::TooLarge { limit }));
     }
     *budget -= n;
-    String::from_utf8(bytes).map_err(|e| {
-        io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("not UTF-8 text ({e})"),
-        ))
-    })
+    Ok(bytes)
 }
 
 /// What a file that is not a regular file is, in words.

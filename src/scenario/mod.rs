@@ -4,6 +4,7 @@ pub mod defaults;
 pub mod load;
 pub mod path;
 pub mod schema;
+pub mod sheets;
 pub mod uncertainty;
 pub mod validate;
 

@@ -721,7 +721,7 @@ impl<'a> Validation<'a> {
 
 /// ", did you mean `clinker`?" after a message about an unknown id, when a known id
 /// is close to it; nothing otherwise.
-fn suggestion<'k>(unknown: &str, known: impl IntoIterator<Item = &'k str>) -> String {
+pub(crate) fn suggestion<'k>(unknown: &str, known: impl IntoIterator<Item = &'k str>) -> String {
     super::did_you_mean(unknown, known)
         .map_or_else(String::new, |k| format!(", did you mean `{k}`?"))
 }

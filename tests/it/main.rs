@@ -12,6 +12,7 @@ mod export;
 mod generate;
 mod hand;
 mod html;
+mod import;
 mod infeasibility;
 mod limits;
 mod load;

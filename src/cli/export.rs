@@ -1,0 +1,52 @@
+//! `symbio export`: a scenario, its includes merged, as a workbook or a folder of
+//! CSV files that `symbio import` reads back (`symbio::scenario::sheets`).
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use symbio::scenario::{load, sheets, validate};
+
+use super::{CliError, InputArgs, Outcome, OutputArgs};
+
+/// What `symbio export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum To {
+    /// One xlsx workbook, a sheet per section.
+    Xlsx,
+    /// A folder of NAME.csv files, one per section.
+    Csv,
+}
+
+/// Arguments of `symbio export`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (TOML, or JSON when it ends in .json).
+    pub file: PathBuf,
+    /// The layout: an xlsx workbook at -o, or a folder -o of CSV files.
+    #[arg(long, value_enum)]
+    pub to: To,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Runs `symbio export`.
+pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let Some(target) = a.out.file() else {
+        return Err(CliError::Usage(
+            "export writes files: give -o OUT (a .xlsx file, or a folder for --to csv)".into(),
+        ));
+    };
+    let loaded = load::load_with(&a.file, &a.input.options())?;
+    let scenario = validate::validate(&loaded)?;
+    let book = sheets::export(&loaded, &scenario)?;
+    match a.to {
+        To::Xlsx => sheets::write_xlsx(target, &book)?,
+        To::Csv => sheets::write_csv(target, &book)?,
+    }
+    if !a.out.quiet {
+        eprintln!("wrote {} ({} sheets)", target.display(), book.len());
+    }
+    Ok(Outcome::Done)
+}

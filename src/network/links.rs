@@ -36,9 +36,15 @@ pub(super) fn form_links(
     pruned: &mut Pruned,
     problems: &mut Vec<Problem>,
 ) -> Vec<CandidateLink> {
+    // The capital recovery factor of each mode's lifetime, computed once.
+    let crf: Vec<f64> = s
+        .modes
+        .iter()
+        .map(|m| s.capital_recovery_factor(m.lifetime_years))
+        .collect();
     let mut links = Vec::new();
     for pair in pairs {
-        match form_link(s, facts, pair, options) {
+        match form_link(s, facts, &crf, pair, options) {
             Ok(link) => links.push(link),
             Err(LeftOut::Forbidden) => pruned.forbidden += 1,
             Err(LeftOut::NoDistance) => {}
@@ -58,7 +64,7 @@ pub(super) fn form_links(
 /// one naming no mode. A fact naming another mode does not apply: an existing
 /// link by rail leaves the truck link of the same pair a candidate.
 fn applicable_fact(s: &Scenario, facts: &Facts, (o, i, _, m): Pair) -> Option<usize> {
-    facts.get(&(o, i)).and_then(|v| {
+    facts.of(o, i).and_then(|v| {
         v.iter()
             .copied()
             .find(|&k| s.links[k].mode == Some(m))
@@ -83,6 +89,7 @@ fn pair_distance(s: &Scenario, fact: Option<&LinkFact>, (o, i, _, _): Pair) -> O
 fn form_link(
     s: &Scenario,
     facts: &Facts,
+    crf: &[f64],
     pair: Pair,
     options: BuildOptions,
 ) -> Result<CandidateLink, LeftOut> {
@@ -115,7 +122,15 @@ fn form_link(
         });
         return Err(LeftOut::Lossy(problem));
     }
-    let link = coefficients(s, pair, status, fact_idx, distance_km, alpha);
+    let link = coefficients(
+        s,
+        pair,
+        status,
+        fact_idx,
+        distance_km,
+        alpha,
+        crf[pair.3 .0],
+    );
     if !mandatory {
         if link.upper_bound <= 0.0 {
             return Err(LeftOut::Empty);
@@ -129,9 +144,10 @@ fn form_link(
     Ok(link)
 }
 
-/// The link of a pair with its status, fact, distance and delivered fraction α
-/// settled: bound, capacity and per-unit economics from the output, input, rule,
-/// mode and fact (whose figures replace the mode's).
+/// The link of a pair with its status, fact, distance, delivered fraction α and
+/// its mode's capital recovery factor settled: bound, capacity and per-unit
+/// economics from the output, input, rule, mode and fact (whose figures replace
+/// the mode's).
 fn coefficients(
     s: &Scenario,
     (o, i, r, m): Pair,
@@ -139,6 +155,7 @@ fn coefficients(
     fact_idx: Option<usize>,
     distance_km: f64,
     alpha: f64,
+    crf: f64,
 ) -> CandidateLink {
     let (output, input) = (&s.outputs[o.0], &s.inputs[i.0]);
     let (rule, mode) = (&s.rules[r.0], &s.modes[m.0]);
@@ -190,6 +207,6 @@ fn coefficients(
             .and_then(|f| f.fixed_cost_per_year)
             .unwrap_or(mode.fixed_cost_per_year),
         capex,
-        capex_per_year: capex * s.capital_recovery_factor(mode.lifetime_years),
+        capex_per_year: capex * crf,
     }
 }

@@ -52,7 +52,7 @@ pub(super) fn candidate_pairs(s: &Scenario, facts: &Facts, pruned: &mut Pruned) 
                             .entry(rule.to)
                             .or_insert_with(|| input_tree(s, inputs));
                         let reach = Reach { from: o, loc, max };
-                        let near = inputs_within_reach(s, tree, inputs, reach, facts, pruned);
+                        let near = inputs_within_reach(s, tree, rule.to, reach, facts, pruned);
                         pairs.extend(near.into_iter().map(|i| (o, i, RuleId(ri), m)));
                     }
                     _ => pairs.extend(inputs.iter().map(|&i| (o, i, RuleId(ri), m))),
@@ -93,12 +93,12 @@ struct Reach {
 
 /// The inputs an output can reach within a mode's distance limit: those the
 /// R-tree finds within the limit (a few beyond it too, filtered later), then
-/// those reached only through a `[[links]]` fact, which may give a distance of
-/// its own. Counts the inputs in the tree left out as too far.
+/// the inputs of `material` reached only through a `[[links]]` fact, which may
+/// give a distance of its own. Counts the inputs in the tree left out as too far.
 fn inputs_within_reach(
     s: &Scenario,
     tree: &InputTree,
-    inputs: &[InputId],
+    material: MaterialId,
     reach: Reach,
     facts: &Facts,
     pruned: &mut Pruned,
@@ -112,9 +112,10 @@ fn inputs_within_reach(
         .collect();
     // Inputs the index rules out are beyond the distance limit.
     pruned.too_far += tree.size() - near.len();
-    // Inputs reached only through a fact with a given distance.
-    for &i in inputs {
-        if facts.contains_key(&(reach.from, i)) && !near.contains(&i) {
+    // Inputs (of the rule's material) reached only through a fact with a given
+    // distance: looked up by the output, not by scanning every input.
+    for &i in facts.inputs_of(reach.from) {
+        if s.inputs[i.0].material == material && !near.contains(&i) {
             near.push(i);
         }
     }

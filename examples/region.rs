@@ -75,9 +75,11 @@ fn phases(file: &Path) -> Result<(), symbio::Error> {
     let unmatched = net.unmatched_outputs(&s).len() + net.unmatched_inputs(&s).len();
     let conflicts = symbio::network::mandatory::conflicts(&s, &net).len();
     println!(
-        "parts    {:8.3} s  {} parts, {unmatched} unmatched streams, {conflicts} conflicts",
+        "parts    {:8.3} s  {} parts (largest {} links), {unmatched} unmatched streams, \
+         {conflicts} conflicts",
         t.elapsed().as_secs_f64(),
-        parts.len()
+        parts.len(),
+        parts.iter().map(Vec::len).max().unwrap_or(0)
     );
     let t = Instant::now();
     let mut size = symbio::model::ModelSize::default();

@@ -25,39 +25,58 @@ enum LeftOut {
     NeverPay,
 }
 
-/// The links the pairs form, in the order of the pairs. Counts what is left out
-/// in `pruned` and reports existing or forced links that lose the whole flow in
-/// `problems`.
-pub(super) fn form_links(
-    s: &Scenario,
-    facts: &Facts,
-    pairs: Vec<Pair>,
+/// Link formation over a stream of pairs: the links formed, in the order of the
+/// pairs, what was left out and the problems of existing or forced links that
+/// lose the whole flow.
+pub(super) struct Former<'s> {
+    s: &'s Scenario,
+    facts: &'s Facts,
     options: BuildOptions,
-    pruned: &mut Pruned,
-    problems: &mut Vec<Problem>,
-) -> Vec<CandidateLink> {
-    // The capital recovery factor of each mode's lifetime, computed once.
-    let crf: Vec<f64> = s
-        .modes
-        .iter()
-        .map(|m| s.capital_recovery_factor(m.lifetime_years))
-        .collect();
-    let mut links = Vec::new();
-    for pair in pairs {
-        match form_link(s, facts, &crf, pair, options) {
-            Ok(link) => links.push(link),
+    /// The capital recovery factor of each mode's lifetime, computed once.
+    crf: Vec<f64>,
+    /// The links formed so far.
+    pub links: Vec<CandidateLink>,
+    /// What was left out so far.
+    pub pruned: Pruned,
+    /// Existing or forced links that lose the whole flow.
+    pub problems: Vec<Problem>,
+}
+
+impl<'s> Former<'s> {
+    /// No link formed yet.
+    pub fn new(s: &'s Scenario, facts: &'s Facts, options: BuildOptions) -> Former<'s> {
+        let crf = s
+            .modes
+            .iter()
+            .map(|m| s.capital_recovery_factor(m.lifetime_years))
+            .collect();
+        Former {
+            s,
+            facts,
+            options,
+            crf,
+            links: Vec::new(),
+            pruned: Pruned::default(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Forms the link of one pair, or counts why it is left out.
+    pub fn add(&mut self, pair: Pair) {
+        let pruned = &mut self.pruned;
+        match form_link(self.s, self.facts, &self.crf, pair, self.options) {
+            Ok(link) => self.links.push(link),
             Err(LeftOut::Forbidden) => pruned.forbidden += 1,
             Err(LeftOut::NoDistance) => {}
             Err(LeftOut::TooFar) => pruned.too_far += 1,
             Err(LeftOut::Lossy(problem)) => {
-                problems.extend(problem);
+                self.problems.extend(problem);
                 pruned.lossy += 1;
             }
             Err(LeftOut::Empty) => pruned.empty += 1,
             Err(LeftOut::NeverPay) => pruned.never_pay += 1,
         }
     }
-    links
 }
 
 /// The `[[links]]` fact that applies to a pair: the one naming its mode, else

@@ -14,6 +14,8 @@ use serde::Serialize;
 use crate::domain::{InputId, LinkStatus, ModeId, OutputId, RuleId, Scenario, SiteId};
 use crate::error::{Error, Problem, Problems};
 
+#[cfg(test)]
+mod brute;
 mod links;
 pub mod mandatory;
 mod pairs;
@@ -180,11 +182,23 @@ pub fn build(s: &Scenario) -> Result<Network, Error> {
 /// Existing and forced links that cannot be formed and figures out of range
 /// are reported together; otherwise the links are put in a graph with the sites and streams.
 pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
-    let mut pruned = Pruned::default();
     let facts = facts_by_pair(s);
-    let pairs = pairs::candidate_pairs(s, &facts, &mut pruned);
-    let mut problems = Vec::new();
-    let links = links::form_links(s, &facts, pairs, options, &mut pruned, &mut problems);
+    let mut search = pairs::PairSearch::new(s, &facts);
+    let mut former = links::Former::new(s, &facts, options);
+    let mut pairs = Vec::new();
+    for o in 0..s.outputs.len() {
+        search.pairs_of(OutputId(o), &mut pairs);
+        for &pair in &pairs {
+            former.add(pair);
+        }
+    }
+    let links::Former {
+        links,
+        mut pruned,
+        mut problems,
+        ..
+    } = former;
+    pruned.too_far += search.too_far;
     report_unformed_facts(s, &links, &mut problems);
     range::check_links(s, &links, &mut problems);
     if !problems.is_empty() {
@@ -349,19 +363,34 @@ impl Network {
         let outputs = self.links.iter().map(|l| l.output.0 + 1).max().unwrap_or(0);
         let inputs = self.links.iter().map(|l| l.input.0 + 1).max().unwrap_or(0);
         let mut uf = UnionFind::<usize>::new(outputs + inputs);
+        let pair = |l: &CandidateLink| (l.output.0, outputs + l.input.0);
+        // Links of one pair by several modes are one union.
+        let mut last = None;
         for l in &self.links {
-            uf.union(l.output.0, outputs + l.input.0);
+            if last != Some(pair(l)) {
+                uf.union(pair(l).0, pair(l).1);
+                last = Some(pair(l));
+            }
         }
         // Groups in the order of their first link, each in link order.
         let mut group_of_root = vec![usize::MAX; outputs + inputs];
         let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut last: Option<(usize, usize)> = None;
         for (k, l) in self.links.iter().enumerate() {
-            let root = uf.find_mut(l.output.0);
-            if group_of_root[root] == usize::MAX {
-                group_of_root[root] = groups.len();
-                groups.push(Vec::new());
-            }
-            groups[group_of_root[root]].push(k);
+            // One look-up per output: the links of an output are one run.
+            let g = match last {
+                Some((o, g)) if o == l.output.0 => g,
+                _ => {
+                    let root = uf.find_mut(l.output.0);
+                    if group_of_root[root] == usize::MAX {
+                        group_of_root[root] = groups.len();
+                        groups.push(Vec::new());
+                    }
+                    group_of_root[root]
+                }
+            };
+            last = Some((l.output.0, g));
+            groups[g].push(k);
         }
         groups
     }

@@ -457,4 +457,32 @@ outputs = [{ id = "slag", material = "slag", quantity = 100.0, disposal_cost = 1
         let all_inputs: Vec<_> = (0..s.inputs.len()).map(InputId).collect();
         assert_eq!(none.unmatched_inputs(&s), all_inputs);
     }
+
+    #[test]
+    fn parts_hold_every_link_once_and_the_graph_joins_them() {
+        let s = crate::scenario::read_str(Path::new("t.toml"), TEXT).unwrap();
+        let net = build(&s).unwrap();
+        let parts = net.independent_parts();
+        let mut taken: Vec<CandidateLink> = Vec::new();
+        for p in &parts {
+            taken.extend(net.part(p).links);
+        }
+        taken.sort_by_key(|l| (l.output, l.input, l.mode));
+        assert_eq!(taken, net.links);
+        // Sites, outputs and inputs are nodes; offers, feeds and links edges.
+        let g = net.graph(&s);
+        assert_eq!(
+            g.node_count(),
+            s.sites.len() + s.outputs.len() + s.inputs.len()
+        );
+        assert_eq!(
+            g.edge_count(),
+            s.outputs.len() + s.inputs.len() + net.links.len()
+        );
+        let links = g
+            .edge_weights()
+            .filter(|e| matches!(e, Edge::Link(_)))
+            .count();
+        assert_eq!(links, net.links.len());
+    }
 }

@@ -635,7 +635,7 @@ fn solve_coalitions(
     let solved = Pool::new(o.threads)?.map(&todo, |&k| {
         let members = &tasks.members[k];
         let inside = |j: usize| members.binary_search(&j).is_ok();
-        let sub = net.restrict(s, |l| {
+        let sub = net.restrict(|l| {
             let (a, b) = link_sites(s, l);
             inside(a) && inside(b)
         });

@@ -48,14 +48,14 @@ pub enum Variant {
 /// `net` itself; the greenfield network is `net` with every existing link turned into
 /// a candidate without a recorded quantity (its capex is already 0). The greenfield
 /// links' economics are those of `net`, so its solutions can be read against `net`.
-pub(crate) fn variant_network(s: &Scenario, net: &Network, v: Variant) -> (Network, Vec<usize>) {
+pub(crate) fn variant_network(net: &Network, v: Variant) -> (Network, Vec<usize>) {
     match v {
         Variant::Baseline => {
             let existing = |l: &network::CandidateLink| l.status == LinkStatus::Existing;
             let idx = (0..net.links.len())
                 .filter(|&k| existing(&net.links[k]))
                 .collect();
-            (net.restrict(s, existing), idx)
+            (net.restrict(existing), idx)
         }
         Variant::Brownfield => (net.clone(), (0..net.links.len()).collect()),
         Variant::Greenfield => {
@@ -94,7 +94,7 @@ pub(crate) fn solve_variant(
     v: Variant,
     options: &SolveOptions,
 ) -> Result<Solution, Error> {
-    let (sub, idx) = variant_network(s, net, v);
+    let (sub, idx) = variant_network(net, v);
     let sol = model::solve(s, &sub, options)?;
     Ok(lift(net.links.len(), &idx, sol))
 }
@@ -479,7 +479,7 @@ pub fn compare(s: &Scenario, o: &CompareOptions) -> Result<Comparison, Error> {
         let (added, kept, dropped, rerouted) = diff(s, &net, base, sol);
         let (total, sites) = metrics(s, &net, sol);
         let has = sol.status.has_plan();
-        let (game, _) = variant_network(s, &net, *v);
+        let (game, _) = variant_network(&net, *v);
         let shapley = match (&o.shapley, has) {
             (Some(sh), true) => Some(allocation::shapley(
                 s,
@@ -637,10 +637,10 @@ status = "existing"
     fn variant_networks_keep_link_order_and_economics() {
         let (s, net) = setup();
         assert_eq!(net.links.len(), 4);
-        let (base, idx) = variant_network(&s, &net, Variant::Baseline);
+        let (base, idx) = variant_network(&net, Variant::Baseline);
         assert_eq!(base.links.len(), 1);
         assert_eq!(idx, vec![index(&s, &net, "steel", "truck")]);
-        let (green, idx) = variant_network(&s, &net, Variant::Greenfield);
+        let (green, idx) = variant_network(&net, Variant::Greenfield);
         assert_eq!(idx, (0..4).collect::<Vec<_>>());
         for (g, l) in green.links.iter().zip(&net.links) {
             assert_eq!(g.status, LinkStatus::Candidate);

@@ -406,16 +406,9 @@ impl Budget {
     }
 }
 
-/// The network restricted to the links of one part (a part holds every link of
-/// its outputs, so it is chosen by output).
-fn subnetwork(s: &Scenario, net: &Network, links: &[usize]) -> Network {
-    let mut outputs = vec![false; s.outputs.len()];
-    for &k in links {
-        outputs[net.links[k].output.0] = true;
-    }
-    let sub = net.restrict(s, |l| outputs[l.output.0]);
-    debug_assert_eq!(sub.links.len(), links.len());
-    sub
+/// The network restricted to the links of one part.
+fn subnetwork(_s: &Scenario, net: &Network, links: &[usize]) -> Network {
+    net.part(links)
 }
 
 /// The extra constraints that touch a part, with link indices local to it.

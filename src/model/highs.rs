@@ -66,6 +66,27 @@ fn model_of(milp: Milp) -> Result<highs::Model, Error> {
         .map_err(|e| Error::Solver(e.to_string()))
 }
 
+/// Hands a MILP to HiGHS without solving it: its columns, rows and nonzeros
+/// as HiGHS holds them (for measuring what building a model costs).
+pub(crate) fn load(milp: Milp) -> Result<super::ModelSize, Error> {
+    let mut model = model_of(milp)?;
+    let ptr = model.as_mut_ptr();
+    // SAFETY: `ptr` is the live HiGHS instance of `model`.
+    let (columns, rows, nonzeros) = unsafe {
+        (
+            highs_sys::Highs_getNumCol(ptr),
+            highs_sys::Highs_getNumRow(ptr),
+            highs_sys::Highs_getNumNz(ptr),
+        )
+    };
+    let count = |n: c_int| usize::try_from(n).unwrap_or(0);
+    Ok(super::ModelSize {
+        columns: count(columns),
+        rows: count(rows),
+        nonzeros: count(nonzeros),
+    })
+}
+
 /// Writes a MILP as HiGHS would be given it, in the format of the file's
 /// extension (`.mps` or `.lp`, as HiGHS writes them).
 pub(crate) fn export(milp: Milp, path: &Path) -> Result<(), Error> {

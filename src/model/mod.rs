@@ -296,6 +296,36 @@ pub fn resume(
     })
 }
 
+/// The size of a MILP as HiGHS holds it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModelSize {
+    /// Columns (two per link: flow and build).
+    pub columns: usize,
+    /// Rows (supply, demand, share and linking constraints).
+    pub rows: usize,
+    /// Nonzeros of the constraint matrix.
+    pub nonzeros: usize,
+}
+
+/// Builds the MILP of a network as [`solve`] does (variables, objective,
+/// constraints) and hands it to HiGHS without solving it: what a solve costs
+/// before the search starts, for measurements.
+pub fn build(s: &Scenario, net: &Network) -> Result<ModelSize, Error> {
+    if net.links.is_empty() {
+        return Ok(ModelSize::default());
+    }
+    highs::load(whole_model(s, net))
+}
+
+/// The MILP of a network with the scenario's objective and no extra constraint.
+fn whole_model(s: &Scenario, net: &Network) -> Milp {
+    let mut columns = Columns::new();
+    let v = formulation::define_variables(net, &mut columns);
+    let objective = formulation::net_benefit(s, net, &v);
+    Milp::new(columns, Sense::Maximise, objective)
+        .with(formulation::network_constraints(s, net, &v))
+}
+
 /// Writes the MILP of a network, exactly as [`solve`] hands it to HiGHS (one
 /// model of the whole network, before any decomposition or reduction), to a
 /// file whose extension says the format: `.mps` or `.lp`.
@@ -307,12 +337,7 @@ pub fn export(s: &Scenario, net: &Network, path: &Path) -> Result<(), Error> {
             format!("{}: the file must end in .mps or .lp", path.display()),
         ));
     }
-    let mut columns = Columns::new();
-    let v = formulation::define_variables(net, &mut columns);
-    let objective = formulation::net_benefit(s, net, &v);
-    let milp = Milp::new(columns, Sense::Maximise, objective)
-        .with(formulation::network_constraints(s, net, &v));
-    highs::export(milp, path)
+    highs::export(whole_model(s, net), path)
 }
 
 /// Like [`solve_with`], maximising the CO2 avoided, Σ_l Δ_l x_l (t CO2e per year),

@@ -106,7 +106,7 @@ pub fn solve(
         bound: None,
         first_plan: None,
     };
-    let sub = net.select(s, &undominated);
+    let sub = net.part(&undominated);
     let widen = |sol: Solution, kept: &[usize]| spread(sol, kept, n);
 
     let Some(relaxed) = relaxation(s, &sub, left(1.0))? else {
@@ -124,7 +124,7 @@ pub fn solve(
     let used: Vec<usize> = (0..sub.links.len())
         .filter(|&k| relaxed.flows[k] > 1e-9 || sub.links[k].is_mandatory())
         .collect();
-    let restricted = sub.select(s, &used);
+    let restricted = sub.part(&used);
     let first_options = SolveOptions {
         time_limit: left(FIRST_PLAN_SHARE),
         ..*options
@@ -162,7 +162,7 @@ pub fn solve(
         })
         .collect();
     reduction.after_fixing = Some(kept.len());
-    let last_net = sub.select(s, &kept);
+    let last_net = sub.part(&kept);
     let start = narrow(&first, &kept);
     let whole_bound = |b: Option<f64>| b.map(|b| b.max(first_value).min(bound));
     let report_last = |objective: Option<f64>, b: Option<f64>| {

@@ -25,40 +25,65 @@ enum LeftOut {
     NeverPay,
 }
 
-/// The links the pairs form, in the order of the pairs. Counts what is left out
-/// in `pruned` and reports existing or forced links that lose the whole flow in
-/// `problems`.
-pub(super) fn form_links(
-    s: &Scenario,
-    facts: &Facts,
-    pairs: Vec<Pair>,
+/// Link formation over a stream of pairs: the links formed, in the order of the
+/// pairs, what was left out and the problems of existing or forced links that
+/// lose the whole flow.
+pub(super) struct Former<'s> {
+    s: &'s Scenario,
+    facts: &'s Facts,
     options: BuildOptions,
-    pruned: &mut Pruned,
-    problems: &mut Vec<Problem>,
-) -> Vec<CandidateLink> {
-    let mut links = Vec::new();
-    for pair in pairs {
-        match form_link(s, facts, pair, options) {
-            Ok(link) => links.push(link),
+    /// The capital recovery factor of each mode's lifetime, computed once.
+    crf: Vec<f64>,
+    /// The links formed so far.
+    pub links: Vec<CandidateLink>,
+    /// What was left out so far.
+    pub pruned: Pruned,
+    /// Existing or forced links that lose the whole flow.
+    pub problems: Vec<Problem>,
+}
+
+impl<'s> Former<'s> {
+    /// No link formed yet.
+    pub fn new(s: &'s Scenario, facts: &'s Facts, options: BuildOptions) -> Former<'s> {
+        let crf = s
+            .modes
+            .iter()
+            .map(|m| s.capital_recovery_factor(m.lifetime_years))
+            .collect();
+        Former {
+            s,
+            facts,
+            options,
+            crf,
+            links: Vec::new(),
+            pruned: Pruned::default(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Forms the link of one pair, or counts why it is left out.
+    pub fn add(&mut self, pair: Pair) {
+        let pruned = &mut self.pruned;
+        match form_link(self.s, self.facts, &self.crf, pair, self.options) {
+            Ok(link) => self.links.push(link),
             Err(LeftOut::Forbidden) => pruned.forbidden += 1,
             Err(LeftOut::NoDistance) => {}
             Err(LeftOut::TooFar) => pruned.too_far += 1,
             Err(LeftOut::Lossy(problem)) => {
-                problems.extend(problem);
+                self.problems.extend(problem);
                 pruned.lossy += 1;
             }
             Err(LeftOut::Empty) => pruned.empty += 1,
             Err(LeftOut::NeverPay) => pruned.never_pay += 1,
         }
     }
-    links
 }
 
 /// The `[[links]]` fact that applies to a pair: the one naming its mode, else
 /// one naming no mode. A fact naming another mode does not apply: an existing
 /// link by rail leaves the truck link of the same pair a candidate.
 fn applicable_fact(s: &Scenario, facts: &Facts, (o, i, _, m): Pair) -> Option<usize> {
-    facts.get(&(o, i)).and_then(|v| {
+    facts.of(o, i).and_then(|v| {
         v.iter()
             .copied()
             .find(|&k| s.links[k].mode == Some(m))
@@ -83,6 +108,7 @@ fn pair_distance(s: &Scenario, fact: Option<&LinkFact>, (o, i, _, _): Pair) -> O
 fn form_link(
     s: &Scenario,
     facts: &Facts,
+    crf: &[f64],
     pair: Pair,
     options: BuildOptions,
 ) -> Result<CandidateLink, LeftOut> {
@@ -115,7 +141,15 @@ fn form_link(
         });
         return Err(LeftOut::Lossy(problem));
     }
-    let link = coefficients(s, pair, status, fact_idx, distance_km, alpha);
+    let link = coefficients(
+        s,
+        pair,
+        status,
+        fact_idx,
+        distance_km,
+        alpha,
+        crf[pair.3 .0],
+    );
     if !mandatory {
         if link.upper_bound <= 0.0 {
             return Err(LeftOut::Empty);
@@ -129,9 +163,10 @@ fn form_link(
     Ok(link)
 }
 
-/// The link of a pair with its status, fact, distance and delivered fraction α
-/// settled: bound, capacity and per-unit economics from the output, input, rule,
-/// mode and fact (whose figures replace the mode's).
+/// The link of a pair with its status, fact, distance, delivered fraction α and
+/// its mode's capital recovery factor settled: bound, capacity and per-unit
+/// economics from the output, input, rule, mode and fact (whose figures replace
+/// the mode's).
 fn coefficients(
     s: &Scenario,
     (o, i, r, m): Pair,
@@ -139,6 +174,7 @@ fn coefficients(
     fact_idx: Option<usize>,
     distance_km: f64,
     alpha: f64,
+    crf: f64,
 ) -> CandidateLink {
     let (output, input) = (&s.outputs[o.0], &s.inputs[i.0]);
     let (rule, mode) = (&s.rules[r.0], &s.modes[m.0]);
@@ -190,6 +226,6 @@ fn coefficients(
             .and_then(|f| f.fixed_cost_per_year)
             .unwrap_or(mode.fixed_cost_per_year),
         capex,
-        capex_per_year: capex * s.capital_recovery_factor(mode.lifetime_years),
+        capex_per_year: capex * crf,
     }
 }

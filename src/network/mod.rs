@@ -14,6 +14,8 @@ use serde::Serialize;
 use crate::domain::{InputId, LinkStatus, ModeId, OutputId, RuleId, Scenario, SiteId};
 use crate::error::{Error, Problem, Problems};
 
+#[cfg(test)]
+mod brute;
 mod links;
 pub mod mandatory;
 mod pairs;
@@ -143,13 +145,13 @@ pub struct Pruned {
     pub forbidden: usize,
 }
 
-/// The candidate network of a scenario.
+/// The candidate network of a scenario: its links and what was left out. The
+/// graph of sites, streams and links is built on demand ([`Network::graph`]):
+/// the parts and every count need only the links.
 #[derive(Debug, Clone)]
 pub struct Network {
     /// Candidate links, sorted by (output, input, mode).
     pub links: Vec<CandidateLink>,
-    /// Sites, streams and links as a graph.
-    pub graph: DiGraph<Node, Edge>,
     /// What was left out.
     pub pruned: Pruned,
 }
@@ -180,32 +182,67 @@ pub fn build(s: &Scenario) -> Result<Network, Error> {
 /// Existing and forced links that cannot be formed and figures out of range
 /// are reported together; otherwise the links are put in a graph with the sites and streams.
 pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
-    let mut pruned = Pruned::default();
     let facts = facts_by_pair(s);
-    let pairs = pairs::candidate_pairs(s, &facts, &mut pruned);
-    let mut problems = Vec::new();
-    let links = links::form_links(s, &facts, pairs, options, &mut pruned, &mut problems);
+    let mut search = pairs::PairSearch::new(s, &facts);
+    let mut former = links::Former::new(s, &facts, options);
+    let mut pairs = Vec::new();
+    for o in 0..s.outputs.len() {
+        search.pairs_of(OutputId(o), &mut pairs);
+        for &pair in &pairs {
+            former.add(pair);
+        }
+    }
+    let links::Former {
+        links,
+        mut pruned,
+        mut problems,
+        ..
+    } = former;
+    pruned.too_far += search.too_far;
     report_unformed_facts(s, &links, &mut problems);
     range::check_links(s, &links, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(Problems(problems)));
     }
-    let graph = graph(s, &links);
-    Ok(Network {
-        links,
-        graph,
-        pruned,
-    })
+    Ok(Network { links, pruned })
 }
 
-/// Indices of the `[[links]]` facts by the (output, input) pair they name.
-type Facts = HashMap<(OutputId, InputId), Vec<usize>>;
+/// The `[[links]]` facts, indexed for the pair search and link formation.
+#[derive(Default)]
+struct Facts {
+    /// Indices of the facts by the (output, input) pair they name, each pair's
+    /// in the order written.
+    by_pair: HashMap<(OutputId, InputId), Vec<usize>>,
+    /// The inputs some fact pairs with each output, ascending, without duplicates.
+    by_output: HashMap<OutputId, Vec<InputId>>,
+}
 
-/// The `[[links]]` facts by (output, input), each pair's in the order written.
+impl Facts {
+    /// The indices of the facts naming the pair (o, i), in the order written.
+    fn of(&self, o: OutputId, i: InputId) -> Option<&[usize]> {
+        self.by_pair.get(&(o, i)).map(Vec::as_slice)
+    }
+
+    /// The inputs a fact pairs with output `o`, ascending.
+    fn inputs_of(&self, o: OutputId) -> &[InputId] {
+        self.by_output.get(&o).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The `[[links]]` facts by (output, input) and by output.
 fn facts_by_pair(s: &Scenario) -> Facts {
-    let mut facts: Facts = HashMap::new();
+    let mut facts = Facts::default();
     for (k, f) in s.links.iter().enumerate() {
-        facts.entry((f.output, f.input)).or_default().push(k);
+        facts
+            .by_pair
+            .entry((f.output, f.input))
+            .or_default()
+            .push(k);
+        facts.by_output.entry(f.output).or_default().push(f.input);
+    }
+    for inputs in facts.by_output.values_mut() {
+        inputs.sort_unstable();
+        inputs.dedup();
     }
     facts
 }
@@ -240,10 +277,17 @@ fn report_unformed_facts(s: &Scenario, links: &[CandidateLink], problems: &mut V
     }
 }
 
-/// The graph of a scenario's sites and streams with the given links: site →
-/// output ([`Edge::Offers`]), input → site ([`Edge::Feeds`]) and output → input
-/// ([`Edge::Link`], in the order of `links`). Nodes are the sites, then the
-/// outputs, then the inputs, each in scenario order.
+impl Network {
+    /// The graph of the scenario's sites and streams with the network's links:
+    /// site → output ([`Edge::Offers`]), input → site ([`Edge::Feeds`]) and
+    /// output → input ([`Edge::Link`], in the order of the links). Nodes are the
+    /// sites, then the outputs, then the inputs, each in scenario order.
+    pub fn graph(&self, s: &Scenario) -> DiGraph<Node, Edge> {
+        graph(s, &self.links)
+    }
+}
+
+/// The graph of [`Network::graph`] for the given links.
 fn graph(s: &Scenario, links: &[CandidateLink]) -> DiGraph<Node, Edge> {
     let mut g = DiGraph::new();
     let site_nodes: Vec<NodeIndex> = (0..s.sites.len())
@@ -277,23 +321,20 @@ fn graph(s: &Scenario, links: &[CandidateLink]) -> DiGraph<Node, Edge> {
 
 impl Network {
     /// The network with only the links `keep` accepts (in the same order); the
-    /// graph is rebuilt, the pruning counts are kept.
-    pub fn restrict(&self, s: &Scenario, keep: impl Fn(&CandidateLink) -> bool) -> Network {
-        let links: Vec<CandidateLink> = self.links.iter().filter(|l| keep(l)).cloned().collect();
+    /// pruning counts are kept.
+    pub fn restrict(&self, keep: impl Fn(&CandidateLink) -> bool) -> Network {
         Network {
-            graph: graph(s, &links),
-            links,
+            links: self.links.iter().filter(|l| keep(l)).cloned().collect(),
             pruned: self.pruned.clone(),
         }
     }
 
-    /// The network of the links at the indices `keep` (ascending), in that order;
-    /// the graph is rebuilt, the pruning counts are kept.
-    pub fn select(&self, s: &Scenario, keep: &[usize]) -> Network {
-        let links: Vec<CandidateLink> = keep.iter().map(|&k| self.links[k].clone()).collect();
+    /// The network of the links at `indices` (ascending, as in
+    /// [`Network::independent_parts`]), in that order; the pruning counts are kept. Unlike [`Network::restrict`] it touches only
+    /// those links, so taking every part of a network is linear in its links.
+    pub fn part(&self, indices: &[usize]) -> Network {
         Network {
-            graph: graph(s, &links),
-            links,
+            links: indices.iter().map(|&k| self.links[k].clone()).collect(),
             pruned: self.pruned.clone(),
         }
     }
@@ -317,33 +358,40 @@ impl Network {
     /// constraints never reach across groups). Each group lists link indices in
     /// ascending order; groups are ordered by their first link.
     pub fn independent_parts(&self) -> Vec<Vec<usize>> {
-        let n = self.graph.node_count();
-        let mut uf = UnionFind::<usize>::new(n);
-        for e in self.graph.edge_indices() {
-            if let Some(Edge::Link(_)) = self.graph.edge_weight(e) {
-                if let Some((a, b)) = self.graph.edge_endpoints(e) {
-                    uf.union(a.index(), b.index());
-                }
+        // Union-find over the streams: outputs first, then inputs after the
+        // largest output index of any link.
+        let outputs = self.links.iter().map(|l| l.output.0 + 1).max().unwrap_or(0);
+        let inputs = self.links.iter().map(|l| l.input.0 + 1).max().unwrap_or(0);
+        let mut uf = UnionFind::<usize>::new(outputs + inputs);
+        let pair = |l: &CandidateLink| (l.output.0, outputs + l.input.0);
+        // Links of one pair by several modes are one union.
+        let mut last = None;
+        for l in &self.links {
+            if last != Some(pair(l)) {
+                uf.union(pair(l).0, pair(l).1);
+                last = Some(pair(l));
             }
         }
+        // Groups in the order of their first link, each in link order.
+        let mut group_of_root = vec![usize::MAX; outputs + inputs];
         let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut group_of: HashMap<usize, usize> = HashMap::new();
-        for e in self.graph.edge_indices() {
-            if let (Some(Edge::Link(k)), Some((a, _))) =
-                (self.graph.edge_weight(e), self.graph.edge_endpoints(e))
-            {
-                let root = uf.find(a.index());
-                let g = *group_of.entry(root).or_insert_with(|| {
-                    groups.push(Vec::new());
-                    groups.len() - 1
-                });
-                groups[g].push(*k);
-            }
+        let mut last: Option<(usize, usize)> = None;
+        for (k, l) in self.links.iter().enumerate() {
+            // One look-up per output: the links of an output are one run.
+            let g = match last {
+                Some((o, g)) if o == l.output.0 => g,
+                _ => {
+                    let root = uf.find_mut(l.output.0);
+                    if group_of_root[root] == usize::MAX {
+                        group_of_root[root] = groups.len();
+                        groups.push(Vec::new());
+                    }
+                    group_of_root[root]
+                }
+            };
+            last = Some((l.output.0, g));
+            groups[g].push(k);
         }
-        for g in &mut groups {
-            g.sort_unstable();
-        }
-        groups.sort_by_key(|g| g[0]);
         groups
     }
 }
@@ -403,10 +451,38 @@ outputs = [{ id = "slag", material = "slag", quantity = 100.0, disposal_cost = 1
         assert_eq!(unmatched, vec![("cement_c", "clinker")]);
 
         // Without links every stream is unmatched, in scenario order.
-        let none = net.restrict(&s, |_| false);
+        let none = net.restrict(|_| false);
         let all_outputs: Vec<_> = (0..s.outputs.len()).map(OutputId).collect();
         assert_eq!(none.unmatched_outputs(&s), all_outputs);
         let all_inputs: Vec<_> = (0..s.inputs.len()).map(InputId).collect();
         assert_eq!(none.unmatched_inputs(&s), all_inputs);
+    }
+
+    #[test]
+    fn parts_hold_every_link_once_and_the_graph_joins_them() {
+        let s = crate::scenario::read_str(Path::new("t.toml"), TEXT).unwrap();
+        let net = build(&s).unwrap();
+        let parts = net.independent_parts();
+        let mut taken: Vec<CandidateLink> = Vec::new();
+        for p in &parts {
+            taken.extend(net.part(p).links);
+        }
+        taken.sort_by_key(|l| (l.output, l.input, l.mode));
+        assert_eq!(taken, net.links);
+        // Sites, outputs and inputs are nodes; offers, feeds and links edges.
+        let g = net.graph(&s);
+        assert_eq!(
+            g.node_count(),
+            s.sites.len() + s.outputs.len() + s.inputs.len()
+        );
+        assert_eq!(
+            g.edge_count(),
+            s.outputs.len() + s.inputs.len() + net.links.len()
+        );
+        let links = g
+            .edge_weights()
+            .filter(|e| matches!(e, Edge::Link(_)))
+            .count();
+        assert_eq!(links, net.links.len());
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use rstar::{primitives::GeomWithData, RTree};
 
-use super::{Facts, Pruned};
+use super::Facts;
 use crate::domain::{InputId, Location, MaterialId, ModeId, OutputId, RuleId, Scenario};
 
 /// An output, an input, the rule that joins them and the mode between them.
@@ -18,51 +18,85 @@ pub(super) type Pair = (OutputId, InputId, RuleId, ModeId);
 /// Inputs by the location of their site.
 type InputTree = RTree<GeomWithData<[f64; 3], InputId>>;
 
-/// Every pair a rule allows, sorted by (output, input, mode) without duplicates.
-///
-/// For a mode with a distance limit and an output with a location, only the
-/// inputs within reach (see [`inputs_within_reach`]) are paired, and those the
-/// R-tree rules out are counted as too far; other modes pair every input of the
-/// rule's material. Distances are checked exactly when the link is formed.
-pub(super) fn candidate_pairs(s: &Scenario, facts: &Facts, pruned: &mut Pruned) -> Vec<Pair> {
-    let mut by_material: HashMap<MaterialId, Vec<InputId>> = HashMap::new();
-    for (k, i) in s.inputs.iter().enumerate() {
-        by_material.entry(i.material).or_default().push(InputId(k));
-    }
-    // Built on first use: materials no distance-limited mode reaches need none.
-    let mut trees: HashMap<MaterialId, InputTree> = HashMap::new();
+/// The pair search over a scenario: the pairs of one output at a time, so that
+/// the pairs of the whole network are never held at once.
+pub(super) struct PairSearch<'s> {
+    s: &'s Scenario,
+    facts: &'s Facts,
+    /// The rules from each material, ascending.
+    rules_from: Vec<Vec<RuleId>>,
+    /// The inputs of each material, ascending.
+    inputs_of: Vec<Vec<InputId>>,
+    /// The R-tree of each material's inputs, built on first use: materials no
+    /// distance-limited mode reaches need none.
+    trees: HashMap<MaterialId, InputTree>,
+    /// Inputs the R-tree ruled out as beyond the distance limit, so far.
+    pub too_far: usize,
+}
 
-    let mut pairs: Vec<Pair> = Vec::new();
-    for (ri, rule) in s.rules.iter().enumerate() {
-        let Some(inputs) = by_material.get(&rule.to) else {
-            continue;
-        };
-        let outputs = s
-            .outputs
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.material == rule.from)
-            .map(|(k, _)| OutputId(k));
-        for o in outputs {
-            let from = s.sites[s.outputs[o.0].site.0].location;
+impl<'s> PairSearch<'s> {
+    /// The search over a scenario and its `[[links]]` facts.
+    pub fn new(s: &'s Scenario, facts: &'s Facts) -> PairSearch<'s> {
+        let mut rules_from = vec![Vec::new(); s.materials.len()];
+        for (r, rule) in s.rules.iter().enumerate() {
+            rules_from[rule.from.0].push(RuleId(r));
+        }
+        let mut inputs_of = vec![Vec::new(); s.materials.len()];
+        for (k, i) in s.inputs.iter().enumerate() {
+            inputs_of[i.material.0].push(InputId(k));
+        }
+        PairSearch {
+            s,
+            facts,
+            rules_from,
+            inputs_of,
+            trees: HashMap::new(),
+            too_far: 0,
+        }
+    }
+
+    /// Every pair of output `o` a rule allows, into `pairs` (cleared first),
+    /// sorted by (input, mode) without duplicates; pairs of the same input and
+    /// mode under several rules stay in rule order. Taken output after output in
+    /// ascending order, they are every pair of the scenario sorted by (output,
+    /// input, mode).
+    ///
+    /// For a mode with a distance limit and an output with a location, only the
+    /// inputs within reach (see [`inputs_within_reach`]) are paired, and those the
+    /// R-tree rules out are counted in [`PairSearch::too_far`]; other modes pair
+    /// every input of the rule's material. Distances are checked exactly when the
+    /// link is formed.
+    pub fn pairs_of(&mut self, o: OutputId, pairs: &mut Vec<Pair>) {
+        pairs.clear();
+        let s = self.s;
+        let output = &s.outputs[o.0];
+        let from = s.sites[output.site.0].location;
+        for &r in &self.rules_from[output.material.0] {
+            let rule = &s.rules[r.0];
+            let inputs = &self.inputs_of[rule.to.0];
+            if inputs.is_empty() {
+                continue;
+            }
             for &m in &rule.modes {
                 match (s.modes[m.0].max_distance_km, from) {
                     (Some(max), Some(loc)) => {
-                        let tree = trees
+                        let tree = self
+                            .trees
                             .entry(rule.to)
                             .or_insert_with(|| input_tree(s, inputs));
                         let reach = Reach { from: o, loc, max };
-                        let near = inputs_within_reach(s, tree, inputs, reach, facts, pruned);
-                        pairs.extend(near.into_iter().map(|i| (o, i, RuleId(ri), m)));
+                        let (near, too_far) =
+                            inputs_within_reach(s, tree, rule.to, reach, self.facts);
+                        self.too_far += too_far;
+                        pairs.extend(near.into_iter().map(|i| (o, i, r, m)));
                     }
-                    _ => pairs.extend(inputs.iter().map(|&i| (o, i, RuleId(ri), m))),
+                    _ => pairs.extend(inputs.iter().map(|&i| (o, i, r, m))),
                 }
             }
         }
+        pairs.sort_by_key(|&(_, i, _, m)| (i, m));
+        pairs.dedup();
     }
-    pairs.sort_by_key(|&(o, i, _, m)| (o, i, m));
-    pairs.dedup();
-    pairs
 }
 
 /// The R-tree of the located ones among `inputs` (inputs of sites without a
@@ -93,16 +127,16 @@ struct Reach {
 
 /// The inputs an output can reach within a mode's distance limit: those the
 /// R-tree finds within the limit (a few beyond it too, filtered later), then
-/// those reached only through a `[[links]]` fact, which may give a distance of
-/// its own. Counts the inputs in the tree left out as too far.
+/// the inputs of `material` reached only through a `[[links]]` fact, which may
+/// give a distance of its own; and the number of inputs in the tree left out as
+/// too far.
 fn inputs_within_reach(
     s: &Scenario,
     tree: &InputTree,
-    inputs: &[InputId],
+    material: MaterialId,
     reach: Reach,
     facts: &Facts,
-    pruned: &mut Pruned,
-) -> Vec<InputId> {
+) -> (Vec<InputId>, usize) {
     // Chords are never longer than arcs: this radius keeps every input within
     // reach (and a few beyond, filtered later).
     let radius = reach.max / s.parameters.circuity;
@@ -110,13 +144,16 @@ fn inputs_within_reach(
         .locate_within_distance(reach.loc.embed(), radius * radius * (1.0 + 1e-9))
         .map(|g| g.data)
         .collect();
-    // Inputs the index rules out are beyond the distance limit.
-    pruned.too_far += tree.size() - near.len();
-    // Inputs reached only through a fact with a given distance.
-    for &i in inputs {
-        if facts.contains_key(&(reach.from, i)) && !near.contains(&i) {
+    // Inputs the index rules out are beyond the distance limit (an input a fact
+    // reaches is counted here and, if it is too far after all, again when its
+    // link is formed: the counts `check` has always reported).
+    let too_far = tree.size() - near.len();
+    // Inputs (of the rule's material) reached only through a fact with a given
+    // distance: looked up by the output, not by scanning every input.
+    for &i in facts.inputs_of(reach.from) {
+        if s.inputs[i.0].material == material && !near.contains(&i) {
             near.push(i);
         }
     }
-    near
+    (near, too_far)
 }

@@ -43,7 +43,7 @@ struct Figure {
 /// once per figure, for the first link where it overflows.
 pub(super) fn check_links(s: &Scenario, links: &[CandidateLink], problems: &mut Vec<Problem>) {
     let mut seen = HashSet::new();
-    for l in links {
+    for l in links.iter().filter(|l| !fits(s, l)) {
         let (bound, bound_fields) = flow_bound(s, l);
         let mut figures = figures(s, l);
         figures.push(Figure {
@@ -97,6 +97,43 @@ pub(super) fn check_links(s: &Scenario, links: &[CandidateLink], problems: &mut 
 /// The position of the margin (the sum of the terms before it) in [`figures`]:
 /// reported only when none of its terms is.
 const MARGIN: usize = 7;
+
+/// Whether each figure of [`figures`] is per unit of flow.
+const PER_UNIT: [bool; MARGIN + 1] = [true, true, true, true, true, true, false, true];
+
+/// The values of the figures of [`figures`], in its order: computed without the
+/// names of their fields, which only a link out of range needs.
+fn values(s: &Scenario, l: &CandidateLink) -> [f64; MARGIN + 1] {
+    let p = &s.parameters;
+    [
+        l.avoided_disposal_cost,
+        l.avoided_purchase_cost,
+        l.processing_cost,
+        l.transport_cost,
+        l.transport_energy_gj * p.energy_price,
+        p.carbon_price * l.co2_avoided_per_unit(),
+        l.fixed_charge_per_year(),
+        l.margin_per_unit(p.carbon_price, p.energy_price),
+    ]
+}
+
+/// The largest flow of the link: its recorded quantity, or U.
+fn bound(l: &CandidateLink) -> f64 {
+    l.recorded_quantity.unwrap_or(l.upper_bound)
+}
+
+/// Whether every figure of a link, its flow bound and each per-unit figure
+/// times the bound are below [`MAX_COEFFICIENT`] (then [`check_links`] has
+/// nothing to say about it).
+fn fits(s: &Scenario, l: &CandidateLink) -> bool {
+    let fit = |v: f64| v.abs() < MAX_COEFFICIENT;
+    let u = bound(l);
+    fit(u)
+        && values(s, l)
+            .iter()
+            .zip(PER_UNIT)
+            .all(|(&v, per_unit)| fit(v) && (!per_unit || fit(v * u)))
+}
 
 /// The link's key (`from_site/from_output->to_site/to_input@mode`), for messages.
 fn label(s: &Scenario, l: &CandidateLink) -> String {
@@ -188,11 +225,11 @@ impl Names<'_> {
 /// The link's per-unit terms, its margin and its annual charge, each with its fields.
 fn figures(s: &Scenario, l: &CandidateLink) -> Vec<Figure> {
     let n = Names { s, l };
-    let p = &s.parameters;
-    let per_unit = |what, value, fields| Figure {
+    let v = values(s, l);
+    let figure = |k: usize, what, fields| Figure {
         what,
-        value,
-        per_unit: true,
+        value: v[k],
+        per_unit: PER_UNIT[k],
         fields,
     };
     let transport = n.fact_or_mode(
@@ -236,38 +273,25 @@ fn figures(s: &Scenario, l: &CandidateLink) -> Vec<Figure> {
     charge.extend(n.fact_or_mode("capex", |f| f.capex.is_some(), "capex_per_km", n.distance()));
     charge.extend([n.mode("lifetime_years"), n.parameter("discount_rate")]);
     let mut out = vec![
-        per_unit(
+        figure(
+            0,
             "the avoided disposal cost",
-            l.avoided_disposal_cost,
             vec![n.output("disposal_cost")],
         ),
-        per_unit(
+        figure(
+            1,
             "the avoided purchase cost",
-            l.avoided_purchase_cost,
             vec![n.input("price"), n.rule("ratio")],
         ),
-        per_unit(
-            "the processing cost",
-            l.processing_cost,
-            vec![n.rule("processing_cost")],
+        figure(2, "the processing cost", vec![n.rule("processing_cost")]),
+        figure(3, "the transport cost", transport),
+        figure(4, "the transport energy cost", energy),
+        figure(5, "the carbon value", co2()),
+        figure(
+            6,
+            "the annual charge (fixed cost and annualised capex)",
+            charge,
         ),
-        per_unit("the transport cost", l.transport_cost, transport),
-        per_unit(
-            "the transport energy cost",
-            l.transport_energy_gj * p.energy_price,
-            energy,
-        ),
-        per_unit(
-            "the carbon value",
-            p.carbon_price * l.co2_avoided_per_unit(),
-            co2(),
-        ),
-        Figure {
-            what: "the annual charge (fixed cost and annualised capex)",
-            value: l.fixed_charge_per_year(),
-            per_unit: false,
-            fields: charge,
-        },
     ];
     // The margin is the sum of the terms: named by the largest.
     let largest = out[..MARGIN - 1]
@@ -275,19 +299,15 @@ fn figures(s: &Scenario, l: &CandidateLink) -> Vec<Figure> {
         .max_by(|a, b| a.value.abs().total_cmp(&b.value.abs()))
         .map(|f| f.fields.clone())
         .unwrap_or_default();
-    out.push(per_unit(
-        "the margin per unit",
-        l.margin_per_unit(p.carbon_price, p.energy_price),
-        largest,
-    ));
+    out.push(figure(MARGIN, "the margin per unit", largest));
     out
 }
 
 /// The largest flow of the link (its recorded quantity, or U) and the field that sets it.
 fn flow_bound(s: &Scenario, l: &CandidateLink) -> (f64, Vec<Field>) {
     let n = Names { s, l };
-    if let Some(q) = l.recorded_quantity {
-        return (q, n.fact("quantity", |_| true).into_iter().collect());
+    if l.recorded_quantity.is_some() {
+        return (bound(l), n.fact("quantity", |_| true).into_iter().collect());
     }
     let field = if l.upper_bound >= s.outputs[l.output.0].quantity {
         vec![n.output("quantity")]

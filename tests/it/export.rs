@@ -63,3 +63,56 @@ fn an_export_to_an_unknown_format_is_refused() {
         .stderr_contains("--export-model")
         .stderr_contains(".mps or .lp");
 }
+
+/// The columns, rows and nonzeros HiGHS reads from a model file.
+fn highs_size(file: &std::path::Path) -> (usize, usize, usize) {
+    let name = CString::new(file.to_str().unwrap()).unwrap();
+    let quiet = CString::new("output_flag").unwrap();
+    // SAFETY: a HiGHS instance created, used and destroyed here, with
+    // NUL-terminated strings.
+    unsafe {
+        let h = highs_sys::Highs_create();
+        highs_sys::Highs_setBoolOptionValue(h, quiet.as_ptr(), 0);
+        assert_ne!(
+            highs_sys::Highs_readModel(h, name.as_ptr()),
+            highs_sys::kHighsStatusError
+        );
+        let size = (
+            highs_sys::Highs_getNumCol(h) as usize,
+            highs_sys::Highs_getNumRow(h) as usize,
+            highs_sys::Highs_getNumNz(h) as usize,
+        );
+        highs_sys::Highs_destroy(h);
+        size
+    }
+}
+
+#[test]
+fn a_model_built_part_by_part_is_the_exported_model_in_pieces() {
+    // `model::build` on each part (as the region example's --phases measures
+    // it) hands HiGHS the rows and columns of the whole exported model.
+    let dir = Scratch::new();
+    for scenario in ["scenarios/liuzhou.toml", "tests/data/hand.toml"] {
+        let model = dir.path("model.mps");
+        Symbio::new()
+            .args(["solve", "-q", "--export-model"])
+            .file_arg(&model)
+            .file_arg(path(scenario))
+            .run();
+        let s = symbio::scenario::read(&path(scenario)).unwrap();
+        let net = symbio::network::build(&s).unwrap();
+        let parts = net.independent_parts();
+        assert!(parts.len() > 1, "{scenario} has parts");
+        let mut sum = (0, 0, 0);
+        for p in &parts {
+            let size = symbio::model::build(&s, &net.part(p)).unwrap();
+            assert_eq!(size.columns, 2 * p.len());
+            sum = (
+                sum.0 + size.columns,
+                sum.1 + size.rows,
+                sum.2 + size.nonzeros,
+            );
+        }
+        assert_eq!(sum, highs_size(&model), "{scenario}");
+    }
+}

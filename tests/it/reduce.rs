@@ -120,7 +120,7 @@ fn fixing_and_dominance_remove_links_on_a_region() {
     let mut removed_by_fixing = 0;
     let mut removed_by_dominance = 0;
     for part in net.independent_parts() {
-        let sub = net.select(&s, &part);
+        let sub = net.part(&part);
         let what = check_against_unreduced(&s, &sub).unwrap();
         removed_by_dominance += sub.links.len() - what.undominated;
         removed_by_fixing += what.undominated - what.after_fixing.unwrap_or(what.undominated);

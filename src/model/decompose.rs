@@ -184,6 +184,13 @@ pub fn solve_groups(
             time_limit: budget.share(Budget::weight_of(links.len())),
             ..one_thread
         };
+        if opts.time_limit.is_some_and(|t| too_short(t, links.len())) {
+            // Not even the model could be built in the time: the empty plan, if
+            // feasible, and the second pass if time is left then.
+            let sol = model::unsolved(s, &sub, &local);
+            watch.part(g, sol.objective, sol.best_bound);
+            return Ok(sol);
+        }
         let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
         let part_control = Control {
             stop: control.stop,
@@ -239,10 +246,17 @@ fn second_pass(
             .saturating_duration_since(Instant::now())
             .as_secs_f64()
     };
+    // A part without a plan weighs as much as the bound that needs no solve.
+    let weight = |g: usize, sol: &Solution| match (sol.best_bound, sol.objective) {
+        (Some(b), Some(o)) => (b - o).abs(),
+        _ => model::trivial_bound(s, &subnetwork(s, net, &groups[g]))
+            .abs()
+            .max(1.0),
+    };
     let mut pending: Vec<(usize, f64)> = solutions
         .iter()
-        .filter(|(_, sol)| sol.status == Status::TimeLimit)
-        .filter_map(|(&g, sol)| Some((g, (sol.best_bound? - sol.objective?).abs())))
+        .filter(|(_, sol)| matches!(sol.status, Status::TimeLimit | Status::TimeLimitNoSolution))
+        .map(|(&g, sol)| (g, weight(g, sol)))
         .filter(|&(_, gap)| gap > 0.0)
         .collect();
     pending.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -260,12 +274,20 @@ fn second_pass(
             time_limit: budget.share(gap),
             ..options.one_thread()
         };
+        let earlier = &solutions[&g];
+        if opts.time_limit.is_some_and(|t| too_short(t, links.len())) {
+            return Ok((g, earlier.clone()));
+        }
         let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
         let part_control = Control {
             stop: control.stop,
             progress: control.progress.is_some().then_some(&report as _),
         };
-        let sol = model::resume(s, &sub, &opts, &local, &solutions[&g], part_control)?;
+        let sol = if earlier.status.has_plan() {
+            model::resume(s, &sub, &opts, &local, earlier, part_control)?
+        } else {
+            model::solve_controlled(s, &sub, &opts, &local, part_control)?
+        };
         watch.part(g, sol.objective, sol.best_bound);
         Ok((g, sol))
     };
@@ -354,6 +376,18 @@ struct Budget {
 /// The least time left, seconds, for which the parts a time limit stopped are
 /// resumed (below it a restart costs more than it can find).
 const MIN_SECOND_PASS: f64 = 0.5;
+
+/// The time, seconds per link, below which a part is not searched: building its
+/// MILP takes about 3 µs per link (16 s for the 5.7 million links of a
+/// 15,000-site region, docs/performance.md), and presolve and the first LP
+/// take about as long again before the search can use the time.
+const BUILD_SECONDS_PER_LINK: f64 = 1e-5;
+
+/// Whether `seconds` are too few to build the MILP of a part of `links` links,
+/// let alone search it.
+fn too_short(seconds: f64, links: usize) -> bool {
+    seconds < links as f64 * BUILD_SECONDS_PER_LINK
+}
 
 /// The weight a part has on top of its links in the first pass.
 const SMALL_PART: usize = 64;

@@ -255,7 +255,8 @@ pub fn resume(
     if !earlier.status.has_plan() || net.links.is_empty() {
         return Ok(earlier.clone());
     }
-    let later = if extra.is_empty() && options.reduce.applies(net.links.len()) {
+    let n = net.links.len();
+    let later = if extra.is_empty() && options.reduce.applies(n) && reduce::has_time(options, n) {
         reduce::solve(s, net, options, Some(earlier), control)?.0
     } else {
         solve_model(
@@ -376,7 +377,11 @@ fn solve_for(
         let feasible = extra.iter().all(|c| c.at_least <= 0.0);
         return Ok(Solution::without_links(feasible));
     }
-    if goal == Goal::NetBenefit && extra.is_empty() && options.reduce.applies(n) {
+    if goal == Goal::NetBenefit
+        && extra.is_empty()
+        && options.reduce.applies(n)
+        && reduce::has_time(options, n)
+    {
         return Ok(reduce::solve(s, net, options, None, control)?.0);
     }
     solve_model(s, net, options, extra, goal, None, control)
@@ -439,6 +444,17 @@ fn solve_model(
     Ok(read_plan(net, &v, &solved, goal == Goal::NetBenefit))
 }
 
+/// The solution of a network whose search had no time at all: the empty plan
+/// where it is feasible ([`empty_plan`], status `time_limit` with the bound that
+/// needs no solve), else no plan (`time_limit_no_solution`).
+pub fn unsolved(s: &Scenario, net: &Network, extra: &[FlowConstraint]) -> Solution {
+    if net.links.is_empty() {
+        return Solution::without_links(extra.iter().all(|c| c.at_least <= 0.0));
+    }
+    empty_plan(s, net, extra, None)
+        .unwrap_or_else(|| Solution::without_plan(Status::TimeLimitNoSolution, net.links.len()))
+}
+
 /// The plan a time limit leaves when the search found none: every link off but
 /// the mandatory ones, built empty. It is feasible when no link has a recorded
 /// quantity (those are fixed flows that must fit) and no extra constraint asks
@@ -477,23 +493,50 @@ fn empty_plan(
     })
 }
 
-/// A bound on the net benefit that needs no solve: every link at its best on its
-/// own, Σ_l max(v_l U_l, 0) − F_l over the mandatory links and
-/// Σ_l max(v_l U_l − F_l, 0) over the others (supply and demand only lower it).
+/// A bound on the net benefit that needs no solve, the least of three:
+///
+/// - every link at its best on its own: Σ_l max(v_l U_l, 0) − F_l over the
+///   mandatory links and Σ_l max(v_l U_l − F_l, 0) over the others;
+/// - every output's supply at its best margin: Σ_o Q_o max(0, max_{l ∈ out(o)} v_l)
+///   − Σ_{mandatory} F_l (Σ_{l ∈ out(o)} x_l ≤ Q_o);
+/// - every input's demand at its best margin per unit displaced:
+///   Σ_i D_i max(0, max_{l ∈ in(i)} v_l / β_l) − Σ_{mandatory} F_l.
 pub(crate) fn trivial_bound(s: &Scenario, net: &Network) -> f64 {
     let p = &s.parameters;
-    net.links
+    let mut by_link = 0.0;
+    let mut mandatory = 0.0;
+    let mut best_out = vec![0.0f64; s.outputs.len()];
+    let mut best_in = vec![0.0f64; s.inputs.len()];
+    for l in &net.links {
+        let v = l.margin_per_unit(p.carbon_price, p.energy_price);
+        let top = (v * l.upper_bound.max(0.0)).max(0.0);
+        let f = l.fixed_charge_per_year();
+        if l.is_mandatory() {
+            by_link += top - f;
+            mandatory += f;
+        } else {
+            by_link += (top - f).max(0.0);
+        }
+        best_out[l.output.0] = best_out[l.output.0].max(v);
+        if l.displaced_per_unit > 0.0 {
+            best_in[l.input.0] = best_in[l.input.0].max(v / l.displaced_per_unit);
+        } else {
+            best_in[l.input.0] = f64::INFINITY;
+        }
+    }
+    let by_outputs: f64 = best_out
         .iter()
-        .map(|l| {
-            let top = (l.margin_per_unit(p.carbon_price, p.energy_price) * l.upper_bound.max(0.0))
-                .max(0.0);
-            if l.is_mandatory() {
-                top - l.fixed_charge_per_year()
-            } else {
-                (top - l.fixed_charge_per_year()).max(0.0)
-            }
-        })
-        .sum()
+        .zip(&s.outputs)
+        .map(|(&v, o)| if v > 0.0 { v * o.quantity } else { 0.0 })
+        .sum::<f64>()
+        - mandatory;
+    let by_inputs: f64 = best_in
+        .iter()
+        .zip(&s.inputs)
+        .map(|(&v, i)| if v > 0.0 { v * i.quantity } else { 0.0 })
+        .sum::<f64>()
+        - mandatory;
+    by_link.min(by_outputs).min(by_inputs)
 }
 
 /// The flows and build decisions of a solved MILP, with its objective, bound and

@@ -48,6 +48,18 @@ const FIRST_PLAN_SHARE: f64 = 0.1;
 /// dropped only when its bound is clearly below.
 const FIXING_TOLERANCE: f64 = 1e-7;
 
+/// The time, seconds per link, the reductions need at least: they build an LP
+/// and two MILPs before the search, each about 3 µs per link.
+const SECONDS_PER_LINK: f64 = 3e-5;
+
+/// Whether a solve of `links` links under `options` has the time the
+/// reductions need (always, without a time limit).
+pub fn has_time(options: &SolveOptions, links: usize) -> bool {
+    options
+        .time_limit
+        .map_or(true, |t| t >= links as f64 * SECONDS_PER_LINK)
+}
+
 /// What the reductions kept of a network and learnt on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reduction {

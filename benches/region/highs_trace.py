@@ -6,7 +6,8 @@ benchmark of docs/performance.md.
 
 Prints one JSON object with the same fields as the trace example: the seconds
 from the start of the process (reading the model included) at which the relative
-gap |bound - best| / |best| first reached 1 %, 0.1 % and 0.01 %, the gap at 30 s
+gap |bound - best| / |best| first reached 2 %, 1.5 %, 1 %, 0.1 % and
+0.01 %, the gap at 30 s
 and 300 s, the end's status, objective, bound and gap, and the peak resident
 memory (MiB). Needs highspy (PyPI), e.g. in a throwaway venv.
 """
@@ -20,7 +21,7 @@ START = time.monotonic()
 
 import highspy  # noqa: E402  (the import counts in the time, as loading does for symbio)
 
-TARGETS = [1e-2, 1e-3, 1e-4]
+TARGETS = [2e-2, 1.5e-2, 1e-2, 1e-3, 1e-4]
 CHECKPOINTS = [30, 300]
 
 
@@ -72,7 +73,8 @@ def main():
         "solver": "highs " + h.version(),
         "file": args.model,
         "seconds_to": {str(g): first(g) for g in TARGETS},
-        "gap_at": {str(t): at(t) for t in CHECKPOINTS if t <= end + 1.0},
+        # A run limited to t seconds ends just before t: its last gap is the gap at t.
+        "gap_at": {str(t): at(t) for t in CHECKPOINTS if t <= end * 1.05},
         "status": h.modelStatusToString(h.getModelStatus()),
         "objective": objective,
         "bound": bound,

@@ -180,7 +180,7 @@ pub fn read(path: &Path) -> Result<ShardPlan, Error> {
     let plan: ShardPlan = serde_json::from_str(&text).map_err(|e| {
         shard_error(
             path,
-            format!("not the answer of a shard of `symbio solve --shard K/N --format json`: {e}"),
+            format!("not the answer of a shard of a solve (the JSON document a solve shard writes): {e}"),
         )
     })?;
     if plan.symbio_solve_shard != LAYOUT {

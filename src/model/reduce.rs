@@ -125,7 +125,13 @@ pub fn solve(
         // Infeasible (a recorded quantity that cannot fit), or out of time: the
         // MILP of the undominated links says which.
         let start = earlier.map(|e| narrow(e, &undominated));
-        let sol = super::solve_plain(s, &sub, options, start.as_ref(), control)?;
+        let sol = super::solve_plain(
+            s,
+            &sub,
+            &options.less(started.elapsed()),
+            start.as_ref(),
+            control,
+        )?;
         return Ok((widen(sol, &undominated), reduction));
     };
     let bound = relaxed.bound;

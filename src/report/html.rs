@@ -1212,7 +1212,7 @@ fn pareto(f: &Front) -> String {
 pub fn read_rows(text: &str) -> Result<Vec<Row>, Error> {
     let bad = |line: usize, e: &dyn std::fmt::Display| Error::Input {
         what: "sweep rows".into(),
-        message: format!("line {line}: {e} (expected the rows of `symbio sweep --format jsonl`)"),
+        message: format!("line {line}: {e} (expected the rows of a sweep, JSON Lines)"),
     };
     if text.trim_start().starts_with('[') {
         return serde_json::from_str(text).map_err(|e| bad(e.line(), &e));
@@ -1237,6 +1237,6 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, Error> {
 pub fn read_front(text: &str) -> Result<Front, Error> {
     serde_json::from_str(text).map_err(|e| Error::Input {
         what: "Pareto front".into(),
-        message: format!("{e} (expected the output of `symbio pareto --format json`)"),
+        message: format!("{e} (expected a Pareto front, the JSON document of a pareto run)"),
     })
 }

@@ -10,6 +10,7 @@
 
 pub mod decompose;
 pub(crate) mod formulation;
+pub mod greedy;
 mod highs;
 pub mod rational;
 pub mod reduce;
@@ -423,7 +424,12 @@ fn solve_model(
     let milp = Milp::new(columns, Sense::Maximise, objective)
         .with(formulation::network_constraints(s, net, &v))
         .with(formulation::flow_constraints(extra, &v));
-    let start = start.map(|plan| {
+    // Large MILPs without a plan to start from start from the greedy one.
+    let greedy =
+        (start.is_none() && goal == Goal::NetBenefit && extra.is_empty() && n >= REDUCE_FROM_LINKS)
+            .then(|| greedy::plan(s, net))
+            .flatten();
+    let start = start.or(greedy.as_ref()).map(|plan| {
         let width = v.x.iter().chain(&v.y).map(|c| c.index + 1).max();
         let mut values = vec![0.0; width.unwrap_or(0)];
         for k in 0..n {
@@ -435,24 +441,64 @@ fn solve_model(
     let solved = highs::solve_controlled(milp, options, n, start.as_deref(), control)?;
     if !solved.has_plan() {
         if solved.status == Status::TimeLimitNoSolution && goal == Goal::NetBenefit {
-            if let Some(fallback) = empty_plan(s, net, extra, solved.bound) {
-                return Ok(fallback);
-            }
+            return Ok(unsolved_with(s, net, extra, solved.bound));
         }
         return Ok(Solution::without_plan(solved.status, n));
     }
-    Ok(read_plan(net, &v, &solved, goal == Goal::NetBenefit))
+    let mut sol = read_plan(net, &v, &solved, goal == Goal::NetBenefit);
+    if goal == Goal::NetBenefit && sol.status == Status::TimeLimit && sol.best_bound.is_none() {
+        // Stopped before HiGHS had a bound (in presolve or the first LP): the
+        // bound that needs no solve.
+        let objective = sol.objective.unwrap_or(0.0);
+        let bound = trivial_bound(s, net).max(objective);
+        sol.best_bound = Some(bound);
+        sol.gap = (objective != 0.0).then(|| (bound - objective).abs() / objective.abs());
+    }
+    Ok(sol)
 }
 
-/// The solution of a network whose search had no time at all: the empty plan
-/// where it is feasible ([`empty_plan`], status `time_limit` with the bound that
-/// needs no solve), else no plan (`time_limit_no_solution`).
+/// The solution of a network whose search had no time at all: the better of
+/// the greedy plan ([`greedy`], without extra constraints) and the empty plan
+/// where it is feasible ([`empty_plan`]), with status `time_limit` and the bound
+/// that needs no solve; no plan (`time_limit_no_solution`) when neither is had.
 pub fn unsolved(s: &Scenario, net: &Network, extra: &[FlowConstraint]) -> Solution {
+    unsolved_with(s, net, extra, None)
+}
+
+/// [`unsolved`] with a bound known from a search (HiGHS's, when it stopped
+/// before any plan), used where it is tighter than the one that needs no solve.
+fn unsolved_with(
+    s: &Scenario,
+    net: &Network,
+    extra: &[FlowConstraint],
+    bound: Option<f64>,
+) -> Solution {
     if net.links.is_empty() {
         return Solution::without_links(extra.iter().all(|c| c.at_least <= 0.0));
     }
-    empty_plan(s, net, extra, None)
-        .unwrap_or_else(|| Solution::without_plan(Status::TimeLimitNoSolution, net.links.len()))
+    let empty = empty_plan(s, net, extra, bound);
+    let greedy = extra
+        .is_empty()
+        .then(|| greedy::plan(s, net))
+        .flatten()
+        .filter(|g| g.objective > empty.as_ref().and_then(|e| e.objective));
+    match (greedy, empty) {
+        (Some(g), _) => {
+            let objective = g.objective.unwrap_or(0.0);
+            let known = bound.filter(|b| b.is_finite());
+            let bound = known
+                .unwrap_or_else(|| trivial_bound(s, net))
+                .max(objective);
+            let gap = (objective != 0.0).then(|| (bound - objective).abs() / objective.abs());
+            Solution {
+                best_bound: Some(bound),
+                gap,
+                ..g
+            }
+        }
+        (None, Some(e)) => e,
+        (None, None) => Solution::without_plan(Status::TimeLimitNoSolution, net.links.len()),
+    }
 }
 
 /// The plan a time limit leaves when the search found none: every link off but

@@ -10,6 +10,7 @@ mod decompose;
 mod export;
 #[path = "../data/generate.rs"]
 mod generate;
+mod greedy;
 mod hand;
 mod html;
 mod import;

@@ -32,10 +32,12 @@
 //! after it. In the second, the parts the limit stopped are resumed from their
 //! plans ([`model::resume`]), largest absolute gap first, each with a share of
 //! what is left in proportion to its absolute gap: time goes where the gap is,
-//! and the last part ends by the deadline. A part stopped before it
-//! found any plan contributes the empty plan where that is feasible
-//! ([`model::solve`]), so a time-limited solve always has a plan when one is
-//! known, with status `time_limit`, the sum of the parts' bounds and the gap.
+//! and the last part ends by the deadline. A part whose share is less than
+//! building its MILP takes is not searched, and a part stopped before it found
+//! any plan is not left without one: either keeps the better of the greedy plan
+//! and the empty plan where that is feasible ([`model::unsolved`]), so a
+//! time-limited solve always has a plan when one is known, with status
+//! `time_limit`, the sum of the parts' bounds and the gap.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;

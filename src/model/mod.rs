@@ -287,7 +287,7 @@ pub fn resume(
         Status::TimeLimit
     };
     let gap = match (better.objective, best_bound) {
-        (Some(o), Some(b)) if o != 0.0 => Some(((b - o) / o.abs()).max(0.0)),
+        (Some(o), Some(b)) => relative_gap(b, o).or(better.gap),
         _ => better.gap,
     };
     Ok(Solution {
@@ -452,7 +452,7 @@ fn solve_model(
         let objective = sol.objective.unwrap_or(0.0);
         let bound = trivial_bound(s, net).max(objective);
         sol.best_bound = Some(bound);
-        sol.gap = (objective != 0.0).then(|| (bound - objective).abs() / objective.abs());
+        sol.gap = relative_gap(bound, objective);
     }
     Ok(sol)
 }
@@ -489,7 +489,7 @@ fn unsolved_with(
             let bound = known
                 .unwrap_or_else(|| trivial_bound(s, net))
                 .max(objective);
-            let gap = (objective != 0.0).then(|| (bound - objective).abs() / objective.abs());
+            let gap = relative_gap(bound, objective);
             Solution {
                 best_bound: Some(bound),
                 gap,
@@ -528,7 +528,7 @@ fn empty_plan(
         .filter(|b| b.is_finite())
         .unwrap_or_else(|| trivial_bound(s, net))
         .max(objective);
-    let gap = (objective != 0.0).then(|| (bound - objective).abs() / objective.abs());
+    let gap = relative_gap(bound, objective);
     Some(Solution {
         status: Status::TimeLimit,
         objective: Some(objective),
@@ -638,6 +638,13 @@ fn tidy_gap(gap: Option<f64>, status: Status) -> Option<f64> {
         Some(g) => Some(g.max(0.0)),
         None => (status == Status::Optimal).then_some(0.0),
     }
+}
+
+/// The relative gap of a plan worth `objective` under a bound `bound`, as
+/// HiGHS defines it: |bound − objective| / |objective|; none when the objective
+/// is 0.
+pub(crate) fn relative_gap(bound: f64, objective: f64) -> Option<f64> {
+    (objective != 0.0).then(|| (bound - objective).abs() / objective.abs())
 }
 
 /// Turns solver noise around zero into zero.

@@ -213,15 +213,7 @@ pub fn solve(
         _ => Status::TimeLimit,
     };
     let best_bound = whole_bound(last.best_bound).or(Some(bound));
-    let gap = best_bound.map(|b| {
-        if objective != 0.0 {
-            ((b - objective) / objective.abs()).max(0.0)
-        } else if b - objective <= 0.0 {
-            0.0
-        } else {
-            f64::INFINITY
-        }
-    });
+    let gap = best_bound.and_then(|b| super::relative_gap(b, objective));
     let gap = super::tidy_gap(gap, status);
     let sol = Solution {
         status,

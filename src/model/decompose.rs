@@ -251,7 +251,7 @@ fn second_pass(
     // A part without a plan weighs as much as the bound that needs no solve.
     let weight = |g: usize, sol: &Solution| match (sol.best_bound, sol.objective) {
         (Some(b), Some(o)) => (b - o).abs(),
-        _ => model::trivial_bound(s, &subnetwork(s, net, &groups[g]))
+        _ => model::trivial_bound(s, groups[g].iter().map(|&k| &net.links[k]))
             .abs()
             .max(1.0),
     };
@@ -328,7 +328,7 @@ impl<'a> Watch<'a> {
                 for &g in which {
                     parts[g] = (
                         None,
-                        model::trivial_bound(s, &subnetwork(s, net, &groups[g])),
+                        model::trivial_bound(s, groups[g].iter().map(|&k| &net.links[k])),
                     );
                 }
                 parts

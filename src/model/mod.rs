@@ -450,7 +450,7 @@ fn solve_model(
         // Stopped before HiGHS had a bound (in presolve or the first LP): the
         // bound that needs no solve.
         let objective = sol.objective.unwrap_or(0.0);
-        let bound = trivial_bound(s, net).max(objective);
+        let bound = trivial_bound(s, &net.links).max(objective);
         sol.best_bound = Some(bound);
         sol.gap = relative_gap(bound, objective);
     }
@@ -487,7 +487,7 @@ fn unsolved_with(
             let objective = g.objective.unwrap_or(0.0);
             let known = bound.filter(|b| b.is_finite());
             let bound = known
-                .unwrap_or_else(|| trivial_bound(s, net))
+                .unwrap_or_else(|| trivial_bound(s, &net.links))
                 .max(objective);
             let gap = relative_gap(bound, objective);
             Solution {
@@ -526,7 +526,7 @@ fn empty_plan(
         .sum::<f64>();
     let bound = bound
         .filter(|b| b.is_finite())
-        .unwrap_or_else(|| trivial_bound(s, net))
+        .unwrap_or_else(|| trivial_bound(s, &net.links))
         .max(objective);
     let gap = relative_gap(bound, objective);
     Some(Solution {
@@ -547,13 +547,16 @@ fn empty_plan(
 ///   − Σ_{mandatory} F_l (Σ_{l ∈ out(o)} x_l ≤ Q_o);
 /// - every input's demand at its best margin per unit displaced:
 ///   Σ_i D_i max(0, max_{l ∈ in(i)} v_l / β_l) − Σ_{mandatory} F_l.
-pub(crate) fn trivial_bound(s: &Scenario, net: &Network) -> f64 {
+pub(crate) fn trivial_bound<'a>(
+    s: &Scenario,
+    links: impl IntoIterator<Item = &'a crate::network::CandidateLink>,
+) -> f64 {
     let p = &s.parameters;
     let mut by_link = 0.0;
     let mut mandatory = 0.0;
     let mut best_out = vec![0.0f64; s.outputs.len()];
     let mut best_in = vec![0.0f64; s.inputs.len()];
-    for l in &net.links {
+    for l in links {
         let v = l.margin_per_unit(p.carbon_price, p.energy_price);
         let top = (v * l.upper_bound.max(0.0)).max(0.0);
         let f = l.fixed_charge_per_year();

@@ -1,48 +1,18 @@
-//! The MILP of `docs/formulation.md` as good_lp expressions, in named steps: the
-//! variables, each family of constraints, the objective. Nothing here talks to a
-//! solver; [`super::highs`] hands the result to HiGHS.
-
-use good_lp::{variable, Constraint, Expression, ProblemVariables, Variable, VariableDefinition};
+//! The MILP of `docs/formulation.md` as arrays, in named steps: the columns,
+//! each family of rows, the objective. Nothing here talks to a solver;
+//! [`super::highs`] hands the arrays to HiGHS as they are, without a copy of
+//! the model in another form.
 
 use super::FlowConstraint;
 use crate::domain::Scenario;
 use crate::network::Network;
 
-/// A variable with the position of its column in the model the solver is given,
-/// so that its value is read back by this handle, never by arithmetic on positions.
-#[derive(Debug, Clone, Copy)]
+/// A column (a variable) of a model, by its position, so that its value is read
+/// back by this handle, never by arithmetic on positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Column {
-    /// The good_lp variable, for expressions.
-    pub var: Variable,
-    /// Its column, in creation order.
+    /// Its position among the model's columns, in creation order.
     pub index: usize,
-}
-
-/// The variables of a model being defined, numbered in creation order (the order
-/// good_lp gives the solver its columns).
-pub(crate) struct Columns {
-    vars: ProblemVariables,
-    count: usize,
-}
-
-impl Columns {
-    /// No variable yet.
-    pub fn new() -> Columns {
-        Columns {
-            vars: ProblemVariables::new(),
-            count: 0,
-        }
-    }
-
-    /// Adds a variable.
-    pub fn add(&mut self, definition: VariableDefinition) -> Column {
-        let var = self.vars.add(definition);
-        self.count += 1;
-        Column {
-            var,
-            index: self.count - 1,
-        }
-    }
 }
 
 /// Whether the objective is maximised or minimised.
@@ -54,33 +24,142 @@ pub(crate) enum Sense {
     Minimise,
 }
 
-/// A model ready for the solver.
+/// A linear model, MILP or LP, as the solver is given it: per column its
+/// bounds, objective coefficient and integrality; per row its bounds and its
+/// entries, row after row (a compressed sparse row matrix). Rows are added
+/// whole, with their entries in ascending column order and no column twice.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Milp {
-    /// Its variables.
-    pub columns: ProblemVariables,
     /// Maximise or minimise.
     pub sense: Sense,
-    /// The objective.
-    pub objective: Expression,
-    /// The constraints.
-    pub constraints: Vec<Constraint>,
+    /// The objective coefficient of each column.
+    pub cost: Vec<f64>,
+    /// The lower bound of each column.
+    pub lower: Vec<f64>,
+    /// The upper bound of each column.
+    pub upper: Vec<f64>,
+    /// Whether each column is integer.
+    pub integer: Vec<bool>,
+    /// The lower bound of each row (−∞ for a `≤` row).
+    pub row_lower: Vec<f64>,
+    /// The upper bound of each row (+∞ for a `≥` row).
+    pub row_upper: Vec<f64>,
+    /// Row r's entries are `starts[r]..starts[r + 1]` of `index` and `value`.
+    pub starts: Vec<usize>,
+    /// The column of each entry, row after row.
+    pub index: Vec<u32>,
+    /// The coefficient of each entry.
+    pub value: Vec<f64>,
 }
 
 impl Milp {
-    /// A model of `columns` with no constraint yet.
-    pub fn new(columns: Columns, sense: Sense, objective: Expression) -> Milp {
+    /// A model with no column and no row yet.
+    pub fn new(sense: Sense) -> Milp {
         Milp {
-            columns: columns.vars,
             sense,
-            objective,
-            constraints: Vec::new(),
+            cost: Vec::new(),
+            lower: Vec::new(),
+            upper: Vec::new(),
+            integer: Vec::new(),
+            row_lower: Vec::new(),
+            row_upper: Vec::new(),
+            starts: vec![0],
+            index: Vec::new(),
+            value: Vec::new(),
         }
     }
 
-    /// Adds constraints.
-    pub fn with(mut self, constraints: impl IntoIterator<Item = Constraint>) -> Milp {
-        self.constraints.extend(constraints);
-        self
+    /// Room for `columns` columns, `rows` rows and `entries` entries more.
+    pub fn reserve(&mut self, columns: usize, rows: usize, entries: usize) {
+        self.cost.reserve(columns);
+        self.lower.reserve(columns);
+        self.upper.reserve(columns);
+        self.integer.reserve(columns);
+        self.row_lower.reserve(rows);
+        self.row_upper.reserve(rows);
+        self.starts.reserve(rows);
+        self.index.reserve(entries);
+        self.value.reserve(entries);
+    }
+
+    /// Adds a continuous column `lower ≤ c ≤ upper` with objective coefficient 0.
+    pub fn column(&mut self, lower: f64, upper: f64) -> Column {
+        self.cost.push(0.0);
+        self.lower.push(lower);
+        self.upper.push(upper);
+        self.integer.push(false);
+        Column {
+            index: self.cost.len() - 1,
+        }
+    }
+
+    /// Adds an integer column `lower ≤ c ≤ upper`.
+    pub fn integer_column(&mut self, lower: f64, upper: f64) -> Column {
+        let c = self.column(lower, upper);
+        self.integer[c.index] = true;
+        c
+    }
+
+    /// Adds `a` to the objective coefficient of `c`.
+    pub fn add_cost(&mut self, c: Column, a: f64) {
+        self.cost[c.index] += a;
+    }
+
+    /// The number of columns.
+    pub fn columns(&self) -> usize {
+        self.cost.len()
+    }
+
+    /// The number of rows.
+    pub fn rows(&self) -> usize {
+        self.row_lower.len()
+    }
+
+    /// Adds the row `lower ≤ Σ a c ≤ upper` over `terms`; a column named more
+    /// than once gets the sum of its coefficients.
+    pub fn row(&mut self, lower: f64, upper: f64, terms: impl IntoIterator<Item = (Column, f64)>) {
+        let from = self.index.len();
+        for (c, a) in terms {
+            self.index.push(u32::try_from(c.index).unwrap_or(u32::MAX));
+            self.value.push(a);
+        }
+        if !self.index[from..].windows(2).all(|w| w[0] < w[1]) {
+            let mut row: Vec<(u32, f64)> = self.index[from..]
+                .iter()
+                .copied()
+                .zip(self.value[from..].iter().copied())
+                .collect();
+            row.sort_by_key(|e| e.0);
+            self.index.truncate(from);
+            self.value.truncate(from);
+            for (c, a) in row {
+                // The entries of a column named more than once are summed.
+                match self.index.last() {
+                    Some(&last) if self.index.len() > from && last == c => {
+                        if let Some(v) = self.value.last_mut() {
+                            *v += a;
+                        }
+                    }
+                    _ => {
+                        self.index.push(c);
+                        self.value.push(a);
+                    }
+                }
+            }
+        }
+        self.row_lower.push(lower);
+        self.row_upper.push(upper);
+        self.starts.push(self.index.len());
+    }
+
+    /// Adds the row `Σ a c ≤ upper`.
+    pub fn at_most(&mut self, upper: f64, terms: impl IntoIterator<Item = (Column, f64)>) {
+        self.row(f64::NEG_INFINITY, upper, terms);
+    }
+
+    /// Adds the row `Σ a c ≥ lower`.
+    pub fn at_least(&mut self, lower: f64, terms: impl IntoIterator<Item = (Column, f64)>) {
+        self.row(lower, f64::INFINITY, terms);
     }
 }
 
@@ -93,58 +172,56 @@ pub(crate) struct Vars {
 }
 
 /// Defines `x_l ∈ [0, U_l]` (fixed at the recorded quantity for existing links that
-/// have one) and `y_l ∈ {0,1}` (fixed at 1 for existing and forced links).
-pub(crate) fn define_variables(net: &Network, columns: &mut Columns) -> Vars {
-    let mut x = Vec::with_capacity(net.links.len());
-    let mut y = Vec::with_capacity(net.links.len());
+/// have one) and `y_l ∈ {0,1}` (fixed at 1 for existing and forced links), in
+/// link order, `x_l` before `y_l`.
+pub(crate) fn define_variables(net: &Network, m: &mut Milp) -> Vars {
+    let n = net.links.len();
+    m.reserve(2 * n, 0, 0);
+    let mut x = Vec::with_capacity(n);
+    let mut y = Vec::with_capacity(n);
     for l in &net.links {
-        let flow = match l.recorded_quantity {
-            Some(q) => variable().min(q).max(q),
-            None => variable().min(0.0).max(l.upper_bound.max(0.0)),
-        };
-        x.push(columns.add(flow));
-        let build = if l.is_mandatory() {
-            variable().integer().min(1.0).max(1.0)
-        } else {
-            variable().binary()
-        };
-        y.push(columns.add(build));
+        x.push(flow_column(l, m));
+        let low = if l.is_mandatory() { 1.0 } else { 0.0 };
+        y.push(m.integer_column(low, 1.0));
     }
     Vars { x, y }
 }
 
+/// The column of a link's flow `x_l ∈ [0, U_l]`, fixed at its recorded
+/// quantity when it has one.
+pub(crate) fn flow_column(l: &crate::network::CandidateLink, m: &mut Milp) -> Column {
+    match l.recorded_quantity {
+        Some(q) => m.column(q, q),
+        None => m.column(0.0, l.upper_bound.max(0.0)),
+    }
+}
+
 /// Supply: Σ_{l ∈ out(o)} x_l ≤ Q_o for every output o with a link, by output.
-pub(crate) fn supply_constraints(s: &Scenario, net: &Network, v: &Vars) -> Vec<Constraint> {
+pub(crate) fn supply_constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
     let by_output = Groups::by(s.outputs.len(), net.links.iter().map(|l| l.output.0));
-    by_output
-        .iter()
-        .map(|(o, links)| {
-            let mut e = Expression::with_capacity(links.len());
-            for &k in links {
-                e.add_mul(1.0, v.x[k].var);
-            }
-            e.leq(s.outputs[o].quantity)
-        })
-        .collect()
+    m.reserve(0, by_output.len(), net.links.len());
+    for (o, links) in by_output.iter() {
+        m.at_most(s.outputs[o].quantity, links.iter().map(|&k| (v.x[k], 1.0)));
+    }
 }
 
 /// Demand: Σ_{l ∈ in(i)} ρ_l α_l x_l ≤ D_i for every input i with a link, by
 /// input; then per input and rule r, by input and rule:
 /// Σ_{l ∈ in(i), r(l) = r} ρ_l α_l x_l ≤ σ_r D_i (skipped when σ_r = 1).
-pub(crate) fn demand_constraints(s: &Scenario, net: &Network, v: &Vars) -> Vec<Constraint> {
+pub(crate) fn demand_constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
     let by_input = Groups::by(s.inputs.len(), net.links.iter().map(|l| l.input.0));
-    let displaced = |e: &mut Expression, links: &[usize]| {
-        for &k in links {
-            e.add_mul(net.links[k].displaced_per_unit, v.x[k].var);
-        }
+    let displaced = |links: &[usize]| -> Vec<(Column, f64)> {
+        links
+            .iter()
+            .map(|&k| (v.x[k], net.links[k].displaced_per_unit))
+            .collect()
     };
-    let mut out: Vec<Constraint> = Vec::with_capacity(by_input.len());
-    let mut shares: Vec<Constraint> = Vec::new();
+    m.reserve(0, by_input.len(), net.links.len());
+    // The share rows come after every demand row.
+    let mut shares: Vec<(f64, Vec<(Column, f64)>)> = Vec::new();
     let mut shared: Vec<usize> = Vec::new();
     for (i, links) in by_input.iter() {
-        let mut e = Expression::with_capacity(links.len());
-        displaced(&mut e, links);
-        out.push(e.leq(s.inputs[i].quantity));
+        m.at_most(s.inputs[i].quantity, displaced(links));
         // The input's links under rules that cover only a share, by rule.
         shared.clear();
         shared.extend(
@@ -156,38 +233,26 @@ pub(crate) fn demand_constraints(s: &Scenario, net: &Network, v: &Vars) -> Vec<C
         shared.sort_by_key(|&k| net.links[k].rule);
         for run in shared.chunk_by(|&a, &b| net.links[a].rule == net.links[b].rule) {
             let share = s.rules[net.links[run[0]].rule.0].max_share;
-            let mut e = Expression::with_capacity(run.len());
-            displaced(&mut e, run);
-            shares.push(e.leq(share * s.inputs[i].quantity));
+            shares.push((share * s.inputs[i].quantity, displaced(run)));
         }
     }
-    out.append(&mut shares);
-    out
+    for (upper, terms) in shares {
+        m.at_most(upper, terms);
+    }
 }
 
 /// Linking: x_l ≤ U_l y_l, with U_l the tightest bound of the link (no global big-M).
 /// Existing links with a recorded quantity are fixed already; their capacity still
 /// holds (x_l ≤ C_l), so a recorded quantity above it makes the plan infeasible.
-pub(crate) fn linking_constraints(net: &Network, v: &Vars) -> Vec<Constraint> {
-    net.links
-        .iter()
-        .enumerate()
-        .filter_map(|(k, l)| {
-            let mut e = Expression::with_capacity(2);
-            match (l.recorded_quantity, l.capacity) {
-                (None, _) => {
-                    e.add_mul(1.0, v.x[k].var);
-                    e.add_mul(-l.upper_bound.max(0.0), v.y[k].var);
-                    Some(e.leq(0.0))
-                }
-                (Some(_), Some(c)) => {
-                    e.add_mul(1.0, v.x[k].var);
-                    Some(e.leq(c))
-                }
-                (Some(_), None) => None,
-            }
-        })
-        .collect()
+pub(crate) fn linking_constraints(net: &Network, v: &Vars, m: &mut Milp) {
+    m.reserve(0, net.links.len(), 2 * net.links.len());
+    for (k, l) in net.links.iter().enumerate() {
+        match (l.recorded_quantity, l.capacity) {
+            (None, _) => m.at_most(0.0, [(v.x[k], 1.0), (v.y[k], -l.upper_bound.max(0.0))]),
+            (Some(_), Some(c)) => m.at_most(c, [(v.x[k], 1.0)]),
+            (Some(_), None) => {}
+        }
+    }
 }
 
 /// Indices `0..n` of items (links) grouped by a key below a bound: the groups
@@ -249,54 +314,58 @@ impl Groups {
 
 /// The constraints of docs/formulation.md that every model of a network has:
 /// supply, demand and shares, linking.
-pub(crate) fn network_constraints(s: &Scenario, net: &Network, v: &Vars) -> Vec<Constraint> {
-    let mut out = supply_constraints(s, net, v);
-    out.extend(demand_constraints(s, net, v));
-    out.extend(linking_constraints(net, v));
-    out
+pub(crate) fn network_constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
+    supply_constraints(s, net, v, m);
+    demand_constraints(s, net, v, m);
+    linking_constraints(net, v, m);
 }
 
 /// Extra constraints on the flows: Σ_k a_k x_k ≥ rhs each.
-pub(crate) fn flow_constraints(extra: &[FlowConstraint], v: &Vars) -> Vec<Constraint> {
-    extra
-        .iter()
-        .map(|c| {
-            let mut e = Expression::default();
-            for &(k, a) in &c.coefficients {
-                e += a * v.x[k].var;
-            }
-            e.geq(c.at_least)
-        })
-        .collect()
+pub(crate) fn flow_constraints(extra: &[FlowConstraint], v: &Vars, m: &mut Milp) {
+    for c in extra {
+        m.at_least(c.at_least, c.coefficients.iter().map(|&(k, a)| (v.x[k], a)));
+    }
 }
 
 /// Net benefit: Σ_l v_l x_l − F_l y_l, with v_l the margin per unit sent at the
 /// scenario's carbon and energy prices and F_l the link's annual charge.
-pub(crate) fn net_benefit(s: &Scenario, net: &Network, v: &Vars) -> Expression {
+pub(crate) fn net_benefit(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
     let p = &s.parameters;
-    let mut e = Expression::with_capacity(2 * net.links.len());
     for (k, l) in net.links.iter().enumerate() {
-        e.add_mul(
-            l.margin_per_unit(p.carbon_price, p.energy_price),
-            v.x[k].var,
-        );
-        e.add_mul(-l.fixed_charge_per_year(), v.y[k].var);
+        m.add_cost(v.x[k], l.margin_per_unit(p.carbon_price, p.energy_price));
+        m.add_cost(v.y[k], -l.fixed_charge_per_year());
     }
-    e
 }
 
 /// CO2 avoided: Σ_l Δ_l x_l, t CO2e per year.
-pub(crate) fn co2_avoided(net: &Network, v: &Vars) -> Expression {
-    let mut e = Expression::with_capacity(net.links.len());
+pub(crate) fn co2_avoided(net: &Network, v: &Vars, m: &mut Milp) {
     for (k, l) in net.links.iter().enumerate() {
-        e.add_mul(l.co2_avoided_per_unit(), v.x[k].var);
+        m.add_cost(v.x[k], l.co2_avoided_per_unit());
     }
-    e
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Groups;
+    use super::{Groups, Milp, Sense};
+
+    #[test]
+    fn a_row_names_each_column_once_in_ascending_order() {
+        let mut m = Milp::new(Sense::Maximise);
+        let a = m.column(0.0, 1.0);
+        let b = m.integer_column(0.0, 1.0);
+        let c = m.column(0.0, 2.0);
+        m.at_most(4.0, [(a, 1.0), (c, 2.0)]);
+        m.at_least(1.0, [(c, 1.0), (a, 3.0), (c, -0.5), (b, 2.0)]);
+        m.row(2.0, 2.0, []);
+        assert_eq!(m.columns(), 3);
+        assert_eq!(m.rows(), 3);
+        assert_eq!(m.integer, vec![false, true, false]);
+        assert_eq!(m.starts, vec![0, 2, 5, 5]);
+        assert_eq!(m.index, vec![0, 2, 0, 1, 2]);
+        assert_eq!(m.value, vec![1.0, 2.0, 3.0, 2.0, 0.5]);
+        assert_eq!(m.row_lower, vec![f64::NEG_INFINITY, 1.0, 2.0]);
+        assert_eq!(m.row_upper, vec![4.0, f64::INFINITY, 2.0]);
+    }
 
     /// The groups of `keys` as (key, items) pairs.
     fn groups(bound: usize, keys: &[usize]) -> Vec<(usize, Vec<usize>)> {

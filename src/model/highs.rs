@@ -5,8 +5,6 @@ use std::ffi::{c_char, c_int, c_void, CString};
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
-use good_lp::solvers::highs::highs;
-use good_lp::SolverModel;
 use highs::HighsModelStatus;
 use highs_sys::{HighsCallbackDataIn, HighsCallbackDataOut};
 
@@ -45,25 +43,76 @@ impl Solved {
     }
 }
 
-/// The HiGHS model of a MILP, before any option is set.
+/// The HiGHS model of a MILP, before any option is set: its arrays handed to
+/// HiGHS as they are (the matrix row-wise), then dropped.
 fn model_of(milp: Milp) -> Result<highs::Model, Error> {
-    let Milp {
-        columns,
-        sense,
-        objective,
-        constraints,
-    } = milp;
-    let mut problem = match sense {
-        Sense::Maximise => columns.maximise(objective),
-        Sense::Minimise => columns.minimise(objective),
+    let count = |n: usize| {
+        c_int::try_from(n).map_err(|_| {
+            Error::Solver(format!(
+                "the model has {n} columns, rows or entries, more than HiGHS can index"
+            ))
+        })
+    };
+    let (columns, rows, nonzeros) = (
+        count(milp.columns())?,
+        count(milp.rows())?,
+        count(milp.index.len())?,
+    );
+    // Every start and column index is at most `nonzeros` or `columns`, which fit.
+    let starts: Vec<c_int> = milp.starts[..milp.rows()]
+        .iter()
+        .map(|&s| s as c_int)
+        .collect();
+    let index: Vec<c_int> = milp.index.iter().map(|&c| c as c_int).collect();
+    let integrality: Option<Vec<c_int>> = milp.integer.iter().any(|&i| i).then(|| {
+        milp.integer
+            .iter()
+            .map(|&i| {
+                if i {
+                    highs_sys::kHighsVarTypeInteger
+                } else {
+                    highs_sys::kHighsVarTypeContinuous
+                }
+            })
+            .collect()
+    });
+    let sense = match milp.sense {
+        Sense::Maximise => highs_sys::kHighsObjSenseMaximize,
+        Sense::Minimise => highs_sys::kHighsObjSenseMinimize,
+    };
+    // An empty model, which the arrays then replace.
+    let mut model = highs::Model::try_new(highs::ColProblem::default())
+        .map_err(|e| Error::Solver(format!("HiGHS could not start: {e:?}")))?;
+    let ptr = model.as_mut_ptr();
+    // SAFETY: `ptr` is the live HiGHS instance of `model`; every array holds as
+    // many elements as the counts say (columns, rows, nonzeros), and HiGHS
+    // copies them before returning.
+    let status = unsafe {
+        highs_sys::Highs_passMip(
+            ptr,
+            columns,
+            rows,
+            nonzeros,
+            highs_sys::kHighsMatrixFormatRowwise,
+            sense,
+            0.0,
+            milp.cost.as_ptr(),
+            milp.lower.as_ptr(),
+            milp.upper.as_ptr(),
+            milp.row_lower.as_ptr(),
+            milp.row_upper.as_ptr(),
+            starts.as_ptr(),
+            index.as_ptr(),
+            milp.value.as_ptr(),
+            integrality
+                .as_ref()
+                .map_or(std::ptr::null(), |i| i.as_ptr()),
+        )
+    };
+    if status == highs_sys::kHighsStatusError {
+        return Err(Error::Solver("HiGHS refused the model".into()));
     }
-    .using(highs);
-    for c in constraints {
-        problem = problem.with(c);
-    }
-    problem
-        .try_into_inner()
-        .map_err(|e| Error::Solver(e.to_string()))
+    Ok(model)
 }
 
 /// Hands a MILP to HiGHS without solving it: its columns, rows and nonzeros

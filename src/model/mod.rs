@@ -1,10 +1,10 @@
 //! The MILP of `docs/formulation.md`, solved by HiGHS.
 //!
-//! Three rooms: `formulation` writes the model (variables, constraints,
-//! objective, in named steps), `highs` is the adapter (the only place solver
-//! options are set and values read back) and [`rational`] adds the individually
-//! rational model of `symbio compare`. [`decompose`] solves a network part by part.
-//! This is the only module that touches good_lp or HiGHS types. It takes a
+//! Three rooms: `formulation` writes the model as arrays (columns, rows,
+//! objective, in named steps), `highs` is the adapter (the only place the model
+//! is handed to HiGHS, solver options are set and values read back) and
+//! [`rational`] adds the individually rational model of `symbio compare`.
+//! [`decompose`] solves a network part by part. Only `highs` touches HiGHS types. It takes a
 //! [`Network`] and returns a [`Solution`]: flows and build decisions per link,
 //! with the solver's status, objective, best bound and gap.
 
@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::network::Network;
-use formulation::{Columns, Milp, Sense, Vars};
+use formulation::{Milp, Sense, Vars};
 
 pub use rational::{solve_individually_rational, LinkShare, RationalSolution, Rationality};
 
@@ -321,11 +321,11 @@ pub fn build(s: &Scenario, net: &Network) -> Result<ModelSize, Error> {
 
 /// The MILP of a network with the scenario's objective and no extra constraint.
 fn whole_model(s: &Scenario, net: &Network) -> Milp {
-    let mut columns = Columns::new();
-    let v = formulation::define_variables(net, &mut columns);
-    let objective = formulation::net_benefit(s, net, &v);
-    Milp::new(columns, Sense::Maximise, objective)
-        .with(formulation::network_constraints(s, net, &v))
+    let mut m = Milp::new(Sense::Maximise);
+    let v = formulation::define_variables(net, &mut m);
+    formulation::net_benefit(s, net, &v, &mut m);
+    formulation::network_constraints(s, net, &v, &mut m);
+    m
 }
 
 /// Writes the MILP of a network, exactly as [`solve`] hands it to HiGHS (one
@@ -415,15 +415,14 @@ fn solve_model(
     control: Control<'_>,
 ) -> Result<Solution, Error> {
     let n = net.links.len();
-    let mut columns = Columns::new();
-    let v = formulation::define_variables(net, &mut columns);
-    let objective = match goal {
-        Goal::NetBenefit => formulation::net_benefit(s, net, &v),
-        Goal::Co2Avoided => formulation::co2_avoided(net, &v),
-    };
-    let milp = Milp::new(columns, Sense::Maximise, objective)
-        .with(formulation::network_constraints(s, net, &v))
-        .with(formulation::flow_constraints(extra, &v));
+    let mut milp = Milp::new(Sense::Maximise);
+    let v = formulation::define_variables(net, &mut milp);
+    match goal {
+        Goal::NetBenefit => formulation::net_benefit(s, net, &v, &mut milp),
+        Goal::Co2Avoided => formulation::co2_avoided(net, &v, &mut milp),
+    }
+    formulation::network_constraints(s, net, &v, &mut milp);
+    formulation::flow_constraints(extra, &v, &mut milp);
     // Large MILPs without a plan to start from start from the greedy one.
     let greedy =
         (start.is_none() && goal == Goal::NetBenefit && extra.is_empty() && n >= REDUCE_FROM_LINKS)

@@ -2,10 +2,9 @@
 //! the MILP of the network with a transfer on every built link and every site at
 //! least as well off as asked, then an LP that picks the fairest such transfers.
 
-use good_lp::{variable, Constraint, Expression};
 use serde::Serialize;
 
-use super::formulation::{self, Column, Columns, Milp, Sense, Vars};
+use super::formulation::{self, Column, Milp, Sense, Vars};
 use super::{clean, highs, tidy_gap, Solution, SolveOptions, Status};
 use crate::domain::Scenario;
 use crate::error::Error;
@@ -79,26 +78,33 @@ fn transfer_bound(net: &Network, r: &Rationality) -> f64 {
 }
 
 /// Transfers only on built links: −M y_l ≤ t_l ≤ M y_l.
-fn transfer_constraints(v: &Vars, t: &[Column], m: f64) -> Vec<Constraint> {
-    t.iter()
-        .zip(&v.y)
-        .flat_map(|(t, y)| [(t.var - m * y.var).leq(0.0), (t.var + m * y.var).geq(0.0)])
-        .collect()
+fn transfer_constraints(v: &Vars, t: &[Column], bound: f64, m: &mut Milp) {
+    for (&t, &y) in t.iter().zip(&v.y) {
+        m.at_most(0.0, [(t, 1.0), (y, -bound)]);
+        m.at_least(0.0, [(t, 1.0), (y, bound)]);
+    }
 }
 
 /// Individual rationality: for every site j,
 /// Σ_{l: s(l)=j} (a^s_l x_l − b^s_l y_l + t_l) + Σ_{l: r(l)=j} (a^r_l x_l − b^r_l y_l − t_l) ≥ B_j.
-fn rationality_constraints(r: &Rationality, v: &Vars, t: &[Column]) -> Vec<Constraint> {
-    let mut gain: Vec<Expression> = vec![Expression::default(); r.at_least.len()];
+fn rationality_constraints(r: &Rationality, v: &Vars, t: &[Column], m: &mut Milp) {
+    let mut gain: Vec<Vec<(Column, f64)>> = vec![Vec::new(); r.at_least.len()];
     for (k, a) in r.shares.iter().enumerate() {
-        let (x, y, t) = (v.x[k].var, v.y[k].var, t[k].var);
-        gain[a.supplier] += a.supplier_per_unit * x - a.supplier_per_year * y + t;
-        gain[a.receiver] += a.receiver_per_unit * x - a.receiver_per_year * y - t;
+        let (x, y, t) = (v.x[k], v.y[k], t[k]);
+        gain[a.supplier].extend([
+            (x, a.supplier_per_unit),
+            (y, -a.supplier_per_year),
+            (t, 1.0),
+        ]);
+        gain[a.receiver].extend([
+            (x, a.receiver_per_unit),
+            (y, -a.receiver_per_year),
+            (t, -1.0),
+        ]);
     }
-    gain.into_iter()
-        .zip(&r.at_least)
-        .map(|(g, &b)| g.geq(b))
-        .collect()
+    for (g, &b) in gain.into_iter().zip(&r.at_least) {
+        m.at_least(b, g);
+    }
 }
 
 /// Like [`super::solve`], with every site at least as well off as `r.at_least` says,
@@ -137,16 +143,13 @@ pub fn solve_individually_rational(
         });
     }
     let m = transfer_bound(net, r);
-    let mut columns = Columns::new();
-    let v = formulation::define_variables(net, &mut columns);
-    let t: Vec<Column> = (0..n)
-        .map(|_| columns.add(variable().min(-m).max(m)))
-        .collect();
-    let objective = formulation::net_benefit(s, net, &v);
-    let milp = Milp::new(columns, Sense::Maximise, objective)
-        .with(formulation::network_constraints(s, net, &v))
-        .with(transfer_constraints(&v, &t, m))
-        .with(rationality_constraints(r, &v, &t));
+    let mut milp = Milp::new(Sense::Maximise);
+    let v = formulation::define_variables(net, &mut milp);
+    let t: Vec<Column> = (0..n).map(|_| milp.column(-m, m)).collect();
+    formulation::net_benefit(s, net, &v, &mut milp);
+    formulation::network_constraints(s, net, &v, &mut milp);
+    transfer_constraints(&v, &t, m, &mut milp);
+    rationality_constraints(r, &v, &t, &mut milp);
     let solved = highs::solve(milp, options, n)?;
     if !solved.has_plan() {
         return Ok(RationalSolution {
@@ -230,38 +233,32 @@ fn fair_transfers(
     if links.is_empty() {
         return Ok(Some(vec![0.0; net.links.len()]));
     }
-    let mut columns = Columns::new();
-    let t: Vec<Column> = links.iter().map(|_| columns.add(variable())).collect();
-    let over: Vec<Column> = links
-        .iter()
-        .map(|_| columns.add(variable().min(0.0)))
-        .collect();
-    let under: Vec<Column> = links
-        .iter()
-        .map(|_| columns.add(variable().min(0.0)))
-        .collect();
-    let mut net_in: Vec<Expression> = vec![Expression::default(); n_sites];
+    let mut lp = Milp::new(Sense::Minimise);
+    let free = f64::INFINITY;
+    let t: Vec<Column> = links.iter().map(|_| lp.column(-free, free)).collect();
+    let over: Vec<Column> = links.iter().map(|_| lp.column(0.0, free)).collect();
+    let under: Vec<Column> = links.iter().map(|_| lp.column(0.0, free)).collect();
+    let mut net_in: Vec<Vec<(Column, f64)>> = vec![Vec::new(); n_sites];
     for (j, &k) in links.iter().enumerate() {
         let a = &r.shares[k];
-        net_in[a.supplier] += t[j].var;
-        net_in[a.receiver] -= t[j].var;
+        net_in[a.supplier].push((t[j], 1.0));
+        net_in[a.receiver].push((t[j], -1.0));
     }
-    let deviation: Expression = over.iter().zip(&under).map(|(o, u)| o.var + u.var).sum();
-    let deviations = (0..links.len())
-        .map(|j| (t[j].var - over[j].var + under[j].var).eq(bargained[j]))
-        .collect::<Vec<_>>();
-    let rational = net_in
-        .into_iter()
-        .enumerate()
-        .filter(|&(j, _)| touched[j])
-        .map(|(j, e)| {
+    // The deviation Σ_l (over_l + under_l) is minimised.
+    for (&o, &u) in over.iter().zip(&under) {
+        lp.add_cost(o, 1.0);
+        lp.add_cost(u, 1.0);
+    }
+    for j in 0..links.len() {
+        let b = bargained[j];
+        lp.row(b, b, [(t[j], 1.0), (over[j], -1.0), (under[j], 1.0)]);
+    }
+    for (j, e) in net_in.into_iter().enumerate() {
+        if touched[j] {
             let b = r.at_least[j];
-            e.geq(b - own[j] - tolerance * b.abs().max(1.0))
-        })
-        .collect::<Vec<_>>();
-    let lp = Milp::new(columns, Sense::Minimise, deviation)
-        .with(deviations)
-        .with(rational);
+            lp.at_least(b - own[j] - tolerance * b.abs().max(1.0), e);
+        }
+    }
     let options = SolveOptions::default();
     let solved = highs::solve(lp, &options, links.len())?;
     if solved.status != Status::Optimal {

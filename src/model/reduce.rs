@@ -11,10 +11,13 @@
 //!    every constraint and loses nothing. Of equal links the first is kept.
 //! 2. **The LP relaxation** is solved (the flows alone, each paying its charge
 //!    per unit of its bound, `v_l − F_l/U_l`), which gives duals `π ≥ 0` on the
-//!    supply, demand and share rows.
+//!    supply, demand and share rows. Of a large network it is solved by column
+//!    generation: over a few links per stream first, then with the links whose
+//!    reduced cost pays priced in, until none does ([`relaxation_bound`]).
 //! 3. **A first plan**: the MILP restricted to the links the relaxation uses (and
 //!    the mandatory ones) is solved with part of the time. Its plan is feasible
-//!    for the whole.
+//!    for the whole; the better of it and the greedy plan ([`super::greedy`])
+//!    is the first plan.
 //! 4. **Reduced-cost fixing**: with the duals, the Lagrangian relaxation
 //!    `L(π) = Σ π·rhs + Σ_l h_l(π)` bounds every plan from above, and
 //!    `L(π) − h_l(π) + (max(g_l, 0) U_l − F_l)` bounds every plan that builds
@@ -33,9 +36,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use good_lp::variable;
-
-use super::formulation::{self, Columns, Milp, Sense, Vars};
+use super::formulation::{self, Milp, Sense, Vars};
 use super::{highs, Control, Solution, SolveOptions, Status};
 use crate::domain::{InputId, OutputId, RuleId, Scenario};
 use crate::error::Error;
@@ -121,7 +122,7 @@ pub fn solve(
     let sub = net.part(&undominated);
     let widen = |sol: Solution, kept: &[usize]| spread(sol, kept, n);
 
-    let Some(relaxed) = relaxation(s, &sub, left(1.0))? else {
+    let Some(relaxed) = relaxation(s, &sub, left(1.0), Pricing::Auto)? else {
         // Infeasible (a recorded quantity that cannot fit), or out of time: the
         // MILP of the undominated links says which.
         let start = earlier.map(|e| narrow(e, &undominated));
@@ -161,10 +162,22 @@ pub fn solve(
         .status
         .has_plan()
         .then(|| spread(found, &used, sub.links.len()));
-    let first = match (found, earlier.map(|e| narrow(e, &undominated))) {
-        (Some(a), Some(b)) if b.objective > a.objective => Some(b),
-        (a, b) => a.or(b),
-    };
+    // The best of that plan, the earlier one and the greedy one.
+    let first = [
+        found,
+        earlier.map(|e| narrow(e, &undominated)),
+        super::greedy::plan(s, &sub),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|f| f.objective.is_some())
+    .reduce(|best, f| {
+        if f.objective > best.objective {
+            f
+        } else {
+            best
+        }
+    });
     let Some((first, first_value)) = first.and_then(|f| f.objective.map(|v| (f, v))) else {
         let sol = super::solve_plain(s, &sub, &options.less(started.elapsed()), None, control)?;
         return Ok((widen(sol, &undominated), reduction));
@@ -316,13 +329,167 @@ impl Relaxed {
     }
 }
 
+/// Links at or above which the relaxation is solved by column generation:
+/// over a few links per stream first, then with the links whose reduced cost
+/// pays added round by round, until none does.
+const PRICE_FROM_LINKS: usize = 20_000;
+
+/// Links per output, and per input, in the first restricted LP of column
+/// generation (the best by margin per unit), and per output added in a round.
+const COLUMNS_PER_STREAM: usize = 4;
+
+/// How the LP relaxation is given its links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pricing {
+    /// Column generation from [`PRICE_FROM_LINKS`] links on, every link at once
+    /// below (what [`solve`] does).
+    Auto,
+    /// Every link at once.
+    AllLinks,
+    /// Column generation, whatever the size.
+    Generated,
+}
+
+/// The LP relaxation of the net-benefit MILP of `net` (step 2 of the module
+/// doc) with its links given as `pricing` says: its optimum and the Lagrangian
+/// bound `L(π)` of its duals, which covers every link of `net`; `None` when the
+/// LP has no optimum. For checks and measurements: both are the same, up to
+/// rounding, whatever the pricing.
+pub fn relaxation_bound(
+    s: &Scenario,
+    net: &Network,
+    pricing: Pricing,
+) -> Result<Option<(f64, f64)>, Error> {
+    Ok(relaxation(s, net, None, pricing)?.map(|r| (r.value, r.bound)))
+}
+
+/// The duals of the relaxation's rows, by stream: 0 for a row the LP did not
+/// have (a row without a link of the LP is slack).
+struct Duals {
+    /// `π_o` per output, by scenario index.
+    supply: Vec<f64>,
+    /// `μ_i` per input, by scenario index.
+    demand: Vec<f64>,
+    /// `ν_ir` per input and rule under a share.
+    share: BTreeMap<(InputId, RuleId), f64>,
+}
+
+impl Duals {
+    /// `g_l`: a link's margin less the duals of the rows it is in.
+    fn reduced(&self, l: &CandidateLink, margin: f64) -> f64 {
+        let share = self.share.get(&(l.input, l.rule)).copied().unwrap_or(0.0);
+        margin - self.supply[l.output.0] - l.displaced_per_unit * (self.demand[l.input.0] + share)
+    }
+}
+
+/// The optimum of the LP relaxation over the links `active` of `net`: its
+/// objective, the flow of each of those links, and the duals.
+fn restricted_lp(
+    s: &Scenario,
+    net: &Network,
+    active: &[usize],
+    per_unit: &dyn Fn(&CandidateLink) -> f64,
+    time_limit: Option<f64>,
+) -> Result<Option<(f64, Vec<f64>, Duals)>, Error> {
+    let sub = net.part(active);
+    let mut milp = Milp::new(Sense::Maximise);
+    let x: Vec<_> = sub
+        .links
+        .iter()
+        .map(|l| formulation::flow_column(l, &mut milp))
+        .collect();
+    for (l, &c) in sub.links.iter().zip(&x) {
+        milp.add_cost(c, per_unit(l));
+    }
+    let vars = Vars { x, y: Vec::new() };
+    formulation::supply_constraints(s, &sub, &vars, &mut milp);
+    formulation::demand_constraints(s, &sub, &vars, &mut milp);
+    let Some(lp) = highs::solve_lp(milp, time_limit)? else {
+        return Ok(None);
+    };
+    // The rows, in the order formulation writes them: supply per output, demand
+    // per input, share per (input, rule), each in ascending order.
+    let ids = |key: &dyn Fn(&CandidateLink) -> Option<(usize, usize)>| {
+        sub.links
+            .iter()
+            .filter_map(key)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    let outputs = ids(&|l| Some((l.output.0, 0)));
+    let inputs = ids(&|l| Some((l.input.0, 0)));
+    let shares = ids(&|l| (s.rules[l.rule.0].max_share < 1.0).then_some((l.input.0, l.rule.0)));
+    if lp.duals.len() != outputs.len() + inputs.len() + shares.len() {
+        return Ok(None);
+    }
+    let dual = |row: usize| lp.duals[row].max(0.0);
+    let mut duals = Duals {
+        supply: vec![0.0; s.outputs.len()],
+        demand: vec![0.0; s.inputs.len()],
+        share: BTreeMap::new(),
+    };
+    for (r, &(o, _)) in outputs.iter().enumerate() {
+        duals.supply[o] = dual(r);
+    }
+    for (r, &(i, _)) in inputs.iter().enumerate() {
+        duals.demand[i] = dual(outputs.len() + r);
+    }
+    for (r, &(i, rule)) in shares.iter().enumerate() {
+        duals.share.insert(
+            (InputId(i), RuleId(rule)),
+            dual(outputs.len() + inputs.len() + r),
+        );
+    }
+    Ok(Some((lp.objective, lp.columns, duals)))
+}
+
+/// The first links of column generation: the mandatory and recorded ones, and
+/// of the others (`candidates`) the best few of each output and of each input
+/// by margin per unit.
+fn first_columns(
+    net: &Network,
+    candidates: &[usize],
+    per_unit: &dyn Fn(&CandidateLink) -> f64,
+) -> Vec<usize> {
+    let mut chosen = vec![false; net.links.len()];
+    let mut by_output: BTreeMap<OutputId, Vec<usize>> = BTreeMap::new();
+    let mut by_input: BTreeMap<InputId, Vec<usize>> = BTreeMap::new();
+    for &k in candidates {
+        let l = &net.links[k];
+        if l.is_mandatory() || l.recorded_quantity.is_some() {
+            chosen[k] = true;
+        } else {
+            by_output.entry(l.output).or_default().push(k);
+            by_input.entry(l.input).or_default().push(k);
+        }
+    }
+    let value = |k: usize| per_unit(&net.links[k]);
+    for links in by_output.values_mut().chain(by_input.values_mut()) {
+        links.sort_by(|&a, &b| value(b).total_cmp(&value(a)).then(a.cmp(&b)));
+        for &k in links.iter().take(COLUMNS_PER_STREAM) {
+            chosen[k] = true;
+        }
+    }
+    (0..net.links.len()).filter(|&k| chosen[k]).collect()
+}
+
 /// Solves the LP relaxation of the net-benefit MILP of `net` and computes the
 /// Lagrangian bounds of its duals; `None` when the LP has no optimum (it is
-/// infeasible, or the time ran out).
+/// infeasible, or the time ran out before the first LP was solved).
+///
+/// Links that earn nothing per unit once their charge is spread over their
+/// bound (and are not built anyway) are left out of the LP: at any duals ≥ 0
+/// their reduced cost is ≤ 0, so the LP optimum is the same. Of large networks
+/// the LP is solved over a few links per stream first; the links whose reduced
+/// cost then pays are priced in, the best few of each output per round, until
+/// none pays. The duals of the last LP price every link of the network, so the
+/// bound `L(π)` covers every candidate even when the time ends the rounds early.
 fn relaxation(
     s: &Scenario,
     net: &Network,
     time_limit: Option<f64>,
+    pricing: Pricing,
 ) -> Result<Option<Relaxed>, Error> {
     // A recorded quantity above its link's capacity makes the MILP infeasible;
     // the relaxation below has no capacity rows, so it is left to the MILP.
@@ -333,19 +500,9 @@ fn relaxation(
     {
         return Ok(None);
     }
+    let started = Instant::now();
     let p = &s.parameters;
     let margin = |l: &CandidateLink| l.margin_per_unit(p.carbon_price, p.energy_price);
-    let mut columns = Columns::new();
-    let x: Vec<_> = net
-        .links
-        .iter()
-        .map(|l| {
-            columns.add(match l.recorded_quantity {
-                Some(q) => variable().min(q).max(q),
-                None => variable().min(0.0).max(l.upper_bound.max(0.0)),
-            })
-        })
-        .collect();
     let per_unit = |l: &CandidateLink| {
         if l.is_mandatory() || l.upper_bound <= 0.0 {
             margin(l)
@@ -353,79 +510,93 @@ fn relaxation(
             margin(l) - l.fixed_charge_per_year() / l.upper_bound
         }
     };
-    let objective = net
-        .links
-        .iter()
-        .zip(&x)
-        .map(|(l, c)| per_unit(l) * c.var)
-        .sum();
-    let vars = Vars { x, y: Vec::new() };
-    let milp = Milp::new(columns, Sense::Maximise, objective)
-        .with(formulation::supply_constraints(s, net, &vars))
-        .with(formulation::demand_constraints(s, net, &vars));
-    let Some(lp) = highs::solve_lp(milp, time_limit)? else {
+    let forced = |l: &CandidateLink| l.is_mandatory() || l.recorded_quantity.is_some();
+    let candidates: Vec<usize> = (0..net.links.len())
+        .filter(|&k| forced(&net.links[k]) || per_unit(&net.links[k]) > 0.0)
+        .collect();
+    let generated = match pricing {
+        Pricing::Auto => candidates.len() >= PRICE_FROM_LINKS,
+        Pricing::AllLinks => false,
+        Pricing::Generated => true,
+    };
+    let mut active = if generated {
+        first_columns(net, &candidates, &per_unit)
+    } else {
+        candidates.clone()
+    };
+    let mut is_active = vec![false; net.links.len()];
+    for &k in &active {
+        is_active[k] = true;
+    }
+    let mut last: Option<(f64, Vec<f64>, Duals)> = None;
+    loop {
+        let left = time_limit.map(|t| (t - started.elapsed().as_secs_f64()).max(1e-3));
+        if last.is_some() && left.is_some_and(|t| t <= 1e-3) {
+            break;
+        }
+        let solved = if active.is_empty() {
+            // Nothing to send: every dual is 0.
+            let duals = Duals {
+                supply: vec![0.0; s.outputs.len()],
+                demand: vec![0.0; s.inputs.len()],
+                share: BTreeMap::new(),
+            };
+            (0.0, Vec::new(), duals)
+        } else {
+            match restricted_lp(s, net, &active, &per_unit, left)? {
+                Some(solved) => solved,
+                None => break,
+            }
+        };
+        // The links left out whose reduced cost pays, the best few per output.
+        let mut paying: BTreeMap<OutputId, Vec<(f64, usize)>> = BTreeMap::new();
+        for &k in &candidates {
+            let l = &net.links[k];
+            let rc = per_unit(l) - (margin(l) - solved.2.reduced(l, margin(l)));
+            if !is_active[k] && rc > 1e-7 * per_unit(l).abs().max(1.0) {
+                paying.entry(l.output).or_default().push((rc, k));
+            }
+        }
+        let mut flows = vec![0.0; net.links.len()];
+        for (&k, &f) in active.iter().zip(&solved.1) {
+            flows[k] = f;
+        }
+        last = Some((solved.0, flows, solved.2));
+        if paying.is_empty() {
+            break;
+        }
+        for links in paying.values_mut() {
+            links.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, k) in links.iter().take(COLUMNS_PER_STREAM) {
+                is_active[k] = true;
+            }
+        }
+        active = (0..net.links.len()).filter(|&k| is_active[k]).collect();
+    }
+    let Some((objective, flows, duals)) = last else {
         return Ok(None);
     };
-    // The rows, in the order formulation writes them: supply per output, demand
-    // per input, share per (input, rule), each in ascending order.
-    let outputs: Vec<OutputId> = net
-        .links
+    let mut bound: f64 = duals
+        .supply
         .iter()
-        .map(|l| l.output)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let inputs: Vec<InputId> = net
-        .links
-        .iter()
-        .map(|l| l.input)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let shares: Vec<(InputId, RuleId)> = net
-        .links
-        .iter()
-        .filter(|l| s.rules[l.rule.0].max_share < 1.0)
-        .map(|l| (l.input, l.rule))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if lp.duals.len() != outputs.len() + inputs.len() + shares.len() {
-        return Ok(None);
-    }
-    let dual = |row: usize| lp.duals[row].max(0.0);
-    let pi_out: BTreeMap<OutputId, f64> = outputs
-        .iter()
-        .enumerate()
-        .map(|(r, &o)| (o, dual(r)))
-        .collect();
-    let pi_in: BTreeMap<InputId, f64> = inputs
-        .iter()
-        .enumerate()
-        .map(|(r, &i)| (i, dual(outputs.len() + r)))
-        .collect();
-    let pi_share: BTreeMap<(InputId, RuleId), f64> = shares
-        .iter()
-        .enumerate()
-        .map(|(r, &key)| (key, dual(outputs.len() + inputs.len() + r)))
-        .collect();
-    let mut bound: f64 = pi_out
-        .iter()
-        .map(|(o, pi)| pi * s.outputs[o.0].quantity)
+        .zip(&s.outputs)
+        .map(|(pi, o)| pi * o.quantity)
         .sum::<f64>()
-        + pi_in
+        + duals
+            .demand
             .iter()
-            .map(|(i, pi)| pi * s.inputs[i.0].quantity)
+            .zip(&s.inputs)
+            .map(|(pi, i)| pi * i.quantity)
             .sum::<f64>()
-        + pi_share
+        + duals
+            .share
             .iter()
             .map(|((i, r), pi)| pi * s.rules[r.0].max_share * s.inputs[i.0].quantity)
             .sum::<f64>();
     let mut reduced = Vec::with_capacity(net.links.len());
     let mut term = Vec::with_capacity(net.links.len());
     for l in &net.links {
-        let share = pi_share.get(&(l.input, l.rule)).copied().unwrap_or(0.0);
-        let g = margin(l) - pi_out[&l.output] - l.displaced_per_unit * (pi_in[&l.input] + share);
+        let g = duals.reduced(l, margin(l));
         let u = l.upper_bound.max(0.0);
         let f = l.fixed_charge_per_year();
         let h = match (l.recorded_quantity, l.is_mandatory()) {
@@ -443,9 +614,8 @@ fn relaxation(
         .filter(|l| l.is_mandatory())
         .map(|l| l.fixed_charge_per_year())
         .sum();
-    let flows = lp.columns;
     Ok(Some(Relaxed {
-        value: lp.objective - charges,
+        value: objective - charges,
         flows,
         bound,
         reduced,

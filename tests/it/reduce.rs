@@ -110,6 +110,70 @@ proptest! {
     }
 }
 
+/// Column generation gives the LP relaxation's optimum and a Lagrangian bound
+/// equal to those of the LP over every link, and the bound is at least the
+/// MILP's `optimum` when it is given.
+fn check_generated_relaxation(
+    s: &Scenario,
+    net: &Network,
+    optimum: Option<f64>,
+) -> Result<(), TestCaseError> {
+    let all = reduce::relaxation_bound(s, net, reduce::Pricing::AllLinks).unwrap();
+    let generated = reduce::relaxation_bound(s, net, reduce::Pricing::Generated).unwrap();
+    match (all, generated) {
+        (Some((lp, bound)), Some((lp_g, bound_g))) => {
+            let tol = 1e-6 * lp.abs().max(1.0);
+            prop_assert!((lp - lp_g).abs() <= tol, "LP {} generated {}", lp, lp_g);
+            prop_assert!(
+                (bound - bound_g).abs() <= tol,
+                "L {} generated {}",
+                bound,
+                bound_g
+            );
+            if let Some(optimum) = optimum {
+                prop_assert!(
+                    bound_g >= optimum - tol,
+                    "bound {} optimum {}",
+                    bound_g,
+                    optimum
+                );
+            }
+        }
+        (a, b) => prop_assert_eq!(a.is_some(), b.is_some()),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_columns_give_the_relaxation_of_every_link_on_clusters(m in 3usize..9, seed in 0u64..1000) {
+        let (s, net) = scenario(&generate::fixed_charge(1, m, seed));
+        let optimum = model::solve(&s, &net, &exact(Reduce::Never)).unwrap().objective;
+        check_generated_relaxation(&s, &net, optimum)?;
+    }
+
+    #[test]
+    fn generated_columns_give_the_relaxation_of_every_link_on_districts(n in 1usize..3, seed in 0u64..1000) {
+        let (s, net) = scenario(&generate::districts(n, seed));
+        let optimum = model::solve(&s, &net, &exact(Reduce::Never)).unwrap().objective;
+        check_generated_relaxation(&s, &net, optimum)?;
+    }
+}
+
+#[test]
+fn generated_columns_give_the_relaxation_of_every_link_on_a_region() {
+    // Parts of hundreds of links, where the first LP holds only a few per stream.
+    let catalog = crate::path("scenarios/catalog/default.toml");
+    let (s, net) = scenario(&generate::region(150, 5, &catalog.display().to_string()));
+    let parts = net.independent_parts();
+    assert!(parts.iter().any(|p| p.len() > 200), "no large part");
+    for part in parts {
+        check_generated_relaxation(&s, &net.part(&part), None).unwrap();
+    }
+}
+
 #[test]
 fn fixing_and_dominance_remove_links_on_a_region() {
     // A region of 150 sites: bulk residues by truck and rail between the same

@@ -380,10 +380,10 @@ struct Budget {
 const MIN_SECOND_PASS: f64 = 0.5;
 
 /// The time, seconds per link, below which a part is not searched: building its
-/// MILP takes about 3 µs per link (16 s for the 5.7 million links of a
-/// 15,000-site region, docs/performance.md), and presolve and the first LP
-/// take about as long again before the search can use the time.
-const BUILD_SECONDS_PER_LINK: f64 = 1e-5;
+/// MILP takes under 1 µs per link (3.8 s for the 5.7 million links of a
+/// 15,000-site region, docs/performance.md), and the first plan of the
+/// reductions about 5 µs per link ([`model::reduce`]).
+const BUILD_SECONDS_PER_LINK: f64 = 5e-6;
 
 /// Whether `seconds` are too few to build the MILP of a part of `links` links,
 /// let alone search it.

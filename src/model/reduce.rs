@@ -49,9 +49,18 @@ const FIRST_PLAN_SHARE: f64 = 0.1;
 /// dropped only when its bound is clearly below.
 const FIXING_TOLERANCE: f64 = 1e-7;
 
-/// The time, seconds per link, the reductions need at least: they build an LP
-/// and two MILPs before the search, each about 3 µs per link.
-const SECONDS_PER_LINK: f64 = 3e-5;
+/// The time, seconds per link, the reductions need at least for a first plan:
+/// dominance, the LP by columns and the greedy plan take about 1 µs per link
+/// each, the MILP on the LP's links little.
+const SECONDS_PER_LINK: f64 = 5e-6;
+
+/// The search after fixing holds every link left when there are at most this
+/// many, or when the time left gives each [`SEARCH_SECONDS_PER_LINK`].
+const SEARCH_LINKS: usize = 20_000;
+
+/// The time per link in which HiGHS gets through a large model's presolve and
+/// root and still has time to search it (about 10,000 links a second).
+const SEARCH_SECONDS_PER_LINK: f64 = 1e-3;
 
 /// Whether a solve of `links` links under `options` has the time the
 /// reductions need (always, without a time limit).
@@ -193,9 +202,46 @@ pub fn solve(
         })
         .collect();
     reduction.after_fixing = Some(kept.len());
+    // A search of every link left pays only when HiGHS can get through its
+    // model in the time left. Otherwise the links with the highest bounds (the
+    // mandatory ones and the first plan's among them) are searched: its plan
+    // is feasible for the whole, its bound is not, and L(π) is the bound.
+    let time_left = options
+        .time_limit
+        .map(|t| t - started.elapsed().as_secs_f64());
+    let cap = time_left.map(|t| SEARCH_LINKS.max((t / SEARCH_SECONDS_PER_LINK) as usize));
+    let restricted = cap.is_some_and(|c| kept.len() > c);
+    let kept = match cap {
+        Some(cap) if restricted => {
+            let mut ranked: Vec<(bool, f64, usize)> = kept
+                .iter()
+                .map(|&k| {
+                    let l = &sub.links[k];
+                    let sure = l.is_mandatory() || first.built[k];
+                    (sure, relaxed.bound_with(k, l), k)
+                })
+                .collect();
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            let mut chosen: Vec<usize> = ranked
+                .iter()
+                .enumerate()
+                .filter(|&(j, &(sure, _, _))| sure || j < cap)
+                .map(|(_, &(_, _, k))| k)
+                .collect();
+            chosen.sort_unstable();
+            chosen
+        }
+        _ => kept,
+    };
     let last_net = sub.part(&kept);
     let start = narrow(&first, &kept);
-    let whole_bound = |b: Option<f64>| b.map(|b| b.max(first_value).min(bound));
+    let whole_bound = |b: Option<f64>| {
+        if restricted {
+            Some(bound)
+        } else {
+            b.map(|b| b.max(first_value).min(bound))
+        }
+    };
     let report_last = |objective: Option<f64>, b: Option<f64>| {
         if let Some(observe) = control.progress {
             observe(
@@ -222,7 +268,7 @@ pub fn solve(
     };
     let objective = better.objective.unwrap_or(first_value);
     let status = match last.status {
-        Status::Optimal => Status::Optimal,
+        Status::Optimal if !restricted => Status::Optimal,
         _ => Status::TimeLimit,
     };
     let best_bound = whole_bound(last.best_bound).or(Some(bound));

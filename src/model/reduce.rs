@@ -212,25 +212,17 @@ pub fn solve(
     let cap = time_left.map(|t| SEARCH_LINKS.max((t / SEARCH_SECONDS_PER_LINK) as usize));
     let restricted = cap.is_some_and(|c| kept.len() > c);
     let kept = match cap {
-        Some(cap) if restricted => {
-            let mut ranked: Vec<(bool, f64, usize)> = kept
-                .iter()
-                .map(|&k| {
-                    let l = &sub.links[k];
-                    let sure = l.is_mandatory() || first.built[k];
-                    (sure, relaxed.bound_with(k, l), k)
-                })
-                .collect();
-            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
-            let mut chosen: Vec<usize> = ranked
-                .iter()
-                .enumerate()
-                .filter(|&(j, &(sure, _, _))| sure || j < cap)
-                .map(|(_, &(_, _, k))| k)
-                .collect();
-            chosen.sort_unstable();
-            chosen
-        }
+        Some(cap) if restricted => best_links(
+            kept.iter().map(|&k| {
+                let l = &sub.links[k];
+                (
+                    k,
+                    l.is_mandatory() || first.built[k],
+                    relaxed.bound_with(k, l),
+                )
+            }),
+            cap,
+        ),
         _ => kept,
     };
     let last_net = sub.part(&kept);
@@ -282,6 +274,23 @@ pub fn solve(
         ..better
     };
     Ok((widen(sol, &undominated), reduction))
+}
+
+/// The links a restricted search holds, in ascending order: of `links` (index,
+/// whether it must stay, bound with it), every one that must stay and, of all,
+/// the `cap` with the highest bounds (the ones that must stay first, ties by
+/// index).
+fn best_links(links: impl Iterator<Item = (usize, bool, f64)>, cap: usize) -> Vec<usize> {
+    let mut ranked: Vec<(usize, bool, f64)> = links.collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+    let mut chosen: Vec<usize> = ranked
+        .iter()
+        .enumerate()
+        .filter(|&(j, &(_, sure, _))| sure || j < cap)
+        .map(|(_, &(k, _, _))| k)
+        .collect();
+    chosen.sort_unstable();
+    chosen
 }
 
 /// A solution of the network of the links `kept` (indices into a network of `n`
@@ -667,4 +676,27 @@ fn relaxation(
         reduced,
         term,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::best_links;
+
+    #[test]
+    fn a_restricted_search_keeps_the_links_that_must_stay_and_the_best_bounds() {
+        // (index, must stay, bound)
+        let links = [
+            (0, false, 5.0),
+            (1, true, 1.0),
+            (2, false, 9.0),
+            (3, false, 7.0),
+            (4, true, 0.5),
+            (5, false, 9.0),
+        ];
+        assert_eq!(best_links(links.into_iter(), 4), vec![1, 2, 4, 5]);
+        assert_eq!(best_links(links.into_iter(), 5), vec![1, 2, 3, 4, 5]);
+        // The links that must stay are kept even beyond the cap.
+        assert_eq!(best_links(links.into_iter(), 1), vec![1, 4]);
+        assert_eq!(best_links(links.into_iter(), 6), vec![0, 1, 2, 3, 4, 5]);
+    }
 }

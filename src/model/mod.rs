@@ -4,9 +4,10 @@
 //! objective, in named steps), `highs` is the adapter (the only place the model
 //! is handed to HiGHS, solver options are set and values read back) and
 //! [`rational`] adds the individually rational model of `symbio compare`.
-//! [`decompose`] solves a network part by part. Only `highs` touches HiGHS types. It takes a
-//! [`Network`] and returns a [`Solution`]: flows and build decisions per link,
-//! with the solver's status, objective, best bound and gap.
+//! [`decompose`] solves a network part by part. Only `highs` touches HiGHS
+//! types. The module takes a [`Network`] and returns a [`Solution`]: flows and
+//! build decisions per link, with the solver's status, objective, best bound
+//! and gap.
 
 pub mod decompose;
 pub(crate) mod formulation;

@@ -430,10 +430,20 @@ struct Duals {
 }
 
 impl Duals {
-    /// `g_l`: a link's margin less the duals of the rows it is in.
-    fn reduced(&self, l: &CandidateLink, margin: f64) -> f64 {
+    /// Every dual 0 (an LP without rows).
+    fn none(s: &Scenario) -> Duals {
+        Duals {
+            supply: vec![0.0; s.outputs.len()],
+            demand: vec![0.0; s.inputs.len()],
+            share: BTreeMap::new(),
+        }
+    }
+
+    /// What a unit of a link's flow pays the rows it is in:
+    /// `π_o + ρ_l α_l (μ_i + ν_ir)`.
+    fn charge(&self, l: &CandidateLink) -> f64 {
         let share = self.share.get(&(l.input, l.rule)).copied().unwrap_or(0.0);
-        margin - self.supply[l.output.0] - l.displaced_per_unit * (self.demand[l.input.0] + share)
+        self.supply[l.output.0] + l.displaced_per_unit * (self.demand[l.input.0] + share)
     }
 }
 
@@ -479,11 +489,7 @@ fn restricted_lp(
         return Ok(None);
     }
     let dual = |row: usize| lp.duals[row].max(0.0);
-    let mut duals = Duals {
-        supply: vec![0.0; s.outputs.len()],
-        demand: vec![0.0; s.inputs.len()],
-        share: BTreeMap::new(),
-    };
+    let mut duals = Duals::none(s);
     for (r, &(o, _)) in outputs.iter().enumerate() {
         duals.supply[o] = dual(r);
     }
@@ -591,12 +597,7 @@ fn relaxation(
         }
         let solved = if active.is_empty() {
             // Nothing to send: every dual is 0.
-            let duals = Duals {
-                supply: vec![0.0; s.outputs.len()],
-                demand: vec![0.0; s.inputs.len()],
-                share: BTreeMap::new(),
-            };
-            (0.0, Vec::new(), duals)
+            (0.0, Vec::new(), Duals::none(s))
         } else {
             match restricted_lp(s, net, &active, &per_unit, left)? {
                 Some(solved) => solved,
@@ -607,8 +608,12 @@ fn relaxation(
         let mut paying: BTreeMap<OutputId, Vec<(f64, usize)>> = BTreeMap::new();
         for &k in &candidates {
             let l = &net.links[k];
-            let rc = per_unit(l) - (margin(l) - solved.2.reduced(l, margin(l)));
-            if !is_active[k] && rc > 1e-7 * per_unit(l).abs().max(1.0) {
+            if is_active[k] {
+                continue;
+            }
+            let value = per_unit(l);
+            let rc = value - solved.2.charge(l);
+            if rc > 1e-7 * value.abs().max(1.0) {
                 paying.entry(l.output).or_default().push((rc, k));
             }
         }
@@ -651,7 +656,7 @@ fn relaxation(
     let mut reduced = Vec::with_capacity(net.links.len());
     let mut term = Vec::with_capacity(net.links.len());
     for l in &net.links {
-        let g = duals.reduced(l, margin(l));
+        let g = margin(l) - duals.charge(l);
         let u = l.upper_bound.max(0.0);
         let f = l.fixed_charge_per_year();
         let h = match (l.recorded_quantity, l.is_mandatory()) {

@@ -327,6 +327,15 @@ pub(crate) fn flow_constraints(extra: &[FlowConstraint], v: &Vars, m: &mut Milp)
     }
 }
 
+/// Cuts (valid inequalities of [`super::cuts`]): Σ a x_k + Σ c y_k ≤ rhs each.
+pub(crate) fn cut_rows(cuts: &[super::cuts::Cut], v: &Vars, m: &mut Milp) {
+    for c in cuts {
+        let flow = c.flow.iter().map(|&(k, a)| (v.x[k], a));
+        let build = c.build.iter().map(|&(k, a)| (v.y[k], a));
+        m.at_most(c.at_most, flow.chain(build));
+    }
+}
+
 /// Net benefit: Σ_l v_l x_l − F_l y_l, with v_l the margin per unit sent at the
 /// scenario's carbon and energy prices and F_l the link's annual charge.
 pub(crate) fn net_benefit(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {

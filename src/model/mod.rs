@@ -4,11 +4,13 @@
 //! objective, in named steps), `highs` is the adapter (the only place the model
 //! is handed to HiGHS, solver options are set and values read back) and
 //! [`rational`] adds the individually rational model of `symbio compare`.
-//! [`decompose`] solves a network part by part. Only `highs` touches HiGHS
+//! [`decompose`] solves a network part by part; [`reduce`] shrinks a large
+//! MILP before its search and `cuts` strengthens it. Only `highs` touches HiGHS
 //! types. The module takes a [`Network`] and returns a [`Solution`]: flows and
 //! build decisions per link, with the solver's status, objective, best bound
 //! and gap.
 
+mod cuts;
 pub mod decompose;
 pub(crate) mod formulation;
 pub mod greedy;
@@ -261,11 +263,15 @@ pub fn resume(
     let later = if extra.is_empty() && options.reduce.applies(n) && reduce::has_time(options, n) {
         reduce::solve(s, net, options, Some(earlier), control)?.0
     } else {
+        let added = Added {
+            flows: extra,
+            cuts: &[],
+        };
         solve_model(
             s,
             net,
             options,
-            extra,
+            added,
             Goal::NetBenefit,
             Some(earlier),
             control,
@@ -386,21 +392,38 @@ fn solve_for(
     {
         return Ok(reduce::solve(s, net, options, None, control)?.0);
     }
-    solve_model(s, net, options, extra, goal, None, control)
+    let added = Added {
+        flows: extra,
+        cuts: &[],
+    };
+    solve_model(s, net, options, added, goal, None, control)
 }
 
-/// The net-benefit MILP of a network as it is, started from `start` when given.
+/// The net-benefit MILP of a network with `cuts` (valid inequalities over its
+/// links, [`cuts`]), started from `start` when given.
 fn solve_plain(
     s: &Scenario,
     net: &Network,
     options: &SolveOptions,
+    cuts: &[cuts::Cut],
     start: Option<&Solution>,
     control: Control<'_>,
 ) -> Result<Solution, Error> {
     if net.links.is_empty() {
         return Ok(Solution::without_links(true));
     }
-    solve_model(s, net, options, &[], Goal::NetBenefit, start, control)
+    let added = Added { flows: &[], cuts };
+    solve_model(s, net, options, added, Goal::NetBenefit, start, control)
+}
+
+/// The rows a model has besides its network's: constraints on the flows (of
+/// analyses) and cuts (of the reductions).
+#[derive(Clone, Copy)]
+struct Added<'a> {
+    /// Σ coefficient × flow ≥ rhs each.
+    flows: &'a [FlowConstraint],
+    /// Valid inequalities over the links' flows and builds.
+    cuts: &'a [cuts::Cut],
 }
 
 /// Defines the variables, the objective and the constraints, hands the model to
@@ -410,11 +433,12 @@ fn solve_model(
     s: &Scenario,
     net: &Network,
     options: &SolveOptions,
-    extra: &[FlowConstraint],
+    added: Added<'_>,
     goal: Goal,
     start: Option<&Solution>,
     control: Control<'_>,
 ) -> Result<Solution, Error> {
+    let extra = added.flows;
     let n = net.links.len();
     let mut milp = Milp::new(Sense::Maximise);
     let v = formulation::define_variables(net, &mut milp);
@@ -424,6 +448,7 @@ fn solve_model(
     }
     formulation::network_constraints(s, net, &v, &mut milp);
     formulation::flow_constraints(extra, &v, &mut milp);
+    formulation::cut_rows(added.cuts, &v, &mut milp);
     // Large MILPs without a plan to start from start from the greedy one.
     let greedy =
         (start.is_none() && goal == Goal::NetBenefit && extra.is_empty() && n >= REDUCE_FROM_LINKS)

@@ -1,6 +1,6 @@
 //! Exact reductions of a MILP before its search, and a first plan handed to it.
 //!
-//! [`solve`] solves the net-benefit MILP of a network (one part, usually) in four
+//! [`solve`] solves the net-benefit MILP of a network (one part, usually) in five
 //! steps, none of which can change the optimum:
 //!
 //! 1. **Dominated links** are dropped. A link `l` is dominated by a link `m` of
@@ -23,8 +23,11 @@
 //!    `L(π) − h_l(π) + (max(g_l, 0) U_l − F_l)` bounds every plan that builds
 //!    link `l` (`g_l` the link's margin less the duals it meets, `h_l` its best
 //!    term). A link whose bound is below the first plan's net benefit cannot be in
-//!    a better plan and is dropped. The MILP of the links left is then solved with
-//!    the first plan as its starting incumbent.
+//!    a better plan and is dropped.
+//! 5. **Flow cover cuts** (`model::cuts`) on the supply, demand and share rows
+//!    of the links left, found from the relaxation's flows on, are added to
+//!    their MILP, which is then solved with the first plan as its starting
+//!    incumbent.
 //!
 //! The result is the better of the first plan and the last solve; its bound is
 //! the smaller of `L(π)` and the larger of the last solve's bound and the first
@@ -37,13 +40,16 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::formulation::{self, Milp, Sense, Vars};
-use super::{highs, Control, Solution, SolveOptions, Status};
+use super::{cuts, highs, Control, Solution, SolveOptions, Status};
 use crate::domain::{InputId, OutputId, RuleId, Scenario};
 use crate::error::Error;
 use crate::network::{CandidateLink, Network};
 
 /// Share of the time left that the first plan's search may take.
 const FIRST_PLAN_SHARE: f64 = 0.1;
+
+/// Share of the time left that the rounds of flow cover cuts may take.
+const CUT_SHARE: f64 = 0.1;
 
 /// Slack on the fixing test, relative to the first plan's value: a link is
 /// dropped only when its bound is clearly below.
@@ -84,6 +90,8 @@ pub struct Reduction {
     pub bound: Option<f64>,
     /// The net benefit of the first plan, when one was found.
     pub first_plan: Option<f64>,
+    /// Flow cover cuts added to the search's MILP (step 5).
+    pub cuts: usize,
 }
 
 /// Solves the net-benefit MILP of `net` with the reductions of the module doc;
@@ -127,6 +135,7 @@ pub fn solve(
         relaxation: None,
         bound: None,
         first_plan: None,
+        cuts: 0,
     };
     let sub = net.part(&undominated);
     let widen = |sol: Solution, kept: &[usize]| spread(sol, kept, n);
@@ -139,6 +148,7 @@ pub fn solve(
             s,
             &sub,
             &options.less(started.elapsed()),
+            &[],
             start.as_ref(),
             control,
         )?;
@@ -166,7 +176,7 @@ pub fn solve(
         stop: control.stop,
         progress: control.progress.is_some().then_some(&report_first as _),
     };
-    let found = super::solve_plain(s, &restricted, &first_options, None, first_control)?;
+    let found = super::solve_plain(s, &restricted, &first_options, &[], None, first_control)?;
     let found = found
         .status
         .has_plan()
@@ -188,7 +198,14 @@ pub fn solve(
         }
     });
     let Some((first, first_value)) = first.and_then(|f| f.objective.map(|v| (f, v))) else {
-        let sol = super::solve_plain(s, &sub, &options.less(started.elapsed()), None, control)?;
+        let sol = super::solve_plain(
+            s,
+            &sub,
+            &options.less(started.elapsed()),
+            &[],
+            None,
+            control,
+        )?;
         return Ok((widen(sol, &undominated), reduction));
     };
     reduction.first_plan = Some(first_value);
@@ -227,6 +244,10 @@ pub fn solve(
     };
     let last_net = sub.part(&kept);
     let start = narrow(&first, &kept);
+    // Step 5: flow cover cuts, from the relaxation's flows on.
+    let flows: Vec<f64> = kept.iter().map(|&k| relaxed.flows[k]).collect();
+    let cuts = cuts::rounds(s, &last_net, &flows, left(CUT_SHARE))?;
+    reduction.cuts = cuts.len();
     let whole_bound = |b: Option<f64>| {
         if restricted {
             Some(bound)
@@ -250,6 +271,7 @@ pub fn solve(
         s,
         &last_net,
         &options.less(started.elapsed()),
+        &cuts,
         Some(&start),
         last_control,
     )?;

@@ -178,18 +178,22 @@ fn generated_columns_give_the_relaxation_of_every_link_on_a_region() {
 fn fixing_and_dominance_remove_links_on_a_region() {
     // A region of 150 sites: bulk residues by truck and rail between the same
     // pairs (rail dominates nothing here, trucks with no charge often do), and a
-    // first plan good enough to fix links against.
+    // first plan good enough to fix links against, and heat pipes whose
+    // relaxation flow cover cuts strengthen.
     let catalog = crate::path("scenarios/catalog/default.toml");
     let (s, net) = scenario(&generate::region(150, 3, &catalog.display().to_string()));
     let mut removed_by_fixing = 0;
     let mut removed_by_dominance = 0;
+    let mut cuts = 0;
     for part in net.independent_parts() {
         let sub = net.part(&part);
         let what = check_against_unreduced(&s, &sub).unwrap();
         removed_by_dominance += sub.links.len() - what.undominated;
         removed_by_fixing += what.undominated - what.after_fixing.unwrap_or(what.undominated);
+        cuts += what.cuts;
     }
     assert!(removed_by_dominance > 0, "no dominated link");
+    assert!(cuts > 0, "no flow cover cut");
     assert!(removed_by_fixing > 0, "reduced-cost fixing removed nothing");
 }
 

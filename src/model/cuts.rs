@@ -30,7 +30,7 @@ use super::formulation::{self, Milp, Sense};
 use super::highs;
 use crate::domain::Scenario;
 use crate::error::Error;
-use crate::network::{CandidateLink, Network};
+use crate::network::Network;
 
 /// Rounds of separation at most: each adds the cuts its point violates and
 /// solves the LP relaxation with them for the next point.
@@ -73,16 +73,21 @@ pub(crate) fn rounds(
     time_limit: Option<f64>,
 ) -> Result<Vec<Cut>, Error> {
     let started = Instant::now();
+    // The relaxation without cuts, whose rows are the node rows searched.
+    let mut base = Milp::new(Sense::Maximise);
+    let v = formulation::define_variables(net, &mut base);
+    formulation::net_benefit(s, net, &v, &mut base);
+    formulation::network_constraints(s, net, &v, &mut base);
+    base.integer.fill(false);
+    let rows = node_rows(&base, &v);
     let mut x = x.to_vec();
-    let mut y: Vec<f64> = net
-        .links
-        .iter()
-        .zip(&x)
-        .map(|(l, &f)| {
-            if l.is_mandatory() || l.recorded_quantity.is_some() {
+    let mut y: Vec<f64> = (0..net.links.len())
+        .map(|k| {
+            let (flow, build) = (v.x[k].index, v.y[k].index);
+            if base.lower[build] >= 1.0 || base.lower[flow] == base.upper[flow] {
                 1.0
-            } else if l.upper_bound > 0.0 {
-                (f / l.upper_bound).clamp(0.0, 1.0)
+            } else if base.upper[flow] > 0.0 {
+                (x[k] / base.upper[flow]).clamp(0.0, 1.0)
             } else {
                 0.0
             }
@@ -91,7 +96,10 @@ pub(crate) fn rounds(
     let mut cuts: Vec<Cut> = Vec::new();
     let mut last: Option<f64> = None;
     for _ in 0..ROUNDS {
-        let found = flow_covers(s, net, &x, &y);
+        let found: Vec<Cut> = rows
+            .iter()
+            .filter_map(|(b, items)| separate(*b, items, &x, &y))
+            .collect();
         if found.is_empty() {
             break;
         }
@@ -100,49 +108,20 @@ pub(crate) fn rounds(
         if left.is_some_and(|t| t <= 1e-3) {
             break;
         }
-        let Some(next) = relaxation(s, net, &cuts, left)? else {
+        let mut lp = base.clone();
+        formulation::cut_rows(&cuts, &v, &mut lp);
+        let Some(next) = highs::solve_lp(lp, left)? else {
             break;
         };
-        let value = next.value;
+        let value = next.objective;
         if last.is_some_and(|v| (v - value).abs() <= CONVERGED * value.abs().max(1.0)) {
             break;
         }
-        (last, x, y) = (Some(value), next.x, next.y);
+        last = Some(value);
+        x = v.x.iter().map(|c| next.columns[c.index]).collect();
+        y = v.y.iter().map(|c| next.columns[c.index]).collect();
     }
     Ok(cuts)
-}
-
-/// An optimum of an LP relaxation: its value, and the flow and build value of
-/// each link.
-struct Point {
-    value: f64,
-    x: Vec<f64>,
-    y: Vec<f64>,
-}
-
-/// The LP relaxation of the net-benefit MILP of `net` with `cuts`; `None`
-/// when it has no optimum within `time_limit`.
-fn relaxation(
-    s: &Scenario,
-    net: &Network,
-    cuts: &[Cut],
-    time_limit: Option<f64>,
-) -> Result<Option<Point>, Error> {
-    let mut m = Milp::new(Sense::Maximise);
-    let v = formulation::define_variables(net, &mut m);
-    formulation::net_benefit(s, net, &v, &mut m);
-    formulation::network_constraints(s, net, &v, &mut m);
-    formulation::cut_rows(cuts, &v, &mut m);
-    m.integer.fill(false);
-    let Some(lp) = highs::solve_lp(m, time_limit)? else {
-        return Ok(None);
-    };
-    let values = |cols: &[formulation::Column]| cols.iter().map(|c| lp.columns[c.index]).collect();
-    Ok(Some(Point {
-        value: lp.objective,
-        x: values(&v.x),
-        y: values(&v.y),
-    }))
 }
 
 /// One link of a node row, as the separation sees it.
@@ -156,66 +135,53 @@ struct Item {
     m: f64,
 }
 
-/// The node rows of `net` (supply per output, demand per input, share per
-/// input and rule) as (right-hand side, items): the rows of
-/// `formulation::network_constraints`. Links with a recorded flow take their
-/// flow off the right-hand side; mandatory ones (built anyway) are left out,
-/// as are links that cannot carry anything.
-fn node_rows(s: &Scenario, net: &Network) -> Vec<(f64, Vec<Item>)> {
-    use std::collections::BTreeMap;
-    #[derive(PartialEq, Eq, PartialOrd, Ord)]
-    enum Key {
-        Supply(usize),
-        Demand(usize),
-        Share(usize, usize),
+/// The node rows of a model of links `v` (supply, demand and share: the `≤`
+/// rows over flows alone, with positive coefficients) as (right-hand side,
+/// items), in row order. A flow fixed at its recorded quantity is taken off
+/// the right-hand side; links built anyway (`y ≥ 1`) and links that cannot
+/// carry anything are left out, which keeps every cut valid since `x ≥ 0`.
+fn node_rows(m: &Milp, v: &formulation::Vars) -> Vec<(f64, Vec<Item>)> {
+    let mut link_of = vec![None; m.columns()];
+    for (k, c) in v.x.iter().enumerate() {
+        link_of[c.index] = Some(k);
     }
-    let mut rows: BTreeMap<Key, (f64, Vec<Item>)> = BTreeMap::new();
-    let mut add = |key: Key, b: f64, k: usize, a: f64, l: &CandidateLink| {
-        let row = rows.entry(key).or_insert_with(|| (b, Vec::new()));
-        match l.recorded_quantity {
-            Some(q) => row.0 -= a * q,
-            None if !l.is_mandatory() && a > 0.0 && l.upper_bound > 0.0 => row.1.push(Item {
-                link: k,
-                a,
-                m: a * l.upper_bound,
-            }),
-            None => {}
+    let mut rows = Vec::new();
+    'rows: for r in 0..m.rows() {
+        if m.row_lower[r] > f64::NEG_INFINITY || !m.row_upper[r].is_finite() {
+            continue;
         }
-    };
-    for (k, l) in net.links.iter().enumerate() {
-        let (o, i) = (l.output.0, l.input.0);
-        let d = l.displaced_per_unit;
-        add(Key::Supply(o), s.outputs[o].quantity, k, 1.0, l);
-        add(Key::Demand(i), s.inputs[i].quantity, k, d, l);
-        let share = s.rules[l.rule.0].max_share;
-        if share < 1.0 {
-            add(
-                Key::Share(i, l.rule.0),
-                share * s.inputs[i].quantity,
-                k,
-                d,
-                l,
-            );
+        let (mut b, mut items) = (m.row_upper[r], Vec::new());
+        for e in m.starts[r]..m.starts[r + 1] {
+            let (col, a) = (m.index[e] as usize, m.value[e]);
+            // A row with a build column (linking), or a flow that could raise
+            // the row's room, is not a node row.
+            let Some(k) = link_of[col] else {
+                continue 'rows;
+            };
+            if m.lower[col] == m.upper[col] {
+                b -= a * m.lower[col];
+            } else if a < 0.0 {
+                continue 'rows;
+            } else if a > 0.0 && m.upper[col] > 0.0 && m.lower[v.y[k].index] < 1.0 {
+                items.push(Item {
+                    link: k,
+                    a,
+                    m: a * m.upper[col],
+                });
+            }
+        }
+        if !items.is_empty() {
+            rows.push((b, items));
         }
     }
-    rows.into_values().collect()
+    rows
 }
 
-/// The flow cover cuts of `net`'s node rows that the point `(x, y)` (flow
-/// and build value per link, as an LP relaxation gives them) violates, at
-/// most one per row, in row order. For each row, covers are tried in three
-/// orders of its links with `y > 0` (by `(1 − y)/m`, by `1 − y`, by
-/// `−y m`): each takes links until their capacities exceed the row's
-/// right-hand side, and the first whose cut is violated is kept.
-pub(crate) fn flow_covers(s: &Scenario, net: &Network, x: &[f64], y: &[f64]) -> Vec<Cut> {
-    node_rows(s, net)
-        .into_iter()
-        .filter_map(|(b, items)| separate(b, &items, x, y))
-        .collect()
-}
-
-/// The most violated of the covers tried (module doc of [`flow_covers`]) of
-/// the row `Σ a x ≤ b` over `items`, if one is violated.
+/// A flow cover cut of the row `Σ a x ≤ b` over `items` that the point
+/// `(x, y)` (flow and build value per link) violates, if one is found: covers
+/// are tried in three orders of the row's links with `y > 0` (by `(1 − y)/m`,
+/// by `1 − y`, by `−y m`), each taking links until their capacities exceed
+/// `b`, and the most violated of their cuts is kept.
 fn separate(b: f64, items: &[Item], x: &[f64], y: &[f64]) -> Option<Cut> {
     let scale = b.abs().max(1.0);
     if items.iter().map(|it| it.m).sum::<f64>() <= b + 1e-9 * scale {

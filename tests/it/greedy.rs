@@ -13,7 +13,12 @@ use symbio::network::{self, Network};
 use crate::oracle::instance;
 
 /// Every constraint of the MILP holds for the plan (within rounding).
-fn feasible(s: &Scenario, net: &Network, flows: &[f64], built: &[bool]) -> Result<(), String> {
+pub(crate) fn feasible(
+    s: &Scenario,
+    net: &Network,
+    flows: &[f64],
+    built: &[bool],
+) -> Result<(), String> {
     let tol = |x: f64| 1e-6 * x.abs().max(1.0);
     let mut supply: HashMap<usize, f64> = HashMap::new();
     let mut demand: HashMap<usize, f64> = HashMap::new();

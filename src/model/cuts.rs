@@ -26,7 +26,7 @@
 
 use std::time::Instant;
 
-use super::formulation::{self, Milp, Sense};
+use super::formulation::{self, Milp};
 use super::highs;
 use crate::domain::Scenario;
 use crate::error::Error;
@@ -74,10 +74,7 @@ pub(crate) fn rounds(
 ) -> Result<Vec<Cut>, Error> {
     let started = Instant::now();
     // The relaxation without cuts, whose rows are the node rows searched.
-    let mut base = Milp::new(Sense::Maximise);
-    let v = formulation::define_variables(net, &mut base);
-    formulation::net_benefit(s, net, &v, &mut base);
-    formulation::network_constraints(s, net, &v, &mut base);
+    let (mut base, v) = super::whole_model(s, net);
     base.integer.fill(false);
     let rows = node_rows(&base, &v);
     let mut x = x.to_vec();

@@ -323,16 +323,17 @@ pub fn build(s: &Scenario, net: &Network) -> Result<ModelSize, Error> {
     if net.links.is_empty() {
         return Ok(ModelSize::default());
     }
-    highs::load(whole_model(s, net))
+    highs::load(whole_model(s, net).0)
 }
 
-/// The MILP of a network with the scenario's objective and no extra constraint.
-fn whole_model(s: &Scenario, net: &Network) -> Milp {
+/// The MILP of a network with the scenario's objective and no extra
+/// constraint, and its variables.
+fn whole_model(s: &Scenario, net: &Network) -> (Milp, Vars) {
     let mut m = Milp::new(Sense::Maximise);
     let v = formulation::define_variables(net, &mut m);
     formulation::net_benefit(s, net, &v, &mut m);
     formulation::network_constraints(s, net, &v, &mut m);
-    m
+    (m, v)
 }
 
 /// Writes the MILP of a network, exactly as [`solve`] hands it to HiGHS (one
@@ -346,7 +347,7 @@ pub fn export(s: &Scenario, net: &Network, path: &Path) -> Result<(), Error> {
             format!("{}: the file must end in .mps or .lp", path.display()),
         ));
     }
-    highs::export(whole_model(s, net), path)
+    highs::export(whole_model(s, net).0, path)
 }
 
 /// Like [`solve_with`], maximising the CO2 avoided, Σ_l Δ_l x_l (t CO2e per year),

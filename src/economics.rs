@@ -3,7 +3,7 @@
 
 use crate::domain::{Payer, Scenario};
 use crate::model::LinkShare;
-use crate::network::CandidateLink;
+use crate::network::{CandidateLink, LinkTerms};
 
 /// (supplier, receiver) shares of a cost paid by `p`.
 pub fn payer_shares(p: Payer) -> (f64, f64) {
@@ -33,16 +33,17 @@ pub fn link_share(s: &Scenario, l: &CandidateLink) -> LinkShare {
     let p = &s.parameters;
     let (ts, tr) = payer_shares(p.transport_paid_by);
     let (ps, pr) = payer_shares(p.processing_paid_by);
-    let (co2_s, co2_r) = link_co2_share(s, l);
-    let moving = l.transport_cost + l.transport_energy_gj * p.energy_price;
+    let t = l.terms(s);
+    let (co2_s, co2_r) = co2_share(s, &t);
+    let moving = t.transport_cost + l.transport_energy_gj * p.energy_price;
     let charge = l.fixed_charge_per_year();
     LinkShare {
         supplier: s.outputs[l.output.0].site.0,
         receiver: s.inputs[l.input.0].site.0,
-        supplier_per_unit: l.avoided_disposal_cost - ts * moving - ps * l.processing_cost
+        supplier_per_unit: t.avoided_disposal_cost - ts * moving - ps * t.processing_cost
             + p.carbon_price * co2_s,
         supplier_per_year: ts * charge,
-        receiver_per_unit: l.avoided_purchase_cost - tr * moving - pr * l.processing_cost
+        receiver_per_unit: t.avoided_purchase_cost - tr * moving - pr * t.processing_cost
             + p.carbon_price * co2_r,
         receiver_per_year: tr * charge,
     }
@@ -52,12 +53,17 @@ pub fn link_share(s: &Scenario, l: &CandidateLink) -> LinkShare {
 /// to the supplier, virgin emissions to the receiver, transport and processing
 /// emissions as their costs are split.
 pub fn link_co2_share(s: &Scenario, l: &CandidateLink) -> (f64, f64) {
+    co2_share(s, &l.terms(s))
+}
+
+/// [`link_co2_share`] of a link's terms.
+fn co2_share(s: &Scenario, t: &LinkTerms) -> (f64, f64) {
     let p = &s.parameters;
     let (ts, tr) = payer_shares(p.transport_paid_by);
     let (ps, pr) = payer_shares(p.processing_paid_by);
     (
-        l.avoided_disposal_co2 - ts * l.transport_co2 - ps * l.processing_co2,
-        l.avoided_virgin_co2 - tr * l.transport_co2 - pr * l.processing_co2,
+        t.avoided_disposal_co2 - ts * t.transport_co2 - ps * t.processing_co2,
+        t.avoided_virgin_co2 - tr * t.transport_co2 - pr * t.processing_co2,
     )
 }
 
@@ -86,14 +92,15 @@ impl LinkMoney {
     /// The money of link `l` at flow `x`.
     pub fn of(s: &Scenario, l: &CandidateLink, x: f64) -> LinkMoney {
         let p = &s.parameters;
+        let t = l.terms(s);
         LinkMoney {
-            disposal: l.avoided_disposal_cost * x,
-            purchase: l.avoided_purchase_cost * x,
-            processing: l.processing_cost * x,
-            transport: l.transport_cost * x,
+            disposal: t.avoided_disposal_cost * x,
+            purchase: t.avoided_purchase_cost * x,
+            processing: t.processing_cost * x,
+            transport: t.transport_cost * x,
             energy: l.transport_energy_gj * p.energy_price * x,
-            fixed: l.fixed_cost_per_year,
-            capex_year: l.capex_per_year,
+            fixed: t.fixed_cost_per_year,
+            capex_year: t.capex_per_year,
             carbon: p.carbon_price * (l.co2_avoided_per_unit() * x),
         }
     }

@@ -413,7 +413,7 @@ impl Totals {
     fn add(&mut self, s: &Scenario, l: &CandidateLink, x: f64, m: &LinkMoney) {
         let out_mat = s.output_material(l.output);
         let in_mat = s.input_material(l.input);
-        let loss = x - x * l.delivered_per_unit;
+        let loss = x - x * l.terms(s).delivered_per_unit;
         let f = &mut self.figures;
         f.net_benefit += m.net_benefit();
         f.co2_avoided += l.co2_avoided_per_unit() * x;
@@ -497,7 +497,7 @@ fn plan_link(s: &Scenario, l: &CandidateLink, x: f64, m: &LinkMoney) -> PlanLink
     let input = &s.inputs[l.input.0];
     let out_mat = &s.materials[output.material.0];
     let in_mat = &s.materials[input.material.0];
-    let delivered = x * l.delivered_per_unit;
+    let delivered = x * l.terms(s).delivered_per_unit;
     let net_benefit = m.net_benefit();
     let before_capital = net_benefit + m.capex_year;
     PlanLink {

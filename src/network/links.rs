@@ -3,7 +3,7 @@
 //! that are forbidden, too far, too lossy, empty or never pay.
 
 use super::pairs::Pair;
-use super::{BuildOptions, CandidateLink, Facts, Pruned};
+use super::{BuildOptions, CandidateLink, Facts, LinkTerms, Pruned};
 use crate::domain::{LinkFact, LinkStatus, Scenario};
 use crate::error::Problem;
 
@@ -40,6 +40,9 @@ pub(super) struct Former<'s> {
     pub pruned: Pruned,
     /// Existing or forced links that lose the whole flow.
     pub problems: Vec<Problem>,
+    /// Indices into `links` of the links with a figure out of range
+    /// ([`super::range::fits`]), tested while their terms are at hand.
+    pub out_of_range: Vec<usize>,
 }
 
 impl<'s> Former<'s> {
@@ -58,6 +61,7 @@ impl<'s> Former<'s> {
             links: Vec::new(),
             pruned: Pruned::default(),
             problems: Vec::new(),
+            out_of_range: Vec::new(),
         }
     }
 
@@ -65,7 +69,12 @@ impl<'s> Former<'s> {
     pub fn add(&mut self, pair: Pair) {
         let pruned = &mut self.pruned;
         match form_link(self.s, self.facts, &self.crf, pair, self.options) {
-            Ok(link) => self.links.push(link),
+            Ok((link, terms)) => {
+                if !super::range::fits(self.s, &link, &terms) {
+                    self.out_of_range.push(self.links.len());
+                }
+                self.links.push(link);
+            }
             Err(LeftOut::Forbidden) => pruned.forbidden += 1,
             Err(LeftOut::NoDistance) => {}
             Err(LeftOut::TooFar) => pruned.too_far += 1,
@@ -111,7 +120,7 @@ fn form_link(
     crf: &[f64],
     pair: Pair,
     options: BuildOptions,
-) -> Result<CandidateLink, LeftOut> {
+) -> Result<(CandidateLink, LinkTerms), LeftOut> {
     let fact_idx = applicable_fact(s, facts, pair);
     let fact = fact_idx.map(|k| &s.links[k]);
     let status = fact.map_or(LinkStatus::Candidate, |f| f.status);
@@ -141,7 +150,7 @@ fn form_link(
         });
         return Err(LeftOut::Lossy(problem));
     }
-    let link = coefficients(
+    let (link, terms) = coefficients(
         s,
         pair,
         status,
@@ -160,13 +169,13 @@ fn form_link(
             return Err(LeftOut::NeverPay);
         }
     }
-    Ok(link)
+    Ok((link, terms))
 }
 
 /// The link of a pair with its status, fact, distance, delivered fraction α and
 /// its mode's capital recovery factor settled: bound, capacity and per-unit
 /// economics from the output, input, rule, mode and fact (whose figures replace
-/// the mode's).
+/// the mode's), with the terms its economics sum.
 fn coefficients(
     s: &Scenario,
     (o, i, r, m): Pair,
@@ -175,7 +184,7 @@ fn coefficients(
     distance_km: f64,
     alpha: f64,
     crf: f64,
-) -> CandidateLink {
+) -> (CandidateLink, LinkTerms) {
     let (output, input) = (&s.outputs[o.0], &s.inputs[i.0]);
     let (rule, mode) = (&s.rules[r.0], &s.modes[m.0]);
     let fact = fact_idx.map(|k| &s.links[k]);
@@ -198,7 +207,17 @@ fn coefficients(
         fact.and_then(|f| f.capex)
             .unwrap_or(mode.capex_per_km * distance_km)
     };
-    CandidateLink {
+    let terms = LinkTerms::of(
+        s,
+        (o, i, r, m),
+        fact_idx,
+        distance_km,
+        alpha,
+        displaced,
+        capex,
+        crf,
+    );
+    let link = CandidateLink {
         output: o,
         input: i,
         rule: r,
@@ -206,26 +225,15 @@ fn coefficients(
         status,
         fact: fact_idx,
         distance_km,
-        delivered_per_unit: alpha,
         displaced_per_unit: displaced,
         recorded_quantity: recorded,
         capacity,
         upper_bound: upper,
-        avoided_disposal_cost: output.disposal_cost,
-        avoided_purchase_cost: displaced * input.price,
-        processing_cost: alpha * rule.processing_cost,
-        transport_cost: fact
-            .and_then(|f| f.transport_cost_per_unit)
-            .unwrap_or(mode.cost_per_unit_km * distance_km),
-        transport_energy_gj: mode.energy_per_unit_km * distance_km,
-        avoided_disposal_co2: output.disposal_co2,
-        avoided_virgin_co2: displaced * input.co2,
-        processing_co2: alpha * rule.processing_co2,
-        transport_co2: mode.co2_per_unit_km * distance_km,
-        fixed_cost_per_year: fact
-            .and_then(|f| f.fixed_cost_per_year)
-            .unwrap_or(mode.fixed_cost_per_year),
         capex,
-        capex_per_year: capex * crf,
-    }
+        saving_per_unit: terms.saving_per_unit(),
+        transport_energy_gj: mode.energy_per_unit_km * distance_km,
+        co2_per_unit: terms.co2_per_unit(),
+        charge_per_year: terms.charge_per_year(),
+    };
+    (link, terms)
 }

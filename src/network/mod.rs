@@ -25,9 +25,15 @@ pub use range::MAX_COEFFICIENT;
 
 /// A candidate exchange: one output to one input under one rule by one mode.
 ///
+/// The link holds what the model reads of it, for every candidate: its bound and
+/// the few per-unit and per-year aggregates of its economics. The breakdown of
+/// those aggregates (avoided disposal and purchase, processing, transport, each
+/// cost and each emission apart) is computed from the scenario when a plan or a
+/// message needs it: [`CandidateLink::terms`].
+///
 /// Money figures are per unit of the output *sent* (before transport loss) unless
 /// the name says otherwise; carbon is kept apart so that it can be priced or traded off.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CandidateLink {
     /// Output offered.
     pub output: OutputId,
@@ -43,8 +49,6 @@ pub struct CandidateLink {
     pub fact: Option<usize>,
     /// Distance, km.
     pub distance_km: f64,
-    /// α: fraction of the sent flow that arrives (1 − loss_per_km × distance).
-    pub delivered_per_unit: f64,
     /// ρ·α: units of the input's material displaced per unit sent.
     pub displaced_per_unit: f64,
     /// Recorded flow of an existing link, units per year.
@@ -53,58 +57,147 @@ pub struct CandidateLink {
     pub capacity: Option<f64>,
     /// U: the tightest bound on the flow from supply, demand, share and capacity.
     pub upper_bound: f64,
-    /// Disposal cost no longer paid, per unit sent.
-    pub avoided_disposal_cost: f64,
-    /// Virgin purchase no longer paid, per unit sent (ρ·α·price).
-    pub avoided_purchase_cost: f64,
-    /// Processing cost, per unit sent (α·processing_cost).
-    pub processing_cost: f64,
-    /// Transport cost, per unit sent.
-    pub transport_cost: f64,
+    /// Capital cost of building it (0 for a link existing when the network was
+    /// built), currency.
+    pub capex: f64,
+    /// Avoided disposal cost plus avoided purchase, less processing and
+    /// transport cost, per unit sent: the margin before energy and carbon.
+    saving_per_unit: f64,
     /// Transport energy, GJ per unit sent.
     pub transport_energy_gj: f64,
-    /// Disposal emissions avoided, t CO2e per unit sent.
+    /// Emissions avoided per unit sent, t CO2e (may be negative): disposal and
+    /// virgin emissions avoided, less processing and transport emissions.
+    co2_per_unit: f64,
+    /// Annual charge of the built link (`F` in the formulation): fixed cost plus
+    /// annualised capex, currency per year.
+    charge_per_year: f64,
+}
+
+/// The breakdown of a link's economics, per unit sent unless the name says
+/// otherwise: what [`CandidateLink`]'s aggregates are the sums of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkTerms {
+    /// α: fraction of the sent flow that arrives (1 − loss_per_km × distance).
+    pub delivered_per_unit: f64,
+    /// Disposal cost no longer paid.
+    pub avoided_disposal_cost: f64,
+    /// Virgin purchase no longer paid (ρ·α·price).
+    pub avoided_purchase_cost: f64,
+    /// Processing cost (α·processing_cost).
+    pub processing_cost: f64,
+    /// Transport cost.
+    pub transport_cost: f64,
+    /// Disposal emissions avoided, t CO2e.
     pub avoided_disposal_co2: f64,
-    /// Virgin-resource emissions avoided, t CO2e per unit sent (ρ·α·co2).
+    /// Virgin-resource emissions avoided, t CO2e (ρ·α·co2).
     pub avoided_virgin_co2: f64,
-    /// Processing emissions, t CO2e per unit sent (α·processing_co2).
+    /// Processing emissions, t CO2e (α·processing_co2).
     pub processing_co2: f64,
-    /// Transport emissions, t CO2e per unit sent.
+    /// Transport emissions, t CO2e.
     pub transport_co2: f64,
     /// Fixed cost of the built link, currency per year.
     pub fixed_cost_per_year: f64,
-    /// Capital cost of building it (0 for existing links), currency.
-    pub capex: f64,
     /// Capital cost annualised with the capital recovery factor, currency per year.
     pub capex_per_year: f64,
+}
+
+impl LinkTerms {
+    /// The terms of a link of `mode` over `distance_km` shaped by `fact`, whose
+    /// capital cost is `capex` and flow arrives at the fraction `alpha`; `crf`
+    /// is the mode's capital recovery factor. The one computation of them, at
+    /// link formation and whenever a link's breakdown is asked for.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn of(
+        s: &Scenario,
+        (o, i, r, m): (OutputId, InputId, RuleId, ModeId),
+        fact: Option<usize>,
+        distance_km: f64,
+        alpha: f64,
+        displaced: f64,
+        capex: f64,
+        crf: f64,
+    ) -> LinkTerms {
+        let (output, input) = (&s.outputs[o.0], &s.inputs[i.0]);
+        let (rule, mode) = (&s.rules[r.0], &s.modes[m.0]);
+        let fact = fact.map(|k| &s.links[k]);
+        LinkTerms {
+            delivered_per_unit: alpha,
+            avoided_disposal_cost: output.disposal_cost,
+            avoided_purchase_cost: displaced * input.price,
+            processing_cost: alpha * rule.processing_cost,
+            transport_cost: fact
+                .and_then(|f| f.transport_cost_per_unit)
+                .unwrap_or(mode.cost_per_unit_km * distance_km),
+            avoided_disposal_co2: output.disposal_co2,
+            avoided_virgin_co2: displaced * input.co2,
+            processing_co2: alpha * rule.processing_co2,
+            transport_co2: mode.co2_per_unit_km * distance_km,
+            fixed_cost_per_year: fact
+                .and_then(|f| f.fixed_cost_per_year)
+                .unwrap_or(mode.fixed_cost_per_year),
+            capex_per_year: capex * crf,
+        }
+    }
+
+    /// Avoided disposal cost plus avoided purchase, less processing and
+    /// transport cost: the margin per unit before energy and carbon.
+    pub fn saving_per_unit(&self) -> f64 {
+        self.avoided_disposal_cost + self.avoided_purchase_cost
+            - self.processing_cost
+            - self.transport_cost
+    }
+
+    /// Emissions avoided per unit sent ([`CandidateLink::co2_avoided_per_unit`]).
+    pub fn co2_per_unit(&self) -> f64 {
+        self.avoided_disposal_co2 + self.avoided_virgin_co2
+            - self.processing_co2
+            - self.transport_co2
+    }
+
+    /// Fixed cost plus annualised capex ([`CandidateLink::fixed_charge_per_year`]).
+    pub fn charge_per_year(&self) -> f64 {
+        self.fixed_cost_per_year + self.capex_per_year
+    }
 }
 
 impl CandidateLink {
     /// Net benefit per unit sent at a carbon price and energy price (the objective
     /// coefficient of the flow, `v` in the formulation).
     pub fn margin_per_unit(&self, carbon_price: f64, energy_price: f64) -> f64 {
-        self.avoided_disposal_cost + self.avoided_purchase_cost
-            - self.processing_cost
-            - self.transport_cost
-            - self.transport_energy_gj * energy_price
-            + carbon_price * self.co2_avoided_per_unit()
+        self.saving_per_unit - self.transport_energy_gj * energy_price
+            + carbon_price * self.co2_per_unit
     }
 
     /// Emissions avoided per unit sent, t CO2e (may be negative).
     pub fn co2_avoided_per_unit(&self) -> f64 {
-        self.avoided_disposal_co2 + self.avoided_virgin_co2
-            - self.processing_co2
-            - self.transport_co2
+        self.co2_per_unit
     }
 
     /// Annual charge of a built link (`F` in the formulation): fixed cost plus annualised capex.
     pub fn fixed_charge_per_year(&self) -> f64 {
-        self.fixed_cost_per_year + self.capex_per_year
+        self.charge_per_year
     }
 
     /// Whether the link is always built (existing or forced).
     pub fn is_mandatory(&self) -> bool {
         matches!(self.status, LinkStatus::Existing | LinkStatus::Forced)
+    }
+
+    /// The breakdown of the link's economics, computed from the scenario it
+    /// was built from (the same computation as when it was formed).
+    pub fn terms(&self, s: &Scenario) -> LinkTerms {
+        let mode = &s.modes[self.mode.0];
+        let alpha = 1.0 - mode.loss_per_km * self.distance_km;
+        LinkTerms::of(
+            s,
+            (self.output, self.input, self.rule, self.mode),
+            self.fact,
+            self.distance_km,
+            alpha,
+            self.displaced_per_unit,
+            self.capex,
+            s.capital_recovery_factor(mode.lifetime_years),
+        )
     }
 }
 
@@ -196,11 +289,12 @@ pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error>
         links,
         mut pruned,
         mut problems,
+        out_of_range,
         ..
     } = former;
     pruned.too_far += search.too_far;
     report_unformed_facts(s, &links, &mut problems);
-    range::check_links(s, &links, &mut problems);
+    range::check_links(s, out_of_range.iter().map(|&k| &links[k]), &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(Problems(problems)));
     }
@@ -428,6 +522,46 @@ y_km = 0.0
 outputs = [{ id = "slag", material = "slag", quantity = 100.0, disposal_cost = 10.0 }]
 "#
     );
+
+    #[test]
+    fn a_link_holds_the_sums_of_the_terms_the_scenario_gives_again() {
+        // Liuzhou has existing links whose facts set distance, cost and capex.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/liuzhou.toml");
+        let s = crate::scenario::read(&path).unwrap();
+        let net = build(&s).unwrap();
+        assert!(net.links.iter().any(|l| l.fact.is_some()));
+        for l in &net.links {
+            let t = l.terms(&s);
+            let mode = &s.modes[l.mode.0];
+            assert_eq!(t.delivered_per_unit, 1.0 - mode.loss_per_km * l.distance_km);
+            assert_eq!(
+                l.displaced_per_unit,
+                s.rules[l.rule.0].ratio * t.delivered_per_unit
+            );
+            assert_eq!(t.saving_per_unit().to_bits(), l.saving_per_unit.to_bits());
+            assert_eq!(
+                t.co2_per_unit().to_bits(),
+                l.co2_avoided_per_unit().to_bits()
+            );
+            assert_eq!(
+                t.charge_per_year().to_bits(),
+                l.fixed_charge_per_year().to_bits()
+            );
+            let (p, x) = (&s.parameters, 3.0);
+            let money = crate::economics::LinkMoney::of(&s, l, x);
+            let value = crate::economics::link_value(&s, l, x, true);
+            assert!((money.net_benefit() - value).abs() <= 1e-9 * value.abs().max(1.0));
+            assert_eq!(money.disposal, s.outputs[l.output.0].disposal_cost * x);
+            assert_eq!(money.energy, l.transport_energy_gj * p.energy_price * x);
+        }
+    }
+
+    #[test]
+    fn a_link_is_compact() {
+        // Four ids, a fact, a status and twelve numbers: the breakdown of the
+        // economics is not held per link.
+        assert_eq!(std::mem::size_of::<CandidateLink>(), 152);
+    }
 
     #[test]
     fn unmatched_streams_are_those_without_links_in_scenario_order() {

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::CandidateLink;
+use super::{CandidateLink, LinkTerms};
 use crate::domain::{LinkFact, Scenario};
 use crate::error::Problem;
 
@@ -39,11 +39,16 @@ struct Figure {
     fields: Vec<Field>,
 }
 
-/// Adds a problem for each figure of a link out of range; a field is reported
-/// once per figure, for the first link where it overflows.
-pub(super) fn check_links(s: &Scenario, links: &[CandidateLink], problems: &mut Vec<Problem>) {
+/// Adds a problem for each figure of the links out of range (those that do not
+/// [`fits`], in the order of the network); a field is reported once per
+/// figure, for the first link where it overflows.
+pub(super) fn check_links<'a>(
+    s: &Scenario,
+    out_of_range: impl Iterator<Item = &'a CandidateLink>,
+    problems: &mut Vec<Problem>,
+) {
     let mut seen = HashSet::new();
-    for l in links.iter().filter(|l| !fits(s, l)) {
+    for l in out_of_range {
         let (bound, bound_fields) = flow_bound(s, l);
         let mut figures = figures(s, l);
         figures.push(Figure {
@@ -103,13 +108,13 @@ const PER_UNIT: [bool; MARGIN + 1] = [true, true, true, true, true, true, false,
 
 /// The values of the figures of [`figures`], in its order: computed without the
 /// names of their fields, which only a link out of range needs.
-fn values(s: &Scenario, l: &CandidateLink) -> [f64; MARGIN + 1] {
+fn values(s: &Scenario, l: &CandidateLink, t: &LinkTerms) -> [f64; MARGIN + 1] {
     let p = &s.parameters;
     [
-        l.avoided_disposal_cost,
-        l.avoided_purchase_cost,
-        l.processing_cost,
-        l.transport_cost,
+        t.avoided_disposal_cost,
+        t.avoided_purchase_cost,
+        t.processing_cost,
+        t.transport_cost,
         l.transport_energy_gj * p.energy_price,
         p.carbon_price * l.co2_avoided_per_unit(),
         l.fixed_charge_per_year(),
@@ -122,14 +127,14 @@ fn bound(l: &CandidateLink) -> f64 {
     l.recorded_quantity.unwrap_or(l.upper_bound)
 }
 
-/// Whether every figure of a link, its flow bound and each per-unit figure
-/// times the bound are below [`MAX_COEFFICIENT`] (then [`check_links`] has
-/// nothing to say about it).
-fn fits(s: &Scenario, l: &CandidateLink) -> bool {
+/// Whether every figure of a link (whose terms are `t`), its flow bound and
+/// each per-unit figure times the bound are below [`MAX_COEFFICIENT`] (then
+/// [`check_links`] has nothing to say about it).
+pub(super) fn fits(s: &Scenario, l: &CandidateLink, t: &LinkTerms) -> bool {
     let fit = |v: f64| v.abs() < MAX_COEFFICIENT;
     let u = bound(l);
     fit(u)
-        && values(s, l)
+        && values(s, l, t)
             .iter()
             .zip(PER_UNIT)
             .all(|(&v, per_unit)| fit(v) && (!per_unit || fit(v * u)))
@@ -225,7 +230,8 @@ impl Names<'_> {
 /// The link's per-unit terms, its margin and its annual charge, each with its fields.
 fn figures(s: &Scenario, l: &CandidateLink) -> Vec<Figure> {
     let n = Names { s, l };
-    let v = values(s, l);
+    let t = l.terms(s);
+    let v = values(s, l, &t);
     let figure = |k: usize, what, fields| Figure {
         what,
         value: v[k],
@@ -245,10 +251,10 @@ fn figures(s: &Scenario, l: &CandidateLink) -> Vec<Figure> {
     // The carbon value is named by the carbon price and the largest of the
     // emissions it prices.
     let emissions = [
-        (l.avoided_disposal_co2, vec![n.output("disposal_co2")]),
-        (l.avoided_virgin_co2, vec![n.input("co2"), n.rule("ratio")]),
-        (l.processing_co2, vec![n.rule("processing_co2")]),
-        (l.transport_co2, {
+        (t.avoided_disposal_co2, vec![n.output("disposal_co2")]),
+        (t.avoided_virgin_co2, vec![n.input("co2"), n.rule("ratio")]),
+        (t.processing_co2, vec![n.rule("processing_co2")]),
+        (t.transport_co2, {
             let mut v = vec![n.mode("co2_per_unit_km")];
             v.extend(n.distance());
             v

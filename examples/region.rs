@@ -26,6 +26,11 @@
 //! of the reductions (column generation over every link,
 //! `model::reduce::relaxation_bound`), and both summed over every part: where
 //! a region's gap is before any search.
+//!
+//! With `--export-part FILE RANK OUT` it writes the MILP of one part alone
+//! (`model::export`, `.mps` or `.lp`): the part ranked RANK in that order (0:
+//! the one whose greedy plan and LP bound are furthest apart), to study it
+//! with another solver.
 
 use std::path::Path;
 use std::time::Instant;
@@ -42,6 +47,21 @@ fn main() {
         };
         let k = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(10);
         if let Err(e) = bounds(Path::new(file), k) {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--export-part") {
+        let (Some(file), Some(rank), Some(out)) = (
+            args.get(1),
+            args.get(2).and_then(|a| a.parse().ok()),
+            args.get(3),
+        ) else {
+            eprintln!("usage: region --export-part FILE RANK OUT");
+            std::process::exit(2);
+        };
+        if let Err(e) = export_part(Path::new(file), rank, Path::new(out)) {
             eprintln!("{e}");
             std::process::exit(2);
         }
@@ -117,38 +137,80 @@ fn phases(file: &Path) -> Result<(), symbio::Error> {
     Ok(())
 }
 
-/// The greedy plan and the LP bound of every part of the scenario at `file`:
-/// the `k` parts furthest apart, then the sums.
-fn bounds(file: &Path, k: usize) -> Result<(), symbio::Error> {
+/// One independent part of a network, with its greedy plan and LP bound.
+struct Ranked {
+    /// Its links (indices of the network).
+    links: Vec<usize>,
+    /// The net benefit of the greedy plan.
+    plan: f64,
+    /// The LP bound of the reductions.
+    bound: f64,
+}
+
+/// Every part of `net`, the LP bound furthest above the greedy plan first, and
+/// the seconds the LPs took.
+fn ranked_parts(
+    s: &symbio::Scenario,
+    net: &symbio::network::Network,
+) -> Result<(Vec<Ranked>, f64), symbio::Error> {
     use symbio::model::{greedy, reduce};
-    let s = symbio::scenario::read(file)?;
-    let net = symbio::network::build(&s)?;
     let mut rows = Vec::new();
-    let (mut greedy_sum, mut bound_sum, mut seconds) = (0.0, 0.0, 0.0);
-    for p in net.independent_parts() {
-        let part = net.part(&p);
-        let plan = greedy::plan(&s, &part)
+    let mut seconds = 0.0;
+    for links in net.independent_parts() {
+        let part = net.part(&links);
+        let plan = greedy::plan(s, &part)
             .and_then(|g| g.objective)
             .unwrap_or(0.0);
         let t = Instant::now();
-        let bound = reduce::relaxation_bound(&s, &part, reduce::Pricing::Auto)?
+        let bound = reduce::relaxation_bound(s, &part, reduce::Pricing::Auto)?
             .map_or(f64::NAN, |(_, bound)| bound);
         seconds += t.elapsed().as_secs_f64();
-        greedy_sum += plan;
-        bound_sum += bound;
-        rows.push((bound - plan, p.len(), plan, bound));
+        rows.push(Ranked { links, plan, bound });
     }
-    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    rows.sort_by(|a, b| (b.bound - b.plan).total_cmp(&(a.bound - a.plan)));
+    Ok((rows, seconds))
+}
+
+/// The greedy plan and the LP bound of every part of the scenario at `file`:
+/// the `k` parts furthest apart, then the sums.
+fn bounds(file: &Path, k: usize) -> Result<(), symbio::Error> {
+    let s = symbio::scenario::read(file)?;
+    let net = symbio::network::build(&s)?;
+    let (rows, seconds) = ranked_parts(&s, &net)?;
+    let greedy_sum: f64 = rows.iter().map(|r| r.plan).sum();
+    let bound_sum: f64 = rows.iter().map(|r| r.bound).sum();
     println!("links        greedy plan    LP bound       apart");
-    for (apart, links, plan, bound) in rows.iter().take(k) {
+    for r in rows.iter().take(k) {
         println!(
-            "{links:>9}  {plan:13.5e}  {bound:13.5e}  {:6.2} %",
-            100.0 * apart / plan.abs().max(1.0)
+            "{:>9}  {:13.5e}  {:13.5e}  {:6.2} %",
+            r.links.len(),
+            r.plan,
+            r.bound,
+            100.0 * (r.bound - r.plan) / r.plan.abs().max(1.0)
         );
     }
     println!(
         "all parts  {greedy_sum:13.5e}  {bound_sum:13.5e}  {:6.2} %  (LPs {seconds:.1} s)",
         100.0 * (bound_sum - greedy_sum) / greedy_sum.abs().max(1.0)
+    );
+    Ok(())
+}
+
+/// Writes the MILP of the part of `file` ranked `rank` by [`ranked_parts`].
+fn export_part(file: &Path, rank: usize, out: &Path) -> Result<(), symbio::Error> {
+    let s = symbio::scenario::read(file)?;
+    let net = symbio::network::build(&s)?;
+    let (rows, _) = ranked_parts(&s, &net)?;
+    let Some(r) = rows.get(rank) else {
+        eprintln!("the scenario has {} parts", rows.len());
+        std::process::exit(2);
+    };
+    symbio::model::export(&s, &net.part(&r.links), out)?;
+    println!(
+        "{} links, greedy plan {:.6e}, LP bound {:.6e}",
+        r.links.len(),
+        r.plan,
+        r.bound
     );
     Ok(())
 }

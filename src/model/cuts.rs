@@ -1,6 +1,8 @@
-//! Flow cover cuts: valid inequalities that make the LP relaxation of the
-//! net-benefit MILP pay more of the links' charges, without changing its
-//! integer optimum (docs/formulation.md, "Flow cover cuts").
+//! Flow cover and mixed-integer rounding cuts: valid inequalities that make
+//! the LP relaxation of the net-benefit MILP pay more of the links' charges,
+//! without changing its integer optimum (docs/formulation.md, step 5 of the
+//! reductions). The flow cover cut is described here; the rounding cut at
+//! [`separate_mir`].
 //!
 //! Every supply, demand and share row is a single-node flow set:
 //! `Σ_j a_j x_j ≤ b` with `0 ≤ x_j ≤ U_j y_j`, `y_j ∈ {0,1}` and `a_j > 0`.
@@ -26,7 +28,7 @@
 
 use std::time::Instant;
 
-use super::formulation::{self, Milp};
+use super::formulation::{self, Milp, Sense};
 use super::highs;
 use crate::domain::Scenario;
 use crate::error::Error;
@@ -34,7 +36,7 @@ use crate::network::Network;
 
 /// Rounds of separation at most: each adds the cuts its point violates and
 /// solves the LP relaxation with them for the next point.
-const ROUNDS: usize = 20;
+const ROUNDS: usize = 50;
 
 /// The rounds stop when the LP relaxation's optimum moves by less than this,
 /// relative to it.
@@ -59,10 +61,11 @@ impl Cut {
     }
 }
 
-/// The flow cover cuts of `net` found in rounds from the point `x` (a flow per
-/// link, as an LP relaxation gives it, with `y = x / U`): each round adds the
-/// cuts the point violates and solves the LP relaxation of the MILP (builds
-/// continuous) with every cut so far for the next point, until no cut is
+/// The flow cover and rounding cuts of `net` found in rounds from the point
+/// `x` (a flow per link, as an LP relaxation gives it, with `y = x / U`): each
+/// round adds the cuts the point violates (up to one of each kind per row) to
+/// the LP relaxation of the MILP (builds continuous) and solves it again from
+/// its last basis for the next point, until no cut is
 /// violated, the LP optimum moves by less than [`CONVERGED`], [`ROUNDS`]
 /// rounds are done, or `time_limit` (seconds) is spent. The cuts are valid
 /// for every plan of `net`, so the MILP with them has the same optimum.
@@ -92,22 +95,29 @@ pub(crate) fn rounds(
         .collect();
     let mut cuts: Vec<Cut> = Vec::new();
     let mut last: Option<f64> = None;
+    // The relaxation, kept between rounds so that each starts from the last basis.
+    let mut lp = highs::WarmLp::new(base)?;
     for _ in 0..ROUNDS {
         let found: Vec<Cut> = rows
             .iter()
-            .filter_map(|(b, items)| separate(*b, items, &x, &y))
+            .flat_map(|(b, items)| {
+                let cover = separate(*b, items, &x, &y);
+                let mir = separate_mir(*b, items, &x, &y);
+                cover.into_iter().chain(mir)
+            })
             .collect();
         if found.is_empty() {
             break;
         }
+        let mut rows = Milp::new(Sense::Maximise);
+        formulation::cut_rows(&found, &v, &mut rows);
         cuts.extend(found);
         let left = time_limit.map(|t| t - started.elapsed().as_secs_f64());
         if left.is_some_and(|t| t <= 1e-3) {
             break;
         }
-        let mut lp = base.clone();
-        formulation::cut_rows(&cuts, &v, &mut lp);
-        let Some(next) = highs::solve_lp(lp, left)? else {
+        lp.add_rows(&rows)?;
+        let Some(next) = lp.solve(left)? else {
             break;
         };
         let value = next.objective;
@@ -234,9 +244,129 @@ fn separate(b: f64, items: &[Item], x: &[f64], y: &[f64]) -> Option<Cut> {
     })
 }
 
+/// The mixed-integer rounding function `F(a) = ⌊a⌋ + (f(a) − f₀)⁺ / (1 − f₀)`,
+/// `f` the fractional part.
+fn rounding(a: f64, f0: f64) -> f64 {
+    let fa = a - a.floor();
+    a.floor() + (fa - f0).max(0.0) / (1.0 - f0)
+}
+
+/// At most this many divisors `δ` are tried per row and point.
+const DIVISORS: usize = 8;
+
+/// A mixed-integer rounding cut of the row `Σ a x ≤ b` over `items` that the
+/// point `(x, y)` violates, if one is found (Marchand and Wolsey 2001).
+///
+/// Over the links `S` with `y > 0`, write `a_j x_j = m_j y_j − t_j` with
+/// `t_j ≥ 0` (the room `x_j ≤ U_j y_j` leaves), and complement the links `T`
+/// built half or more (`y_j = 1 − z_j`):
+/// `Σ_{S∖T} m_j y_j − Σ_T m_j z_j − Σ_S t_j ≤ b − m(T)`. Divided by `δ > 0`,
+/// with `β = (b − m(T)) / δ` and `f₀` its fractional part, mixed-integer
+/// rounding of this row of nonnegative integers `y, z` and a nonnegative
+/// continuous `Σ t` gives
+/// `Σ_{S∖T} F(m_j/δ) y_j + Σ_T F(−m_j/δ) z_j − Σ_S t_j / (δ(1 − f₀)) ≤ ⌊β⌋`,
+/// valid at every plan. Multiplied by `s = δ(1 − f₀)` and written back in `x`
+/// and `y`, it is the cut returned. Divisors are the capacities `m_j` of the
+/// row's links built in part (those nearest half built first) and the largest
+/// capacity; both with and without complementing, the cut of most violation
+/// per unit of its coefficients' norm is kept.
+///
+/// Where one stream's flow is spread over more links of equal capacity than
+/// it needs, each built in proportion to its flow, no cover of the row is cut
+/// off (the flow cover's terms vanish once a cover holds more than one link
+/// beyond the row's room), while this cut with `δ` that capacity is.
+fn separate_mir(b: f64, items: &[Item], x: &[f64], y: &[f64]) -> Option<Cut> {
+    let scale = b.abs().max(1.0);
+    let used: Vec<Item> = items
+        .iter()
+        .copied()
+        .filter(|it| y[it.link] > 1e-9)
+        .collect();
+    if used.len() < 2 {
+        return None;
+    }
+    let fractional = |it: &&Item| y[it.link] > 1e-6 && y[it.link] < 1.0 - 1e-6;
+    if !used.iter().any(|it| fractional(&it)) {
+        return None;
+    }
+    let mut by_half: Vec<&Item> = used.iter().filter(fractional).collect();
+    by_half.sort_by(|p, q| {
+        let key = |it: &Item| (y[it.link] - 0.5).abs();
+        key(p).total_cmp(&key(q)).then(p.link.cmp(&q.link))
+    });
+    let largest = used.iter().map(|it| it.m).fold(0.0, f64::max);
+    let mut divisors = vec![largest];
+    for it in by_half {
+        if divisors.len() == DIVISORS {
+            break;
+        }
+        if !divisors.contains(&it.m) {
+            divisors.push(it.m);
+        }
+    }
+    let mut best: Option<(f64, Cut)> = None;
+    for &delta in &divisors {
+        for complement in [false, true] {
+            let in_t = |it: &Item| complement && y[it.link] >= 0.5;
+            if complement && !used.iter().any(&in_t) {
+                continue;
+            }
+            let room = b - used
+                .iter()
+                .filter(|it| in_t(it))
+                .map(|it| it.m)
+                .sum::<f64>();
+            let beta = room / delta;
+            let f0 = beta - beta.floor();
+            if !(1e-3..=1.0 - 1e-3).contains(&f0) {
+                continue;
+            }
+            let s = delta * (1.0 - f0);
+            let mut cut = Cut {
+                flow: Vec::with_capacity(used.len()),
+                build: Vec::with_capacity(used.len()),
+                at_most: s * beta.floor(),
+            };
+            for it in &used {
+                cut.flow.push((it.link, it.a));
+                let c = if in_t(it) {
+                    let g = s * rounding(-it.m / delta, f0);
+                    cut.at_most -= g;
+                    -g - it.m
+                } else {
+                    s * rounding(it.m / delta, f0) - it.m
+                };
+                if c != 0.0 {
+                    cut.build.push((it.link, c));
+                }
+            }
+            let violation = cut.lhs(x, y) - cut.at_most;
+            if violation <= 1e-6 * scale {
+                continue;
+            }
+            let norm = cut
+                .flow
+                .iter()
+                .chain(&cut.build)
+                .map(|t| t.1 * t.1)
+                .sum::<f64>()
+                .sqrt();
+            let efficacy = violation / norm;
+            if best.as_ref().map_or(true, |(e, _)| efficacy > *e) {
+                best = Some((efficacy, cut));
+            }
+        }
+    }
+    best.map(|(_, mut cut)| {
+        cut.flow.sort_by_key(|t| t.0);
+        cut.build.sort_by_key(|t| t.0);
+        cut
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{separate, Item};
+    use super::{separate, separate_mir, Item};
 
     /// Items of a row from (a, U) pairs, links 0, 1, ...
     fn items(pairs: &[(f64, f64)]) -> Vec<Item> {
@@ -269,6 +399,27 @@ mod tests {
         assert_eq!(separate(10.0, &row, &[4.0, 2.0], &[1.0, 1.0]), None);
     }
 
+    #[test]
+    fn a_flow_spread_over_more_links_than_it_needs_is_cut_off_by_rounding() {
+        // Room 9 over four links of bound 5: the LP sends 2.25 on each at
+        // y = 0.45, paying 1.8 charges where a plan needs two links. No cover
+        // is violated (two links leave λ = 1, three or more no term).
+        let row = items(&[(1.0, 5.0); 4]);
+        let (x, y) = ([2.25; 4], [0.45; 4]);
+        assert_eq!(separate(9.0, &row, &x, &y), None);
+        let cut = separate_mir(9.0, &row, &x, &y).expect("the point is cut off");
+        // δ = 5, β = 1.8: Σ x − 4 Σ y ≤ 1, that is Σ x ≤ 9 − 4 (2 − Σ y).
+        assert_eq!(cut.flow, vec![(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)]);
+        for &(_, c) in &cut.build {
+            assert!((c + 4.0).abs() < 1e-12, "{cut:?}");
+        }
+        assert!((cut.at_most - 1.0).abs() < 1e-12, "{cut:?}");
+        assert!(cut.lhs(&x, &y) > cut.at_most);
+        // Two full links and a third idle, or 9 over two links: it holds.
+        assert!(cut.lhs(&[5.0, 4.0, 0.0, 0.0], &[1.0, 1.0, 0.0, 0.0]) <= cut.at_most + 1e-12);
+        assert!(cut.lhs(&[4.5, 4.5, 0.0, 0.0], &[1.0, 1.0, 1.0, 0.0]) <= cut.at_most + 1e-12);
+    }
+
     proptest::proptest! {
         /// Every cut separated at any point holds at every plan of the row:
         /// any builds, and flows within the built links' bounds that fit.
@@ -288,7 +439,7 @@ mod tests {
             if used > b {
                 x.iter_mut().for_each(|v| *v *= b / used);
             }
-            if let Some(cut) = separate(b, &row, &x, &y) {
+            for cut in separate(b, &row, &x, &y).into_iter().chain(separate_mir(b, &row, &x, &y)) {
                 for (mask, fill) in &plans {
                     let built: Vec<f64> = (0..n).map(|j| f64::from((mask >> j) & 1)).collect();
                     let mut flow: Vec<f64> =

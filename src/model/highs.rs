@@ -240,6 +240,91 @@ pub(crate) fn solve_lp(lp: Milp, time_limit: Option<f64>) -> Result<Option<Lp>, 
     }))
 }
 
+/// An LP solved again after rows are added, each time from the basis of its
+/// last solve (HiGHS's dual simplex restarts from it), for rounds of cuts.
+pub(crate) struct WarmLp {
+    /// The model; `None` only while it is being solved.
+    model: Option<highs::Model>,
+}
+
+impl WarmLp {
+    /// The LP of `lp` (its integrality is ignored if it has none), one thread.
+    pub fn new(lp: Milp) -> Result<WarmLp, Error> {
+        let mut model = model_of(lp)?;
+        set_option(&mut model, "threads", 1)?;
+        set_option(&mut model, "random_seed", 0)?;
+        Ok(WarmLp { model: Some(model) })
+    }
+
+    /// Adds the rows of `rows`, whose entries name columns of the LP (`rows`
+    /// itself has no columns).
+    pub fn add_rows(&mut self, rows: &Milp) -> Result<(), Error> {
+        let model = self.model.as_mut().ok_or_else(lost)?;
+        let count = |n: usize| {
+            c_int::try_from(n).map_err(|_| {
+                Error::Solver(format!("{n} rows or entries are more than HiGHS can index"))
+            })
+        };
+        let (n, nonzeros) = (count(rows.rows())?, count(rows.index.len())?);
+        // Every start and column index is at most `nonzeros` or a column of the LP.
+        let starts: Vec<c_int> = rows.starts[..rows.rows()]
+            .iter()
+            .map(|&s| s as c_int)
+            .collect();
+        let index: Vec<c_int> = rows.index.iter().map(|&c| c as c_int).collect();
+        // SAFETY: the pointer is the live HiGHS instance of `model`; the arrays
+        // hold `n` bounds and starts and `nonzeros` entries, and HiGHS copies them.
+        let status = unsafe {
+            highs_sys::Highs_addRows(
+                model.as_mut_ptr(),
+                n,
+                rows.row_lower.as_ptr(),
+                rows.row_upper.as_ptr(),
+                nonzeros,
+                starts.as_ptr(),
+                index.as_ptr(),
+                rows.value.as_ptr(),
+            )
+        };
+        if status == highs_sys::kHighsStatusError {
+            return Err(Error::Solver("HiGHS refused the rows".into()));
+        }
+        Ok(())
+    }
+
+    /// Solves the LP within `time_limit` seconds (of this solve alone); `None`
+    /// without an optimum.
+    pub fn solve(&mut self, time_limit: Option<f64>) -> Result<Option<Lp>, Error> {
+        let mut model = self.model.take().ok_or_else(lost)?;
+        set_option(
+            &mut model,
+            "time_limit",
+            time_limit.unwrap_or(f64::INFINITY),
+        )?;
+        // HiGHS's clock adds up its runs, and its time limit is on the sum.
+        // SAFETY: the pointer is the live HiGHS instance of `model`.
+        unsafe { highs_sys::Highs_zeroAllClocks(model.as_mut_ptr()) };
+        let solved = model
+            .try_solve()
+            .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+        let lp = (solved.status() == HighsModelStatus::Optimal).then(|| {
+            let solution = solved.get_solution();
+            Lp {
+                objective: solved.objective_value(),
+                columns: solution.columns().to_vec(),
+                duals: solution.dual_rows().to_vec(),
+            }
+        });
+        self.model = Some(solved.into());
+        Ok(lp)
+    }
+}
+
+/// The error of a [`WarmLp`] whose model a failed solve took.
+fn lost() -> Error {
+    Error::Solver("the LP was lost in an earlier failure".into())
+}
+
 /// Like [`solve`], starting from the column values `start` when given (a
 /// feasible solution HiGHS takes as its first incumbent), and watched and
 /// stoppable through `control`.

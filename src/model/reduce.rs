@@ -24,10 +24,10 @@
 //!    link `l` (`g_l` the link's margin less the duals it meets, `h_l` its best
 //!    term). A link whose bound is below the first plan's net benefit cannot be in
 //!    a better plan and is dropped.
-//! 5. **Flow cover cuts** (`model::cuts`) on the supply, demand and share rows
-//!    of the links left, found from the relaxation's flows on, are added to
-//!    their MILP, which is then solved with the first plan as its starting
-//!    incumbent.
+//! 5. **Cuts** (`model::cuts`: flow cover and mixed-integer rounding) on the
+//!    supply, demand and share rows of the links left, found from the
+//!    relaxation's flows on, are added to their MILP, which is then solved with
+//!    the first plan as its starting incumbent.
 //!
 //! The result is the better of the first plan and the last solve; its bound is
 //! the smaller of `L(π)` and the larger of the last solve's bound and the first
@@ -48,7 +48,7 @@ use crate::network::{CandidateLink, Network};
 /// Share of the time left that the first plan's search may take.
 const FIRST_PLAN_SHARE: f64 = 0.1;
 
-/// Share of the time left that the rounds of flow cover cuts may take.
+/// Share of the time left that the rounds of cuts may take.
 const CUT_SHARE: f64 = 0.1;
 
 /// Slack on the fixing test, relative to the first plan's value: a link is
@@ -90,7 +90,8 @@ pub struct Reduction {
     pub bound: Option<f64>,
     /// The net benefit of the first plan, when one was found.
     pub first_plan: Option<f64>,
-    /// Flow cover cuts added to the search's MILP (step 5).
+    /// Cuts (flow cover and mixed-integer rounding) added to the search's
+    /// MILP (step 5).
     pub cuts: usize,
 }
 
@@ -244,7 +245,7 @@ pub fn solve(
     };
     let last_net = sub.part(&kept);
     let start = narrow(&first, &kept);
-    // Step 5: flow cover cuts, from the relaxation's flows on.
+    // Step 5: cuts, from the relaxation's flows on.
     let flows: Vec<f64> = kept.iter().map(|&k| relaxed.flows[k]).collect();
     let cuts = cuts::rounds(s, &last_net, &flows, left(CUT_SHARE))?;
     reduction.cuts = cuts.len();

@@ -179,7 +179,7 @@ fn fixing_and_dominance_remove_links_on_a_region() {
     // A region of 150 sites: bulk residues by truck and rail between the same
     // pairs (rail dominates nothing here, trucks with no charge often do), and a
     // first plan good enough to fix links against, and heat pipes whose
-    // relaxation flow cover cuts strengthen.
+    // relaxation the cuts strengthen.
     let catalog = crate::path("scenarios/catalog/default.toml");
     let (s, net) = scenario(&generate::region(150, 3, &catalog.display().to_string()));
     let mut removed_by_fixing = 0;
@@ -193,7 +193,7 @@ fn fixing_and_dominance_remove_links_on_a_region() {
         cuts += what.cuts;
     }
     assert!(removed_by_dominance > 0, "no dominated link");
-    assert!(cuts > 0, "no flow cover cut");
+    assert!(cuts > 0, "no cut");
     assert!(removed_by_fixing > 0, "reduced-cost fixing removed nothing");
 }
 

@@ -33,8 +33,8 @@
 //! plans ([`model::resume`]), largest absolute gap first, each with a share of
 //! what is left in proportion to its absolute gap (for a part of up to 10,000
 //! links, to its LP bound where that is lower than the bound it has, which for
-//! a part too small to have been searched is the bound that needs no solve):
-//! time goes where the gap is,
+//! a part too small to have been searched is the bound that needs no solve;
+//! the part keeps that LP bound, resumed or not): time goes where the gap is,
 //! and the last part ends by the deadline. A part whose share is less than
 //! building its MILP takes is not searched, and a part stopped before it found
 //! any plan is not left without one: either keeps the better of the greedy plan
@@ -251,13 +251,25 @@ fn second_pass(
             .saturating_duration_since(Instant::now())
             .as_secs_f64()
     };
-    let weight = |g: usize, sol: &Solution| second_pass_weight(s, net, &groups[g], sol);
-    let mut pending: Vec<(usize, f64)> = solutions
-        .iter()
-        .filter(|(_, sol)| matches!(sol.status, Status::TimeLimit | Status::TimeLimitNoSolution))
-        .map(|(&g, sol)| (g, weight(g, sol)))
-        .filter(|&(_, gap)| gap > 0.0)
-        .collect();
+    // The parts the first pass stopped, by how much they have left to win; a
+    // part whose LP bound is below its bound keeps the LP bound, whether or
+    // not the second pass gets to it.
+    let mut pending: Vec<(usize, f64)> = Vec::new();
+    for (&g, sol) in solutions.iter_mut() {
+        if !matches!(sol.status, Status::TimeLimit | Status::TimeLimitNoSolution) {
+            continue;
+        }
+        let (weight, lp) = second_pass_weight(s, net, &groups[g], sol);
+        if let (Some(lp), Some(objective)) = (lp, sol.objective) {
+            let bound = lp.max(objective);
+            sol.best_bound = Some(bound);
+            sol.gap = model::tidy_gap(model::relative_gap(bound, objective), sol.status);
+            watch.part(g, sol.objective, sol.best_bound);
+        }
+        if weight > 0.0 {
+            pending.push((g, weight));
+        }
+    }
     pending.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let stopped = control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
     if pending.is_empty() || stopped || left() < MIN_SECOND_PASS {
@@ -309,13 +321,18 @@ fn second_pass(
 /// A small part the first pass could not search (its share was less than
 /// building its model takes) has only that bound, far above its optimum; its
 /// LP bound, which takes milliseconds there, says better how much is left to
-/// win, so that time goes to the parts with the largest true gap. Parts of more
-/// than [`LP_WEIGHT_LINKS`] links keep the bound they have.
-fn second_pass_weight(s: &Scenario, net: &Network, links: &[usize], sol: &Solution) -> f64 {
+/// win, so that time goes to the parts with the largest true gap; it is
+/// returned too when it is below the part's bound, for the part to keep.
+/// Parts of more than [`LP_WEIGHT_LINKS`] links keep the bound they have.
+fn second_pass_weight(
+    s: &Scenario,
+    net: &Network,
+    links: &[usize],
+    sol: &Solution,
+) -> (f64, Option<f64>) {
     let (Some(bound), Some(objective)) = (sol.best_bound, sol.objective) else {
-        return model::trivial_bound(s, links.iter().map(|&k| &net.links[k]))
-            .abs()
-            .max(1.0);
+        let trivial = model::trivial_bound(s, links.iter().map(|&k| &net.links[k]));
+        return (trivial.abs().max(1.0), None);
     };
     let lp = (links.len() <= LP_WEIGHT_LINKS)
         .then(|| {
@@ -323,8 +340,9 @@ fn second_pass_weight(s: &Scenario, net: &Network, links: &[usize], sol: &Soluti
             model::reduce::relaxation_bound(s, &sub, model::reduce::Pricing::Auto)
         })
         .and_then(|r| r.ok().flatten())
-        .map(|(_, lp)| lp);
-    (lp.map_or(bound, |lp| lp.min(bound)) - objective).max(0.0)
+        .map(|(_, lp)| lp)
+        .filter(|&lp| lp < bound);
+    ((lp.unwrap_or(bound) - objective).max(0.0), lp)
 }
 
 /// The progress of every part, summed for the caller's observer.
@@ -593,7 +611,8 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(lp < bound, "the LP bound {lp} is no better than {bound}");
-        let weight = second_pass_weight(&s, &net, links, &kept);
+        let (weight, tighter) = second_pass_weight(&s, &net, links, &kept);
+        assert_eq!(tighter, Some(lp));
         assert!(
             (weight - (lp - objective)).abs() <= 1e-9 * lp.abs(),
             "{weight}"
@@ -608,7 +627,7 @@ mod tests {
         let trivial = model::trivial_bound(&s, links.iter().map(|&k| &net.links[k]));
         assert_eq!(
             second_pass_weight(&s, &net, links, &none),
-            trivial.abs().max(1.0)
+            (trivial.abs().max(1.0), None)
         );
     }
 

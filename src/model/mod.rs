@@ -662,7 +662,7 @@ fn read_plan(net: &Network, v: &Vars, solved: &highs::Solved, charges_count: boo
 /// A reported gap: finite and non-negative. An optimal solve without one (closed
 /// without branching) has gap 0; a time-limited one has none when it is not
 /// finite (objective 0 with a positive bound).
-fn tidy_gap(gap: Option<f64>, status: Status) -> Option<f64> {
+pub(crate) fn tidy_gap(gap: Option<f64>, status: Status) -> Option<f64> {
     match gap.filter(|g| g.is_finite()) {
         Some(g) => Some(g.max(0.0)),
         None => (status == Status::Optimal).then_some(0.0),

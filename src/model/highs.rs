@@ -220,24 +220,7 @@ pub(crate) struct Lp {
 /// Solves a linear program to optimality; `None` when it is infeasible,
 /// unbounded or stopped by the time limit.
 pub(crate) fn solve_lp(lp: Milp, time_limit: Option<f64>) -> Result<Option<Lp>, Error> {
-    let mut model = model_of(lp)?;
-    set_option(&mut model, "threads", 1)?;
-    set_option(&mut model, "random_seed", 0)?;
-    if let Some(t) = time_limit {
-        set_option(&mut model, "time_limit", t)?;
-    }
-    let solved = model
-        .try_solve()
-        .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
-    if solved.status() != HighsModelStatus::Optimal {
-        return Ok(None);
-    }
-    let solution = solved.get_solution();
-    Ok(Some(Lp {
-        objective: solved.objective_value(),
-        columns: solution.columns().to_vec(),
-        duals: solution.dual_rows().to_vec(),
-    }))
+    WarmLp::new(lp)?.solve(time_limit)
 }
 
 /// An LP solved again after rows are added, each time from the basis of its

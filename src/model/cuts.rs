@@ -68,13 +68,15 @@ impl Cut {
 /// its last basis for the next point, until no cut is
 /// violated, the LP optimum moves by less than [`CONVERGED`], [`ROUNDS`]
 /// rounds are done, or `time_limit` (seconds) is spent. The cuts are valid
-/// for every plan of `net`, so the MILP with them has the same optimum.
+/// for every plan of `net`, so the MILP with them has the same optimum, and
+/// the optimum of the last LP solved with them (returned beside them, `None`
+/// when no LP with cuts was solved to its optimum) bounds it.
 pub(crate) fn rounds(
     s: &Scenario,
     net: &Network,
     x: &[f64],
     time_limit: Option<f64>,
-) -> Result<Vec<Cut>, Error> {
+) -> Result<(Vec<Cut>, Option<f64>), Error> {
     let started = Instant::now();
     // The relaxation without cuts, whose rows are the node rows searched.
     let (mut base, v) = super::whole_model(s, net);
@@ -121,14 +123,15 @@ pub(crate) fn rounds(
             break;
         };
         let value = next.objective;
-        if last.is_some_and(|v| (v - value).abs() <= CONVERGED * value.abs().max(1.0)) {
+        let converged = last.is_some_and(|v| (v - value).abs() <= CONVERGED * value.abs().max(1.0));
+        last = Some(value);
+        if converged {
             break;
         }
-        last = Some(value);
         x = v.x.iter().map(|c| next.columns[c.index]).collect();
         y = v.y.iter().map(|c| next.columns[c.index]).collect();
     }
-    Ok(cuts)
+    Ok((cuts, last))
 }
 
 /// One link of a node row, as the separation sees it.
@@ -366,7 +369,46 @@ fn separate_mir(b: f64, items: &[Item], x: &[f64], y: &[f64]) -> Option<Cut> {
 
 #[cfg(test)]
 mod tests {
-    use super::{separate, separate_mir, Item};
+    use super::{rounds, separate, separate_mir, Item};
+    use crate::model::{self, highs, SolveOptions};
+
+    #[test]
+    fn the_lp_with_the_cuts_bounds_the_optimum_and_is_below_the_lp_without() {
+        let (s, net) = model::generated_region(60, 5);
+        // The relaxation's flows, the point the rounds start from.
+        let (mut relaxation, v) = model::whole_model(&s, &net);
+        relaxation.integer.fill(false);
+        let lp = highs::WarmLp::new(relaxation)
+            .unwrap()
+            .solve(None)
+            .unwrap()
+            .unwrap();
+        let x: Vec<f64> = v.x.iter().map(|c| lp.columns[c.index]).collect();
+        let (cuts, with_cuts) = rounds(&s, &net, &x, None).unwrap();
+        let with_cuts = with_cuts.expect("an LP with cuts was solved");
+        assert!(!cuts.is_empty());
+        let tol = 1e-6 * lp.objective.abs();
+        assert!(
+            with_cuts <= lp.objective + tol,
+            "{with_cuts} above the LP's {}",
+            lp.objective
+        );
+        let exact = SolveOptions {
+            gap: 0.0,
+            ..SolveOptions::default()
+        };
+        let optimum = model::solve(&s, &net, &exact).unwrap().objective.unwrap();
+        assert!(
+            with_cuts >= optimum - tol,
+            "{with_cuts} below the optimum {optimum}"
+        );
+        // The cuts close part of the relaxation's gap on this region.
+        assert!(
+            with_cuts < lp.objective - tol,
+            "{with_cuts} vs {}",
+            lp.objective
+        );
+    }
 
     /// Items of a row from (a, U) pairs, links 0, 1, ...
     fn items(pairs: &[(f64, f64)]) -> Vec<Item> {

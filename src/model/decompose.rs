@@ -571,14 +571,8 @@ pub fn merge(n: usize, groups: &[Vec<usize>], solutions: &[Solution]) -> Solutio
     }
 }
 
-/// The scenario generators of the tests, for a region to test on.
-#[cfg(test)]
-#[path = "../../tests/data/generate.rs"]
-mod generate;
-
 #[cfg(test)]
 mod tests {
-    use super::generate;
     use super::*;
 
     fn sol(status: Status, obj: Option<f64>, bound: Option<f64>, gap: Option<f64>) -> Solution {
@@ -594,13 +588,7 @@ mod tests {
 
     #[test]
     fn a_part_the_first_pass_could_not_search_weighs_its_lp_gap() {
-        let catalog = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/catalog/default.toml"
-        );
-        let text = generate::region(150, 3, catalog);
-        let s = crate::scenario::read_str(std::path::Path::new("region.toml"), &text).unwrap();
-        let net = crate::network::build(&s).unwrap();
+        let (s, net) = model::generated_region(150, 3);
         let parts = net.independent_parts();
         let links = parts.iter().max_by_key(|p| p.len()).unwrap();
         let sub = net.part(links);

@@ -18,6 +18,25 @@ mod highs;
 pub mod rational;
 pub mod reduce;
 
+/// The scenario generators of the tests, for regions to test on.
+#[cfg(test)]
+#[path = "../../tests/data/generate.rs"]
+mod generate;
+
+/// A generated region of `sites` sites (seed `seed`) on the shipped catalog,
+/// and its candidate network, for tests.
+#[cfg(test)]
+fn generated_region(sites: usize, seed: u64) -> (Scenario, Network) {
+    let catalog = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/catalog/default.toml"
+    );
+    let text = generate::region(sites, seed, catalog);
+    let s = crate::scenario::read_str(std::path::Path::new("region.toml"), &text).unwrap();
+    let net = crate::network::build(&s).unwrap();
+    (s, net)
+}
+
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -329,11 +348,11 @@ pub fn build(s: &Scenario, net: &Network) -> Result<ModelSize, Error> {
 /// The MILP of a network with the scenario's objective and no extra
 /// constraint, and its variables.
 fn whole_model(s: &Scenario, net: &Network) -> (Milp, Vars) {
-    let mut m = Milp::new(Sense::Maximise);
-    let v = formulation::define_variables(net, &mut m);
-    formulation::net_benefit(s, net, &v, &mut m);
-    formulation::network_constraints(s, net, &v, &mut m);
-    (m, v)
+    let added = Added {
+        flows: &[],
+        cuts: &[],
+    };
+    milp_of(s, net, added, Goal::NetBenefit)
 }
 
 /// Writes the MILP of a network, exactly as [`solve`] hands it to HiGHS (one
@@ -427,6 +446,20 @@ struct Added<'a> {
     cuts: &'a [cuts::Cut],
 }
 
+/// The MILP of `net` for `goal` with the rows `added`, and its variables.
+fn milp_of(s: &Scenario, net: &Network, added: Added<'_>, goal: Goal) -> (Milp, Vars) {
+    let mut milp = Milp::new(Sense::Maximise);
+    let v = formulation::define_variables(net, &mut milp);
+    match goal {
+        Goal::NetBenefit => formulation::net_benefit(s, net, &v, &mut milp),
+        Goal::Co2Avoided => formulation::co2_avoided(net, &v, &mut milp),
+    }
+    formulation::network_constraints(s, net, &v, &mut milp);
+    formulation::flow_constraints(added.flows, &v, &mut milp);
+    formulation::cut_rows(added.cuts, &v, &mut milp);
+    (milp, v)
+}
+
 /// Defines the variables, the objective and the constraints, hands the model to
 /// HiGHS (with the column values of `start`, a plan of this network, when
 /// given), and only when it has a plan, reads it back.
@@ -441,15 +474,7 @@ fn solve_model(
 ) -> Result<Solution, Error> {
     let extra = added.flows;
     let n = net.links.len();
-    let mut milp = Milp::new(Sense::Maximise);
-    let v = formulation::define_variables(net, &mut milp);
-    match goal {
-        Goal::NetBenefit => formulation::net_benefit(s, net, &v, &mut milp),
-        Goal::Co2Avoided => formulation::co2_avoided(net, &v, &mut milp),
-    }
-    formulation::network_constraints(s, net, &v, &mut milp);
-    formulation::flow_constraints(extra, &v, &mut milp);
-    formulation::cut_rows(added.cuts, &v, &mut milp);
+    let (milp, v) = milp_of(s, net, added, goal);
     // Large MILPs without a plan to start from start from the greedy one.
     let greedy =
         (start.is_none() && goal == Goal::NetBenefit && extra.is_empty() && n >= REDUCE_FROM_LINKS)

@@ -26,15 +26,19 @@
 //!    a better plan and is dropped.
 //! 5. **Cuts** (`model::cuts`: flow cover and mixed-integer rounding) on the
 //!    supply, demand and share rows of the links left, found from the
-//!    relaxation's flows on, are added to their MILP, which is then solved with
-//!    the first plan as its starting incumbent.
+//!    relaxation's flows on, are added to their MILP. The optimum `C` of the
+//!    last LP relaxation with them bounds every plan of the links left.
+//!    The MILP of the links left is then solved with the first plan as its
+//!    starting incumbent.
 //!
 //! The result is the better of the first plan and the last solve; its bound is
-//! the smaller of `L(π)` and the larger of the last solve's bound and the first
-//! plan's value (a plan with a dropped link is worth less than the first plan),
-//! so the bound stays valid for the whole network. The bound `L(π)` is computed
-//! here from the duals, not taken from the solver: it holds for any `π ≥ 0`, so
-//! rounding in the duals weakens it but never makes it wrong.
+//! the smaller of `L(π)`, `max(C, first plan's value)` (when every link left
+//! is searched, not only those of the highest bounds) and the larger of the
+//! last solve's bound and the first plan's value (a plan with a dropped link is
+//! worth less than the first plan), so the bound stays valid for the whole
+//! network. The bound `L(π)` is computed here from the duals, not taken from
+//! the solver: it holds for any `π ≥ 0`, so rounding in the duals weakens it
+//! but never makes it wrong.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -247,20 +251,27 @@ pub fn solve(
     let start = narrow(&first, &kept);
     // Step 5: cuts, from the relaxation's flows on.
     let flows: Vec<f64> = kept.iter().map(|&k| relaxed.flows[k]).collect();
-    let cuts = cuts::rounds(s, &last_net, &flows, left(CUT_SHARE))?;
+    let (cuts, cut_lp) = cuts::rounds(s, &last_net, &flows, left(CUT_SHARE))?;
     reduction.cuts = cuts.len();
+    // The LP with the cuts bounds the search's network (not the whole when
+    // the search is restricted); with a plan worth `first_value` of the whole,
+    // the larger of the two bounds it.
+    let limit = match cut_lp {
+        Some(c) if !restricted => c.max(first_value).min(bound),
+        _ => bound,
+    };
     let whole_bound = |b: Option<f64>| {
         if restricted {
             Some(bound)
         } else {
-            b.map(|b| b.max(first_value).min(bound))
+            b.map(|b| b.max(first_value).min(limit))
         }
     };
     let report_last = |objective: Option<f64>, b: Option<f64>| {
         if let Some(observe) = control.progress {
             observe(
                 objective.map(|o| o.max(first_value)).or(Some(first_value)),
-                whole_bound(b).or(Some(bound)),
+                whole_bound(b).or(Some(limit)),
             );
         }
     };
@@ -286,7 +297,11 @@ pub fn solve(
         Status::Optimal if !restricted => Status::Optimal,
         _ => Status::TimeLimit,
     };
-    let best_bound = whole_bound(last.best_bound).or(Some(bound));
+    // The plan proves its own value: solver tolerances never put the bound
+    // below it.
+    let best_bound = whole_bound(last.best_bound)
+        .or(Some(limit))
+        .map(|b| b.max(objective));
     let gap = best_bound.and_then(|b| super::relative_gap(b, objective));
     let gap = super::tidy_gap(gap, status);
     let sol = Solution {

@@ -161,6 +161,42 @@ impl Milp {
     pub fn at_least(&mut self, lower: f64, terms: impl IntoIterator<Item = (Column, f64)>) {
         self.row(lower, f64::INFINITY, terms);
     }
+
+    /// The model left when every column `j` with `free[j]` false is fixed at
+    /// `values[j]`: the free columns in their order, each row over them with
+    /// its bounds less what the fixed columns contribute, and the rows with no
+    /// free column left out (they hold or fail whatever the free columns do).
+    pub fn with_fixed(&self, free: &[bool], values: &[f64]) -> Milp {
+        let mut position = vec![u32::MAX; self.columns()];
+        let mut m = Milp::new(self.sense);
+        for (j, _) in free.iter().enumerate().filter(|(_, &f)| f) {
+            position[j] = m.columns() as u32;
+            let c = m.column(self.lower[j], self.upper[j]);
+            m.cost[c.index] = self.cost[j];
+            m.integer[c.index] = self.integer[j];
+        }
+        for r in 0..self.rows() {
+            let entries = self.starts[r]..self.starts[r + 1];
+            let mut fixed = 0.0;
+            let from = m.index.len();
+            for e in entries {
+                let j = self.index[e] as usize;
+                if free[j] {
+                    m.index.push(position[j]);
+                    m.value.push(self.value[e]);
+                } else {
+                    fixed += self.value[e] * values[j];
+                }
+            }
+            if m.index.len() == from {
+                continue;
+            }
+            m.row_lower.push(self.row_lower[r] - fixed);
+            m.row_upper.push(self.row_upper[r] - fixed);
+            m.starts.push(m.index.len());
+        }
+        m
+    }
 }
 
 /// The variables of the MILP: flow `x_l` and build `y_l` per link.
@@ -374,6 +410,35 @@ mod tests {
         assert_eq!(m.value, vec![1.0, 2.0, 3.0, 2.0, 0.5]);
         assert_eq!(m.row_lower, vec![f64::NEG_INFINITY, 1.0, 2.0]);
         assert_eq!(m.row_upper, vec![4.0, f64::INFINITY, 2.0]);
+    }
+
+    #[test]
+    fn fixing_columns_moves_their_part_of_each_row_into_its_bounds() {
+        let mut m = Milp::new(Sense::Maximise);
+        let a = m.column(0.0, 5.0);
+        let b = m.integer_column(0.0, 1.0);
+        let c = m.column(0.0, 2.0);
+        m.add_cost(a, 3.0);
+        m.add_cost(b, -1.0);
+        m.at_most(4.0, [(a, 1.0), (c, 2.0)]);
+        m.row(1.0, 6.0, [(b, 2.0), (c, 1.0)]);
+        m.at_most(0.0, [(b, 1.0)]);
+        // b fixed at 1, c at 1.5: a's row loses 3, the row of b and c has no
+        // free column left, nor has b's own.
+        let sub = m.with_fixed(&[true, false, false], &[0.0, 1.0, 1.5]);
+        assert_eq!(sub.columns(), 1);
+        assert_eq!(sub.cost, vec![3.0]);
+        assert_eq!((sub.lower[0], sub.upper[0]), (0.0, 5.0));
+        assert_eq!(sub.starts, vec![0, 1]);
+        assert_eq!(sub.index, vec![0]);
+        assert_eq!(sub.row_upper, vec![1.0]);
+        // c free, a and b fixed: c's columns renumbered from 0, both rows kept.
+        let sub = m.with_fixed(&[false, false, true], &[2.0, 1.0, 0.0]);
+        assert_eq!(sub.integer, vec![false]);
+        assert_eq!(sub.index, vec![0, 0]);
+        assert_eq!(sub.value, vec![2.0, 1.0]);
+        assert_eq!(sub.row_lower, vec![f64::NEG_INFINITY, -1.0]);
+        assert_eq!(sub.row_upper, vec![2.0, 4.0]);
     }
 
     /// The groups of `keys` as (key, items) pairs.

@@ -15,6 +15,7 @@ pub mod decompose;
 pub(crate) mod formulation;
 pub mod greedy;
 mod highs;
+mod lns;
 pub mod rational;
 pub mod reduce;
 

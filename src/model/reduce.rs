@@ -1,6 +1,6 @@
 //! Exact reductions of a MILP before its search, and a first plan handed to it.
 //!
-//! [`solve`] solves the net-benefit MILP of a network (one part, usually) in five
+//! [`solve`] solves the net-benefit MILP of a network (one part, usually) in six
 //! steps, none of which can change the optimum:
 //!
 //! 1. **Dominated links** are dropped. A link `l` is dominated by a link `m` of
@@ -28,8 +28,11 @@
 //!    supply, demand and share rows of the links left, found from the
 //!    relaxation's flows on, are added to their MILP. The optimum `C` of the
 //!    last LP relaxation with them bounds every plan of the links left.
-//!    The MILP of the links left is then solved with the first plan as its
-//!    starting incumbent.
+//! 6. **Neighbourhoods** (`model::lns`): on a network of at least 30,000
+//!    links left (`lns::FROM_LINKS`), most of the time goes to improving the
+//!    first plan by small MILPs, each freeing the links near one output or
+//!    input. The MILP of the links left is then solved with the (improved) first
+//!    plan as its starting incumbent.
 //!
 //! The result is the better of the first plan and the last solve; its bound is
 //! the smaller of `L(π)`, `max(C, first plan's value)` (when every link left
@@ -44,7 +47,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use super::formulation::{self, Milp, Sense, Vars};
-use super::{cuts, highs, Control, Solution, SolveOptions, Status};
+use super::{cuts, highs, lns, Control, Solution, SolveOptions, Status};
 use crate::domain::{InputId, OutputId, RuleId, Scenario};
 use crate::error::Error;
 use crate::network::{CandidateLink, Network};
@@ -54,6 +57,9 @@ const FIRST_PLAN_SHARE: f64 = 0.1;
 
 /// Share of the time left that the rounds of cuts may take.
 const CUT_SHARE: f64 = 0.1;
+
+/// Share of the time left that the search by neighbourhoods may take.
+const LNS_SHARE: f64 = 0.8;
 
 /// Slack on the fixing test, relative to the first plan's value: a link is
 /// dropped only when its bound is clearly below.
@@ -253,6 +259,35 @@ pub fn solve(
     let flows: Vec<f64> = kept.iter().map(|&k| relaxed.flows[k]).collect();
     let (cuts, cut_lp) = cuts::rounds(s, &last_net, &flows, left(CUT_SHARE))?;
     reduction.cuts = cuts.len();
+    // Step 6: a better first plan by neighbourhoods, where HiGHS alone is slow.
+    let (first, first_value, start) = match left(LNS_SHARE) {
+        Some(t) if kept.len() >= lns::FROM_LINKS => {
+            let lns_options = SolveOptions {
+                time_limit: Some(t),
+                ..*options
+            };
+            match lns::improve(
+                s,
+                &last_net,
+                &cuts,
+                &start,
+                &flows,
+                &lns_options,
+                first_control,
+            )? {
+                Some(better) => {
+                    let value = better.objective.unwrap_or(first_value);
+                    (
+                        spread(better.clone(), &kept, sub.links.len()),
+                        value,
+                        better,
+                    )
+                }
+                None => (first, first_value, start),
+            }
+        }
+        _ => (first, first_value, start),
+    };
     // The LP with the cuts bounds the search's network (not the whole when
     // the search is restricted); with a plan worth `first_value` of the whole,
     // the larger of the two bounds it.

@@ -1,0 +1,423 @@
+//! Better plans by searching neighbourhoods of one (a large-neighbourhood search).
+//!
+//! On a MILP of tens of thousands of links HiGHS's tree search improves its plan
+//! slowly, while a MILP of a few thousand links it solves in a fraction of a
+//! second. [`improve`] therefore improves a plan by solving, one after another,
+//! small MILPs of the same model: every link fixed at the plan except the links
+//! among the outputs and inputs of one neighbourhood, a set of them close in the
+//! network (reached breadth first from a seed, over links, until enough links
+//! are free). The fixed links' flows move into the bounds of the rows they share
+//! with free ones ([`Milp::with_fixed`]). The plan is a solution of each small
+//! MILP and is handed to it as its start, so its optimum is worth at least as
+//! much; when it is worth more, its values replace the plan's on the free links.
+//!
+//! Seeds are the outputs and inputs where the LP relaxation's flows and the
+//! plan differ most (by the margin those flows earn), where a better plan is
+//! likeliest; each round of seeds covers every node once, and rounds go on
+//! while one finds a better plan. A neighbourhood grows while its MILP is
+//! solved quickly and shrinks when its time runs out. Every plan found is a
+//! plan of the whole model: the bound is untouched and the optimum cannot change.
+
+use std::collections::VecDeque;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use super::{cuts, highs, Added, Control, Goal, Solution, SolveOptions};
+use crate::domain::Scenario;
+use crate::error::Error;
+use crate::network::Network;
+
+/// Networks of fewer links than this are left to HiGHS alone: on the generated
+/// regions its own search (with the cuts) closed more of the gap of parts of
+/// 5,000 to 20,000 links in the same time than neighbourhoods did
+/// (docs/performance.md).
+pub(crate) const FROM_LINKS: usize = 30_000;
+
+/// The free links a neighbourhood starts with, and its least and most.
+const START_LINKS: usize = 2_000;
+const MIN_LINKS: usize = 300;
+const MAX_LINKS: usize = 20_000;
+
+/// The time limit of one neighbourhood's MILP, seconds.
+const NEIGHBOURHOOD_SECONDS: f64 = 1.0;
+
+/// A neighbourhood whose MILP closes within this share of its time limit is
+/// followed by a larger one.
+const QUICK: f64 = 0.25;
+
+/// Below this much time left no neighbourhood is started, seconds.
+const MIN_SECONDS: f64 = 0.05;
+
+/// A neighbourhood's plan replaces the plan when it is worth more by this,
+/// relative to the whole plan's net benefit (HiGHS's own tolerances are ~1e-6
+/// on a row, so less would be noise).
+const BETTER: f64 = 1e-9;
+
+/// A plan of `net` worth more than `plan` (a plan of `net`, which `cuts` hold
+/// at), found by neighbourhoods within `options.time_limit` seconds (none: no
+/// search), or `None` when no neighbourhood found one. `guide` is the LP relaxation's flow per link.
+/// The plan returned has `plan`'s status and bound, with its own net benefit
+/// and gap.
+pub(crate) fn improve(
+    s: &Scenario,
+    net: &Network,
+    cuts: &[cuts::Cut],
+    plan: &Solution,
+    guide: &[f64],
+    options: &SolveOptions,
+    control: Control<'_>,
+) -> Result<Option<Solution>, Error> {
+    let started = Instant::now();
+    let Some(time_limit) = options.time_limit else {
+        return Ok(None);
+    };
+    let deadline = started + Duration::from_secs_f64(time_limit.max(0.0));
+    let n = net.links.len();
+    let Some(first_value) = plan.objective else {
+        return Ok(None);
+    };
+    if n == 0 || plan.flows.len() != n || guide.len() != n {
+        return Ok(None);
+    }
+    let added = Added { flows: &[], cuts };
+    let (milp, v) = super::milp_of(s, net, added, Goal::NetBenefit);
+    let mut values = vec![0.0; milp.columns()];
+    for k in 0..n {
+        values[v.x[k].index] = plan.flows[k];
+        values[v.y[k].index] = if plan.built[k] { 1.0 } else { 0.0 };
+    }
+    let graph = Graph::of(s, net);
+    let seeds = graph.seeds(|k| (guide[k] - plan.flows[k]).abs() * milp.cost[v.x[k].index].abs());
+    if seeds.is_empty() {
+        return Ok(None);
+    }
+    let tolerance = BETTER * first_value.abs().max(1.0);
+    let mut value = first_value;
+    let mut target = START_LINKS;
+    let mut covered = vec![false; graph.nodes()];
+    let mut free = vec![false; milp.columns()];
+    let mut next = 0;
+    let mut round_found = false;
+    let mut found = false;
+    let stopped = || control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
+    loop {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
+        if left < MIN_SECONDS || stopped() {
+            break;
+        }
+        let Some(&seed) = seeds[next..].iter().find(|&&u| !covered[u]) else {
+            if !round_found {
+                break;
+            }
+            covered.iter_mut().for_each(|c| *c = false);
+            next = 0;
+            round_found = false;
+            continue;
+        };
+        next = seeds
+            .iter()
+            .position(|&u| u == seed)
+            .map_or(seeds.len(), |p| p + 1);
+        let links = graph.neighbourhood(seed, target, &mut covered);
+        let mut columns = Vec::with_capacity(2 * links.len());
+        for &k in &links {
+            columns.push(v.x[k].index);
+            columns.push(v.y[k].index);
+        }
+        columns.sort_unstable();
+        for &j in &columns {
+            free[j] = true;
+        }
+        let sub = milp.with_fixed(&free, &values);
+        for &j in &columns {
+            free[j] = false;
+        }
+        let start: Vec<f64> = columns.iter().map(|&j| values[j]).collect();
+        let before: f64 = columns.iter().map(|&j| milp.cost[j] * values[j]).sum();
+        let seconds = left.min(NEIGHBOURHOOD_SECONDS);
+        let sub_options = SolveOptions {
+            time_limit: Some(seconds),
+            ..options.one_thread()
+        };
+        let sub_control = Control {
+            stop: control.stop,
+            progress: None,
+        };
+        let asked = Instant::now();
+        let solved =
+            highs::solve_controlled(sub, &sub_options, links.len(), Some(&start), sub_control)?;
+        let quick = solved.status == super::Status::Optimal
+            && asked.elapsed().as_secs_f64() < QUICK * seconds;
+        target = if quick {
+            (target * 3 / 2).min(MAX_LINKS)
+        } else if solved.status != super::Status::Optimal {
+            (target * 2 / 3).max(MIN_LINKS)
+        } else {
+            target
+        };
+        if !solved.has_plan() || solved.objective <= before + tolerance {
+            continue;
+        }
+        for (i, &j) in columns.iter().enumerate() {
+            values[j] = solved.value(super::formulation::Column { index: i });
+        }
+        value += solved.objective - before;
+        round_found = true;
+        found = true;
+        if let Some(observe) = control.progress {
+            observe(Some(value), None);
+        }
+    }
+    if !found {
+        return Ok(None);
+    }
+    // The plan of the values, read as a solve's: a link is built where its
+    // build is 1 and it carries something (or must be built).
+    let mut flows = Vec::with_capacity(n);
+    let mut built = Vec::with_capacity(n);
+    let mut objective = 0.0;
+    for (k, l) in net.links.iter().enumerate() {
+        let (x, y) = (v.x[k].index, v.y[k].index);
+        let b = values[y] > 0.5;
+        let flow = if b {
+            super::clean(values[x]).clamp(milp.lower[x], milp.upper[x])
+        } else {
+            0.0
+        };
+        let b = b && (flow > 0.0 || l.is_mandatory());
+        objective += milp.cost[x] * flow + if b { milp.cost[y] } else { 0.0 };
+        flows.push(flow);
+        built.push(b);
+    }
+    if objective <= first_value {
+        return Ok(None);
+    }
+    let gap = plan
+        .best_bound
+        .and_then(|b| super::relative_gap(b.max(objective), objective));
+    Ok(Some(Solution {
+        status: plan.status,
+        objective: Some(objective),
+        best_bound: plan.best_bound.map(|b| b.max(objective)),
+        gap: super::tidy_gap(gap, plan.status),
+        flows,
+        built,
+    }))
+}
+
+/// The outputs and inputs of a network as nodes (outputs first, each once),
+/// and the links at each.
+struct Graph {
+    /// The two nodes of each link: its output's and its input's.
+    ends: Vec<(usize, usize)>,
+    /// `starts[u]..starts[u + 1]` is node u's range of `links`.
+    starts: Vec<usize>,
+    /// The links at each node, node after node, ascending.
+    links: Vec<usize>,
+}
+
+impl Graph {
+    fn of(s: &Scenario, net: &Network) -> Graph {
+        let mut node_of_output = vec![usize::MAX; s.outputs.len()];
+        let mut node_of_input = vec![usize::MAX; s.inputs.len()];
+        let mut nodes = 0;
+        for l in &net.links {
+            if node_of_output[l.output.0] == usize::MAX {
+                node_of_output[l.output.0] = nodes;
+                nodes += 1;
+            }
+        }
+        for l in &net.links {
+            if node_of_input[l.input.0] == usize::MAX {
+                node_of_input[l.input.0] = nodes;
+                nodes += 1;
+            }
+        }
+        let ends: Vec<(usize, usize)> = net
+            .links
+            .iter()
+            .map(|l| (node_of_output[l.output.0], node_of_input[l.input.0]))
+            .collect();
+        let mut starts = vec![0; nodes + 1];
+        for &(a, b) in &ends {
+            starts[a + 1] += 1;
+            starts[b + 1] += 1;
+        }
+        for u in 0..nodes {
+            starts[u + 1] += starts[u];
+        }
+        let mut fill = starts.clone();
+        let mut links = vec![0; 2 * ends.len()];
+        for (k, &(a, b)) in ends.iter().enumerate() {
+            for u in [a, b] {
+                links[fill[u]] = k;
+                fill[u] += 1;
+            }
+        }
+        Graph {
+            ends,
+            starts,
+            links,
+        }
+    }
+
+    fn nodes(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn at(&self, u: usize) -> &[usize] {
+        &self.links[self.starts[u]..self.starts[u + 1]]
+    }
+
+    /// The nodes with a positive score (the sum of `weight` over their links),
+    /// highest first, ties by node.
+    fn seeds(&self, weight: impl Fn(usize) -> f64) -> Vec<usize> {
+        let mut scored: Vec<(usize, f64)> = (0..self.nodes())
+            .map(|u| (u, self.at(u).iter().map(|&k| weight(k)).sum::<f64>()))
+            .filter(|&(_, w)| w > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.into_iter().map(|(u, _)| u).collect()
+    }
+
+    /// The links among the nodes reached breadth first from `seed` until at
+    /// least `target` links join two reached nodes (or no node is left to
+    /// reach), in ascending order; the reached nodes are marked in `covered`.
+    fn neighbourhood(&self, seed: usize, target: usize, covered: &mut [bool]) -> Vec<usize> {
+        let mut reached = std::collections::BTreeSet::new();
+        let mut queue = VecDeque::from([seed]);
+        let mut queued = std::collections::BTreeSet::from([seed]);
+        let mut links = Vec::new();
+        while let Some(u) = queue.pop_front() {
+            reached.insert(u);
+            covered[u] = true;
+            for &k in self.at(u) {
+                let (a, b) = self.ends[k];
+                let other = if a == u { b } else { a };
+                if reached.contains(&other) && other != u {
+                    links.push(k);
+                } else if queued.insert(other) {
+                    queue.push_back(other);
+                }
+            }
+            if links.len() >= target {
+                break;
+            }
+        }
+        links.sort_unstable();
+        links
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{improve, Graph};
+    use crate::model::{self, Added, Control, Goal, SolveOptions};
+
+    #[test]
+    fn a_neighbourhood_holds_the_links_among_the_nodes_it_reaches() {
+        let (s, net) = model::generated_region(150, 5);
+        let graph = Graph::of(&s, &net);
+        let mut covered = vec![false; graph.nodes()];
+        let links = graph.neighbourhood(0, 200, &mut covered);
+        assert!(links.len() >= 200, "{}", links.len());
+        assert!(links.windows(2).all(|w| w[0] < w[1]));
+        for &k in &links {
+            let (a, b) = graph.ends[k];
+            assert!(
+                covered[a] && covered[b],
+                "link {k} leaves the neighbourhood"
+            );
+        }
+        // Every link between two reached nodes is in it.
+        let among = graph
+            .ends
+            .iter()
+            .filter(|&&(a, b)| covered[a] && covered[b])
+            .count();
+        assert_eq!(among, links.len());
+        assert!(
+            covered.iter().any(|&c| !c),
+            "the neighbourhood is the whole network"
+        );
+    }
+
+    #[test]
+    fn neighbourhoods_improve_a_plan_to_a_feasible_one_worth_what_it_says() {
+        let (s, net) = model::generated_region(60, 5);
+        let n = net.links.len();
+        let empty = model::unsolved(&s, &net, &[]);
+        // Seeds where the links could carry most.
+        let guide: Vec<f64> = net.links.iter().map(|l| l.upper_bound).collect();
+        let options = SolveOptions {
+            time_limit: Some(3.0),
+            ..SolveOptions::default()
+        };
+        let better = improve(&s, &net, &[], &empty, &guide, &options, Control::default())
+            .unwrap()
+            .expect("the empty plan of a region can be improved");
+        let value = better.objective.unwrap();
+        assert!(value > empty.objective.unwrap());
+        // Every row and bound of the MILP holds at the plan.
+        let (milp, v) = model::milp_of(
+            &s,
+            &net,
+            Added {
+                flows: &[],
+                cuts: &[],
+            },
+            Goal::NetBenefit,
+        );
+        let mut x = vec![0.0; milp.columns()];
+        for k in 0..n {
+            x[v.x[k].index] = better.flows[k];
+            x[v.y[k].index] = if better.built[k] { 1.0 } else { 0.0 };
+        }
+        let tol = |b: f64| 1e-6 * b.abs().max(1.0);
+        for ((&x, &lower), &upper) in x.iter().zip(&milp.lower).zip(&milp.upper) {
+            assert!(x >= lower - tol(lower) && x <= upper + tol(upper));
+        }
+        for r in 0..milp.rows() {
+            let e = milp.starts[r]..milp.starts[r + 1];
+            let lhs: f64 = e.map(|e| milp.value[e] * x[milp.index[e] as usize]).sum();
+            assert!(
+                lhs >= milp.row_lower[r] - tol(milp.row_lower[r]),
+                "row {r}: {lhs}"
+            );
+            assert!(
+                lhs <= milp.row_upper[r] + tol(milp.row_upper[r]),
+                "row {r}: {lhs}"
+            );
+        }
+        // Its net benefit is its links', and no more than the optimum.
+        let p = &s.parameters;
+        let worth: f64 = net
+            .links
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                l.margin_per_unit(p.carbon_price, p.energy_price) * better.flows[k]
+                    - if better.built[k] {
+                        l.fixed_charge_per_year()
+                    } else {
+                        0.0
+                    }
+            })
+            .sum();
+        assert!(
+            (worth - value).abs() <= 1e-9 * value.abs(),
+            "{worth} vs {value}"
+        );
+        let exact = SolveOptions {
+            gap: 0.0,
+            ..SolveOptions::default()
+        };
+        let optimum = model::solve(&s, &net, &exact).unwrap().objective.unwrap();
+        assert!(
+            value <= optimum + 1e-6 * optimum.abs(),
+            "{value} above the optimum {optimum}"
+        );
+    }
+}

@@ -107,7 +107,7 @@ pub(crate) fn improve(
         if left < MIN_SECONDS || stopped() {
             break;
         }
-        let Some(&seed) = seeds[next..].iter().find(|&&u| !covered[u]) else {
+        let Some(p) = seeds[next..].iter().position(|&u| !covered[u]) else {
             if !round_found {
                 break;
             }
@@ -116,10 +116,8 @@ pub(crate) fn improve(
             round_found = false;
             continue;
         };
-        next = seeds
-            .iter()
-            .position(|&u| u == seed)
-            .map_or(seeds.len(), |p| p + 1);
+        let seed = seeds[next + p];
+        next += p + 1;
         let links = graph.neighbourhood(seed, target, &mut covered);
         let mut columns = Vec::with_capacity(2 * links.len());
         for &k in &links {

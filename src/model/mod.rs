@@ -511,7 +511,7 @@ fn solve_model(
 
 /// The solution of a network whose search had no time at all: the better of
 /// the greedy plan ([`greedy`], without extra constraints) and the empty plan
-/// where it is feasible ([`empty_plan`]), with status `time_limit` and the bound
+/// where it is feasible (`empty_plan`), with status `time_limit` and the bound
 /// that needs no solve; no plan (`time_limit_no_solution`) when neither is had.
 pub fn unsolved(s: &Scenario, net: &Network, extra: &[FlowConstraint]) -> Solution {
     unsolved_with(s, net, extra, None)

@@ -469,7 +469,7 @@ const COLUMNS_PER_STREAM: usize = 4;
 /// How the LP relaxation is given its links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pricing {
-    /// Column generation from [`PRICE_FROM_LINKS`] links on, every link at once
+    /// Column generation from 20,000 links on (`PRICE_FROM_LINKS`), every link at once
     /// below (what [`solve`] does).
     Auto,
     /// Every link at once.

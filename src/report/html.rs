@@ -7,7 +7,7 @@
 //! against the swept parameter; with a Pareto [`Front`], the trade-off.
 //!
 //! Elements tests and tools can find: every map link is a `path.link` with
-//! `data-link` (its [`LinkKey`](crate::LinkKey) text); every total is an element
+//! `data-link` (its [`LinkKey`] text); every total is an element
 //! `#total-…` whose `data-value` is the plan JSON's figure; every exchange row
 //! is a `tr.exchange` with `data-link`.
 

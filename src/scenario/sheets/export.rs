@@ -1,4 +1,4 @@
-//! From a merged scenario to sheets, in the layout [`super::import`] reads: one
+//! From a merged scenario to sheets, in the layout [`super::import()`] reads: one
 //! sheet per section with every column of [`super::LAYOUT`], one row per item.
 
 use std::path::Path;

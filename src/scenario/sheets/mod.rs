@@ -3,9 +3,9 @@
 //! "Spreadsheets").
 //!
 //! [`read`] turns a workbook (xlsx or ods, through calamine) or a folder of CSV
-//! files into [`Sheet`]s of [`Cell`]s; [`import`] turns sheets into a scenario file
+//! files into [`Sheet`]s of [`Cell`]s; [`import()`] turns sheets into a scenario file
 //! and validates it like any other, naming each problem by its cell
-//! (`outputs!C7`); [`export`] writes a merged scenario back as sheets, an xlsx
+//! (`outputs!C7`); [`export()`] writes a merged scenario back as sheets, an xlsx
 //! workbook (rust_xlsxwriter) or CSV texts. The layout of every sheet, which
 //! columns it has and what each holds, is [`LAYOUT`], the one description both
 //! directions read.

@@ -15,8 +15,10 @@
 //! plan differ most (by the margin those flows earn), where a better plan is
 //! likeliest; each round of seeds covers every node once, and rounds go on
 //! while one finds a better plan. A neighbourhood grows while its MILP is
-//! solved quickly and shrinks when its time runs out. Every plan found is a
-//! plan of the whole model: the bound is untouched and the optimum cannot change.
+//! solved quickly and shrinks when its time runs out without a better plan
+//! (one that finds a better plan in its time is kept at its size). Every plan
+//! found is a plan of the whole model: the bound is untouched and the optimum
+//! cannot change.
 
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -148,14 +150,15 @@ pub(crate) fn improve(
             highs::solve_controlled(sub, &sub_options, links.len(), Some(&start), sub_control)?;
         let quick = solved.status == super::Status::Optimal
             && asked.elapsed().as_secs_f64() < QUICK * seconds;
+        let improved = solved.has_plan() && solved.objective > before + tolerance;
         target = if quick {
             (target * 3 / 2).min(MAX_LINKS)
-        } else if solved.status != super::Status::Optimal {
+        } else if solved.status != super::Status::Optimal && !improved {
             (target * 2 / 3).max(MIN_LINKS)
         } else {
             target
         };
-        if !solved.has_plan() || solved.objective <= before + tolerance {
+        if !improved {
             continue;
         }
         for (i, &j) in columns.iter().enumerate() {

@@ -32,6 +32,19 @@ pub(crate) struct Solved {
 }
 
 impl Solved {
+    /// A solution known without HiGHS (column values found by symbio, worth
+    /// `objective`), to be read back as a solve's.
+    pub fn of_values(status: Status, objective: f64, values: Vec<f64>) -> Solved {
+        Solved {
+            status,
+            has_solution: true,
+            objective,
+            bound: None,
+            gap: None,
+            values,
+        }
+    }
+
     /// Whether a plan (a feasible solution) is known.
     pub fn has_plan(&self) -> bool {
         self.status.has_plan() && self.has_solution

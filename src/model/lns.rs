@@ -57,9 +57,9 @@ const BETTER: f64 = 1e-9;
 
 /// A plan of `net` worth more than `plan` (a plan of `net`, which `cuts` hold
 /// at), found by neighbourhoods within `options.time_limit` seconds (none: no
-/// search), or `None` when no neighbourhood found one. `guide` is the LP relaxation's flow per link.
-/// The plan returned has `plan`'s status and bound, with its own net benefit
-/// and gap.
+/// search), or `None` when no neighbourhood found one. `guide` is the LP
+/// relaxation's flow per link. The plan returned has `plan`'s status and
+/// bound, with its own net benefit and gap.
 pub(crate) fn improve(
     s: &Scenario,
     net: &Network,
@@ -100,7 +100,6 @@ pub(crate) fn improve(
     let mut free = vec![false; milp.columns()];
     let mut next = 0;
     let mut round_found = false;
-    let mut found = false;
     let stopped = || control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
     loop {
         let left = deadline
@@ -166,45 +165,26 @@ pub(crate) fn improve(
         }
         value += solved.objective - before;
         round_found = true;
-        found = true;
         if let Some(observe) = control.progress {
             observe(Some(value), None);
         }
     }
-    if !found {
+    if value <= first_value {
         return Ok(None);
     }
-    // The plan of the values, read as a solve's: a link is built where its
-    // build is 1 and it carries something (or must be built).
-    let mut flows = Vec::with_capacity(n);
-    let mut built = Vec::with_capacity(n);
-    let mut objective = 0.0;
-    for (k, l) in net.links.iter().enumerate() {
-        let (x, y) = (v.x[k].index, v.y[k].index);
-        let b = values[y] > 0.5;
-        let flow = if b {
-            super::clean(values[x]).clamp(milp.lower[x], milp.upper[x])
-        } else {
-            0.0
-        };
-        let b = b && (flow > 0.0 || l.is_mandatory());
-        objective += milp.cost[x] * flow + if b { milp.cost[y] } else { 0.0 };
-        flows.push(flow);
-        built.push(b);
-    }
-    if objective <= first_value {
+    // The plan of the values, read as a solve's, worth exactly what they are.
+    let objective = milp.cost.iter().zip(&values).map(|(c, x)| c * x).sum();
+    let read = highs::Solved::of_values(plan.status, objective, values);
+    let better = super::read_plan(net, &v, &read, true);
+    let Some(objective) = better.objective.filter(|&o| o > first_value) else {
         return Ok(None);
-    }
-    let gap = plan
-        .best_bound
-        .and_then(|b| super::relative_gap(b.max(objective), objective));
+    };
+    let best_bound = plan.best_bound.map(|b| b.max(objective));
+    let gap = best_bound.and_then(|b| super::relative_gap(b, objective));
     Ok(Some(Solution {
-        status: plan.status,
-        objective: Some(objective),
-        best_bound: plan.best_bound.map(|b| b.max(objective)),
+        best_bound,
         gap: super::tidy_gap(gap, plan.status),
-        flows,
-        built,
+        ..better
     }))
 }
 

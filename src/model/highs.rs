@@ -369,9 +369,30 @@ pub(crate) fn solve_controlled(
             }
         }
     }
-    let solved = model
+    let mut solved = model
         .try_solve()
         .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    // HiGHS's MIP presolve at times declares a feasible MILP infeasible (a known
+    // class of HiGHS bugs; one of ours: a rational plan whose every site bound is
+    // tight). Infeasible is a claim made to the user, so it is checked once more
+    // without presolve. HiGHS's run clock goes on from the first run, so the
+    // time limit holds for both together.
+    if matches!(
+        solved.status(),
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible
+    ) {
+        let ptr = solved.as_mut_ptr();
+        // SAFETY: `ptr` is the live HiGHS instance of `solved`, which outlives
+        // these calls; `hooks` still lives on this frame. The strings are
+        // NUL-terminated literals.
+        let run = unsafe {
+            highs_sys::Highs_setStringOptionValue(ptr, c"presolve".as_ptr(), c"off".as_ptr());
+            highs_sys::Highs_run(ptr)
+        };
+        if run == highs_sys::kHighsStatusError {
+            return Err(Error::Solver("HiGHS failed on the second solve".into()));
+        }
+    }
     let has_solution = solved
         .int_info_value(c"primal_solution_status")
         .map(|v| v == 2)

@@ -403,6 +403,33 @@ fn identical_firms_get_the_same_value_and_the_null_player_nothing() {
     assert_close(num(&sh["clusters"][0]["value"]), 5100.0, 1e-9);
 }
 
+/// The baseline is the brownfield optimum, so the rational plan is the baseline plan
+/// itself, every firm at exactly its baseline gain. HiGHS's presolve calls that MILP
+/// infeasible; the adapter checks it again without presolve.
+#[test]
+fn a_rational_plan_with_every_bound_tight_is_found() {
+    let c = json(&[
+        "compare",
+        "tests/data/rational-tight.toml",
+        "--individually-rational",
+        "--gap",
+        "0",
+        "--format",
+        "json",
+    ]);
+    let b = variant(&c, "brownfield");
+    let base = num(&c["baseline"]["net_benefit"]);
+    assert_close(num(&b["net_benefit"]), base, 1e-9);
+    let ir = &b["individually_rational"];
+    assert_eq!(ir["status"], "optimal");
+    assert_close(num(&ir["net_benefit"]), base, 1e-9);
+    assert_eq!(ir["links"].as_array().unwrap().len(), 2);
+    for s in ir["sites"].as_array().unwrap() {
+        let (gain, least) = (num(&s["gain"]), num(&s["baseline_gain"]));
+        assert!(gain >= least - 1e-6 * least.abs().max(1.0), "{s}");
+    }
+}
+
 #[test]
 fn monte_carlo_shapley_is_close_to_exact_and_deterministic() {
     let exact = json(&[

@@ -35,10 +35,11 @@
 //!    plan as its starting incumbent.
 //!
 //! The result is the better of the first plan and the last solve; its bound is
-//! the smaller of `L(π)`, `max(C, first plan's value)` (when every link left
-//! is searched, not only those of the highest bounds) and the larger of the
-//! last solve's bound and the first plan's value (a plan with a dropped link is
-//! worth less than the first plan), so the bound stays valid for the whole
+//! the smaller of `L(π)`, `max(C, first plan's value, out)` and the largest of
+//! the last solve's bound, the first plan's value and `out`: a plan with a
+//! dropped link is worth less than the first plan, and one with a link left out
+//! of a search of only the links of the highest bounds at most `out`, the
+//! highest bound of those left out. So the bound stays valid for the whole
 //! network. The bound `L(π)` is computed here from the duals, not taken from
 //! the solver: it holds for any `π ≥ 0`, so rounding in the duals weakens it
 //! but never makes it wrong.
@@ -116,6 +117,28 @@ pub fn solve(
     options: &SolveOptions,
     earlier: Option<&Solution>,
     control: Control<'_>,
+) -> Result<(Solution, Reduction), Error> {
+    solve_within(s, net, options, earlier, control, search_cap)
+}
+
+/// The most links the search after fixing holds with `time_left` seconds
+/// (`None`: no time limit, every link left).
+fn search_cap(time_left: Option<f64>) -> Option<usize> {
+    time_left.map(|t| SEARCH_LINKS.max((t / SEARCH_SECONDS_PER_LINK) as usize))
+}
+
+/// How many links the search after fixing may hold with the time then left.
+type Cap = fn(Option<f64>) -> Option<usize>;
+
+/// [`solve`], with `cap` saying how many links the search after fixing may
+/// hold with the time then left.
+fn solve_within(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    earlier: Option<&Solution>,
+    control: Control<'_>,
+    cap: Cap,
 ) -> Result<(Solution, Reduction), Error> {
     let started = Instant::now();
     let left = |share: f64| {
@@ -233,13 +256,15 @@ pub fn solve(
     // A search of every link left pays only when HiGHS can get through its
     // model in the time left. Otherwise the links with the highest bounds (the
     // mandatory ones and the first plan's among them) are searched: its plan
-    // is feasible for the whole, its bound is not, and L(π) is the bound.
+    // is feasible for the whole. A plan with a link left out is worth at most
+    // that link's bound, so the highest of those, `outside`, and the search's
+    // bound together bound the whole.
     let time_left = options
         .time_limit
         .map(|t| t - started.elapsed().as_secs_f64());
-    let cap = time_left.map(|t| SEARCH_LINKS.max((t / SEARCH_SECONDS_PER_LINK) as usize));
+    let cap = cap(time_left);
     let restricted = cap.is_some_and(|c| kept.len() > c);
-    let kept = match cap {
+    let (kept, outside) = match cap {
         Some(cap) if restricted => best_links(
             kept.iter().map(|&k| {
                 let l = &sub.links[k];
@@ -251,7 +276,7 @@ pub fn solve(
             }),
             cap,
         ),
-        _ => kept,
+        _ => (kept, f64::NEG_INFINITY),
     };
     let last_net = sub.part(&kept);
     let start = narrow(&first, &kept);
@@ -288,20 +313,12 @@ pub fn solve(
         }
         _ => (first, first_value, start),
     };
-    // The LP with the cuts bounds the search's network (not the whole when
-    // the search is restricted); with a plan worth `first_value` of the whole,
-    // the larger of the two bounds it.
-    let limit = match cut_lp {
-        Some(c) if !restricted => c.max(first_value).min(bound),
-        _ => bound,
-    };
-    let whole_bound = |b: Option<f64>| {
-        if restricted {
-            Some(bound)
-        } else {
-            b.map(|b| b.max(first_value).min(limit))
-        }
-    };
+    // The LP with the cuts bounds the search's network; with a plan worth
+    // `first_value` of the whole and `outside` for the links left out of the
+    // search, the largest of the three bounds the whole.
+    let whole = |b: f64| b.max(first_value).max(outside).min(bound);
+    let limit = cut_lp.map_or(bound, whole);
+    let whole_bound = |b: Option<f64>| b.map(|b| whole(b).min(limit));
     let report_last = |objective: Option<f64>, b: Option<f64>| {
         if let Some(observe) = control.progress {
             observe(
@@ -329,7 +346,7 @@ pub fn solve(
     };
     let objective = better.objective.unwrap_or(first_value);
     let status = match last.status {
-        Status::Optimal if !restricted => Status::Optimal,
+        Status::Optimal if outside <= objective => Status::Optimal,
         _ => Status::TimeLimit,
     };
     // The plan proves its own value: solver tolerances never put the bound
@@ -352,18 +369,21 @@ pub fn solve(
 /// The links a restricted search holds, in ascending order: of `links` (index,
 /// whether it must stay, bound with it), every one that must stay and, of all,
 /// the `cap` with the highest bounds (the ones that must stay first, ties by
-/// index).
-fn best_links(links: impl Iterator<Item = (usize, bool, f64)>, cap: usize) -> Vec<usize> {
+/// index); and the highest bound of the links left out (−∞ if none is).
+fn best_links(links: impl Iterator<Item = (usize, bool, f64)>, cap: usize) -> (Vec<usize>, f64) {
     let mut ranked: Vec<(usize, bool, f64)> = links.collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
-    let mut chosen: Vec<usize> = ranked
-        .iter()
-        .enumerate()
-        .filter(|&(j, &(_, sure, _))| sure || j < cap)
-        .map(|(_, &(k, _, _))| k)
-        .collect();
+    let mut chosen = Vec::with_capacity(cap.min(ranked.len()));
+    let mut outside = f64::NEG_INFINITY;
+    for (j, &(k, sure, bound)) in ranked.iter().enumerate() {
+        if sure || j < cap {
+            chosen.push(k);
+        } else {
+            outside = outside.max(bound);
+        }
+    }
     chosen.sort_unstable();
-    chosen
+    (chosen, outside)
 }
 
 /// A solution of the network of the links `kept` (indices into a network of `n`
@@ -758,7 +778,43 @@ fn relaxation(
 
 #[cfg(test)]
 mod tests {
-    use super::best_links;
+    use super::{best_links, solve_within};
+    use crate::model::{self, Control, SolveOptions, Status};
+
+    #[test]
+    fn a_search_of_the_best_links_is_bounded_with_the_best_link_left_out() {
+        // 397 links, 369 left after fixing: a search of 50 or 200 of them.
+        let (s, net) = model::generated_region(60, 5);
+        let exact = SolveOptions {
+            gap: 0.0,
+            ..SolveOptions::default()
+        };
+        let optimum = model::solve(&s, &net, &exact).unwrap().objective.unwrap();
+        let tol = 1e-6 * optimum.abs();
+        let options = SolveOptions {
+            time_limit: Some(60.0),
+            ..exact
+        };
+        let caps: [(usize, super::Cap); 2] = [(50, |_| Some(50)), (200, |_| Some(200))];
+        for (cap, search) in caps {
+            let (sol, what) =
+                solve_within(&s, &net, &options, None, Control::default(), search).unwrap();
+            assert!(what.after_fixing.unwrap() > cap);
+            assert_eq!(sol.status, Status::TimeLimit);
+            let (objective, bound) = (sol.objective.unwrap(), sol.best_bound.unwrap());
+            let lagrangian = what.bound.unwrap();
+            assert!(objective <= optimum + tol);
+            assert!(bound >= optimum - tol, "cap {cap}: {bound} below {optimum}");
+            assert!(bound <= lagrangian + tol);
+            if cap == 200 {
+                // The links left out are worth less than L(π) here.
+                assert!(
+                    bound < lagrangian - tol,
+                    "{bound} against L(π) {lagrangian}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_restricted_search_keeps_the_links_that_must_stay_and_the_best_bounds() {
@@ -771,10 +827,11 @@ mod tests {
             (4, true, 0.5),
             (5, false, 9.0),
         ];
-        assert_eq!(best_links(links.into_iter(), 4), vec![1, 2, 4, 5]);
-        assert_eq!(best_links(links.into_iter(), 5), vec![1, 2, 3, 4, 5]);
+        assert_eq!(best_links(links.into_iter(), 4), (vec![1, 2, 4, 5], 7.0));
+        assert_eq!(best_links(links.into_iter(), 5), (vec![1, 2, 3, 4, 5], 5.0));
         // The links that must stay are kept even beyond the cap.
-        assert_eq!(best_links(links.into_iter(), 1), vec![1, 4]);
-        assert_eq!(best_links(links.into_iter(), 6), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(best_links(links.into_iter(), 1), (vec![1, 4], 9.0));
+        let all = best_links(links.into_iter(), 6);
+        assert_eq!(all, (vec![0, 1, 2, 3, 4, 5], f64::NEG_INFINITY));
     }
 }

@@ -227,7 +227,7 @@ fn cli_plans_are_the_same_with_and_without_reductions() {
 fn a_part_too_large_for_its_time_is_searched_on_its_best_links() {
     // One cluster of 150 × 150 links, more than a 3 s search is given whole
     // after fixing (20,000): the search holds the links with the best bounds,
-    // its plan is feasible for the part, and the bound is L(π) alone.
+    // its plan is feasible for the part, and the bound is at most L(π).
     let (s, net) = scenario(&generate::fixed_charge(1, 150, 5));
     let options = SolveOptions {
         time_limit: Some(3.0),
@@ -238,8 +238,8 @@ fn a_part_too_large_for_its_time_is_searched_on_its_best_links() {
     let kept = what.after_fixing.unwrap();
     assert!(kept > 20_000, "only {kept} links left after fixing");
     assert_eq!(sol.status, Status::TimeLimit);
-    assert_eq!(sol.best_bound, what.bound);
     let (objective, bound) = (sol.objective.unwrap(), sol.best_bound.unwrap());
+    assert!(bound <= what.bound.unwrap());
     assert!(objective >= what.first_plan.unwrap());
     assert!(bound >= objective);
     crate::greedy::feasible(&s, &net, &sol.flows, &sol.built).unwrap();

@@ -300,6 +300,7 @@ impl WarmLp {
         // HiGHS's clock adds up its runs, and its time limit is on the sum.
         // SAFETY: the pointer is the live HiGHS instance of `model`.
         unsafe { highs_sys::Highs_zeroAllClocks(model.as_mut_ptr()) };
+        scheduler_for(1);
         let solved = model
             .try_solve()
             .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
@@ -338,7 +339,8 @@ pub(crate) fn solve_controlled(
             .map_err(|e| Error::Solver(format!("HiGHS refused the starting plan: {e:?}")))?;
     }
     set_option(&mut model, "mip_rel_gap", options.gap)?;
-    set_option(&mut model, "threads", options.threads.max(1) as i32)?;
+    let threads = options.threads.max(1) as i32;
+    set_option(&mut model, "threads", threads)?;
     set_option(&mut model, "random_seed", 0)?;
     // HiGHS's feasibility-jump heuristic costs ~20 ms even on a MILP of a few
     // links: most of the time of a decomposed part or a sweep point, for no gain
@@ -369,6 +371,7 @@ pub(crate) fn solve_controlled(
             }
         }
     }
+    scheduler_for(threads);
     let mut solved = model
         .try_solve()
         .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
@@ -406,6 +409,26 @@ pub(crate) fn solve_controlled(
         gap: solved.double_info_value(c"mip_gap").ok(),
         values: solved.get_solution().columns().to_vec(),
     })
+}
+
+thread_local! {
+    /// The threads of the HiGHS scheduler of this OS thread (0: none yet).
+    static SCHEDULER: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+}
+
+/// Readies this OS thread's HiGHS scheduler for a run on `threads` threads.
+/// HiGHS keeps one scheduler per OS thread, sized by the first run on it, and
+/// refuses a later run that asks for another count; the scheduler is then
+/// shut down, so that the run starts a new one of its size.
+fn scheduler_for(threads: i32) {
+    SCHEDULER.with(|s| {
+        if s.get() != 0 && s.get() != threads {
+            // SAFETY: no HiGHS run is under way on this OS thread (runs are
+            // synchronous), and the call only concerns its own scheduler.
+            unsafe { highs_sys::Highs_resetGlobalScheduler(1) };
+        }
+        s.set(threads);
+    });
 }
 
 fn set_option<V: highs::HighsOptionValue>(

@@ -258,6 +258,33 @@ fn cli_plans_are_the_same_with_or_without_decomposition() {
     assert!(!plan.links.is_empty());
 }
 
+/// One MILP of over a thousand links on two HiGHS threads: its reductions solve
+/// LPs on one HiGHS thread before, which HiGHS's scheduler of the OS thread must
+/// not hold against the MILP's two.
+#[test]
+fn one_reduced_milp_solves_on_two_highs_threads() {
+    let catalog = crate::path("scenarios/catalog/default.toml");
+    let text = generate::region(120, 3, &catalog.display().to_string());
+    let s = symbio::scenario::read_str(Path::new("region.toml"), &text).unwrap();
+    let links = network::build(&s).unwrap().links.len();
+    assert!(links >= model::REDUCE_FROM_LINKS, "{links} links");
+    let (_dir, file) = Scratch::with("region.toml", &text);
+    let plan = |threads: &str| -> Plan {
+        let out = Symbio::new()
+            .arg("solve")
+            .file_arg(&file)
+            .args(["--no-decompose", "--threads", threads, "--gap", "0.001"])
+            .args(["--format", "json"])
+            .run();
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let (one, two) = (plan("1"), plan("2"));
+    assert_eq!(two.status, Status::Optimal);
+    // Both within 0.1 % of the optimum.
+    let (a, b) = (one.objective.unwrap(), two.objective.unwrap());
+    assert!((a - b).abs() <= 2e-3 * a.abs(), "{a} against {b}");
+}
+
 #[test]
 fn a_part_without_plan_leaves_the_whole_without_plan() {
     // District 0 is fine; district 1 has an existing link that must carry more

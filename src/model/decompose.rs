@@ -35,7 +35,9 @@
 //! links, to its LP bound where that is lower than the bound it has, which for
 //! a part too small to have been searched is the bound that needs no solve;
 //! the part keeps that LP bound, resumed or not): time goes where the gap is,
-//! and the last part ends by the deadline. A part whose share is less than
+//! and the last part ends by the deadline. With more than one thread, a part
+//! with half the summed gap or more is resumed first and alone, with every
+//! thread (its neighbourhoods, [`model::lns`], use them), for its share. A part whose share is less than
 //! building its MILP takes is not searched, and a part stopped before it found
 //! any plan is not left without one: either keeps the better of the greedy plan
 //! and the empty plan where that is feasible ([`model::unsolved`]), so a
@@ -276,15 +278,10 @@ fn second_pass(
         return Ok(());
     }
     let threads = options.threads.max(1) as usize;
-    let budget = Budget::new(Some(deadline), pending.iter().map(|p| p.1), threads);
-    let resume_part = |&(g, gap): &(usize, f64)| -> Result<(usize, Solution), Error> {
+    let resume = |g: usize, opts: SolveOptions| -> Result<(usize, Solution), Error> {
         let links = &groups[g];
         let sub = subnetwork(s, net, links);
         let local = local_constraints(extra, links);
-        let opts = SolveOptions {
-            time_limit: budget.share(gap),
-            ..options.one_thread()
-        };
         let earlier = &solutions[&g];
         if opts.time_limit.is_some_and(|t| too_short(t, links.len())) {
             return Ok((g, earlier.clone()));
@@ -302,11 +299,31 @@ fn second_pass(
         watch.part(g, sol.objective, sol.best_bound);
         Ok((g, sol))
     };
-    let resumed: Vec<Result<(usize, Solution), Error>> = if threads == 1 {
-        pending.iter().map(resume_part).collect()
-    } else {
-        crate::parallel::Pool::new(threads)?.map(&pending, resume_part)
+    let mut resumed: Vec<Result<(usize, Solution), Error>> = Vec::new();
+    // A part with most of the gap gets every thread, for its share of the
+    // time, before the others: its search is the one that can use them.
+    let total: f64 = pending.iter().map(|p| p.1).sum();
+    if threads > 1 && pending[0].1 >= ALONE * total {
+        let (g, gap) = pending.remove(0);
+        let opts = SolveOptions {
+            time_limit: Some(left() * gap / total),
+            ..*options
+        };
+        resumed.push(resume(g, opts));
+    }
+    let budget = Budget::new(Some(deadline), pending.iter().map(|p| p.1), threads);
+    let resume_part = |&(g, gap): &(usize, f64)| {
+        let opts = SolveOptions {
+            time_limit: budget.share(gap),
+            ..options.one_thread()
+        };
+        resume(g, opts)
     };
+    if threads == 1 {
+        resumed.extend(pending.iter().map(resume_part));
+    } else {
+        resumed.extend(crate::parallel::Pool::new(threads)?.map(&pending, resume_part));
+    }
     for r in resumed {
         let (g, sol) = r?;
         solutions.insert(g, sol);
@@ -414,6 +431,10 @@ struct Budget {
     /// Weight of the parts not started yet.
     unstarted: Mutex<f64>,
 }
+
+/// A part of the second pass with at least this share of the parts' summed
+/// gaps is resumed alone, with every thread.
+const ALONE: f64 = 0.5;
 
 /// The least time left, seconds, for which the parts a time limit stopped are
 /// resumed (below it a restart costs more than it can find).

@@ -19,6 +19,12 @@
 //! (one that finds a better plan in its time is kept at its size). Every plan
 //! found is a plan of the whole model: the bound is untouched and the optimum
 //! cannot change.
+//!
+//! With `options.threads` above one, that many neighbourhoods are solved at
+//! once, each on nodes none of the others of its batch reached. Every row of
+//! the model (and every cut) belongs to one output or one input, so a free
+//! link, whose two ends are in its neighbourhood, shares no row with the free
+//! links of another: the MILPs are independent and their improvements add up.
 
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -94,9 +100,11 @@ pub(crate) fn improve(
         return Ok(None);
     }
     let tolerance = BETTER * first_value.abs().max(1.0);
+    let workers = options.threads.max(1) as usize;
     let mut value = first_value;
     let mut target = START_LINKS;
     let mut covered = vec![false; graph.nodes()];
+    let mut taken = vec![false; graph.nodes()];
     let mut free = vec![false; milp.columns()];
     let mut next = 0;
     let mut round_found = false;
@@ -108,7 +116,20 @@ pub(crate) fn improve(
         if left < MIN_SECONDS || stopped() {
             break;
         }
-        let Some(p) = seeds[next..].iter().position(|&u| !covered[u]) else {
+        // Up to one neighbourhood per worker, on nodes no other of the batch
+        // holds: every row is one node's, so their MILPs share no row and
+        // their plans add up.
+        let mut batch: Vec<Vec<usize>> = Vec::with_capacity(workers);
+        while batch.len() < workers {
+            let Some(p) = seeds[next..].iter().position(|&u| !covered[u] && !taken[u]) else {
+                break;
+            };
+            let seed = seeds[next + p];
+            next += p + 1;
+            batch.push(graph.neighbourhood(seed, target, &mut covered, &mut taken));
+        }
+        taken.iter_mut().for_each(|t| *t = false);
+        if batch.is_empty() {
             if !round_found {
                 break;
             }
@@ -116,25 +137,7 @@ pub(crate) fn improve(
             next = 0;
             round_found = false;
             continue;
-        };
-        let seed = seeds[next + p];
-        next += p + 1;
-        let links = graph.neighbourhood(seed, target, &mut covered);
-        let mut columns = Vec::with_capacity(2 * links.len());
-        for &k in &links {
-            columns.push(v.x[k].index);
-            columns.push(v.y[k].index);
         }
-        columns.sort_unstable();
-        for &j in &columns {
-            free[j] = true;
-        }
-        let sub = milp.with_fixed(&free, &values);
-        for &j in &columns {
-            free[j] = false;
-        }
-        let start: Vec<f64> = columns.iter().map(|&j| values[j]).collect();
-        let before: f64 = columns.iter().map(|&j| milp.cost[j] * values[j]).sum();
         let seconds = left.min(NEIGHBOURHOOD_SECONDS);
         let sub_options = SolveOptions {
             time_limit: Some(seconds),
@@ -144,29 +147,101 @@ pub(crate) fn improve(
             stop: control.stop,
             progress: None,
         };
-        let asked = Instant::now();
-        let solved =
-            highs::solve_controlled(sub, &sub_options, links.len(), Some(&start), sub_control)?;
-        let quick = solved.status == super::Status::Optimal
-            && asked.elapsed().as_secs_f64() < QUICK * seconds;
-        let improved = solved.has_plan() && solved.objective > before + tolerance;
-        target = if quick {
-            (target * 3 / 2).min(MAX_LINKS)
-        } else if solved.status != super::Status::Optimal && !improved {
+        let jobs: Vec<Job> = batch
+            .iter()
+            .map(|links| {
+                let mut columns = Vec::with_capacity(2 * links.len());
+                for &k in links {
+                    columns.push(v.x[k].index);
+                    columns.push(v.y[k].index);
+                }
+                columns.sort_unstable();
+                for &j in &columns {
+                    free[j] = true;
+                }
+                let sub = milp.with_fixed(&free, &values);
+                for &j in &columns {
+                    free[j] = false;
+                }
+                let start: Vec<f64> = columns.iter().map(|&j| values[j]).collect();
+                let before = columns.iter().map(|&j| milp.cost[j] * values[j]).sum();
+                Job {
+                    sub,
+                    links: links.len(),
+                    columns,
+                    start,
+                    before,
+                }
+            })
+            .collect();
+        let solve = |job: Job| -> Result<Done, Error> {
+            let asked = Instant::now();
+            let solved = highs::solve_controlled(
+                job.sub,
+                &sub_options,
+                job.links,
+                Some(&job.start),
+                sub_control,
+            )?;
+            let quick = solved.status == super::Status::Optimal
+                && asked.elapsed().as_secs_f64() < QUICK * seconds;
+            Ok(Done {
+                columns: job.columns,
+                before: job.before,
+                solved,
+                quick,
+            })
+        };
+        let results: Vec<Result<Done, Error>> = if jobs.len() == 1 {
+            jobs.into_iter().map(solve).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = jobs
+                    .into_iter()
+                    .map(|job| scope.spawn(move || solve(job)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(Error::Solver("a neighbourhood's solve panicked".into()))
+                        })
+                    })
+                    .collect()
+            })
+        };
+        let (mut any_quick, mut any_stuck, mut found) = (false, false, false);
+        for r in results {
+            let Done {
+                columns,
+                before,
+                solved,
+                quick,
+            } = r?;
+            let improved = solved.has_plan() && solved.objective > before + tolerance;
+            any_quick |= quick;
+            any_stuck |= solved.status != super::Status::Optimal && !improved;
+            if !improved {
+                continue;
+            }
+            for (i, &j) in columns.iter().enumerate() {
+                values[j] = solved.value(super::formulation::Column { index: i });
+            }
+            value += solved.objective - before;
+            found = true;
+        }
+        round_found |= found;
+        target = if any_stuck {
             (target * 2 / 3).max(MIN_LINKS)
+        } else if any_quick {
+            (target * 3 / 2).min(MAX_LINKS)
         } else {
             target
         };
-        if !improved {
-            continue;
-        }
-        for (i, &j) in columns.iter().enumerate() {
-            values[j] = solved.value(super::formulation::Column { index: i });
-        }
-        value += solved.objective - before;
-        round_found = true;
-        if let Some(observe) = control.progress {
-            observe(Some(value), None);
+        if found {
+            if let Some(observe) = control.progress {
+                observe(Some(value), None);
+            }
         }
     }
     if value <= first_value {
@@ -186,6 +261,25 @@ pub(crate) fn improve(
         gap: super::tidy_gap(gap, plan.status),
         ..better
     }))
+}
+
+/// One neighbourhood's MILP, ready to solve: `columns` are the model's columns
+/// it frees (its own in that order), `start` the plan's values of them, and
+/// `before` what they earn at the plan.
+struct Job {
+    sub: super::formulation::Milp,
+    links: usize,
+    columns: Vec<usize>,
+    start: Vec<f64>,
+    before: f64,
+}
+
+/// A neighbourhood's MILP solved: whether within a [`QUICK`] share of its time.
+struct Done {
+    columns: Vec<usize>,
+    before: f64,
+    solved: highs::Solved,
+    quick: bool,
 }
 
 /// The outputs and inputs of a network as nodes (outputs first, each once),
@@ -265,8 +359,15 @@ impl Graph {
 
     /// The links among the nodes reached breadth first from `seed` until at
     /// least `target` links join two reached nodes (or no node is left to
-    /// reach), in ascending order; the reached nodes are marked in `covered`.
-    fn neighbourhood(&self, seed: usize, target: usize, covered: &mut [bool]) -> Vec<usize> {
+    /// reach), in ascending order; nodes marked in `taken` are not reached,
+    /// and the reached nodes are marked in `covered` and in `taken`.
+    fn neighbourhood(
+        &self,
+        seed: usize,
+        target: usize,
+        covered: &mut [bool],
+        taken: &mut [bool],
+    ) -> Vec<usize> {
         let mut reached = std::collections::BTreeSet::new();
         let mut queue = VecDeque::from([seed]);
         let mut queued = std::collections::BTreeSet::from([seed]);
@@ -274,12 +375,13 @@ impl Graph {
         while let Some(u) = queue.pop_front() {
             reached.insert(u);
             covered[u] = true;
+            taken[u] = true;
             for &k in self.at(u) {
                 let (a, b) = self.ends[k];
                 let other = if a == u { b } else { a };
                 if reached.contains(&other) && other != u {
                     links.push(k);
-                } else if queued.insert(other) {
+                } else if !taken[other] && queued.insert(other) {
                     queue.push_back(other);
                 }
             }
@@ -302,7 +404,9 @@ mod tests {
         let (s, net) = model::generated_region(150, 5);
         let graph = Graph::of(&s, &net);
         let mut covered = vec![false; graph.nodes()];
-        let links = graph.neighbourhood(0, 200, &mut covered);
+        let mut taken = vec![false; graph.nodes()];
+        let links = graph.neighbourhood(0, 200, &mut covered, &mut taken);
+        assert_eq!(covered, taken);
         assert!(links.len() >= 200, "{}", links.len());
         assert!(links.windows(2).all(|w| w[0] < w[1]));
         for &k in &links {
@@ -326,7 +430,33 @@ mod tests {
     }
 
     #[test]
+    fn neighbourhoods_of_one_batch_share_no_node() {
+        let (s, net) = model::generated_region(150, 5);
+        let graph = Graph::of(&s, &net);
+        let mut covered = vec![false; graph.nodes()];
+        let mut taken = vec![false; graph.nodes()];
+        let first = graph.neighbourhood(0, 200, &mut covered, &mut taken);
+        let before = taken.clone();
+        let seed = (0..graph.nodes()).find(|&u| !taken[u]).unwrap();
+        let second = graph.neighbourhood(seed, 200, &mut covered, &mut taken);
+        assert!(!first.is_empty() && !second.is_empty());
+        for &k in &second {
+            let (a, b) = graph.ends[k];
+            assert!(
+                !before[a] && !before[b],
+                "link {k} meets the first neighbourhood"
+            );
+        }
+    }
+
+    #[test]
     fn neighbourhoods_improve_a_plan_to_a_feasible_one_worth_what_it_says() {
+        for threads in [1, 2] {
+            improves_the_empty_plan(threads);
+        }
+    }
+
+    fn improves_the_empty_plan(threads: u32) {
         let (s, net) = model::generated_region(60, 5);
         let n = net.links.len();
         let empty = model::unsolved(&s, &net, &[]);
@@ -334,6 +464,7 @@ mod tests {
         let guide: Vec<f64> = net.links.iter().map(|l| l.upper_bound).collect();
         let options = SolveOptions {
             time_limit: Some(3.0),
+            threads,
             ..SolveOptions::default()
         };
         let better = improve(&s, &net, &[], &empty, &guide, &options, Control::default())

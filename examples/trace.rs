@@ -4,13 +4,15 @@
 //! ```text
 //! cargo run --release --example trace -- FILE [--time-limit SECS] [--threads N]
 //!                                              [--reduce auto|always|never] [--no-decompose]
+//!                                              [--curve]
 //! ```
 //!
 //! Prints one JSON object: the seconds from the start of the process (loading
 //! included) at which the relative gap |bound − best| / |best| first reached 2 %,
 //! 1.5 %, 1 %, 0.1 % and 0.01 % (null if never), the gap at 30 s and 300 s and at the end,
 //! the status, the net benefit and bound of the end, and the peak resident memory
-//! (VmHWM, MiB). `benches/region/highs_trace.py` prints the same fields for raw
+//! (VmHWM, MiB). With `--curve`, stderr gets the time, gap and best plan of every
+//! point where the gap fell by a tenth of what it was. `benches/region/highs_trace.py` prints the same fields for raw
 //! HiGHS on the exported model, so that `benches/region/run.sh` can put the two
 //! side by side.
 
@@ -30,6 +32,7 @@ const CHECKPOINTS: [f64; 2] = [30.0, 300.0];
 fn main() -> Result<(), String> {
     let started = Instant::now();
     let mut file = None;
+    let mut curve = false;
     let mut options = SolveOptions::default();
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -48,6 +51,7 @@ fn main() -> Result<(), String> {
                 }
             }
             "--no-decompose" => options.decompose = false,
+            "--curve" => curve = true,
             _ if file.is_none() => file = Some(PathBuf::from(a)),
             _ => return Err(format!("unexpected argument {a}")),
         }
@@ -81,6 +85,16 @@ fn main() -> Result<(), String> {
         "peak_mib": peak_mib(),
     });
     println!("{summary}");
+    if curve {
+        // Every point where the gap fell by a tenth or more of what it was.
+        let mut last = f64::INFINITY;
+        for &(t, best, gap) in &points {
+            if gap < 0.9 * last {
+                eprintln!("{t:8.2} s  gap {:8.4} %  best {best:.6e}", 100.0 * gap);
+                last = gap;
+            }
+        }
+    }
     Ok(())
 }
 

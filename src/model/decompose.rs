@@ -25,24 +25,35 @@
 //!   is 0, the largest gap of the parts. If every part stops within a relative
 //!   gap `g` and the parts' objectives have one sign, the whole is within `g`.
 //!
-//! A time limit is one deadline for the whole solve, spent in two passes. In
-//! the first (at most 40 % of the limit), parts are started smallest first; each
-//! gets a share of what is left of the pass in proportion to its size among the
-//! parts not started yet, so a part that closes early hands its time to those
-//! after it. In the second, the parts the limit stopped are resumed from their
-//! plans ([`model::resume`]), largest absolute gap first, each with a share of
-//! what is left in proportion to its absolute gap (for a part of up to 10,000
-//! links, to its LP bound where that is lower than the bound it has, which for
-//! a part too small to have been searched is the bound that needs no solve;
-//! the part keeps that LP bound, resumed or not): time goes where the gap is,
-//! and the last part ends by the deadline. With more than one thread, a part
-//! with half the summed gap or more is resumed first and alone, with every
-//! thread (its neighbourhoods, [`model::lns`], use them), for its share. A part whose share is less than
-//! building its MILP takes is not searched, and a part stopped before it found
-//! any plan is not left without one: either keeps the better of the greedy plan
-//! and the empty plan where that is feasible ([`model::unsolved`]), so a
-//! time-limited solve always has a plan when one is known, with status
-//! `time_limit`, the sum of the parts' bounds and the gap.
+//! A time limit is one deadline for the whole solve. It is spent in a glance,
+//! a first pass and rounds:
+//!
+//! - **the glance** (at most 5 % of the limit): every part's plan and bound
+//!   before any search ([`model::glance`]: the better of the greedy and the
+//!   empty plan, under the LP relaxation's bound), smallest part first. A part
+//!   whose plan is then within the gap asked is done; the others keep it as the
+//!   plan and bound that a search must beat, and the observer sees the whole's
+//!   gap from the first moments;
+//! - **the first pass** searches every part once, smallest first, for a time
+//!   in proportion to the links (0.2 ms per link whatever the threads, at most 40 % of
+//!   the limit), so that what a solve finds in its first minutes does not
+//!   depend on how long the whole may take. Each part gets a share of what is
+//!   left of the pass in proportion to its size among the parts not started
+//!   yet, so a part that closes early hands its time to those after it;
+//! - **rounds**, each twice as long as the one before (the last takes the rest
+//!   and ends by the deadline), in which the parts still open are resumed from
+//!   their plans ([`model::resume`]), largest absolute gap first, each with a
+//!   share of the round in proportion to its absolute gap: time goes where the
+//!   gap is. With more than one thread, a part with half the round's summed gap
+//!   or more is resumed first and alone, with every thread (its
+//!   neighbourhoods, [`model::lns`], use them), for its share.
+//!
+//! A part whose share is less than building its MILP takes is not searched, and
+//! a part stopped before it found any plan is not left without one: either
+//! keeps what the glance had, or else the better of the greedy plan and the
+//! empty plan where that is feasible ([`model::unsolved`]), so a time-limited
+//! solve always has a plan when one is known, with status `time_limit`, the sum
+//! of the parts' bounds and the gap.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
@@ -173,18 +184,58 @@ pub fn solve_groups(
     let deadline = options
         .time_limit
         .map(|t| started + Duration::from_secs_f64(t.max(0.0)));
-    let first_deadline = options
-        .time_limit
-        .map(|t| started + Duration::from_secs_f64(t.max(0.0) * FIRST_PASS));
-    let weights = which.iter().map(|&g| Budget::weight_of(groups[g].len()));
-    let budget = Budget::new(first_deadline, weights, threads);
     // Small parts first: they tend to close early and hand their time on to the
     // large ones, which start last with the largest share of what is left.
     let mut order: Vec<usize> = which.to_vec();
     order.sort_by_key(|&g| (groups[g].len(), groups[g][0]));
+    let pool = (threads > 1)
+        .then(|| crate::parallel::Pool::new(threads))
+        .transpose()?;
     let watch = Watch::new(s, net, groups, which, control);
+    // Under a time limit, every part is first looked at: its plan and bound
+    // before any search, for as many parts as the glance's share of the limit
+    // covers, smallest first.
+    let mut glances: BTreeMap<usize, Solution> = BTreeMap::new();
+    if let Some(t) = options.time_limit {
+        let until = started + Duration::from_secs_f64(t.max(0.0) * GLANCE);
+        let glance_part = |&g: &usize| -> Result<Option<Solution>, Error> {
+            let links = &groups[g];
+            let cost = Duration::from_secs_f64(links.len() as f64 * GLANCE_SECONDS_PER_LINK);
+            if Instant::now() + cost > until {
+                return Ok(None);
+            }
+            let sub = subnetwork(s, net, links);
+            let local = local_constraints(extra, links);
+            let sol = model::glance(s, &sub, &local, options.gap)?;
+            watch.part(g, sol.objective, sol.best_bound);
+            Ok(Some(sol))
+        };
+        let seen = each(pool.as_ref(), &order, glance_part);
+        for (&g, sol) in order.iter().zip(seen) {
+            if let Some(sol) = sol? {
+                glances.insert(g, sol);
+            }
+        }
+    }
+    // The first pass: a share of the limit (at most FIRST_PASS of it) in
+    // proportion to the links, so that the search of the first minutes does
+    // not depend on how long the whole may take.
+    let links: usize = which.iter().map(|&g| groups[g].len()).sum();
+    let first_seconds = options.time_limit.map(|t| {
+        let by_links = links as f64 * FIRST_PASS_SECONDS_PER_LINK;
+        by_links
+            .min(t * FIRST_PASS - started.elapsed().as_secs_f64())
+            .max(0.0)
+    });
+    let first_deadline = first_seconds.map(|f| Instant::now() + Duration::from_secs_f64(f));
+    let weights = which.iter().map(|&g| Budget::weight_of(groups[g].len()));
+    let budget = Budget::new(first_deadline, weights, threads);
     let solve_part = |&g: &usize| -> Result<Solution, Error> {
         let links = &groups[g];
+        let known = glances.get(&g);
+        if let Some(known) = known.filter(|k| k.status == Status::Optimal) {
+            return Ok(known.clone());
+        }
         let sub = subnetwork(s, net, links);
         let local = local_constraints(extra, links);
         let opts = SolveOptions {
@@ -192,9 +243,12 @@ pub fn solve_groups(
             ..one_thread
         };
         if opts.time_limit.is_some_and(|t| too_short(t, links.len())) {
-            // Not even the model could be built in the time: the empty plan, if
-            // feasible, and the second pass if time is left then.
-            let sol = model::unsolved(s, &sub, &local);
+            // Not even the model could be built in the time: what the glance
+            // knows (else the empty plan, if feasible), and the rounds if
+            // time is left then.
+            let sol = known
+                .cloned()
+                .unwrap_or_else(|| model::unsolved(s, &sub, &local));
             watch.part(g, sol.objective, sol.best_bound);
             return Ok(sol);
         }
@@ -204,40 +258,54 @@ pub fn solve_groups(
             progress: control.progress.is_some().then_some(&report as _),
         };
         let sol = model::solve_controlled(s, &sub, &opts, &local, part_control)?;
+        let sol = match known {
+            Some(known) => model::better_of(sol, known),
+            None => sol,
+        };
         watch.part(g, sol.objective, sol.best_bound);
         Ok(sol)
     };
-    let solved: Vec<Result<Solution, Error>> = if threads == 1 {
-        order.iter().map(solve_part).collect()
-    } else {
-        crate::parallel::Pool::new(threads)?.map(&order, solve_part)
-    };
+    let solved = each(pool.as_ref(), &order, solve_part);
     let mut solutions: BTreeMap<usize, Solution> = BTreeMap::new();
     for (&g, sol) in order.iter().zip(solved) {
         solutions.insert(g, sol?);
     }
-    if let Some(deadline) = deadline {
-        second_pass(
-            s,
-            net,
-            groups,
-            extra,
-            options,
-            deadline,
-            &watch,
-            control,
-            &mut solutions,
-        )?;
+    // Then rounds, each up to twice as long as the one before, in which the
+    // parts still open are resumed where the gap is; the last ends by the
+    // deadline.
+    if let (Some(deadline), Some(first)) = (deadline, first_seconds) {
+        let mut round = first;
+        loop {
+            let left = deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64();
+            round = next_round(round, left);
+            let until = Instant::now() + Duration::from_secs_f64(round);
+            let resumed = resume_round(
+                s,
+                net,
+                groups,
+                extra,
+                options,
+                until,
+                &watch,
+                control,
+                &mut solutions,
+            )?;
+            if !resumed || round >= left {
+                break;
+            }
+        }
     }
     Ok(which.iter().filter_map(|g| solutions.remove(g)).collect())
 }
 
-/// The second pass of [`solve_groups`]: the time the parts left unused (a part
-/// that closed before its share was spent) goes to the parts the limit stopped,
-/// each resumed from its plan ([`model::resume`]) with a share of what is left in
-/// proportion to its absolute gap, the largest gap first.
+/// One round of [`solve_groups`], until `deadline` (the round's end): the parts
+/// still open are resumed from their plans ([`model::resume`]), each with a
+/// share of the round in proportion to its absolute gap, the largest gap
+/// first. Whether any part was resumed.
 #[allow(clippy::too_many_arguments)]
-fn second_pass(
+fn resume_round(
     s: &Scenario,
     net: &Network,
     groups: &[Vec<usize>],
@@ -247,35 +315,23 @@ fn second_pass(
     watch: &Watch<'_>,
     control: Control<'_>,
     solutions: &mut BTreeMap<usize, Solution>,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let left = || {
         deadline
             .saturating_duration_since(Instant::now())
             .as_secs_f64()
     };
-    // The parts the first pass stopped, by how much they have left to win; a
-    // part whose LP bound is below its bound keeps the LP bound, whether or
-    // not the second pass gets to it.
-    let mut pending: Vec<(usize, f64)> = Vec::new();
-    for (&g, sol) in solutions.iter_mut() {
-        if !matches!(sol.status, Status::TimeLimit | Status::TimeLimitNoSolution) {
-            continue;
-        }
-        let (weight, lp) = second_pass_weight(s, net, &groups[g], sol);
-        if let (Some(lp), Some(objective)) = (lp, sol.objective) {
-            let bound = lp.max(objective);
-            sol.best_bound = Some(bound);
-            sol.gap = model::tidy_gap(model::relative_gap(bound, objective), sol.status);
-            watch.part(g, sol.objective, sol.best_bound);
-        }
-        if weight > 0.0 {
-            pending.push((g, weight));
-        }
-    }
+    // The parts still open, by how much they have left to win.
+    let mut pending: Vec<(usize, f64)> = solutions
+        .iter()
+        .filter(|(_, sol)| matches!(sol.status, Status::TimeLimit | Status::TimeLimitNoSolution))
+        .map(|(&g, sol)| (g, left_to_win(s, net, &groups[g], sol)))
+        .filter(|&(_, weight)| weight > 0.0)
+        .collect();
     pending.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let stopped = control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
-    if pending.is_empty() || stopped || left() < MIN_SECOND_PASS {
-        return Ok(());
+    if pending.is_empty() || stopped || left() < MIN_ROUND {
+        return Ok(false);
     }
     let threads = options.threads.max(1) as usize;
     let resume = |g: usize, opts: SolveOptions| -> Result<(usize, Solution), Error> {
@@ -328,38 +384,47 @@ fn second_pass(
         let (g, sol) = r?;
         solutions.insert(g, sol);
     }
-    Ok(())
+    Ok(true)
 }
 
-/// How much a part stopped by the first pass has left to win, which its share
-/// of the second pass is in proportion to: its bound less its plan's value, or,
-/// without a plan, the bound that needs no solve.
-///
-/// A small part the first pass could not search (its share was less than
-/// building its model takes) has only that bound, far above its optimum; its
-/// LP bound, which takes milliseconds there, says better how much is left to
-/// win, so that time goes to the parts with the largest true gap; it is
-/// returned too when it is below the part's bound, for the part to keep.
-/// Parts of more than [`LP_WEIGHT_LINKS`] links keep the bound they have.
-fn second_pass_weight(
-    s: &Scenario,
-    net: &Network,
-    links: &[usize],
-    sol: &Solution,
-) -> (f64, Option<f64>) {
-    let (Some(bound), Some(objective)) = (sol.best_bound, sol.objective) else {
-        let trivial = model::trivial_bound(s, links.iter().map(|&k| &net.links[k]));
-        return (trivial.abs().max(1.0), None);
-    };
-    let lp = (links.len() <= LP_WEIGHT_LINKS)
-        .then(|| {
-            let sub = subnetwork(s, net, links);
-            model::reduce::relaxation_bound(s, &sub, model::reduce::Pricing::Auto)
-        })
-        .and_then(|r| r.ok().flatten())
-        .map(|(_, lp)| lp)
-        .filter(|&lp| lp < bound);
-    ((lp.unwrap_or(bound) - objective).max(0.0), lp)
+/// The length of the round after one of `round` seconds, with `left` seconds
+/// left: twice as long, or all that is left when less would be left after it
+/// than it lasts (a last round shorter than the one before it would be too
+/// short to find what that one did not).
+fn next_round(round: f64, left: f64) -> f64 {
+    let next = (2.0 * round).max(MIN_ROUND);
+    if left - next < next {
+        left.max(0.0)
+    } else {
+        next
+    }
+}
+
+/// `f` of every item of `order`, on `pool` when there is one; the results in
+/// the order of `order`.
+fn each<R: Send>(
+    pool: Option<&crate::parallel::Pool>,
+    order: &[usize],
+    f: impl Fn(&usize) -> R + Sync + Send,
+) -> Vec<R> {
+    match pool {
+        Some(pool) => pool.map(order, f),
+        None => order.iter().map(f).collect(),
+    }
+}
+
+/// How much an open part has left to win, which its share of a round of
+/// [`resume_round`] is in proportion to: its bound less its plan's value, or,
+/// without a plan, the bound that needs no solve. (A part the first pass could
+/// not search has the glance's LP bound, [`model::glance`], where the glance
+/// got to it.)
+fn left_to_win(s: &Scenario, net: &Network, links: &[usize], sol: &Solution) -> f64 {
+    match (sol.best_bound, sol.objective) {
+        (Some(bound), Some(objective)) => (bound - objective).max(0.0),
+        _ => model::trivial_bound(s, links.iter().map(|&k| &net.links[k]))
+            .abs()
+            .max(1.0),
+    }
 }
 
 /// The progress of every part, summed for the caller's observer.
@@ -398,18 +463,21 @@ impl<'a> Watch<'a> {
         }
     }
 
-    /// Part `g` has a plan worth `objective` and a bound `bound` (either unknown).
+    /// Part `g` has a plan worth `objective` and a bound `bound` (either
+    /// unknown); the part keeps the best plan and the lowest bound it was told.
     fn part(&self, g: usize, objective: Option<f64>, bound: Option<f64>) {
         let Some(observe) = self.observe else { return };
         let (total, limit) = {
             let Ok(mut parts) = self.parts.lock() else {
                 return;
             };
-            if objective.is_some() {
-                parts[g].0 = objective;
+            // Every plan reported is feasible and every bound valid: the
+            // best of each is kept.
+            if let Some(o) = objective {
+                parts[g].0 = Some(parts[g].0.map_or(o, |p| p.max(o)));
             }
             if let Some(b) = bound {
-                parts[g].1 = b;
+                parts[g].1 = parts[g].1.min(b);
             }
             let total: f64 = parts.iter().map(|p| p.0.unwrap_or(0.0)).sum();
             let limit: f64 = parts.iter().map(|p| p.1).sum();
@@ -432,17 +500,28 @@ struct Budget {
     unstarted: Mutex<f64>,
 }
 
-/// A part of the second pass with at least this share of the parts' summed
-/// gaps is resumed alone, with every thread.
+/// A part of a round with at least this share of the open parts' summed gaps
+/// is resumed alone, with every thread.
 const ALONE: f64 = 0.5;
 
-/// The least time left, seconds, for which the parts a time limit stopped are
-/// resumed (below it a restart costs more than it can find).
-const MIN_SECOND_PASS: f64 = 0.5;
+/// The least length of a round, seconds (below it a restart costs more than it
+/// can find).
+const MIN_ROUND: f64 = 0.5;
 
-/// Parts of up to this many links left for the second pass are weighed by
-/// their LP bound where it is below the bound they have (see [`second_pass`]).
-const LP_WEIGHT_LINKS: usize = 10_000;
+/// The share of the time limit the glance at the parts may take (see
+/// [`solve_groups`]).
+const GLANCE: f64 = 0.05;
+
+/// The time a part's glance takes, seconds per link: its greedy plan and its
+/// LP relaxation by columns take about 1.3 µs per link together on a
+/// 15,000-site region (7.6 s for 5.7 million links, docs/performance.md).
+const GLANCE_SECONDS_PER_LINK: f64 = 2e-6;
+
+/// The first pass's length, seconds per link of the parts (whatever the
+/// threads: with more, each part gets more of it): about the 12 s that a 30 s
+/// limit gave the 57,321 links of the 1,000-site region (docs/performance.md),
+/// at any limit of which it is less than [`FIRST_PASS`].
+const FIRST_PASS_SECONDS_PER_LINK: f64 = 2e-4;
 
 /// The time, seconds per link, below which a part is not searched: building its
 /// MILP takes under 1 µs per link (3.8 s for the 5.7 million links of a
@@ -459,8 +538,8 @@ fn too_short(seconds: f64, links: usize) -> bool {
 /// The weight a part has on top of its links in the first pass.
 const SMALL_PART: usize = 64;
 
-/// The share of the time limit the first pass of [`solve_groups`] may use (all
-/// of it when the parts close sooner); the rest goes where the gap is.
+/// The most of the time limit the first pass of [`solve_groups`] may use; the
+/// rest goes where the gap is.
 const FIRST_PASS: f64 = 0.4;
 
 impl Budget {
@@ -608,25 +687,33 @@ mod tests {
     }
 
     #[test]
-    fn a_part_the_first_pass_could_not_search_weighs_its_lp_gap() {
+    fn rounds_double_and_the_last_takes_the_rest() {
+        // A 30 s limit at 1,000 sites: a first pass of 11.5 s, then the rest.
+        assert_eq!(next_round(11.5, 18.0), 18.0);
+        // 300 s: 23, 46 and 92 s, then the 127 s left.
+        let mut left = 300.0 - 11.5;
+        let mut round = 11.5;
+        let mut rounds = Vec::new();
+        while left > 0.0 {
+            round = next_round(round, left);
+            rounds.push(round);
+            left -= round;
+        }
+        assert_eq!(rounds, vec![23.0, 46.0, 92.0, 127.5]);
+        // A first pass of nothing still gives the rounds their least length.
+        assert_eq!(next_round(0.0, 10.0), MIN_ROUND);
+        assert_eq!(next_round(0.0, 0.7), 0.7);
+        assert_eq!(next_round(5.0, -1.0), 0.0);
+    }
+
+    #[test]
+    fn what_is_left_to_win_is_the_gap_or_without_a_plan_the_bound_that_needs_no_solve() {
         let (s, net) = model::generated_region(150, 3);
         let parts = net.independent_parts();
         let links = parts.iter().max_by_key(|p| p.len()).unwrap();
-        let sub = net.part(links);
-        // What the first pass keeps of a part it has no time for.
-        let kept = model::unsolved(&s, &sub, &[]);
+        let kept = model::unsolved(&s, &net.part(links), &[]);
         let (bound, objective) = (kept.best_bound.unwrap(), kept.objective.unwrap());
-        let (_, lp) = model::reduce::relaxation_bound(&s, &sub, model::reduce::Pricing::Auto)
-            .unwrap()
-            .unwrap();
-        assert!(lp < bound, "the LP bound {lp} is no better than {bound}");
-        let (weight, tighter) = second_pass_weight(&s, &net, links, &kept);
-        assert_eq!(tighter, Some(lp));
-        assert!(
-            (weight - (lp - objective)).abs() <= 1e-9 * lp.abs(),
-            "{weight}"
-        );
-        // Without a plan, the bound that needs no solve.
+        assert_eq!(left_to_win(&s, &net, links, &kept), bound - objective);
         let none = Solution {
             objective: None,
             best_bound: None,
@@ -634,10 +721,7 @@ mod tests {
             ..kept
         };
         let trivial = model::trivial_bound(&s, links.iter().map(|&k| &net.links[k]));
-        assert_eq!(
-            second_pass_weight(&s, &net, links, &none),
-            (trivial.abs().max(1.0), None)
-        );
+        assert_eq!(left_to_win(&s, &net, links, &none), trivial.abs().max(1.0));
     }
 
     #[test]

@@ -297,8 +297,17 @@ pub fn resume(
             control,
         )?
     };
+    Ok(better_of(later, earlier))
+}
+
+/// Of two solutions of one network, `later` from a search that started from
+/// (or after) `earlier`: the better plan with the tighter of the two bounds
+/// (each bounds the optimum), status `optimal` when the later search proved
+/// its plan and `time_limit` otherwise; `earlier` when the later search has no
+/// plan.
+pub(crate) fn better_of(later: Solution, earlier: &Solution) -> Solution {
     if !later.status.has_plan() {
-        return Ok(earlier.clone());
+        return earlier.clone();
     }
     let better = match (later.objective, earlier.objective) {
         (Some(a), Some(b)) if a >= b => later.clone(),
@@ -317,12 +326,12 @@ pub fn resume(
         (Some(o), Some(b)) => relative_gap(b, o).or(better.gap),
         _ => better.gap,
     };
-    Ok(Solution {
+    Solution {
         status,
         best_bound,
         gap: tidy_gap(gap, status),
         ..better
-    })
+    }
 }
 
 /// The size of a MILP as HiGHS holds it.
@@ -515,6 +524,39 @@ fn solve_model(
 /// that needs no solve; no plan (`time_limit_no_solution`) when neither is had.
 pub fn unsolved(s: &Scenario, net: &Network, extra: &[FlowConstraint]) -> Solution {
     unsolved_with(s, net, extra, None)
+}
+
+/// What is known of a network in moments, before any search: the plan of
+/// [`unsolved`] (the better of the greedy plan and the empty plan), bounded by
+/// the smaller of the bound that needs no solve and the Lagrangian bound of the
+/// LP relaxation ([`reduce::relaxation_bound`], which bounds the MILP with or
+/// without `extra`), with status `optimal` when the plan is within `gap` of that
+/// bound and `time_limit` otherwise.
+pub fn glance(
+    s: &Scenario,
+    net: &Network,
+    extra: &[FlowConstraint],
+    gap: f64,
+) -> Result<Solution, Error> {
+    let mut sol = unsolved(s, net, extra);
+    let Some(objective) = sol.objective.filter(|_| sol.status.has_plan()) else {
+        return Ok(sol);
+    };
+    if net.links.is_empty() {
+        return Ok(sol);
+    }
+    if let Some((_, lp)) = reduce::relaxation_bound(s, net, reduce::Pricing::Auto)? {
+        let bound = sol.best_bound.map_or(lp, |b| b.min(lp)).max(objective);
+        let relative = relative_gap(bound, objective);
+        sol.status = if bound - objective <= gap * objective.abs() {
+            Status::Optimal
+        } else {
+            Status::TimeLimit
+        };
+        sol.best_bound = Some(bound);
+        sol.gap = tidy_gap(relative, sol.status);
+    }
+    Ok(sol)
 }
 
 /// [`unsolved`] with a bound known from a search (HiGHS's, when it stopped

@@ -62,14 +62,29 @@ pub(crate) fn feasible(
     Ok(())
 }
 
+/// The scenario and candidate network of an oracle instance.
+fn built(inst: &crate::oracle::Instance) -> (Scenario, Network) {
+    let json = serde_json::to_string(&inst.scenario_file()).unwrap();
+    let s = symbio::scenario::read_str(Path::new("oracle.json"), &json).unwrap();
+    let net = network::build(&s).unwrap();
+    (s, net)
+}
+
+/// A generated region on the shipped catalog and its candidate network.
+fn region(sites: usize, seed: u64) -> (Scenario, Network) {
+    let catalog = crate::path("scenarios/catalog/default.toml");
+    let text = crate::generate::region(sites, seed, &catalog.display().to_string());
+    let s = symbio::scenario::read_str(Path::new("region.toml"), &text).unwrap();
+    let net = network::build(&s).unwrap();
+    (s, net)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn the_greedy_plan_is_feasible_and_below_the_optimum(inst in instance()) {
-        let json = serde_json::to_string(&inst.scenario_file()).unwrap();
-        let s = symbio::scenario::read_str(Path::new("oracle.json"), &json).unwrap();
-        let net = network::build(&s).unwrap();
+        let (s, net) = built(&inst);
         let plan = greedy::plan(&s, &net);
         match (inst.oracle(), plan) {
             (None, None) => {}
@@ -93,14 +108,57 @@ proptest! {
 fn a_region_too_large_for_its_time_keeps_a_greedy_plan_not_the_empty_one() {
     // 300 sites under a limit far too short to search: every part keeps what
     // the greedy pass found, which earns more than building nothing.
-    let catalog = crate::path("scenarios/catalog/default.toml");
-    let text = crate::generate::region(300, 2, &catalog.display().to_string());
-    let s = symbio::scenario::read_str(Path::new("region.toml"), &text).unwrap();
-    let net = network::build(&s).unwrap();
+    let (s, net) = region(300, 2);
     let unsolved = symbio::model::unsolved(&s, &net, &[]);
     assert_eq!(unsolved.status, symbio::Status::TimeLimit);
     let objective = unsolved.objective.unwrap();
     assert!(objective > 0.0);
     assert!(unsolved.best_bound.unwrap() >= objective);
     feasible(&s, &net, &unsolved.flows, &unsolved.built).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_glance_bounds_the_optimum_and_says_optimal_only_within_the_gap(inst in instance()) {
+        let (s, net) = built(&inst);
+        let gap = 1e-6;
+        let glance = symbio::model::glance(&s, &net, &[], gap).unwrap();
+        let tol = |x: f64| 1e-6 * x.abs().max(1.0);
+        match inst.oracle() {
+            None => prop_assert!(!glance.status.has_plan(), "{:?} of an infeasible instance", glance.status),
+            Some(best) => {
+                prop_assert!(glance.status.has_plan(), "{:?}", glance.status);
+                feasible(&s, &net, &glance.flows, &glance.built).map_err(TestCaseError::fail)?;
+                let objective = glance.objective.unwrap();
+                let bound = glance.best_bound.unwrap();
+                prop_assert!(objective <= best + tol(best), "plan {} above the optimum {}", objective, best);
+                prop_assert!(bound >= best - tol(best), "bound {} below the optimum {}", bound, best);
+                prop_assert!(bound >= objective);
+                if glance.status == symbio::Status::Optimal {
+                    prop_assert!(best - objective <= gap * best.abs() + tol(best), "optimal at {} of {}", objective, best);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_glance_of_a_region_is_tighter_than_the_bound_that_needs_no_solve() {
+    // The LP bound of a 300-site region is far below the bound of every link,
+    // output and input at its best, and the plan is the greedy one.
+    let (s, net) = region(300, 2);
+    let unsolved = symbio::model::unsolved(&s, &net, &[]);
+    let glance = symbio::model::glance(&s, &net, &[], 1e-6).unwrap();
+    assert_eq!(glance.status, symbio::Status::TimeLimit);
+    assert_eq!(glance.objective, unsolved.objective);
+    assert_eq!(glance.built, unsolved.built);
+    let (tight, loose) = (glance.best_bound.unwrap(), unsolved.best_bound.unwrap());
+    assert!(tight < loose, "{tight} against {loose}");
+    let (_, lp) =
+        symbio::model::reduce::relaxation_bound(&s, &net, symbio::model::reduce::Pricing::Auto)
+            .unwrap()
+            .unwrap();
+    assert_eq!(tight, lp.min(loose));
 }

@@ -35,8 +35,8 @@
 //!   plan and bound that a search must beat, and the observer sees the whole's
 //!   gap from the first moments;
 //! - **the first pass** searches every part once, smallest first, for a time
-//!   in proportion to the links (0.2 ms per link whatever the threads, at most 40 % of
-//!   the limit), so that what a solve finds in its first minutes does not
+//!   in proportion to the links (0.2 ms per link whatever the threads, at
+//!   least 0.5 s, at most 40 % of the limit), so that what a solve finds in its first minutes does not
 //!   depend on how long the whole may take. Each part gets a share of what is
 //!   left of the pass in proportion to its size among the parts not started
 //!   yet, so a part that closes early hands its time to those after it;
@@ -201,7 +201,8 @@ pub fn solve_groups(
         let glance_part = |&g: &usize| -> Result<Option<Solution>, Error> {
             let links = &groups[g];
             let cost = Duration::from_secs_f64(links.len() as f64 * GLANCE_SECONDS_PER_LINK);
-            if Instant::now() + cost > until {
+            let stopped = control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
+            if stopped || Instant::now() + cost > until {
                 return Ok(None);
             }
             let sub = subnetwork(s, net, links);
@@ -222,7 +223,7 @@ pub fn solve_groups(
     // not depend on how long the whole may take.
     let links: usize = which.iter().map(|&g| groups[g].len()).sum();
     let first_seconds = options.time_limit.map(|t| {
-        let by_links = links as f64 * FIRST_PASS_SECONDS_PER_LINK;
+        let by_links = (links as f64 * FIRST_PASS_SECONDS_PER_LINK).max(MIN_ROUND);
         by_links
             .min(t * FIRST_PASS - started.elapsed().as_secs_f64())
             .max(0.0)
@@ -263,7 +264,7 @@ pub fn solve_groups(
             None => sol,
         };
         watch.part(g, sol.objective, sol.best_bound);
-        Ok(sol)
+        Ok(model::settled(sol, options.gap))
     };
     let solved = each(pool.as_ref(), &order, solve_part);
     let mut solutions: BTreeMap<usize, Solution> = BTreeMap::new();
@@ -279,6 +280,9 @@ pub fn solve_groups(
             let left = deadline
                 .saturating_duration_since(Instant::now())
                 .as_secs_f64();
+            if left < MIN_ROUND {
+                break;
+            }
             round = next_round(round, left);
             let until = Instant::now() + Duration::from_secs_f64(round);
             let resumed = resume_round(
@@ -330,7 +334,7 @@ fn resume_round(
         .collect();
     pending.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let stopped = control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
-    if pending.is_empty() || stopped || left() < MIN_ROUND {
+    if pending.is_empty() || stopped {
         return Ok(false);
     }
     let threads = options.threads.max(1) as usize;
@@ -353,7 +357,7 @@ fn resume_round(
             model::solve_controlled(s, &sub, &opts, &local, part_control)?
         };
         watch.part(g, sol.objective, sol.best_bound);
-        Ok((g, sol))
+        Ok((g, model::settled(sol, options.gap)))
     };
     let mut resumed: Vec<Result<(usize, Solution), Error>> = Vec::new();
     // A part with most of the gap gets every thread, for its share of the
@@ -504,8 +508,8 @@ struct Budget {
 /// is resumed alone, with every thread.
 const ALONE: f64 = 0.5;
 
-/// The least length of a round, seconds (below it a restart costs more than it
-/// can find).
+/// The least length of a round, and of the first pass where the limit allows,
+/// seconds (below it a restart costs more than it can find).
 const MIN_ROUND: f64 = 0.5;
 
 /// The share of the time limit the glance at the parts may take (see

@@ -420,7 +420,8 @@ fn solve_for(
         && options.reduce.applies(n)
         && reduce::has_time(options, n)
     {
-        return Ok(reduce::solve(s, net, options, None, control)?.0);
+        let sol = reduce::solve(s, net, options, None, control)?.0;
+        return Ok(settled(sol, options.gap));
     }
     let added = Added {
         flows: extra,
@@ -531,7 +532,7 @@ pub fn unsolved(s: &Scenario, net: &Network, extra: &[FlowConstraint]) -> Soluti
 /// the smaller of the bound that needs no solve and the Lagrangian bound of the
 /// LP relaxation ([`reduce::relaxation_bound`], which bounds the MILP with or
 /// without `extra`), with status `optimal` when the plan is within `gap` of that
-/// bound and `time_limit` otherwise.
+/// bound ([`settled`]) and `time_limit` otherwise.
 pub fn glance(
     s: &Scenario,
     net: &Network,
@@ -547,16 +548,31 @@ pub fn glance(
     }
     if let Some((_, lp)) = reduce::relaxation_bound(s, net, reduce::Pricing::Auto)? {
         let bound = sol.best_bound.map_or(lp, |b| b.min(lp)).max(objective);
-        let relative = relative_gap(bound, objective);
-        sol.status = if bound - objective <= gap * objective.abs() {
-            Status::Optimal
-        } else {
-            Status::TimeLimit
-        };
+        sol.status = Status::TimeLimit;
         sol.best_bound = Some(bound);
-        sol.gap = tidy_gap(relative, sol.status);
+        sol.gap = tidy_gap(relative_gap(bound, objective), sol.status);
+        return Ok(settled(sol, gap));
     }
     Ok(sol)
+}
+
+/// HiGHS's absolute gap tolerance (its `mip_abs_gap`, left at its default).
+const MIP_ABS_GAP: f64 = 1e-6;
+
+/// `sol` with status `optimal` when it has a plan within `gap` of its bound
+/// (relative, or [`MIP_ABS_GAP`] absolute: what HiGHS calls optimal), however
+/// the search stopped; a search the limit stopped at such a plan has proved
+/// what was asked.
+pub(crate) fn settled(mut sol: Solution, gap: f64) -> Solution {
+    if let (Status::TimeLimit, Some(objective), Some(bound)) =
+        (sol.status, sol.objective, sol.best_bound)
+    {
+        if bound - objective <= gap * objective.abs() + MIP_ABS_GAP {
+            sol.status = Status::Optimal;
+            sol.gap = tidy_gap(sol.gap, Status::Optimal);
+        }
+    }
+    sol
 }
 
 /// [`unsolved`] with a bound known from a search (HiGHS's, when it stopped

@@ -292,6 +292,7 @@ pub fn solve_groups(
                 extra,
                 options,
                 until,
+                pool.as_ref(),
                 &watch,
                 control,
                 &mut solutions,
@@ -316,6 +317,7 @@ fn resume_round(
     extra: &[FlowConstraint],
     options: &SolveOptions,
     deadline: Instant,
+    pool: Option<&crate::parallel::Pool>,
     watch: &Watch<'_>,
     control: Control<'_>,
     solutions: &mut BTreeMap<usize, Solution>,
@@ -379,11 +381,7 @@ fn resume_round(
         };
         resume(g, opts)
     };
-    if threads == 1 {
-        resumed.extend(pending.iter().map(resume_part));
-    } else {
-        resumed.extend(crate::parallel::Pool::new(threads)?.map(&pending, resume_part));
-    }
+    resumed.extend(each(pool, &pending, resume_part));
     for r in resumed {
         let (g, sol) = r?;
         solutions.insert(g, sol);
@@ -404,16 +402,17 @@ fn next_round(round: f64, left: f64) -> f64 {
     }
 }
 
-/// `f` of every item of `order`, on `pool` when there is one; the results in
-/// the order of `order`.
-fn each<R: Send>(
+/// `f` of every item, on `pool` when there is one (the one pool of a solve,
+/// for its glance, its first pass and its rounds), else one after the other;
+/// the results in the order of the items.
+fn each<T: Sync, R: Send>(
     pool: Option<&crate::parallel::Pool>,
-    order: &[usize],
-    f: impl Fn(&usize) -> R + Sync + Send,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync + Send,
 ) -> Vec<R> {
     match pool {
-        Some(pool) => pool.map(order, f),
-        None => order.iter().map(f).collect(),
+        Some(pool) => pool.map(items, f),
+        None => items.iter().map(f).collect(),
     }
 }
 

@@ -29,10 +29,12 @@
 //!    relaxation's flows on, are added to their MILP. The optimum `C` of the
 //!    last LP relaxation with them bounds every plan of the links left.
 //! 6. **Neighbourhoods** (`model::lns`): on a network of at least 30,000
-//!    links left (`lns::FROM_LINKS`), most of the time goes to improving the
+//!    links left (`lns::FROM_LINKS`), or of more than one neighbourhood's
+//!    links when the search is resumed from a plan still 0.5 % or more from
+//!    its bound (`lns::STALLED_GAP`), most of the time goes to improving the
 //!    first plan by small MILPs, each freeing the links near one output or
-//!    input. The MILP of the links left is then solved with the (improved) first
-//!    plan as its starting incumbent.
+//!    input. The MILP of the links left is then solved with the (improved)
+//!    first plan as its starting incumbent.
 //!
 //! The result is the better of the first plan and the last solve; its bound is
 //! the smaller of `L(π)`, `max(C, first plan's value, out)` and the largest of
@@ -286,7 +288,7 @@ fn solve_within(
     reduction.cuts = cuts.len();
     // Step 6: a better first plan by neighbourhoods, where HiGHS alone is slow.
     let (first, first_value, start) = match left(LNS_SHARE) {
-        Some(t) if kept.len() >= lns::FROM_LINKS => {
+        Some(t) if lns::pays(kept.len(), earlier.and_then(|e| e.gap)) => {
             let lns_options = SolveOptions {
                 time_limit: Some(t),
                 ..*options

@@ -135,15 +135,7 @@ pub(crate) fn improve(
         // Up to one neighbourhood per worker, on nodes no other of the batch
         // holds: every row is one node's, so their MILPs share no row and
         // their plans add up.
-        let mut batch: Vec<Vec<usize>> = Vec::with_capacity(workers);
-        while batch.len() < workers {
-            let Some(p) = seeds[next..].iter().position(|&u| !covered[u] && !taken[u]) else {
-                break;
-            };
-            let seed = seeds[next + p];
-            next += p + 1;
-            batch.push(graph.neighbourhood(seed, target, &mut covered, &mut taken));
-        }
+        let batch = graph.batch(&seeds, &mut next, workers, target, &mut covered, &mut taken);
         taken.iter_mut().for_each(|t| *t = false);
         if batch.is_empty() {
             if !round_found {
@@ -377,6 +369,38 @@ impl Graph {
     /// least `target` links join two reached nodes (or no node is left to
     /// reach), in ascending order; nodes marked in `taken` are not reached,
     /// and the reached nodes are marked in `covered` and in `taken`.
+    /// Up to `workers` neighbourhoods of `target` links, from the seeds of
+    /// `seeds[*next..]` that no neighbourhood covers yet, each on nodes none
+    /// of the others holds (`taken`). A seed whose every neighbour another
+    /// one took frees no link: it is passed over (its node now covered), since
+    /// a MILP of no columns is nothing to solve.
+    fn batch(
+        &self,
+        seeds: &[usize],
+        next: &mut usize,
+        workers: usize,
+        target: usize,
+        covered: &mut [bool],
+        taken: &mut [bool],
+    ) -> Vec<Vec<usize>> {
+        let mut batch: Vec<Vec<usize>> = Vec::with_capacity(workers);
+        while batch.len() < workers {
+            let Some(p) = seeds[*next..]
+                .iter()
+                .position(|&u| !covered[u] && !taken[u])
+            else {
+                break;
+            };
+            let seed = seeds[*next + p];
+            *next += p + 1;
+            let links = self.neighbourhood(seed, target, covered, taken);
+            if !links.is_empty() {
+                batch.push(links);
+            }
+        }
+        batch
+    }
+
     fn neighbourhood(
         &self,
         seed: usize,
@@ -476,6 +500,56 @@ mod tests {
                 !before[a] && !before[b],
                 "link {k} meets the first neighbourhood"
             );
+        }
+    }
+
+    #[test]
+    fn a_batch_passes_over_seeds_the_others_hem_in() {
+        let (s, net) = model::generated_region(150, 5);
+        let graph = Graph::of(&s, &net);
+        let seeds = graph.seeds(|k| k as f64);
+        // Neighbourhoods of one link, as many as there are nodes: most seeds
+        // then find every neighbour taken by a neighbourhood before them.
+        let mut covered = vec![false; graph.nodes()];
+        let mut taken = vec![false; graph.nodes()];
+        let hemmed_in = {
+            let (mut c, mut t) = (covered.clone(), taken.clone());
+            let mut empty = 0;
+            for &u in &seeds {
+                if !c[u] && !t[u] && graph.neighbourhood(u, 1, &mut c, &mut t).is_empty() {
+                    empty += 1;
+                }
+            }
+            empty
+        };
+        assert!(
+            hemmed_in > 0,
+            "no seed is hemmed in: the test shows nothing"
+        );
+        let mut next = 0;
+        let batch = graph.batch(
+            &seeds,
+            &mut next,
+            graph.nodes(),
+            1,
+            &mut covered,
+            &mut taken,
+        );
+        assert!(!batch.is_empty());
+        assert!(batch.iter().all(|links| !links.is_empty()));
+        // No two share a node.
+        let mut seen = vec![false; graph.nodes()];
+        for links in &batch {
+            let mut nodes: Vec<usize> = links
+                .iter()
+                .flat_map(|&k| [graph.ends[k].0, graph.ends[k].1])
+                .collect();
+            nodes.sort_unstable();
+            nodes.dedup();
+            for u in nodes {
+                assert!(!seen[u], "node {u} in two neighbourhoods");
+                seen[u] = true;
+            }
         }
     }
 

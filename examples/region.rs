@@ -31,6 +31,11 @@
 //! (`model::export`, `.mps` or `.lp`): the part ranked RANK in that order (0:
 //! the one whose greedy plan and LP bound are furthest apart), to study it
 //! with another solver.
+//!
+//! With `--solve-part FILE RANK SECONDS...` it solves the part ranked RANK in
+//! that order alone on one thread, for the first SECONDS, then resumed from
+//! its plan for each next SECONDS (as the rounds of a time-limited solve
+//! resume a part), one line each.
 
 use std::path::Path;
 use std::time::Instant;
@@ -62,6 +67,22 @@ fn main() {
             std::process::exit(2);
         };
         if let Err(e) = export_part(Path::new(file), rank, Path::new(out)) {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--solve-part") {
+        let (Some(file), Some(rank)) = (args.get(1), args.get(2).and_then(|a| a.parse().ok()))
+        else {
+            eprintln!("usage: region --solve-part FILE RANK SECONDS...");
+            std::process::exit(2);
+        };
+        let stages: Result<Vec<f64>, _> = args[3..].iter().map(|a| a.parse()).collect();
+        let Ok(stages) = stages.map_err(|e| eprintln!("SECONDS: {e}")) else {
+            std::process::exit(2);
+        };
+        if let Err(e) = solve_part(Path::new(file), rank, &stages) {
             eprintln!("{e}");
             std::process::exit(2);
         }
@@ -193,6 +214,50 @@ fn bounds(file: &Path, k: usize) -> Result<(), symbio::Error> {
         "all parts  {greedy_sum:13.5e}  {bound_sum:13.5e}  {:6.2} %  (LPs {seconds:.1} s)",
         100.0 * (bound_sum - greedy_sum) / greedy_sum.abs().max(1.0)
     );
+    Ok(())
+}
+
+/// Solves the part of `file` ranked `rank` by [`ranked_parts`] alone, one
+/// thread: the first of `stages` seconds by `model::solve`, each later one by
+/// `model::resume` from the plan before (as the rounds of a time-limited
+/// solve resume a part); one line per stage.
+fn solve_part(file: &Path, rank: usize, stages: &[f64]) -> Result<(), symbio::Error> {
+    let s = symbio::scenario::read(file)?;
+    let net = symbio::network::build(&s)?;
+    let (rows, _) = ranked_parts(&s, &net)?;
+    let Some(r) = rows.get(rank) else {
+        eprintln!("the scenario has {} parts", rows.len());
+        std::process::exit(2);
+    };
+    let part = net.part(&r.links);
+    let started = Instant::now();
+    let mut last: Option<symbio::model::Solution> = None;
+    for &t in stages {
+        let options = symbio::SolveOptions {
+            time_limit: Some(t),
+            ..symbio::SolveOptions::default()
+        };
+        let sol = match &last {
+            None => symbio::model::solve(&s, &part, &options)?,
+            Some(earlier) => symbio::model::resume(
+                &s,
+                &part,
+                &options,
+                &[],
+                earlier,
+                symbio::Control::default(),
+            )?,
+        };
+        println!(
+            "{:7.1} s  {:?}  plan {:.6e}  bound {:.6e}  gap {:.3} %",
+            started.elapsed().as_secs_f64(),
+            sol.status,
+            sol.objective.unwrap_or(f64::NAN),
+            sol.best_bound.unwrap_or(f64::NAN),
+            100.0 * sol.gap.unwrap_or(f64::NAN)
+        );
+        last = Some(sol);
+    }
     Ok(())
 }
 

@@ -37,14 +37,23 @@ for n in "${sizes[@]}"; do
   if [ "${SIDE_BY_SIDE:-0}" = 1 ]; then
     run_symbio > "$OUT/symbio-$n.json" & a=$!
     run_highs > "$OUT/highs-$n.json" & b=$!
-    wait $a; wait $b
+    # A solver that ends without a result (killed for memory, say) is a row too.
+    wait $a || true; wait $b || true
   else
-    run_symbio > "$OUT/symbio-$n.json"
-    run_highs > "$OUT/highs-$n.json"
+    run_symbio > "$OUT/symbio-$n.json" || true
+    run_highs > "$OUT/highs-$n.json" || true
   fi
   for s in symbio highs; do
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["sites"]=int(sys.argv[2]); print(json.dumps(d))' \
-      "$OUT/$s-$n.json" "$n" | tee -a "$results"
+    python3 - "$OUT/$s-$n.json" "$n" "$s" <<'PY' | tee -a "$results"
+import json, sys
+try:
+    d = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+except (IndexError, ValueError):
+    d = {"solver": sys.argv[3], "seconds_to": {}, "gap_at": {}, "gap": None,
+         "status": "ended without a result", "seconds": None, "peak_mib": None}
+d["sites"] = int(sys.argv[2])
+print(json.dumps(d))
+PY
   done
 done
 python3 - "$results" <<'PY'
@@ -58,6 +67,6 @@ for r in rows:
     to, at = r["seconds_to"], r["gap_at"]
     print(f"| {r['sites']:,} | {r['solver']} | {s(to.get('0.02'))} | {s(to.get('0.015'))} | {s(to.get('0.01'))} "
           f"| {s(to.get('0.001'))} | {s(to.get('0.0001'))} "
-          f"| {g(at.get('30'))} | {g(at.get('300'))} | {r['status']}, {g(r['gap'])} after {r['seconds']:.0f} s "
-          f"| {r['peak_mib']:.0f} MiB |")
+          f"| {g(at.get('30'))} | {g(at.get('300'))} | {r['status']}, {g(r['gap'])} after {s(r['seconds'])} "
+          f"| {'–' if r['peak_mib'] is None else format(r['peak_mib'], '.0f') + ' MiB'} |")
 PY

@@ -217,19 +217,30 @@ fn bounds(file: &Path, k: usize) -> Result<(), symbio::Error> {
     Ok(())
 }
 
+/// The scenario at `file`, the network of its part ranked `rank` by
+/// [`ranked_parts`], and that part's row (exit 2 when there is no such part).
+fn ranked_part(
+    file: &Path,
+    rank: usize,
+) -> Result<(symbio::Scenario, symbio::network::Network, Ranked), symbio::Error> {
+    let s = symbio::scenario::read(file)?;
+    let net = symbio::network::build(&s)?;
+    let (mut rows, _) = ranked_parts(&s, &net)?;
+    if rank >= rows.len() {
+        eprintln!("the scenario has {} parts", rows.len());
+        std::process::exit(2);
+    }
+    let r = rows.swap_remove(rank);
+    let part = net.part(&r.links);
+    Ok((s, part, r))
+}
+
 /// Solves the part of `file` ranked `rank` by [`ranked_parts`] alone, one
 /// thread: the first of `stages` seconds by `model::solve`, each later one by
 /// `model::resume` from the plan before (as the rounds of a time-limited
 /// solve resume a part); one line per stage.
 fn solve_part(file: &Path, rank: usize, stages: &[f64]) -> Result<(), symbio::Error> {
-    let s = symbio::scenario::read(file)?;
-    let net = symbio::network::build(&s)?;
-    let (rows, _) = ranked_parts(&s, &net)?;
-    let Some(r) = rows.get(rank) else {
-        eprintln!("the scenario has {} parts", rows.len());
-        std::process::exit(2);
-    };
-    let part = net.part(&r.links);
+    let (s, part, _) = ranked_part(file, rank)?;
     let started = Instant::now();
     let mut last: Option<symbio::model::Solution> = None;
     for &t in stages {
@@ -263,14 +274,8 @@ fn solve_part(file: &Path, rank: usize, stages: &[f64]) -> Result<(), symbio::Er
 
 /// Writes the MILP of the part of `file` ranked `rank` by [`ranked_parts`].
 fn export_part(file: &Path, rank: usize, out: &Path) -> Result<(), symbio::Error> {
-    let s = symbio::scenario::read(file)?;
-    let net = symbio::network::build(&s)?;
-    let (rows, _) = ranked_parts(&s, &net)?;
-    let Some(r) = rows.get(rank) else {
-        eprintln!("the scenario has {} parts", rows.len());
-        std::process::exit(2);
-    };
-    symbio::model::export(&s, &net.part(&r.links), out)?;
+    let (s, part, r) = ranked_part(file, rank)?;
+    symbio::model::export(&s, &part, out)?;
     println!(
         "{} links, greedy plan {:.6e}, LP bound {:.6e}",
         r.links.len(),

@@ -35,10 +35,11 @@ use crate::domain::Scenario;
 use crate::error::Error;
 use crate::network::Network;
 
-/// Networks of fewer links than this are left to HiGHS alone: on the generated
-/// regions its own search (with the cuts) closed more of the gap of parts of
-/// 5,000 to 20,000 links in the same time than neighbourhoods did
-/// (docs/performance.md).
+/// A first search of a network of fewer links than this is left to HiGHS
+/// alone: on the generated regions its own search (with the cuts) closed more
+/// of the gap of parts of 5,000 to 20,000 links in the same time than
+/// neighbourhoods did (docs/performance.md). A resumed search may get them
+/// below it ([`STALLED_GAP`]).
 pub(crate) const FROM_LINKS: usize = 30_000;
 
 /// A search resumed from a plan at least this far from its bound (relative

@@ -366,10 +366,6 @@ impl Graph {
         scored.into_iter().map(|(u, _)| u).collect()
     }
 
-    /// The links among the nodes reached breadth first from `seed` until at
-    /// least `target` links join two reached nodes (or no node is left to
-    /// reach), in ascending order; nodes marked in `taken` are not reached,
-    /// and the reached nodes are marked in `covered` and in `taken`.
     /// Up to `workers` neighbourhoods of `target` links, from the seeds of
     /// `seeds[*next..]` that no neighbourhood covers yet, each on nodes none
     /// of the others holds (`taken`). A seed whose every neighbour another
@@ -402,6 +398,10 @@ impl Graph {
         batch
     }
 
+    /// The links among the nodes reached breadth first from `seed` until at
+    /// least `target` links join two reached nodes (or no node is left to
+    /// reach), in ascending order; nodes marked in `taken` are not reached,
+    /// and the reached nodes are marked in `covered` and in `taken`.
     fn neighbourhood(
         &self,
         seed: usize,

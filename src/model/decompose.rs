@@ -36,8 +36,8 @@
 //!   gap from the first moments;
 //! - **the first pass** searches every part once, smallest first, for a time
 //!   in proportion to the links (0.2 ms per link whatever the threads, at
-//!   least 0.5 s, at most 40 % of the limit), so that what a solve finds in its first minutes does not
-//!   depend on how long the whole may take. Each part gets a share of what is
+//!   least 0.5 s, at most 40 % of the limit), so that what a solve finds in
+//!   its first minutes does not depend on how long the whole may take. Each part gets a share of what is
 //!   left of the pass in proportion to its size among the parts not started
 //!   yet, so a part that closes early hands its time to those after it;
 //! - **rounds**, each twice as long as the one before (the last takes the rest

@@ -14,7 +14,7 @@ fn scenarios(c: &mut Criterion) {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let scenario = symbio::scenario::read(&path).expect("shipped scenario loads");
         let network = symbio::network::build(&scenario).expect("network builds");
-        let options = symbio::SolveOptions::default();
+        let options = symbio::SolveOptions::default().one_milp();
         c.bench_function(&format!("{name}/load"), |b| {
             b.iter(|| symbio::scenario::read(&path).unwrap())
         });

@@ -67,18 +67,19 @@ fn decomposition(c: &mut Criterion) {
         gap: 1e-6,
         ..SolveOptions::default()
     };
+    let one_milp = exact.one_milp();
     let mut g = c.benchmark_group(format!("decompose/{n}_districts"));
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(15));
     g.bench_function("monolithic", |b| {
-        b.iter(|| symbio::model::solve(&scenario, &net, &exact).unwrap())
+        b.iter(|| symbio::model::solve(&scenario, &net, &one_milp).unwrap())
     });
     for threads in [1, 2] {
         let opts = SolveOptions { threads, ..exact };
         g.bench_with_input(
             BenchmarkId::new("decomposed/threads", threads),
             &opts,
-            |b, o| b.iter(|| symbio::model::decompose::solve(&scenario, &net, o).unwrap()),
+            |b, o| b.iter(|| symbio::model::solve(&scenario, &net, o).unwrap()),
         );
     }
     g.finish();

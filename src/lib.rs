@@ -186,7 +186,7 @@ pub use plan::Plan;
 /// With `options.decompose` (the default) the MILP is split into its independent
 /// parts ([`model::decompose`]), solved on `options.threads` threads with one
 /// HiGHS thread each; the plan is the one a single solve finds. Without, it is
-/// one MILP with `options.threads` HiGHS threads.
+/// one MILP with `options.threads` HiGHS threads ([`model::solve`]).
 ///
 /// A time limit covers the whole call, building the network included, and a
 /// time-limited solve returns the best plan known (see [`model::decompose`]).
@@ -202,12 +202,13 @@ pub fn solve_controlled(
     options: &SolveOptions,
     control: Control<'_>,
 ) -> Result<Plan, Error> {
-    let start = std::time::Instant::now();
+    let deadline = model::Deadline::after(options.time_limit);
     let net = network::build(scenario)?;
-    // What is left of the limit, less a reserve for assembling the plan after
-    // the search (5 % of the limit, at most a second).
-    let reserve = options.time_limit.map_or(0.0, |t| (0.05 * t).min(1.0));
-    let options = options.less(start.elapsed() + std::time::Duration::from_secs_f64(reserve));
-    let sol = model::decompose::solve_controlled(scenario, &net, &options, &[], control)?;
+    // The search ends before the deadline by a reserve for assembling the plan.
+    let reserve = options.time_limit.map_or(0.0, |t| {
+        (model::tuning::PLAN_RESERVE_SHARE * t).min(model::tuning::PLAN_RESERVE_SECONDS)
+    });
+    let search = deadline.less(std::time::Duration::from_secs_f64(reserve));
+    let sol = model::solve_by(scenario, &net, options, search, &[], control)?;
     plan::assemble(scenario, &net, &sol).finite()
 }

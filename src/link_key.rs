@@ -11,9 +11,6 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Scenario;
-use crate::network::CandidateLink;
-
 /// A link by the ids that make it: output, input and mode. Ordered by those ids.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LinkKey {
@@ -27,21 +24,6 @@ pub struct LinkKey {
     pub to_input: String,
     /// Mode id.
     pub mode: String,
-}
-
-impl LinkKey {
-    /// The key of a candidate link of a scenario's network.
-    pub fn of(s: &Scenario, l: &CandidateLink) -> LinkKey {
-        let o = &s.outputs[l.output.0];
-        let i = &s.inputs[l.input.0];
-        LinkKey {
-            from_site: s.sites[o.site.0].id.clone(),
-            from_output: o.id.clone(),
-            to_site: s.sites[i.site.0].id.clone(),
-            to_input: i.id.clone(),
-            mode: s.modes[l.mode.0].id.clone(),
-        }
-    }
 }
 
 /// The separators of the text form. Ids may not contain them (validation refuses

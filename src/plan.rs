@@ -286,11 +286,7 @@ impl Conflict {
             required: round(c.required),
             excess: round(c.excess()),
             unit: unit.clone(),
-            links: c
-                .links
-                .iter()
-                .map(|&k| LinkKey::of(s, &net.links[k]))
-                .collect(),
+            links: c.links.iter().map(|&k| net.links[k].key(s)).collect(),
         }
     }
 }
@@ -501,7 +497,7 @@ fn plan_link(s: &Scenario, l: &CandidateLink, x: f64, m: &LinkMoney) -> PlanLink
     let net_benefit = m.net_benefit();
     let before_capital = net_benefit + m.capex_year;
     PlanLink {
-        key: LinkKey::of(s, l),
+        key: l.key(s),
         material: out_mat.id.clone(),
         displaces: in_mat.id.clone(),
         rule: s.rules[l.rule.0].id.clone(),

@@ -845,7 +845,7 @@ pub fn solve(instance: &Instance, name: &str, options: &SolveOptions) -> Result<
 
     let started = Instant::now();
     let net = network::build(&scenario)?;
-    let sol = model::solve(&scenario, &net, &opts)?;
+    let sol = model::solve(&scenario, &net, &opts.one_milp())?;
     let solve_seconds = started.elapsed().as_secs_f64();
 
     let supplier: HashMap<String, usize> = (0..instance.suppliers())

@@ -160,7 +160,7 @@ pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], thet
         let surplus = gs + gr;
         let transfer = theta * surplus - gs;
         links.push(LinkGain {
-            link: LinkKey::of(s, l),
+            link: l.key(s),
             flow: round(x),
             unit: s.output_material(l.output).unit.clone(),
             surplus: round(surplus),
@@ -630,7 +630,8 @@ fn solve_coalitions(
     tasks: &Tasks,
     o: &ShapleyOptions,
 ) -> Result<Solved, Error> {
-    let one = o.solve.one_thread();
+    // Each coalition's network is one MILP on one thread, beside the others.
+    let one = o.solve.one_thread().one_milp();
     let todo: Vec<usize> = (1..tasks.members.len()).collect();
     let solved = Pool::new(o.threads)?.map(&todo, |&k| {
         let members = &tasks.members[k];
@@ -886,7 +887,7 @@ pub fn individually_rational(
         gain[a.receiver] += gr - t;
         co2 += l.co2_avoided_per_unit() * x;
         links.push(RationalLink {
-            link: LinkKey::of(s, l),
+            link: l.key(s),
             flow: round(x),
             unit: s.output_material(l.output).unit.clone(),
             surplus: round(gs + gr),

@@ -87,7 +87,7 @@ pub(crate) fn lift(n: usize, idx: &[usize], sol: Solution) -> Solution {
     }
 }
 
-/// Solves a variant; the solution is in `net`'s link order.
+/// Solves a variant as one MILP; the solution is in `net`'s link order.
 pub(crate) fn solve_variant(
     s: &Scenario,
     net: &Network,
@@ -95,7 +95,7 @@ pub(crate) fn solve_variant(
     options: &SolveOptions,
 ) -> Result<Solution, Error> {
     let (sub, idx) = variant_network(net, v);
-    let sol = model::solve(s, &sub, options)?;
+    let sol = model::solve(s, &sub, &options.one_milp())?;
     Ok(lift(net.links.len(), &idx, sol))
 }
 
@@ -367,7 +367,7 @@ impl Default for CompareOptions {
 fn link_diff(s: &Scenario, net: &Network, base: &Solution, var: &Solution, k: usize) -> LinkDiff {
     let l = &net.links[k];
     LinkDiff {
-        link: LinkKey::of(s, l),
+        link: l.key(s),
         existing: l.status == LinkStatus::Existing,
         unit: s.output_material(l.output).unit.clone(),
         flow_before: round(if base.built[k] { base.flows[k] } else { 0.0 }),
@@ -457,7 +457,7 @@ pub fn compare(s: &Scenario, o: &CompareOptions) -> Result<Comparison, Error> {
             .enumerate()
             .filter(|(k, _)| base.built[*k])
             .map(|(k, l)| BaselineLink {
-                link: LinkKey::of(s, l),
+                link: l.key(s),
                 flow: round(base.flows[k]),
                 unit: s.output_material(l.output).unit.clone(),
                 net_benefit: round(link_value(s, l, base.flows[k], true)),
@@ -468,7 +468,7 @@ pub fn compare(s: &Scenario, o: &CompareOptions) -> Result<Comparison, Error> {
             .links
             .iter()
             .filter(|l| l.status == LinkStatus::Existing && l.recorded_quantity.is_none())
-            .map(|l| LinkKey::of(s, l))
+            .map(|l| l.key(s))
             .collect(),
     };
     let (base_total, base_sites) = metrics(s, &net, base);
@@ -611,7 +611,7 @@ status = "existing"
         net.links
             .iter()
             .position(|l| {
-                let r = LinkKey::of(s, l);
+                let r = l.key(s);
                 r.from_site == from && r.mode == mode
             })
             .unwrap()

@@ -141,7 +141,8 @@ pub fn front(s: &Scenario, options: &ParetoOptions) -> Result<Front, Error> {
         ));
     }
     let net = front_network(s)?;
-    let solve = options.solve.one_thread();
+    // Each point is one MILP on one thread, beside the others.
+    let solve = options.solve.one_thread().one_milp();
     let pool = Pool::new(options.threads)?;
     let mut out = Front {
         scenario: s.name.clone(),

@@ -6,7 +6,7 @@
 use crate::domain::Scenario;
 use crate::error::{Error, Problem, Problems};
 use crate::link_key::LinkKey;
-use crate::model::{decompose, SolveOptions, Status};
+use crate::model::{self, SolveOptions, Status};
 use crate::network::{self, Network};
 use crate::plan::{self, Plan};
 use crate::scenario::load::Loaded;
@@ -27,10 +27,7 @@ pub struct SolvedPoint {
 impl SolvedPoint {
     /// Every candidate link of the point's network.
     pub fn candidates(&self) -> impl Iterator<Item = LinkKey> + '_ {
-        self.network
-            .links
-            .iter()
-            .map(|l| LinkKey::of(&self.scenario, l))
+        self.network.links.iter().map(|l| l.key(&self.scenario))
     }
 }
 
@@ -49,7 +46,7 @@ pub fn scenario_at(loaded: &Loaded, values: &[(FieldPath, f64)]) -> Result<Scena
 }
 
 /// Sets `values` on the file, validates it, builds its network and solves it
-/// ([`decompose::solve`]).
+/// ([`model::solve`]).
 pub fn solve_point(
     loaded: &Loaded,
     values: &[(FieldPath, f64)],
@@ -57,7 +54,7 @@ pub fn solve_point(
 ) -> Result<SolvedPoint, Error> {
     let scenario = scenario_at(loaded, values)?;
     let network = network::build(&scenario)?;
-    let sol = decompose::solve(&scenario, &network, options)?;
+    let sol = model::solve(&scenario, &network, options)?;
     let plan = plan::assemble(&scenario, &network, &sol).finite()?;
     Ok(SolvedPoint {
         scenario,

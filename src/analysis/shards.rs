@@ -8,7 +8,7 @@
 //! run deals them the same way. A shard's answer ([`ShardPlan`], one JSON
 //! document) carries the fingerprint of the scenario and of the solver options
 //! ([`Fingerprint`]), the part each solution is of and the flows of its built
-//! links by [`LinkKey`]; [`merge`] refuses shards of another scenario or other
+//! links by [`LinkKey`](crate::LinkKey); [`merge`] refuses shards of another scenario or other
 //! options, a shard given twice and a missing one. Since each part is solved
 //! alone either way, the merged plan is the plan of one run of the same options
 //! (byte for byte without a time limit, as each part's search is deterministic).
@@ -22,11 +22,10 @@ use super::batch::{Fingerprint, Shard};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::model::decompose;
-use crate::model::{Control, Solution, SolveOptions, Status};
+use crate::model::{Control, Deadline, Solution, SolveOptions, Status};
 use crate::network::{self, Network};
 use crate::plan::{self, Plan};
 use crate::scenario::load::Loaded;
-use crate::LinkKey;
 
 /// The version of the shard document's layout.
 const LAYOUT: u64 = 1;
@@ -76,7 +75,7 @@ pub struct PartSolution {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BuiltLink {
-    /// The link, in [`LinkKey`]'s text form.
+    /// The link, in [`LinkKey`](crate::LinkKey)'s text form.
     pub link: String,
     /// Its flow, units of the output per year.
     pub flow: f64,
@@ -110,7 +109,7 @@ pub fn solve_shard(
     shard: Shard,
     control: Control<'_>,
 ) -> Result<ShardPlan, Error> {
-    let start = std::time::Instant::now();
+    let deadline = Deadline::after(options.time_limit);
     let net = network::build(scenario)?;
     let groups = decompose::parts(&net, &[]);
     let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
@@ -118,8 +117,16 @@ pub fn solve_shard(
     let mine: Vec<usize> = (0..groups.len())
         .filter(|&p| dealt[p] == shard.index)
         .collect();
-    let options = options.less(start.elapsed());
-    let solved = decompose::solve_groups(scenario, &net, &groups, &mine, &options, &[], control)?;
+    let solved = decompose::solve_groups(
+        scenario,
+        &net,
+        &groups,
+        &mine,
+        options,
+        deadline,
+        &[],
+        control,
+    )?;
     let solutions = mine
         .iter()
         .zip(solved)
@@ -127,7 +134,7 @@ pub fn solve_shard(
         .collect();
     Ok(ShardPlan {
         symbio_solve_shard: LAYOUT,
-        fingerprint: Fingerprint::new(loaded, GRID, &options_of_run(options)),
+        fingerprint: Fingerprint::new(loaded, GRID, &options_of_run(*options)),
         shard: shard.index,
         shards: shard.count,
         parts: groups.len(),
@@ -164,7 +171,7 @@ fn part_solution(
             .enumerate()
             .filter(|&(j, _)| sol.built.get(j).copied().unwrap_or(false))
             .map(|(j, &k)| BuiltLink {
-                link: LinkKey::of(s, &net.links[k]).to_string(),
+                link: net.links[k].key(s).to_string(),
                 flow: sol.flows[j],
             })
             .collect(),
@@ -308,7 +315,7 @@ fn solution_of(
     let index: HashMap<String, usize> = links
         .iter()
         .enumerate()
-        .map(|(j, &k)| (LinkKey::of(s, &net.links[k]).to_string(), j))
+        .map(|(j, &k)| (net.links[k].key(s).to_string(), j))
         .collect();
     let mut flows = vec![0.0; links.len()];
     let mut built = vec![false; links.len()];

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use symbio::analysis::breakeven::{self, BreakEven, BreakevenOptions, Change};
 
 use super::table::{self, grid, num, Align};
-use super::{output, syntax, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
+use super::{
+    args::{Format, InputArgs, OutputArgs, SolverArgs},
+    output, syntax, CliError, Outcome,
+};
 
 /// Arguments of `symbio breakeven`.
 #[derive(Debug, clap::Args)]

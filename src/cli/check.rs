@@ -14,7 +14,10 @@ use symbio::scenario::defaults::{self, Unstated};
 use symbio::{Error, Problem, Problems};
 
 use super::table::count;
-use super::{output, table, CliError, Format, InputArgs, Outcome, OutputArgs};
+use super::{
+    args::{Format, InputArgs, OutputArgs},
+    output, table, CliError, Outcome,
+};
 
 /// Arguments of `symbio check`.
 #[derive(Debug, clap::Args)]

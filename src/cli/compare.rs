@@ -11,7 +11,10 @@ use symbio::analysis::compare::{
 };
 
 use super::table::{self, num, status, Align};
-use super::{output, syntax, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
+use super::{
+    args::{Format, InputArgs, OutputArgs, SolverArgs},
+    output, syntax, CliError, Outcome,
+};
 
 /// The optimum to report against the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use symbio::scenario::{load, sheets, validate};
 
-use super::{CliError, InputArgs, Outcome, OutputArgs};
+use super::{
+    args::{InputArgs, OutputArgs},
+    CliError, Outcome,
+};
 
 /// What `symbio export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

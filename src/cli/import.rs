@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use symbio::scenario::sheets::{self, ImportOptions};
 
 use super::init::{canonical, output_folder, relative};
-use super::{CliError, InputArgs, Outcome, OutputArgs};
+use super::{
+    args::{InputArgs, OutputArgs},
+    CliError, Outcome,
+};
 
 /// Arguments of `symbio import`.
 #[derive(Debug, clap::Args)]

@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::{CliError, Outcome, OutputArgs};
+use super::{args::OutputArgs, CliError, Outcome};
 
 /// The starter district, as shipped in `scenarios/starter/district.toml`.
 const DISTRICT: &str = include_str!("../../scenarios/starter/district.toml");

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use symbio::analysis::{batch, shards};
 
 use super::solve::PlanOutput;
-use super::{CliError, InputArgs, Outcome, OutputArgs};
+use super::{
+    args::{InputArgs, OutputArgs},
+    CliError, Outcome,
+};
 
 /// Arguments of `symbio merge`.
 #[derive(Debug, clap::Args)]

@@ -9,7 +9,10 @@ use super::batch::{self, Request};
 use std::collections::HashMap;
 
 use super::table::{grid, num, Align};
-use super::{output, syntax, CliError, Format, InputArgs, Outcome, OutputArgs, SolverArgs};
+use super::{
+    args::{Format, InputArgs, OutputArgs, SolverArgs},
+    output, syntax, CliError, Outcome,
+};
 
 /// Arguments of `symbio montecarlo`.
 #[derive(Debug, clap::Args)]

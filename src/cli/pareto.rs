@@ -6,7 +6,10 @@ use symbio::analysis::batch::csv_field;
 use symbio::analysis::pareto::{self, Front, ParetoOptions};
 
 use super::table::{grid, num, Align};
-use super::{output, CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
+use super::{
+    args::{InputArgs, OutputArgs, SolverArgs},
+    output, CliError, Outcome,
+};
 
 /// Output format of `symbio pareto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]

@@ -8,7 +8,10 @@ use symbio::analysis::compare::{compare, CompareOptions};
 use symbio::report::html::{self, Contents};
 
 use super::compare::Allocation;
-use super::{CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
+use super::{
+    args::{InputArgs, OutputArgs, SolverArgs},
+    CliError, Outcome,
+};
 
 /// Arguments of `symbio report`.
 #[derive(Debug, clap::Args)]

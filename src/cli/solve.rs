@@ -11,7 +11,10 @@ use super::batch::stop_on_ctrl_c;
 use super::table::num;
 use symbio::analysis::shards;
 
-use super::{output, syntax, table, CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
+use super::{
+    args::{InputArgs, OutputArgs, SolverArgs},
+    output, syntax, table, CliError, Outcome,
+};
 
 /// Output formats of `symbio solve` (docs/reports.md): those of the shared
 /// family (`table`, `json`, `csv`), and documents for maps and graphs.
@@ -136,6 +139,8 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         decompose: !a.no_decompose,
         ..a.solver.resolve()?
     };
+    // The command's one deadline: loading counts.
+    let deadline = symbio::model::Deadline::after(options.time_limit);
     if shard.is_some() && a.no_decompose {
         return Err(CliError::Usage(
             "--shard deals out the independent parts: it cannot go with --no-decompose".into(),
@@ -161,8 +166,11 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         stop: Some(&stop),
         progress: show.then_some(&progress as _),
     };
-    // The time limit is the command's: loading counts.
-    let options = options.less(start.elapsed());
+    // The library takes seconds: what is left of the command's deadline.
+    let options = symbio::SolveOptions {
+        time_limit: deadline.left(),
+        ..options
+    };
     if let Some(shard) = shard {
         let answer = shards::solve_shard(&loaded, &scenario, &options, shard, control)?;
         bar.finish_and_clear();

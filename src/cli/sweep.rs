@@ -7,7 +7,10 @@ use symbio::analysis::sweep::{Row, Sweep};
 
 use super::batch::{self, Request};
 use super::table::{grid, num, Align};
-use super::{output, syntax, CliError, InputArgs, Outcome, OutputArgs, SolverArgs};
+use super::{
+    args::{InputArgs, OutputArgs, SolverArgs},
+    output, syntax, CliError, Outcome,
+};
 
 /// Format of a sweep's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]

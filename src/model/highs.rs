@@ -8,52 +8,24 @@ use std::sync::atomic::Ordering;
 use highs::HighsModelStatus;
 use highs_sys::{HighsCallbackDataIn, HighsCallbackDataOut};
 
-use super::formulation::{Column, Milp, Sense};
-use super::{Control, SolveOptions, Status};
+use super::milp::{Column, Milp, Row, Sense, Solved};
+use super::options::Control;
+use super::solution::{ModelSize, Status};
 use crate::error::Error;
 
-/// MILPs with fewer links than this are solved without HiGHS's feasibility-jump
-/// heuristic (see `docs/performance.md`).
-pub(crate) const SMALL_MILP_LINKS: usize = 64;
-
-/// What HiGHS answered.
-pub(crate) struct Solved {
-    /// The status, as symbio names it.
-    pub status: Status,
-    /// Whether a primal solution comes with it.
-    pub has_solution: bool,
-    /// The objective value of that solution.
-    pub objective: f64,
-    /// HiGHS's best bound on the objective (MILPs).
-    pub bound: Option<f64>,
-    /// HiGHS's relative gap (MILPs).
-    pub gap: Option<f64>,
-    values: Vec<f64>,
-}
-
-impl Solved {
-    /// A solution known without HiGHS (column values found by symbio, worth
-    /// `objective`), to be read back as a solve's.
-    pub fn of_values(status: Status, objective: f64, values: Vec<f64>) -> Solved {
-        Solved {
-            status,
-            has_solution: true,
-            objective,
-            bound: None,
-            gap: None,
-            values,
-        }
-    }
-
-    /// Whether a plan (a feasible solution) is known.
-    pub fn has_plan(&self) -> bool {
-        self.status.has_plan() && self.has_solution
-    }
-
-    /// The value of a column in the solution.
-    pub fn value(&self, c: Column) -> f64 {
-        self.values[c.index]
-    }
+/// What a MILP's run asks of HiGHS: the options symbio sets, decided by the
+/// search, never by the adapter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct HighsOptions {
+    /// HiGHS's `time_limit`, seconds (none: no limit).
+    pub time_limit: Option<f64>,
+    /// HiGHS's `mip_rel_gap`.
+    pub gap: f64,
+    /// HiGHS's `threads` (at least 1).
+    pub threads: u32,
+    /// Whether HiGHS's feasibility-jump heuristic runs
+    /// (`mip_heuristic_run_feasibility_jump`; HiGHS's default is on).
+    pub feasibility_jump: bool,
 }
 
 /// The HiGHS model of a MILP, before any option is set: its arrays handed to
@@ -130,7 +102,7 @@ fn model_of(milp: Milp) -> Result<highs::Model, Error> {
 
 /// Hands a MILP to HiGHS without solving it: its columns, rows and nonzeros
 /// as HiGHS holds them (for measuring what building a model costs).
-pub(crate) fn load(milp: Milp) -> Result<super::ModelSize, Error> {
+pub(crate) fn load(milp: Milp) -> Result<ModelSize, Error> {
     let mut model = model_of(milp)?;
     let ptr = model.as_mut_ptr();
     // SAFETY: `ptr` is the live HiGHS instance of `model`.
@@ -142,7 +114,7 @@ pub(crate) fn load(milp: Milp) -> Result<super::ModelSize, Error> {
         )
     };
     let count = |n: c_int| usize::try_from(n).unwrap_or(0);
-    Ok(super::ModelSize {
+    Ok(ModelSize {
         columns: count(columns),
         rows: count(rows),
         nonzeros: count(nonzeros),
@@ -211,23 +183,29 @@ unsafe extern "C" fn on_event(
     }));
 }
 
-/// Hands a model to HiGHS with the solver options and runs it. `links` is the
-/// number of links of the network, which decides the heuristics.
-pub(crate) fn solve(milp: Milp, options: &SolveOptions, links: usize) -> Result<Solved, Error> {
-    solve_controlled(milp, options, links, None, Control::default())
-}
-
-/// The optimum of a linear program (no integer columns): its objective, column
-/// values and row duals, rows in the order of the model's constraints.
+/// The optimum of a linear program (no integer columns): its objective,
+/// column values and row duals.
 pub(crate) struct Lp {
     /// The objective value.
     pub objective: f64,
     /// The value of each column, in creation order.
-    pub columns: Vec<f64>,
-    /// The dual value of each row, as HiGHS reports it (for a maximisation, a
+    columns: Vec<f64>,
+    /// The dual value of each row, in creation order.
+    duals: Vec<f64>,
+}
+
+impl Lp {
+    /// The value of a column.
+    pub fn value(&self, c: Column) -> f64 {
+        self.columns[c.index]
+    }
+
+    /// The dual value of a row, as HiGHS reports it (for a maximisation, a
     /// binding `≤` row has a dual ≥ 0: the objective gained per unit of its
     /// right-hand side).
-    pub duals: Vec<f64>,
+    pub fn dual(&self, r: Row) -> f64 {
+        self.duals[r.index]
+    }
 }
 
 /// Solves a linear program to optimality; `None` when it is infeasible,
@@ -312,7 +290,30 @@ impl WarmLp {
                 duals: solution.dual_rows().to_vec(),
             }
         });
-        self.model = Some(solved.into());
+        let mut model: highs::Model = solved.into();
+        // SAFETY: the pointer is the live HiGHS instance of `model`.
+        let (columns, rows) = unsafe {
+            let ptr = model.as_mut_ptr();
+            (
+                highs_sys::Highs_getNumCol(ptr),
+                highs_sys::Highs_getNumRow(ptr),
+            )
+        };
+        self.model = Some(model);
+        if let Some(lp) = &lp {
+            // Every row and column is read by its handle: a short answer is
+            // a failure, never a quiet zero.
+            let count = |n: c_int| usize::try_from(n).unwrap_or(0);
+            if lp.duals.len() != count(rows) || lp.columns.len() != count(columns) {
+                return Err(Error::Solver(format!(
+                    "HiGHS gave {} values and {} duals for {} columns and {} rows",
+                    lp.columns.len(),
+                    lp.duals.len(),
+                    columns,
+                    rows
+                )));
+            }
+        }
         Ok(lp)
     }
 }
@@ -322,13 +323,12 @@ fn lost() -> Error {
     Error::Solver("the LP was lost in an earlier failure".into())
 }
 
-/// Like [`solve`], starting from the column values `start` when given (a
-/// feasible solution HiGHS takes as its first incumbent), and watched and
-/// stoppable through `control`.
-pub(crate) fn solve_controlled(
+/// Hands a MILP to HiGHS with `options` and runs it, starting from the column
+/// values `start` when given (a feasible solution HiGHS takes as its first
+/// incumbent), watched and stoppable through `control`.
+pub(crate) fn solve(
     milp: Milp,
-    options: &SolveOptions,
-    links: usize,
+    options: &HighsOptions,
     start: Option<&[f64]>,
     control: Control<'_>,
 ) -> Result<Solved, Error> {
@@ -342,10 +342,7 @@ pub(crate) fn solve_controlled(
     let threads = options.threads.max(1) as i32;
     set_option(&mut model, "threads", threads)?;
     set_option(&mut model, "random_seed", 0)?;
-    // HiGHS's feasibility-jump heuristic costs ~20 ms even on a MILP of a few
-    // links: most of the time of a decomposed part or a sweep point, for no gain
-    // (x = 0, y = 0 is feasible unless links are mandatory). Larger MILPs keep it.
-    if links < SMALL_MILP_LINKS {
+    if !options.feasibility_jump {
         set_option(&mut model, "mip_heuristic_run_feasibility_jump", false)?;
     }
     if let Some(t) = options.time_limit {

@@ -4,8 +4,12 @@
 
 use serde::Serialize;
 
-use super::formulation::{self, Column, Milp, Sense, Vars};
-use super::{clean, highs, tidy_gap, Solution, SolveOptions, Status};
+use super::deadline::Deadline;
+use super::formulation::{self, clean, highs_options, Vars};
+use super::highs;
+use super::milp::{Column, Milp, Sense};
+use super::options::{Control, SolveOptions};
+use super::solution::{tidy_gap, Solution, Status};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::network::Network;
@@ -107,7 +111,7 @@ fn rationality_constraints(r: &Rationality, v: &Vars, t: &[Column], m: &mut Milp
     }
 }
 
-/// Like [`super::solve`], with every site at least as well off as `r.at_least` says,
+/// Like [`super::solve`] of one MILP, with every site at least as well off as `r.at_least` says,
 /// once each built link carries a transfer t_l between its two firms (a free
 /// variable, zero when the link is not built). The net benefit is maximised as
 /// before; the transfers cancel out in it.
@@ -150,7 +154,13 @@ pub fn solve_individually_rational(
     formulation::network_constraints(s, net, &v, &mut milp);
     transfer_constraints(&v, &t, m, &mut milp);
     rationality_constraints(r, &v, &t, &mut milp);
-    let solved = highs::solve(milp, options, n)?;
+    let deadline = Deadline::after(options.time_limit);
+    let solved = highs::solve(
+        milp,
+        &highs_options(options, deadline, n),
+        None,
+        Control::default(),
+    )?;
     if !solved.has_plan() {
         return Ok(RationalSolution {
             solution: Solution::without_plan(solved.status, n),
@@ -259,8 +269,8 @@ fn fair_transfers(
             lp.at_least(b - own[j] - tolerance * b.abs().max(1.0), e);
         }
     }
-    let options = SolveOptions::default();
-    let solved = highs::solve(lp, &options, links.len())?;
+    let options = highs_options(&SolveOptions::default(), Deadline::NONE, links.len());
+    let solved = highs::solve(lp, &options, None, Control::default())?;
     if solved.status != Status::Optimal {
         return Ok(None);
     }

@@ -161,6 +161,20 @@ impl LinkTerms {
 }
 
 impl CandidateLink {
+    /// The link's key: the ids of its output, its input and its mode in the
+    /// scenario `s` whose network it is part of.
+    pub fn key(&self, s: &Scenario) -> crate::link_key::LinkKey {
+        let o = &s.outputs[self.output.0];
+        let i = &s.inputs[self.input.0];
+        crate::link_key::LinkKey {
+            from_site: s.sites[o.site.0].id.clone(),
+            from_output: o.id.clone(),
+            to_site: s.sites[i.site.0].id.clone(),
+            to_input: i.id.clone(),
+            mode: s.modes[self.mode.0].id.clone(),
+        }
+    }
+
     /// Net benefit per unit sent at a carbon price and energy price (the objective
     /// coefficient of the flow, `v` in the formulation).
     pub fn margin_per_unit(&self, carbon_price: f64, energy_price: f64) -> f64 {

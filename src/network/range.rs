@@ -142,7 +142,7 @@ pub(super) fn fits(s: &Scenario, l: &CandidateLink, t: &LinkTerms) -> bool {
 
 /// The link's key (`from_site/from_output->to_site/to_input@mode`), for messages.
 fn label(s: &Scenario, l: &CandidateLink) -> String {
-    crate::link_key::LinkKey::of(s, l).to_string()
+    l.key(s).to_string()
 }
 
 /// The names of the fields of one link's items.

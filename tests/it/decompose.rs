@@ -387,8 +387,8 @@ proptest! {
         let extra = [FlowConstraint { coefficients, at_least: share * most }];
         let joined = decompose::parts(&net, &extra);
         prop_assert_eq!(joined.len(), parts.len() - 1);
-        let split = decompose::solve_with(&s, &net, &SolveOptions { threads: 2, ..exact() }, &extra).unwrap();
-        let whole = model::solve_with(&s, &net, &exact(), &extra).unwrap();
+        let split = model::solve_with(&s, &net, &SolveOptions { threads: 2, ..exact() }, &extra).unwrap();
+        let whole = model::solve_with(&s, &net, &monolithic(), &extra).unwrap();
         prop_assert_eq!(split.status, whole.status);
         if let (Some(x), Some(y)) = (split.objective, whole.objective) {
             prop_assert!(close(x, y), "{} vs {}", x, y);
@@ -396,4 +396,26 @@ proptest! {
             prop_assert!(carried >= share * most - 1e-6 * most.max(1.0));
         }
     }
+}
+
+#[test]
+fn the_most_co2_avoided_is_the_same_part_by_part_and_as_one_milp() {
+    let text = generate::districts(4, 2);
+    let s = symbio::scenario::read_str(Path::new("d.toml"), &text).unwrap();
+    let net = network::build(&s).unwrap();
+    assert!(net.independent_parts().len() >= 2);
+    let split = model::solve_max_co2(&s, &net, &exact(), &[]).unwrap();
+    let whole = model::solve_max_co2(&s, &net, &monolithic(), &[]).unwrap();
+    assert_eq!(split.status, Status::Optimal);
+    assert_eq!(whole.status, Status::Optimal);
+    let (a, b) = (split.objective.unwrap(), whole.objective.unwrap());
+    assert!(a > 0.0 && close(a, b), "{a} vs {b}");
+    // The plan's CO2 is its objective.
+    let co2: f64 = net
+        .links
+        .iter()
+        .zip(&split.flows)
+        .map(|(l, x)| l.co2_avoided_per_unit() * x)
+        .sum();
+    assert!(close(co2, a), "{co2} vs {a}");
 }

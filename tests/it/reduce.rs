@@ -14,10 +14,12 @@ use crate::generate;
 use crate::oracle::instance;
 use crate::{Scratch, Symbio};
 
+/// Solves to a zero gap, as one MILP, reduced as `reduce` says.
 fn exact(reduce: Reduce) -> SolveOptions {
     SolveOptions {
         gap: 0.0,
         reduce,
+        decompose: false,
         ..SolveOptions::default()
     }
 }

@@ -26,48 +26,22 @@
 //! more of its charge. Only the rows and links of the network are read: a cut
 //! is a row over the `x` and `y` of the links it names.
 
-use std::time::Instant;
-
-use super::formulation::{self, Milp, Sense};
-use super::highs;
 use crate::domain::Scenario;
 use crate::error::Error;
+use crate::model::deadline::Deadline;
+use crate::model::formulation::{self, Cut, Model, Rows};
+use crate::model::highs;
+use crate::model::milp::{Milp, Sense};
+use crate::model::tuning::{CUTS_CONVERGED, CUT_ROUNDS, LEAST_LIMIT, MIR_DIVISORS};
 use crate::network::Network;
-
-/// Rounds of separation at most: each adds the cuts its point violates and
-/// solves the LP relaxation with them for the next point.
-const ROUNDS: usize = 50;
-
-/// The rounds stop when the LP relaxation's optimum moves by less than this,
-/// relative to it.
-const CONVERGED: f64 = 1e-5;
-
-/// A cut: `Σ a x_k + Σ c y_k ≤ at_most`, over link indices of a network.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Cut {
-    /// The flow terms: link and coefficient.
-    pub flow: Vec<(usize, f64)>,
-    /// The build terms: link and coefficient.
-    pub build: Vec<(usize, f64)>,
-    /// The right-hand side.
-    pub at_most: f64,
-}
-
-impl Cut {
-    /// The left-hand side at flows `x` and build values `y` (by link).
-    pub fn lhs(&self, x: &[f64], y: &[f64]) -> f64 {
-        self.flow.iter().map(|&(k, a)| a * x[k]).sum::<f64>()
-            + self.build.iter().map(|&(k, c)| c * y[k]).sum::<f64>()
-    }
-}
 
 /// The flow cover and rounding cuts of `net` found in rounds from the point
 /// `x` (a flow per link, as an LP relaxation gives it, with `y = x / U`): each
 /// round adds the cuts the point violates (up to one of each kind per row) to
 /// the LP relaxation of the MILP (builds continuous) and solves it again from
 /// its last basis for the next point, until no cut is
-/// violated, the LP optimum moves by less than [`CONVERGED`], [`ROUNDS`]
-/// rounds are done, or `time_limit` (seconds) is spent. The cuts are valid
+/// violated, the LP optimum moves by less than [`CUTS_CONVERGED`], [`CUT_ROUNDS`]
+/// rounds are done, or `deadline` has passed. The cuts are valid
 /// for every plan of `net`, so the MILP with them has the same optimum, and
 /// the optimum of the last LP solved with them (returned beside them, `None`
 /// when no LP with cuts was solved to its optimum) bounds it.
@@ -75,13 +49,16 @@ pub(crate) fn rounds(
     s: &Scenario,
     net: &Network,
     x: &[f64],
-    time_limit: Option<f64>,
+    deadline: Deadline,
 ) -> Result<(Vec<Cut>, Option<f64>), Error> {
-    let started = Instant::now();
-    // The relaxation without cuts, whose rows are the node rows searched.
-    let (mut base, v) = super::whole_model(s, net);
+    // The relaxation without cuts, whose node rows are the rows searched.
+    let Model {
+        milp: mut base,
+        vars: v,
+        rows: named,
+    } = Model::whole(s, net);
     base.integer.fill(false);
-    let rows = node_rows(&base, &v);
+    let rows = node_rows(&base, &v, &named);
     let mut x = x.to_vec();
     let mut y: Vec<f64> = (0..net.links.len())
         .map(|k| {
@@ -99,7 +76,7 @@ pub(crate) fn rounds(
     let mut last: Option<f64> = None;
     // The relaxation, kept between rounds so that each starts from the last basis.
     let mut lp = highs::WarmLp::new(base)?;
-    for _ in 0..ROUNDS {
+    for _ in 0..CUT_ROUNDS {
         let found: Vec<Cut> = rows
             .iter()
             .flat_map(|(b, items)| {
@@ -112,24 +89,24 @@ pub(crate) fn rounds(
             break;
         }
         let mut rows = Milp::new(Sense::Maximise);
-        formulation::cut_rows(&found, &v, &mut rows);
+        formulation::cut_rows(&found, &v, &mut rows, &mut Rows::default());
         cuts.extend(found);
-        let left = time_limit.map(|t| t - started.elapsed().as_secs_f64());
-        if left.is_some_and(|t| t <= 1e-3) {
+        if deadline.remaining().is_some_and(|t| t <= LEAST_LIMIT) {
             break;
         }
         lp.add_rows(&rows)?;
-        let Some(next) = lp.solve(left)? else {
+        let Some(next) = lp.solve(deadline.left())? else {
             break;
         };
         let value = next.objective;
-        let converged = last.is_some_and(|v| (v - value).abs() <= CONVERGED * value.abs().max(1.0));
+        let converged =
+            last.is_some_and(|v| (v - value).abs() <= CUTS_CONVERGED * value.abs().max(1.0));
         last = Some(value);
         if converged {
             break;
         }
-        x = v.x.iter().map(|c| next.columns[c.index]).collect();
-        y = v.y.iter().map(|c| next.columns[c.index]).collect();
+        x = v.x.iter().map(|&c| next.value(c)).collect();
+        y = v.y.iter().map(|&c| next.value(c)).collect();
     }
     Ok((cuts, last))
 }
@@ -150,21 +127,19 @@ struct Item {
 /// items), in row order. A flow fixed at its recorded quantity is taken off
 /// the right-hand side; links built anyway (`y ≥ 1`) and links that cannot
 /// carry anything are left out, which keeps every cut valid since `x ≥ 0`.
-fn node_rows(m: &Milp, v: &formulation::Vars) -> Vec<(f64, Vec<Item>)> {
+fn node_rows(m: &Milp, v: &formulation::Vars, named: &Rows) -> Vec<(f64, Vec<Item>)> {
     let mut link_of = vec![None; m.columns()];
     for (k, c) in v.x.iter().enumerate() {
         link_of[c.index] = Some(k);
     }
     let mut rows = Vec::new();
-    'rows: for r in 0..m.rows() {
-        if m.row_lower[r] > f64::NEG_INFINITY || !m.row_upper[r].is_finite() {
-            continue;
-        }
+    'rows: for (_, row) in named.nodes() {
+        let r = row.index;
         let (mut b, mut items) = (m.row_upper[r], Vec::new());
         for e in m.starts[r]..m.starts[r + 1] {
             let (col, a) = (m.index[e] as usize, m.value[e]);
-            // A row with a build column (linking), or a flow that could raise
-            // the row's room, is not a node row.
+            // A node row is over flows alone; one whose flow could raise the
+            // row's room is not searched.
             let Some(k) = link_of[col] else {
                 continue 'rows;
             };
@@ -254,9 +229,6 @@ fn rounding(a: f64, f0: f64) -> f64 {
     a.floor() + (fa - f0).max(0.0) / (1.0 - f0)
 }
 
-/// At most this many divisors `δ` are tried per row and point.
-const DIVISORS: usize = 8;
-
 /// A mixed-integer rounding cut of the row `Σ a x ≤ b` over `items` that the
 /// point `(x, y)` violates, if one is found (Marchand and Wolsey 2001).
 ///
@@ -300,7 +272,7 @@ fn separate_mir(b: f64, items: &[Item], x: &[f64], y: &[f64]) -> Option<Cut> {
     let largest = used.iter().map(|it| it.m).fold(0.0, f64::max);
     let mut divisors = vec![largest];
     for it in by_half {
-        if divisors.len() == DIVISORS {
+        if divisors.len() == MIR_DIVISORS {
             break;
         }
         if !divisors.contains(&it.m) {
@@ -370,21 +342,27 @@ fn separate_mir(b: f64, items: &[Item], x: &[f64], y: &[f64]) -> Option<Cut> {
 #[cfg(test)]
 mod tests {
     use super::{rounds, separate, separate_mir, Item};
+    use crate::model::deadline::Deadline;
+    use crate::model::formulation::Model;
     use crate::model::{self, highs, SolveOptions};
 
     #[test]
     fn the_lp_with_the_cuts_bounds_the_optimum_and_is_below_the_lp_without() {
         let (s, net) = model::generated_region(60, 5);
         // The relaxation's flows, the point the rounds start from.
-        let (mut relaxation, v) = model::whole_model(&s, &net);
+        let Model {
+            milp: mut relaxation,
+            vars: v,
+            ..
+        } = Model::whole(&s, &net);
         relaxation.integer.fill(false);
         let lp = highs::WarmLp::new(relaxation)
             .unwrap()
             .solve(None)
             .unwrap()
             .unwrap();
-        let x: Vec<f64> = v.x.iter().map(|c| lp.columns[c.index]).collect();
-        let (cuts, with_cuts) = rounds(&s, &net, &x, None).unwrap();
+        let x: Vec<f64> = v.x.iter().map(|&c| lp.value(c)).collect();
+        let (cuts, with_cuts) = rounds(&s, &net, &x, Deadline::NONE).unwrap();
         let with_cuts = with_cuts.expect("an LP with cuts was solved");
         assert!(!cuts.is_empty());
         let tol = 1e-6 * lp.objective.abs();

@@ -24,14 +24,14 @@
 //!    link `l` (`g_l` the link's margin less the duals it meets, `h_l` its best
 //!    term). A link whose bound is below the first plan's net benefit cannot be in
 //!    a better plan and is dropped.
-//! 5. **Cuts** (`model::cuts`: flow cover and mixed-integer rounding) on the
+//! 5. **Cuts** (`search::cuts`: flow cover and mixed-integer rounding) on the
 //!    supply, demand and share rows of the links left, found from the
 //!    relaxation's flows on, are added to their MILP. The optimum `C` of the
 //!    last LP relaxation with them bounds every plan of the links left.
-//! 6. **Neighbourhoods** (`model::lns`): on a network of at least 30,000
-//!    links left (`lns::FROM_LINKS`), or of more than one neighbourhood's
-//!    links when the search is resumed from a plan still 0.5 % or more from
-//!    its bound (`lns::STALLED_GAP`), most of the time goes to improving the
+//! 6. **Neighbourhoods** (`search::lns`): on a network of at least
+//!    `tuning::LNS_FROM_LINKS` links left, or of more than one
+//!    neighbourhood's links when the search is resumed from a plan at least
+//!    `tuning::STALLED_GAP` from its bound, most of the time goes to improving the
 //!    first plan by small MILPs, each freeing the links near one output or
 //!    input. The MILP of the links left is then solved with the (improved)
 //!    first plan as its starting incumbent.
@@ -47,46 +47,30 @@
 //! but never makes it wrong.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
-use super::formulation::{self, Milp, Sense, Vars};
-use super::{cuts, highs, lns, Control, Solution, SolveOptions, Status};
+use super::plain::solve_plain;
+use super::{cuts, greedy, lns};
 use crate::domain::{InputId, OutputId, RuleId, Scenario};
 use crate::error::Error;
+use crate::model::deadline::Deadline;
+use crate::model::formulation::{self, RowKey, Rows, Vars};
+use crate::model::highs;
+use crate::model::milp::{Milp, Sense};
+use crate::model::options::{Control, SolveOptions};
+use crate::model::solution::{relative_gap, tidy_gap, Solution, Status};
+use crate::model::tuning::{
+    COLUMNS_PER_STREAM, CUT_SHARE, FIRST_PLAN_SECONDS_PER_LINK, FIRST_PLAN_SHARE, FIXING_TOLERANCE,
+    LEAST_LIMIT, LNS_SHARE, PRICING_FROM_LINKS, PRICING_TOLERANCE, SEARCH_ALL_LINKS_UP_TO,
+    SEARCH_SECONDS_PER_LINK, USED_FLOW,
+};
 use crate::network::{CandidateLink, Network};
 
-/// Share of the time left that the first plan's search may take.
-const FIRST_PLAN_SHARE: f64 = 0.1;
-
-/// Share of the time left that the rounds of cuts may take.
-const CUT_SHARE: f64 = 0.1;
-
-/// Share of the time left that the search by neighbourhoods may take.
-const LNS_SHARE: f64 = 0.8;
-
-/// Slack on the fixing test, relative to the first plan's value: a link is
-/// dropped only when its bound is clearly below.
-const FIXING_TOLERANCE: f64 = 1e-7;
-
-/// The time, seconds per link, the reductions need at least for a first plan:
-/// dominance, the LP by columns and the greedy plan take about 1 µs per link
-/// each, the MILP on the LP's links little.
-const SECONDS_PER_LINK: f64 = 5e-6;
-
-/// The search after fixing holds every link left when there are at most this
-/// many, or when the time left gives each [`SEARCH_SECONDS_PER_LINK`].
-const SEARCH_LINKS: usize = 20_000;
-
-/// The time per link in which HiGHS gets through a large model's presolve and
-/// root and still has time to search it (about 10,000 links a second).
-const SEARCH_SECONDS_PER_LINK: f64 = 1e-3;
-
-/// Whether a solve of `links` links under `options` has the time the
-/// reductions need (always, without a time limit).
-pub fn has_time(options: &SolveOptions, links: usize) -> bool {
-    options
-        .time_limit
-        .map_or(true, |t| t >= links as f64 * SECONDS_PER_LINK)
+/// Whether a solve of `links` links until `deadline` has the time the
+/// reductions need (always, without a deadline).
+pub(crate) fn has_time(deadline: Deadline, links: usize) -> bool {
+    deadline
+        .left()
+        .map_or(true, |t| t >= links as f64 * FIRST_PLAN_SECONDS_PER_LINK)
 }
 
 /// What the reductions kept of a network and learnt on the way.
@@ -108,11 +92,12 @@ pub struct Reduction {
     pub cuts: usize,
 }
 
-/// Solves the net-benefit MILP of `net` with the reductions of the module doc;
-/// the solution is in `net`'s link order, as [`super::solve`]'s, and the
-/// [`Reduction`] says what each step did. `earlier`, a plan of `net` from an
-/// earlier search, is a first plan too: the better of it and step 3's is the
-/// one links are fixed against and the search starts from.
+/// Solves the net-benefit MILP of `net` with the reductions of the module doc
+/// within `options.time_limit` seconds; the solution is in `net`'s link order,
+/// as [`super::solve`]'s, and the [`Reduction`] says what each step did.
+/// `earlier`, a plan of `net` from an earlier search, is a first plan too: the
+/// better of it and step 3's is the one links are fixed against and the
+/// search starts from.
 pub fn solve(
     s: &Scenario,
     net: &Network,
@@ -120,13 +105,26 @@ pub fn solve(
     earlier: Option<&Solution>,
     control: Control<'_>,
 ) -> Result<(Solution, Reduction), Error> {
-    solve_within(s, net, options, earlier, control, search_cap)
+    let deadline = Deadline::after(options.time_limit);
+    solve_by(s, net, options, deadline, earlier, control)
+}
+
+/// [`solve`] until `deadline`.
+pub(crate) fn solve_by(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    deadline: Deadline,
+    earlier: Option<&Solution>,
+    control: Control<'_>,
+) -> Result<(Solution, Reduction), Error> {
+    solve_within(s, net, options, deadline, earlier, control, search_cap)
 }
 
 /// The most links the search after fixing holds with `time_left` seconds
 /// (`None`: no time limit, every link left).
 fn search_cap(time_left: Option<f64>) -> Option<usize> {
-    time_left.map(|t| SEARCH_LINKS.max((t / SEARCH_SECONDS_PER_LINK) as usize))
+    time_left.map(|t| SEARCH_ALL_LINKS_UP_TO.max((t / SEARCH_SECONDS_PER_LINK) as usize))
 }
 
 /// How many links the search after fixing may hold with the time then left.
@@ -138,16 +136,11 @@ fn solve_within(
     s: &Scenario,
     net: &Network,
     options: &SolveOptions,
+    deadline: Deadline,
     earlier: Option<&Solution>,
     control: Control<'_>,
     cap: Cap,
 ) -> Result<(Solution, Reduction), Error> {
-    let started = Instant::now();
-    let left = |share: f64| {
-        options
-            .time_limit
-            .map(|t| ((t - started.elapsed().as_secs_f64()) * share).max(1e-3))
-    };
     let n = net.links.len();
     let earlier =
         earlier.filter(|e| e.status.has_plan() && e.objective.is_some() && e.built.len() == n);
@@ -176,18 +169,11 @@ fn solve_within(
     let sub = net.part(&undominated);
     let widen = |sol: Solution, kept: &[usize]| spread(sol, kept, n);
 
-    let Some(relaxed) = relaxation(s, &sub, left(1.0), Pricing::Auto)? else {
+    let Some(relaxed) = relaxation(s, &sub, deadline, Pricing::Auto)? else {
         // Infeasible (a recorded quantity that cannot fit), or out of time: the
         // MILP of the undominated links says which.
         let start = earlier.map(|e| narrow(e, &undominated));
-        let sol = super::solve_plain(
-            s,
-            &sub,
-            &options.less(started.elapsed()),
-            &[],
-            start.as_ref(),
-            control,
-        )?;
+        let sol = solve_plain(s, &sub, options, deadline, &[], start.as_ref(), control)?;
         return Ok((widen(sol, &undominated), reduction));
     };
     let bound = relaxed.bound;
@@ -196,13 +182,9 @@ fn solve_within(
 
     // Step 3: the first plan, on the links the relaxation uses.
     let used: Vec<usize> = (0..sub.links.len())
-        .filter(|&k| relaxed.flows[k] > 1e-9 || sub.links[k].is_mandatory())
+        .filter(|&k| relaxed.flows[k] > USED_FLOW || sub.links[k].is_mandatory())
         .collect();
     let restricted = sub.part(&used);
-    let first_options = SolveOptions {
-        time_limit: left(FIRST_PLAN_SHARE),
-        ..*options
-    };
     let report_first = |objective: Option<f64>, _: Option<f64>| {
         if let Some(observe) = control.progress {
             observe(objective, Some(bound));
@@ -212,7 +194,16 @@ fn solve_within(
         stop: control.stop,
         progress: control.progress.is_some().then_some(&report_first as _),
     };
-    let found = super::solve_plain(s, &restricted, &first_options, &[], None, first_control)?;
+    let first_deadline = deadline.part(FIRST_PLAN_SHARE);
+    let found = solve_plain(
+        s,
+        &restricted,
+        options,
+        first_deadline,
+        &[],
+        None,
+        first_control,
+    )?;
     let found = found
         .status
         .has_plan()
@@ -221,7 +212,7 @@ fn solve_within(
     let first = [
         found,
         earlier.map(|e| narrow(e, &undominated)),
-        super::greedy::plan(s, &sub),
+        greedy::plan(s, &sub),
     ]
     .into_iter()
     .flatten()
@@ -234,14 +225,7 @@ fn solve_within(
         }
     });
     let Some((first, first_value)) = first.and_then(|f| f.objective.map(|v| (f, v))) else {
-        let sol = super::solve_plain(
-            s,
-            &sub,
-            &options.less(started.elapsed()),
-            &[],
-            None,
-            control,
-        )?;
+        let sol = solve_plain(s, &sub, options, deadline, &[], None, control)?;
         return Ok((widen(sol, &undominated), reduction));
     };
     reduction.first_plan = Some(first_value);
@@ -261,10 +245,7 @@ fn solve_within(
     // is feasible for the whole. A plan with a link left out is worth at most
     // that link's bound, so the highest of those, `outside`, and the search's
     // bound together bound the whole.
-    let time_left = options
-        .time_limit
-        .map(|t| t - started.elapsed().as_secs_f64());
-    let cap = cap(time_left);
+    let cap = cap(deadline.remaining());
     let restricted = cap.is_some_and(|c| kept.len() > c);
     let (kept, outside) = match cap {
         Some(cap) if restricted => best_links(
@@ -284,22 +265,21 @@ fn solve_within(
     let start = narrow(&first, &kept);
     // Step 5: cuts, from the relaxation's flows on.
     let flows: Vec<f64> = kept.iter().map(|&k| relaxed.flows[k]).collect();
-    let (cuts, cut_lp) = cuts::rounds(s, &last_net, &flows, left(CUT_SHARE))?;
+    let (cuts, cut_lp) = cuts::rounds(s, &last_net, &flows, deadline.part(CUT_SHARE))?;
     reduction.cuts = cuts.len();
     // Step 6: a better first plan by neighbourhoods, where HiGHS alone is slow.
-    let (first, first_value, start) = match left(LNS_SHARE) {
-        Some(t) if lns::pays(kept.len(), earlier.and_then(|e| e.gap)) => {
-            let lns_options = SolveOptions {
-                time_limit: Some(t),
-                ..*options
-            };
+    let lns_pays = deadline.is_set() && lns::pays(kept.len(), earlier.and_then(|e| e.gap));
+    let (first, first_value, start) = match lns_pays {
+        true => {
+            let lns_deadline = deadline.part(LNS_SHARE);
             match lns::improve(
                 s,
                 &last_net,
                 &cuts,
                 &start,
                 &flows,
-                &lns_options,
+                options,
+                lns_deadline,
                 first_control,
             )? {
                 Some(better) => {
@@ -313,7 +293,7 @@ fn solve_within(
                 None => (first, first_value, start),
             }
         }
-        _ => (first, first_value, start),
+        false => (first, first_value, start),
     };
     // The LP with the cuts bounds the search's network; with a plan worth
     // `first_value` of the whole and `outside` for the links left out of the
@@ -333,10 +313,11 @@ fn solve_within(
         stop: control.stop,
         progress: control.progress.is_some().then_some(&report_last as _),
     };
-    let last = super::solve_plain(
+    let last = solve_plain(
         s,
         &last_net,
-        &options.less(started.elapsed()),
+        options,
+        deadline,
         &cuts,
         Some(&start),
         last_control,
@@ -356,8 +337,8 @@ fn solve_within(
     let best_bound = whole_bound(last.best_bound)
         .or(Some(limit))
         .map(|b| b.max(objective));
-    let gap = best_bound.and_then(|b| super::relative_gap(b, objective));
-    let gap = super::tidy_gap(gap, status);
+    let gap = best_bound.and_then(|b| relative_gap(b, objective));
+    let gap = tidy_gap(gap, status);
     let sol = Solution {
         status,
         objective: Some(objective),
@@ -479,20 +460,11 @@ impl Relaxed {
     }
 }
 
-/// Links at or above which the relaxation is solved by column generation:
-/// over a few links per stream first, then with the links whose reduced cost
-/// pays added round by round, until none does.
-const PRICE_FROM_LINKS: usize = 20_000;
-
-/// Links per output, and per input, in the first restricted LP of column
-/// generation (the best by margin per unit), and per output added in a round.
-const COLUMNS_PER_STREAM: usize = 4;
-
 /// How the LP relaxation is given its links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pricing {
-    /// Column generation from 20,000 links on (`PRICE_FROM_LINKS`), every link at once
-    /// below (what [`solve`] does).
+    /// Column generation from `tuning::PRICING_FROM_LINKS` links on, every
+    /// link at once below (what [`solve`] does).
     Auto,
     /// Every link at once.
     AllLinks,
@@ -510,7 +482,7 @@ pub fn relaxation_bound(
     net: &Network,
     pricing: Pricing,
 ) -> Result<Option<(f64, f64)>, Error> {
-    Ok(relaxation(s, net, None, pricing)?.map(|r| (r.value, r.bound)))
+    Ok(relaxation(s, net, Deadline::NONE, pricing)?.map(|r| (r.value, r.bound)))
 }
 
 /// The duals of the relaxation's rows, by stream: 0 for a row the LP did not
@@ -543,13 +515,14 @@ impl Duals {
 }
 
 /// The optimum of the LP relaxation over the links `active` of `net`: its
-/// objective, the flow of each of those links, and the duals.
+/// objective, the flow of each of those links, and the duals, each read from
+/// its row by name ([`Rows`]).
 fn restricted_lp(
     s: &Scenario,
     net: &Network,
     active: &[usize],
     per_unit: &dyn Fn(&CandidateLink) -> f64,
-    time_limit: Option<f64>,
+    deadline: Deadline,
 ) -> Result<Option<(f64, Vec<f64>, Duals)>, Error> {
     let sub = net.part(active);
     let mut milp = Milp::new(Sense::Maximise);
@@ -562,42 +535,26 @@ fn restricted_lp(
         milp.add_cost(c, per_unit(l));
     }
     let vars = Vars { x, y: Vec::new() };
-    formulation::supply_constraints(s, &sub, &vars, &mut milp);
-    formulation::demand_constraints(s, &sub, &vars, &mut milp);
-    let Some(lp) = highs::solve_lp(milp, time_limit)? else {
+    let mut rows = Rows::default();
+    formulation::supply_constraints(s, &sub, &vars, &mut milp, &mut rows);
+    formulation::demand_constraints(s, &sub, &vars, &mut milp, &mut rows);
+    let Some(lp) = highs::solve_lp(milp, deadline.left())? else {
         return Ok(None);
     };
-    // The rows, in the order formulation writes them: supply per output, demand
-    // per input, share per (input, rule), each in ascending order.
-    let ids = |key: &dyn Fn(&CandidateLink) -> Option<(usize, usize)>| {
-        sub.links
-            .iter()
-            .filter_map(key)
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect::<Vec<_>>()
-    };
-    let outputs = ids(&|l| Some((l.output.0, 0)));
-    let inputs = ids(&|l| Some((l.input.0, 0)));
-    let shares = ids(&|l| (s.rules[l.rule.0].max_share < 1.0).then_some((l.input.0, l.rule.0)));
-    if lp.duals.len() != outputs.len() + inputs.len() + shares.len() {
-        return Ok(None);
-    }
-    let dual = |row: usize| lp.duals[row].max(0.0);
     let mut duals = Duals::none(s);
-    for (r, &(o, _)) in outputs.iter().enumerate() {
-        duals.supply[o] = dual(r);
+    for (key, row) in rows.nodes() {
+        let dual = lp.dual(row).max(0.0);
+        match key {
+            RowKey::Supply(o) => duals.supply[o.0] = dual,
+            RowKey::Demand(i) => duals.demand[i.0] = dual,
+            RowKey::Share(i, rule) => {
+                duals.share.insert((i, rule), dual);
+            }
+            RowKey::Linking(_) | RowKey::Flow(_) | RowKey::Cut(_) => {}
+        }
     }
-    for (r, &(i, _)) in inputs.iter().enumerate() {
-        duals.demand[i] = dual(outputs.len() + r);
-    }
-    for (r, &(i, rule)) in shares.iter().enumerate() {
-        duals.share.insert(
-            (InputId(i), RuleId(rule)),
-            dual(outputs.len() + inputs.len() + r),
-        );
-    }
-    Ok(Some((lp.objective, lp.columns, duals)))
+    let flows = vars.x.iter().map(|&c| lp.value(c)).collect();
+    Ok(Some((lp.objective, flows, duals)))
 }
 
 /// The first links of column generation: the mandatory and recorded ones, and
@@ -644,7 +601,7 @@ fn first_columns(
 fn relaxation(
     s: &Scenario,
     net: &Network,
-    time_limit: Option<f64>,
+    deadline: Deadline,
     pricing: Pricing,
 ) -> Result<Option<Relaxed>, Error> {
     // A recorded quantity above its link's capacity makes the MILP infeasible;
@@ -656,7 +613,6 @@ fn relaxation(
     {
         return Ok(None);
     }
-    let started = Instant::now();
     let p = &s.parameters;
     let margin = |l: &CandidateLink| l.margin_per_unit(p.carbon_price, p.energy_price);
     let per_unit = |l: &CandidateLink| {
@@ -671,7 +627,7 @@ fn relaxation(
         .filter(|&k| forced(&net.links[k]) || per_unit(&net.links[k]) > 0.0)
         .collect();
     let generated = match pricing {
-        Pricing::Auto => candidates.len() >= PRICE_FROM_LINKS,
+        Pricing::Auto => candidates.len() >= PRICING_FROM_LINKS,
         Pricing::AllLinks => false,
         Pricing::Generated => true,
     };
@@ -686,15 +642,14 @@ fn relaxation(
     }
     let mut last: Option<(f64, Vec<f64>, Duals)> = None;
     loop {
-        let left = time_limit.map(|t| (t - started.elapsed().as_secs_f64()).max(1e-3));
-        if last.is_some() && left.is_some_and(|t| t <= 1e-3) {
+        if last.is_some() && deadline.remaining().is_some_and(|t| t <= LEAST_LIMIT) {
             break;
         }
         let solved = if active.is_empty() {
             // Nothing to send: every dual is 0.
             (0.0, Vec::new(), Duals::none(s))
         } else {
-            match restricted_lp(s, net, &active, &per_unit, left)? {
+            match restricted_lp(s, net, &active, &per_unit, deadline)? {
                 Some(solved) => solved,
                 None => break,
             }
@@ -708,7 +663,7 @@ fn relaxation(
             }
             let value = per_unit(l);
             let rc = value - solved.2.charge(l);
-            if rc > 1e-7 * value.abs().max(1.0) {
+            if rc > PRICING_TOLERANCE * value.abs().max(1.0) {
                 paying.entry(l.output).or_default().push((rc, k));
             }
         }
@@ -781,6 +736,7 @@ fn relaxation(
 #[cfg(test)]
 mod tests {
     use super::{best_links, solve_within};
+    use crate::model::deadline::Deadline;
     use crate::model::{self, Control, SolveOptions, Status};
 
     #[test]
@@ -799,8 +755,10 @@ mod tests {
         };
         let caps: [(usize, super::Cap); 2] = [(50, |_| Some(50)), (200, |_| Some(200))];
         for (cap, search) in caps {
+            let deadline = Deadline::after(options.time_limit);
+            let control = Control::default();
             let (sol, what) =
-                solve_within(&s, &net, &options, None, Control::default(), search).unwrap();
+                solve_within(&s, &net, &options, deadline, None, control, search).unwrap();
             assert!(what.after_fixing.unwrap() > cap);
             assert_eq!(sol.status, Status::TimeLimit);
             let (objective, bound) = (sol.objective.unwrap(), sol.best_bound.unwrap());

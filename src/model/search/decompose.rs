@@ -8,7 +8,7 @@
 //! ([`Network::independent_parts`]). The objective is a sum over links, so the
 //! optimum of the whole is the sum of the optima of the parts.
 //!
-//! [`solve`] solves the parts in parallel (one HiGHS thread each) and merges
+//! [`solve_groups`] solves the parts in parallel (one HiGHS thread each) and merges
 //! their solutions into one [`Solution`] in the network's link order:
 //!
 //! - **flows, built**: each part's values at their links' places;
@@ -29,7 +29,7 @@
 //! a first pass and rounds:
 //!
 //! - **the glance** (at most 5 % of the limit): every part's plan and bound
-//!   before any search ([`model::glance`]: the better of the greedy and the
+//!   before any search ([`super::glance`]: the better of the greedy and the
 //!   empty plan, under the LP relaxation's bound), smallest part first. A part
 //!   whose plan is then within the gap asked is done; the others keep it as the
 //!   plan and bound that a search must beat, and the observer sees the whole's
@@ -42,29 +42,36 @@
 //!   yet, so a part that closes early hands its time to those after it;
 //! - **rounds**, each twice as long as the one before (the last takes the rest
 //!   and ends by the deadline), in which the parts still open are resumed from
-//!   their plans ([`model::resume`]), largest absolute gap first, each with a
+//!   their plans ([`super::resume`]), largest absolute gap first, each with a
 //!   share of the round in proportion to its absolute gap: time goes where the
 //!   gap is. With more than one thread, a part with half the round's summed gap
 //!   or more is resumed first and alone, with every thread (its
-//!   neighbourhoods, [`model::lns`], use them), for its share.
+//!   neighbourhoods, `search::lns`, use them), for its share.
 //!
 //! A part whose share is less than building its MILP takes is not searched, and
 //! a part stopped before it found any plan is not left without one: either
 //! keeps what the glance had, or else the better of the greedy plan and the
-//! empty plan where that is feasible ([`model::unsolved`]), so a time-limited
+//! empty plan where that is feasible ([`super::unsolved`]), so a time-limited
 //! solve always has a plan when one is known, with status `time_limit`, the sum
 //! of the parts' bounds and the gap.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::Ordering;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use petgraph::unionfind::UnionFind;
 
+use super::fallback::{trivial_bound, unsolved};
+use super::part::{glance, resume_by, solve_part};
 use crate::domain::Scenario;
 use crate::error::Error;
-use crate::model::{self, Control, FlowConstraint, Solution, SolveOptions, Status};
+use crate::model::deadline::Deadline;
+use crate::model::formulation::Goal;
+use crate::model::options::{Control, SolveOptions};
+use crate::model::solution::{better_of, settled, FlowConstraint, Solution, Status};
+use crate::model::tuning::{
+    ALONE_SHARE, FIRST_PASS_SECONDS_PER_LINK, FIRST_PASS_SHARE, FIRST_PLAN_SECONDS_PER_LINK,
+    GLANCE_SECONDS_PER_LINK, GLANCE_SHARE, MIN_ROUND, SMALL_PART_WEIGHT,
+};
 use crate::network::Network;
 
 /// Groups of links that no constraint couples, with the extra constraints taken
@@ -110,80 +117,64 @@ pub fn parts(net: &Network, extra: &[FlowConstraint]) -> Vec<Vec<usize>> {
     out
 }
 
-/// Solves the MILP of `net` part by part on `options.threads` threads, each part
-/// with one HiGHS thread, and merges the parts' solutions (see the module doc).
+/// Solves the MILP of `net` part by part on `options.threads` threads, each
+/// part with one HiGHS thread, until `deadline`, and merges the parts'
+/// solutions (see the module doc); with a single part, that part's search
+/// with one HiGHS thread. Parts that an extra constraint touches are solved
+/// together. The observer is told the whole solve's best plan and bound (the
+/// parts' incumbents, 0 for a part without one yet, and their bounds summed),
+/// and the stop flag stops every part, each returning its best plan.
 ///
-/// With a single part this is [`model::solve`] with one HiGHS thread. HiGHS is
-/// always given one thread here: its thread pool is global to the process and
-/// fixed by the first solve, so solves that ask for different thread counts in
-/// one process fail. Without `options.decompose` this is [`model::solve`] with
-/// `options.threads` HiGHS threads.
-pub fn solve(s: &Scenario, net: &Network, options: &SolveOptions) -> Result<Solution, Error> {
-    solve_with(s, net, options, &[])
-}
-
-/// Like [`solve`], with extra constraints on the flows (link indices of `net`).
-/// Parts that an extra constraint touches are solved together.
-pub fn solve_with(
+/// HiGHS is always given one thread here: its scheduler is kept per OS thread
+/// and sized by its first run there, and solves side by side each have their
+/// own.
+pub(crate) fn solve_by(
     s: &Scenario,
     net: &Network,
     options: &SolveOptions,
-    extra: &[FlowConstraint],
-) -> Result<Solution, Error> {
-    solve_controlled(s, net, options, extra, Control::default())
-}
-
-/// Like [`solve_with`], watched and stoppable through `control`: the observer is
-/// told the whole solve's best plan and bound (the parts' incumbents, 0 for a
-/// part without one yet, and their bounds summed), and the stop flag stops every
-/// part, each returning its best plan.
-pub fn solve_controlled(
-    s: &Scenario,
-    net: &Network,
-    options: &SolveOptions,
+    deadline: Deadline,
     extra: &[FlowConstraint],
     control: Control<'_>,
 ) -> Result<Solution, Error> {
-    if !options.decompose {
-        return model::solve_controlled(s, net, options, extra, control);
-    }
     let groups = parts(net, extra);
     let one_thread = options.one_thread();
     if groups.len() < 2 {
-        return model::solve_controlled(s, net, &one_thread, extra, control);
+        let goal = Goal::NetBenefit;
+        return solve_part(s, net, &one_thread, deadline, extra, goal, control);
     }
-    // A constraint on no link at all holds or fails on its own.
-    if extra
-        .iter()
-        .any(|c| c.coefficients.is_empty() && c.at_least > 0.0)
-    {
+    if asks_of_no_link(extra) {
         return Ok(Solution::without_plan(Status::Infeasible, net.links.len()));
     }
     let all: Vec<usize> = (0..groups.len()).collect();
-    let solutions = solve_groups(s, net, &groups, &all, options, extra, control)?;
+    let solutions = solve_groups(s, net, &groups, &all, options, deadline, extra, control)?;
     Ok(merge(net.links.len(), &groups, &solutions))
 }
 
 /// Solves the parts `which` (indices into `groups`, the parts of `net` that
 /// [`parts`] gives for `extra`) on `options.threads` threads, one HiGHS thread
-/// each, under one deadline; their solutions come in the order of `which`, each
-/// in its part's link order. [`solve_controlled`] solves every part this way; a
+/// each, until `deadline`; their solutions come in the order of `which`, each
+/// in its part's link order. [`super::solve`] solves every part this way; a
 /// shard of a solve ([`crate::analysis::shards`]) solves its own.
+#[allow(clippy::too_many_arguments)]
 pub fn solve_groups(
     s: &Scenario,
     net: &Network,
     groups: &[Vec<usize>],
     which: &[usize],
     options: &SolveOptions,
+    deadline: Deadline,
     extra: &[FlowConstraint],
     control: Control<'_>,
 ) -> Result<Vec<Solution>, Error> {
     let one_thread = options.one_thread();
     let threads = options.threads.max(1) as usize;
-    let started = Instant::now();
-    let deadline = options
-        .time_limit
-        .map(|t| started + Duration::from_secs_f64(t.max(0.0)));
+    // The time the parts have in all: the glance's and the first pass's
+    // shares are of it.
+    let limit = deadline.remaining();
+    let first_pass_end = match limit {
+        Some(t) => deadline.within(t * FIRST_PASS_SHARE),
+        None => Deadline::NONE,
+    };
     // Small parts first: they tend to close early and hand their time on to the
     // large ones, which start last with the largest share of what is left.
     let mut order: Vec<usize> = which.to_vec();
@@ -196,18 +187,17 @@ pub fn solve_groups(
     // before any search, for as many parts as the glance's share of the limit
     // covers, smallest first.
     let mut glances: BTreeMap<usize, Solution> = BTreeMap::new();
-    if let Some(t) = options.time_limit {
-        let until = started + Duration::from_secs_f64(t.max(0.0) * GLANCE);
+    if let Some(t) = limit {
+        let until = deadline.within(t * GLANCE_SHARE);
         let glance_part = |&g: &usize| -> Result<Option<Solution>, Error> {
             let links = &groups[g];
-            let cost = Duration::from_secs_f64(links.len() as f64 * GLANCE_SECONDS_PER_LINK);
-            let stopped = control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
-            if stopped || Instant::now() + cost > until {
+            let cost = links.len() as f64 * GLANCE_SECONDS_PER_LINK;
+            if control.stopped() || until.remaining().is_some_and(|left| cost > left) {
                 return Ok(None);
             }
-            let sub = subnetwork(s, net, links);
+            let sub = net.part(links);
             let local = local_constraints(extra, links);
-            let sol = model::glance(s, &sub, &local, options.gap)?;
+            let sol = glance(s, &sub, &local, options.gap)?;
             watch.part(g, sol.objective, sol.best_bound);
             Ok(Some(sol))
         };
@@ -222,13 +212,12 @@ pub fn solve_groups(
     // proportion to the links, so that the search of the first minutes does
     // not depend on how long the whole may take.
     let links: usize = which.iter().map(|&g| groups[g].len()).sum();
-    let first_seconds = options.time_limit.map(|t| {
-        let by_links = (links as f64 * FIRST_PASS_SECONDS_PER_LINK).max(MIN_ROUND);
-        by_links
-            .min(t * FIRST_PASS - started.elapsed().as_secs_f64())
-            .max(0.0)
-    });
-    let first_deadline = first_seconds.map(|f| Instant::now() + Duration::from_secs_f64(f));
+    let by_links = (links as f64 * FIRST_PASS_SECONDS_PER_LINK).max(MIN_ROUND);
+    let first_deadline = match limit {
+        Some(_) => first_pass_end.within(by_links),
+        None => Deadline::NONE,
+    };
+    let first_seconds = first_deadline.remaining();
     let weights = which.iter().map(|&g| Budget::weight_of(groups[g].len()));
     let budget = Budget::new(first_deadline, weights, threads);
     let solve_part = |&g: &usize| -> Result<Solution, Error> {
@@ -237,19 +226,14 @@ pub fn solve_groups(
         if let Some(known) = known.filter(|k| k.status == Status::Optimal) {
             return Ok(known.clone());
         }
-        let sub = subnetwork(s, net, links);
+        let sub = net.part(links);
         let local = local_constraints(extra, links);
-        let opts = SolveOptions {
-            time_limit: budget.share(Budget::weight_of(links.len())),
-            ..one_thread
-        };
-        if opts.time_limit.is_some_and(|t| too_short(t, links.len())) {
+        let part_deadline = budget.share(Budget::weight_of(links.len()));
+        if too_short(part_deadline, links.len()) {
             // Not even the model could be built in the time: what the glance
             // knows (else the empty plan, if feasible), and the rounds if
             // time is left then.
-            let sol = known
-                .cloned()
-                .unwrap_or_else(|| model::unsolved(s, &sub, &local));
+            let sol = known.cloned().unwrap_or_else(|| unsolved(s, &sub, &local));
             watch.part(g, sol.objective, sol.best_bound);
             return Ok(sol);
         }
@@ -258,13 +242,22 @@ pub fn solve_groups(
             stop: control.stop,
             progress: control.progress.is_some().then_some(&report as _),
         };
-        let sol = model::solve_controlled(s, &sub, &opts, &local, part_control)?;
+        let goal = Goal::NetBenefit;
+        let sol = solve_part(
+            s,
+            &sub,
+            &one_thread,
+            part_deadline,
+            &local,
+            goal,
+            part_control,
+        )?;
         let sol = match known {
-            Some(known) => model::better_of(sol, known),
+            Some(known) => better_of(sol, known),
             None => sol,
         };
         watch.part(g, sol.objective, sol.best_bound);
-        Ok(model::settled(sol, options.gap))
+        Ok(settled(sol, options.gap))
     };
     let solved = each(pool.as_ref(), &order, solve_part);
     let mut solutions: BTreeMap<usize, Solution> = BTreeMap::new();
@@ -274,17 +267,15 @@ pub fn solve_groups(
     // Then rounds, each up to twice as long as the one before, in which the
     // parts still open are resumed where the gap is; the last ends by the
     // deadline.
-    if let (Some(deadline), Some(first)) = (deadline, first_seconds) {
+    if let (Some(_), Some(first)) = (limit, first_seconds) {
         let mut round = first;
         loop {
-            let left = deadline
-                .saturating_duration_since(Instant::now())
-                .as_secs_f64();
+            let left = deadline.remaining().unwrap_or(0.0);
             if left < MIN_ROUND {
                 break;
             }
             round = next_round(round, left);
-            let until = Instant::now() + Duration::from_secs_f64(round);
+            let until = deadline.within(round);
             let resumed = resume_round(
                 s,
                 net,
@@ -306,7 +297,7 @@ pub fn solve_groups(
 }
 
 /// One round of [`solve_groups`], until `deadline` (the round's end): the parts
-/// still open are resumed from their plans ([`model::resume`]), each with a
+/// still open are resumed from their plans ([`super::resume`]), each with a
 /// share of the round in proportion to its absolute gap, the largest gap
 /// first. Whether any part was resumed.
 #[allow(clippy::too_many_arguments)]
@@ -316,17 +307,12 @@ fn resume_round(
     groups: &[Vec<usize>],
     extra: &[FlowConstraint],
     options: &SolveOptions,
-    deadline: Instant,
+    deadline: Deadline,
     pool: Option<&crate::parallel::Pool>,
     watch: &Watch<'_>,
     control: Control<'_>,
     solutions: &mut BTreeMap<usize, Solution>,
 ) -> Result<bool, Error> {
-    let left = || {
-        deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64()
-    };
     // The parts still open, by how much they have left to win.
     let mut pending: Vec<(usize, f64)> = solutions
         .iter()
@@ -335,17 +321,16 @@ fn resume_round(
         .filter(|&(_, weight)| weight > 0.0)
         .collect();
     pending.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let stopped = control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
-    if pending.is_empty() || stopped {
+    if pending.is_empty() || control.stopped() {
         return Ok(false);
     }
     let threads = options.threads.max(1) as usize;
-    let resume = |g: usize, opts: SolveOptions| -> Result<(usize, Solution), Error> {
+    let resume = |g: usize, opts: SolveOptions, until: Deadline| {
         let links = &groups[g];
-        let sub = subnetwork(s, net, links);
+        let sub = net.part(links);
         let local = local_constraints(extra, links);
         let earlier = &solutions[&g];
-        if opts.time_limit.is_some_and(|t| too_short(t, links.len())) {
+        if too_short(until, links.len()) {
             return Ok((g, earlier.clone()));
         }
         let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
@@ -354,33 +339,24 @@ fn resume_round(
             progress: control.progress.is_some().then_some(&report as _),
         };
         let sol = if earlier.status.has_plan() {
-            model::resume(s, &sub, &opts, &local, earlier, part_control)?
+            resume_by(s, &sub, &opts, until, &local, earlier, part_control)?
         } else {
-            model::solve_controlled(s, &sub, &opts, &local, part_control)?
+            let goal = Goal::NetBenefit;
+            solve_part(s, &sub, &opts, until, &local, goal, part_control)?
         };
         watch.part(g, sol.objective, sol.best_bound);
-        Ok((g, model::settled(sol, options.gap)))
+        Ok::<_, Error>((g, settled(sol, options.gap)))
     };
     let mut resumed: Vec<Result<(usize, Solution), Error>> = Vec::new();
     // A part with most of the gap gets every thread, for its share of the
     // time, before the others: its search is the one that can use them.
     let total: f64 = pending.iter().map(|p| p.1).sum();
-    if threads > 1 && pending[0].1 >= ALONE * total {
+    if threads > 1 && pending[0].1 >= ALONE_SHARE * total {
         let (g, gap) = pending.remove(0);
-        let opts = SolveOptions {
-            time_limit: Some(left() * gap / total),
-            ..*options
-        };
-        resumed.push(resume(g, opts));
+        resumed.push(resume(g, *options, deadline.part(gap / total)));
     }
-    let budget = Budget::new(Some(deadline), pending.iter().map(|p| p.1), threads);
-    let resume_part = |&(g, gap): &(usize, f64)| {
-        let opts = SolveOptions {
-            time_limit: budget.share(gap),
-            ..options.one_thread()
-        };
-        resume(g, opts)
-    };
+    let budget = Budget::new(deadline, pending.iter().map(|p| p.1), threads);
+    let resume_part = |&(g, gap): &(usize, f64)| resume(g, options.one_thread(), budget.share(gap));
     resumed.extend(each(pool, &pending, resume_part));
     for r in resumed {
         let (g, sol) = r?;
@@ -419,12 +395,12 @@ fn each<T: Sync, R: Send>(
 /// How much an open part has left to win, which its share of a round of
 /// [`resume_round`] is in proportion to: its bound less its plan's value, or,
 /// without a plan, the bound that needs no solve. (A part the first pass could
-/// not search has the glance's LP bound, [`model::glance`], where the glance
+/// not search has the glance's LP bound, [`super::glance`], where the glance
 /// got to it.)
 fn left_to_win(s: &Scenario, net: &Network, links: &[usize], sol: &Solution) -> f64 {
     match (sol.best_bound, sol.objective) {
         (Some(bound), Some(objective)) => (bound - objective).max(0.0),
-        _ => model::trivial_bound(s, links.iter().map(|&k| &net.links[k]))
+        _ => trivial_bound(s, links.iter().map(|&k| &net.links[k]))
             .abs()
             .max(1.0),
     }
@@ -453,7 +429,7 @@ impl<'a> Watch<'a> {
                 for &g in which {
                     parts[g] = (
                         None,
-                        model::trivial_bound(s, groups[g].iter().map(|&k| &net.links[k])),
+                        trivial_bound(s, groups[g].iter().map(|&k| &net.links[k])),
                     );
                 }
                 parts
@@ -494,64 +470,27 @@ impl<'a> Watch<'a> {
 /// weight w gets what is left of the time × min(1, threads × w / the weight of
 /// the parts not started yet, its own included). Time a part does not use goes to
 /// the parts after it, and the last part ends by the deadline. The first pass of
-/// [`solve_groups`] weighs a part by its links (plus [`SMALL_PART`], so that a
-/// tiny part still gets the moments it needs), the second by its absolute gap.
+/// [`solve_groups`] weighs a part by its links (plus [`SMALL_PART_WEIGHT`], so
+/// that a tiny part still gets the moments it needs), the rounds by its
+/// absolute gap.
 struct Budget {
-    deadline: Option<Instant>,
+    deadline: Deadline,
     threads: usize,
     /// Weight of the parts not started yet.
     unstarted: Mutex<f64>,
 }
 
-/// A part of a round with at least this share of the open parts' summed gaps
-/// is resumed alone, with every thread.
-const ALONE: f64 = 0.5;
-
-/// The least length of a round, and of the first pass where the limit allows,
-/// seconds (below it a restart costs more than it can find).
-const MIN_ROUND: f64 = 0.5;
-
-/// The share of the time limit the glance at the parts may take (see
-/// [`solve_groups`]).
-const GLANCE: f64 = 0.05;
-
-/// The time a part's glance takes, seconds per link: its greedy plan and its
-/// LP relaxation by columns take about 1.3 µs per link together on a
-/// 15,000-site region (7.6 s for 5.7 million links, docs/performance.md).
-const GLANCE_SECONDS_PER_LINK: f64 = 2e-6;
-
-/// The first pass's length, seconds per link of the parts (whatever the
-/// threads: with more, each part gets more of it): about the 12 s that a 30 s
-/// limit gave the 57,321 links of the 1,000-site region (docs/performance.md),
-/// at any limit of which it is less than [`FIRST_PASS`].
-const FIRST_PASS_SECONDS_PER_LINK: f64 = 2e-4;
-
-/// The time, seconds per link, below which a part is not searched: building its
-/// MILP takes under 1 µs per link (3.8 s for the 5.7 million links of a
-/// 15,000-site region, docs/performance.md), and the first plan of the
-/// reductions about 5 µs per link ([`model::reduce`]).
-const BUILD_SECONDS_PER_LINK: f64 = 5e-6;
-
-/// Whether `seconds` are too few to build the MILP of a part of `links` links,
-/// let alone search it.
-fn too_short(seconds: f64, links: usize) -> bool {
-    seconds < links as f64 * BUILD_SECONDS_PER_LINK
+/// Whether the time until `deadline` is too little to build the MILP of a part
+/// of `links` links, let alone search it.
+fn too_short(deadline: Deadline, links: usize) -> bool {
+    deadline
+        .left()
+        .is_some_and(|t| t < links as f64 * FIRST_PLAN_SECONDS_PER_LINK)
 }
-
-/// The weight a part has on top of its links in the first pass.
-const SMALL_PART: usize = 64;
-
-/// The most of the time limit the first pass of [`solve_groups`] may use; the
-/// rest goes where the gap is.
-const FIRST_PASS: f64 = 0.4;
 
 impl Budget {
     /// The budget of parts of `weights` until `deadline`.
-    fn new(
-        deadline: Option<Instant>,
-        weights: impl Iterator<Item = f64>,
-        threads: usize,
-    ) -> Budget {
+    fn new(deadline: Deadline, weights: impl Iterator<Item = f64>, threads: usize) -> Budget {
         Budget {
             deadline,
             threads: threads.max(1),
@@ -561,13 +500,12 @@ impl Budget {
 
     /// The first pass's weight of a part of `links` links.
     fn weight_of(links: usize) -> f64 {
-        (links + SMALL_PART) as f64
+        (links + SMALL_PART_WEIGHT) as f64
     }
 
-    /// The time limit of a part of weight `weight` that starts now (`None`
+    /// The deadline of a part of weight `weight` that starts now (none
     /// without a deadline).
-    fn share(&self, weight: f64) -> Option<f64> {
-        let deadline = self.deadline?;
+    fn share(&self, weight: f64) -> Deadline {
         let unstarted = match self.unstarted.lock() {
             Ok(mut u) => {
                 let before = *u;
@@ -581,21 +519,20 @@ impl Budget {
         } else {
             1.0
         };
-        let left = deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64();
-        // HiGHS needs a positive limit; a part that starts at the deadline stops at once.
-        Some((left * fraction.min(1.0)).max(1e-3))
+        self.deadline.part(fraction.min(1.0))
     }
 }
 
-/// The network restricted to the links of one part.
-fn subnetwork(_s: &Scenario, net: &Network, links: &[usize]) -> Network {
-    net.part(links)
+/// Whether an extra constraint on no link at all asks for more than nothing:
+/// it fails whatever the parts do.
+pub(crate) fn asks_of_no_link(extra: &[FlowConstraint]) -> bool {
+    extra
+        .iter()
+        .any(|c| c.coefficients.is_empty() && c.at_least > 0.0)
 }
 
 /// The extra constraints that touch a part, with link indices local to it.
-fn local_constraints(extra: &[FlowConstraint], links: &[usize]) -> Vec<FlowConstraint> {
+pub(crate) fn local_constraints(extra: &[FlowConstraint], links: &[usize]) -> Vec<FlowConstraint> {
     extra
         .iter()
         .filter(|c| {
@@ -711,10 +648,10 @@ mod tests {
 
     #[test]
     fn what_is_left_to_win_is_the_gap_or_without_a_plan_the_bound_that_needs_no_solve() {
-        let (s, net) = model::generated_region(150, 3);
+        let (s, net) = crate::model::generated_region(150, 3);
         let parts = net.independent_parts();
         let links = parts.iter().max_by_key(|p| p.len()).unwrap();
-        let kept = model::unsolved(&s, &net.part(links), &[]);
+        let kept = unsolved(&s, &net.part(links), &[]);
         let (bound, objective) = (kept.best_bound.unwrap(), kept.objective.unwrap());
         assert_eq!(left_to_win(&s, &net, links, &kept), bound - objective);
         let none = Solution {
@@ -723,27 +660,29 @@ mod tests {
             gap: None,
             ..kept
         };
-        let trivial = model::trivial_bound(&s, links.iter().map(|&k| &net.links[k]));
+        let trivial = trivial_bound(&s, links.iter().map(|&k| &net.links[k]));
         assert_eq!(left_to_win(&s, &net, links, &none), trivial.abs().max(1.0));
     }
 
     #[test]
     fn the_budget_shares_what_is_left_by_weight() {
-        let deadline = Instant::now() + Duration::from_secs(100);
-        let budget = Budget::new(Some(deadline), [1.0, 3.0].into_iter(), 1);
+        let deadline = Deadline::after(Some(100.0));
+        let left = |d: Deadline| d.left().unwrap();
+        let budget = Budget::new(deadline, [1.0, 3.0].into_iter(), 1);
         // A quarter of the time left to the first part, all that is left to the last.
-        let first = budget.share(1.0).unwrap();
+        let first = left(budget.share(1.0));
         assert!(first <= 25.0 && first > 24.0, "{first}");
-        let last = budget.share(3.0).unwrap();
+        let last = left(budget.share(3.0));
         assert!(last <= 100.0 && last > 99.0, "{last}");
         // Two threads: twice the fraction, at most all of it.
-        let budget = Budget::new(Some(deadline), [1.0, 1.0, 2.0].into_iter(), 2);
-        let first = budget.share(1.0).unwrap();
+        let budget = Budget::new(deadline, [1.0, 1.0, 2.0].into_iter(), 2);
+        let first = left(budget.share(1.0));
         assert!(first <= 50.0 && first > 49.0, "{first}");
         // No deadline, no limit; a weight of nothing left still gets the rest.
-        assert_eq!(Budget::new(None, [1.0].into_iter(), 1).share(1.0), None);
-        let empty = Budget::new(Some(deadline), std::iter::empty(), 1);
-        assert!(empty.share(0.0).unwrap() > 99.0);
+        let open = Budget::new(Deadline::NONE, [1.0].into_iter(), 1);
+        assert_eq!(open.share(1.0), Deadline::NONE);
+        let empty = Budget::new(deadline, std::iter::empty(), 1);
+        assert!(left(empty.share(0.0)) > 99.0);
     }
 
     #[test]

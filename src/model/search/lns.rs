@@ -27,76 +27,51 @@
 //! links of another: the MILPs are independent and their improvements add up.
 
 use std::collections::VecDeque;
-use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::{cuts, highs, Added, Control, Goal, Solution, SolveOptions};
 use crate::domain::Scenario;
 use crate::error::Error;
+use crate::model::deadline::Deadline;
+use crate::model::formulation::{highs_options, Added, Cut, Goal, Model};
+use crate::model::highs;
+use crate::model::milp::{Column, Milp, Solved};
+use crate::model::options::{Control, SolveOptions};
+use crate::model::solution::{relative_gap, tidy_gap, Solution, Status};
+use crate::model::tuning::{
+    LNS_FROM_LINKS, NEIGHBOURHOOD_BETTER, NEIGHBOURHOOD_MAX_LINKS, NEIGHBOURHOOD_MIN_LINKS,
+    NEIGHBOURHOOD_MIN_SECONDS, NEIGHBOURHOOD_QUICK, NEIGHBOURHOOD_SECONDS,
+    NEIGHBOURHOOD_START_LINKS, STALLED_GAP,
+};
 use crate::network::Network;
-
-/// A first search of a network of fewer links than this is left to HiGHS
-/// alone: on the generated regions its own search (with the cuts) closed more
-/// of the gap of parts of 5,000 to 20,000 links in the same time than
-/// neighbourhoods did (docs/performance.md). A resumed search may get them
-/// below it ([`STALLED_GAP`]).
-pub(crate) const FROM_LINKS: usize = 30_000;
-
-/// A search resumed from a plan at least this far from its bound (relative
-/// gap) gets neighbourhoods whatever its size above [`START_LINKS`]. On the
-/// generated regions the parts HiGHS closes well are within 0.1 % after their
-/// first search, while the pipe parts of heat and steam are still 4 to 8 %
-/// apart, and on those neighbourhoods find better plans than HiGHS's own
-/// search in the same time (docs/performance.md).
-pub(crate) const STALLED_GAP: f64 = 5e-3;
 
 /// Whether neighbourhoods are searched on a network of `links` links whose
 /// search is resumed from a plan with relative gap `earlier_gap` (`None`: a
-/// first search): large networks always, a stalled search above the size
-/// of one neighbourhood too.
+/// first search): from [`LNS_FROM_LINKS`] links always, a search stalled at
+/// [`STALLED_GAP`] or more above the size of one neighbourhood too.
 pub(crate) fn pays(links: usize, earlier_gap: Option<f64>) -> bool {
-    links >= FROM_LINKS || (links > START_LINKS && earlier_gap.is_some_and(|g| g >= STALLED_GAP))
+    links >= LNS_FROM_LINKS
+        || (links > NEIGHBOURHOOD_START_LINKS && earlier_gap.is_some_and(|g| g >= STALLED_GAP))
 }
 
-/// The free links a neighbourhood starts with, and its least and most.
-const START_LINKS: usize = 2_000;
-const MIN_LINKS: usize = 300;
-const MAX_LINKS: usize = 20_000;
-
-/// The time limit of one neighbourhood's MILP, seconds.
-const NEIGHBOURHOOD_SECONDS: f64 = 1.0;
-
-/// A neighbourhood whose MILP closes within this share of its time limit is
-/// followed by a larger one.
-const QUICK: f64 = 0.25;
-
-/// Below this much time left no neighbourhood is started, seconds.
-const MIN_SECONDS: f64 = 0.05;
-
-/// A neighbourhood's plan replaces the plan when it is worth more by this,
-/// relative to the whole plan's net benefit (HiGHS's own tolerances are ~1e-6
-/// on a row, so less would be noise).
-const BETTER: f64 = 1e-9;
-
 /// A plan of `net` worth more than `plan` (a plan of `net`, which `cuts` hold
-/// at), found by neighbourhoods within `options.time_limit` seconds (none: no
-/// search), or `None` when no neighbourhood found one. `guide` is the LP
+/// at), found by neighbourhoods until `deadline` (none: no search), or `None`
+/// when no neighbourhood found one. `guide` is the LP
 /// relaxation's flow per link. The plan returned has `plan`'s status and
 /// bound, with its own net benefit and gap.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn improve(
     s: &Scenario,
     net: &Network,
-    cuts: &[cuts::Cut],
+    cuts: &[Cut],
     plan: &Solution,
     guide: &[f64],
     options: &SolveOptions,
+    deadline: Deadline,
     control: Control<'_>,
 ) -> Result<Option<Solution>, Error> {
-    let started = Instant::now();
-    let Some(time_limit) = options.time_limit else {
+    if !deadline.is_set() {
         return Ok(None);
-    };
-    let deadline = started + Duration::from_secs_f64(time_limit.max(0.0));
+    }
     let n = net.links.len();
     let Some(first_value) = plan.objective else {
         return Ok(None);
@@ -105,32 +80,27 @@ pub(crate) fn improve(
         return Ok(None);
     }
     let added = Added { flows: &[], cuts };
-    let (milp, v) = super::milp_of(s, net, added, Goal::NetBenefit);
-    let mut values = vec![0.0; milp.columns()];
-    for k in 0..n {
-        values[v.x[k].index] = plan.flows[k];
-        values[v.y[k].index] = if plan.built[k] { 1.0 } else { 0.0 };
-    }
+    let model = Model::of(s, net, added, Goal::NetBenefit);
+    let (milp, v) = (&model.milp, &model.vars);
+    let mut values = model.values_of(plan);
     let graph = Graph::of(s, net);
     let seeds = graph.seeds(|k| (guide[k] - plan.flows[k]).abs() * milp.cost[v.x[k].index].abs());
     if seeds.is_empty() {
         return Ok(None);
     }
-    let tolerance = BETTER * first_value.abs().max(1.0);
+    let tolerance = NEIGHBOURHOOD_BETTER * first_value.abs().max(1.0);
     let workers = options.threads.max(1) as usize;
     let mut value = first_value;
-    let mut target = START_LINKS;
+    let mut target = NEIGHBOURHOOD_START_LINKS;
     let mut covered = vec![false; graph.nodes()];
     let mut taken = vec![false; graph.nodes()];
     let mut free = vec![false; milp.columns()];
     let mut next = 0;
     let mut round_found = false;
-    let stopped = || control.stop.is_some_and(|f| f.load(Ordering::SeqCst));
+    let one_thread = options.one_thread();
     loop {
-        let left = deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64();
-        if left < MIN_SECONDS || stopped() {
+        let left = deadline.remaining().unwrap_or(0.0);
+        if left < NEIGHBOURHOOD_MIN_SECONDS || control.stopped() {
             break;
         }
         // Up to one neighbourhood per worker, on nodes no other of the batch
@@ -148,10 +118,7 @@ pub(crate) fn improve(
             continue;
         }
         let seconds = left.min(NEIGHBOURHOOD_SECONDS);
-        let sub_options = SolveOptions {
-            time_limit: Some(seconds),
-            ..options.one_thread()
-        };
+        let step = Deadline::after(Some(seconds));
         let sub_control = Control {
             stop: control.stop,
             progress: None,
@@ -168,12 +135,15 @@ pub(crate) fn improve(
                 for &j in &columns {
                     free[j] = true;
                 }
-                let sub = milp.with_fixed(&free, &values);
-                for &j in &columns {
-                    free[j] = false;
+                let (sub, columns) = milp.with_fixed(&free, &values);
+                for &(c, _) in &columns {
+                    free[c.index] = false;
                 }
-                let start: Vec<f64> = columns.iter().map(|&j| values[j]).collect();
-                let before = columns.iter().map(|&j| milp.cost[j] * values[j]).sum();
+                let start: Vec<f64> = columns.iter().map(|&(c, _)| values[c.index]).collect();
+                let before = columns
+                    .iter()
+                    .map(|&(c, _)| milp.cost[c.index] * values[c.index])
+                    .sum();
                 Job {
                     sub,
                     links: links.len(),
@@ -185,15 +155,10 @@ pub(crate) fn improve(
             .collect();
         let solve = |job: Job| -> Result<Done, Error> {
             let asked = Instant::now();
-            let solved = highs::solve_controlled(
-                job.sub,
-                &sub_options,
-                job.links,
-                Some(&job.start),
-                sub_control,
-            )?;
-            let quick = solved.status == super::Status::Optimal
-                && asked.elapsed().as_secs_f64() < QUICK * seconds;
+            let sub_options = highs_options(&one_thread, step, job.links);
+            let solved = highs::solve(job.sub, &sub_options, Some(&job.start), sub_control)?;
+            let quick = solved.status == Status::Optimal
+                && asked.elapsed().as_secs_f64() < NEIGHBOURHOOD_QUICK * seconds;
             Ok(Done {
                 columns: job.columns,
                 before: job.before,
@@ -229,28 +194,26 @@ pub(crate) fn improve(
             } = r?;
             let improved = solved.has_plan() && solved.objective > before + tolerance;
             any_quick |= quick;
-            any_stuck |= solved.status != super::Status::Optimal && !improved;
+            any_stuck |= solved.status != Status::Optimal && !improved;
             if !improved {
                 continue;
             }
-            for (i, &j) in columns.iter().enumerate() {
-                values[j] = solved.value(super::formulation::Column { index: i });
+            for &(whole, sub) in &columns {
+                values[whole.index] = solved.value(sub);
             }
             value += solved.objective - before;
             found = true;
         }
         round_found |= found;
         target = if any_stuck {
-            (target * 2 / 3).max(MIN_LINKS)
+            (target * 2 / 3).max(NEIGHBOURHOOD_MIN_LINKS)
         } else if any_quick {
-            (target * 3 / 2).min(MAX_LINKS)
+            (target * 3 / 2).min(NEIGHBOURHOOD_MAX_LINKS)
         } else {
             target
         };
         if found {
-            if let Some(observe) = control.progress {
-                observe(Some(value), None);
-            }
+            control.tell(Some(value), None);
         }
     }
     if value <= first_value {
@@ -258,36 +221,36 @@ pub(crate) fn improve(
     }
     // The plan of the values, read as a solve's, worth exactly what they are.
     let objective = milp.cost.iter().zip(&values).map(|(c, x)| c * x).sum();
-    let read = highs::Solved::of_values(plan.status, objective, values);
-    let better = super::read_plan(net, &v, &read, true);
+    let read = Solved::of_values(plan.status, objective, values);
+    let better = model.read(net, &read, true);
     let Some(objective) = better.objective.filter(|&o| o > first_value) else {
         return Ok(None);
     };
     let best_bound = plan.best_bound.map(|b| b.max(objective));
-    let gap = best_bound.and_then(|b| super::relative_gap(b, objective));
+    let gap = best_bound.and_then(|b| relative_gap(b, objective));
     Ok(Some(Solution {
         best_bound,
-        gap: super::tidy_gap(gap, plan.status),
+        gap: tidy_gap(gap, plan.status),
         ..better
     }))
 }
 
 /// One neighbourhood's MILP, ready to solve: `columns` are the model's columns
-/// it frees (its own in that order), `start` the plan's values of them, and
-/// `before` what they earn at the plan.
+/// it frees, each with its own column in the neighbourhood's MILP, `start` the
+/// plan's values of them, and `before` what they earn at the plan.
 struct Job {
-    sub: super::formulation::Milp,
+    sub: Milp,
     links: usize,
-    columns: Vec<usize>,
+    columns: Vec<(Column, Column)>,
     start: Vec<f64>,
     before: f64,
 }
 
-/// A neighbourhood's MILP solved: whether within a [`QUICK`] share of its time.
+/// A neighbourhood's MILP solved: whether within a [`NEIGHBOURHOOD_QUICK`] share of its time.
 struct Done {
-    columns: Vec<usize>,
+    columns: Vec<(Column, Column)>,
     before: f64,
-    solved: highs::Solved,
+    solved: Solved,
     quick: bool,
 }
 
@@ -437,8 +400,13 @@ impl Graph {
 
 #[cfg(test)]
 mod tests {
-    use super::{improve, pays, Graph, FROM_LINKS, STALLED_GAP, START_LINKS};
-    use crate::model::{self, Added, Control, Goal, SolveOptions};
+    use super::{improve, pays, Graph};
+    use crate::model::deadline::Deadline;
+    use crate::model::formulation::Model;
+    use crate::model::tuning::{
+        LNS_FROM_LINKS as FROM_LINKS, NEIGHBOURHOOD_START_LINKS as START_LINKS, STALLED_GAP,
+    };
+    use crate::model::{self, Control, SolveOptions};
 
     #[test]
     fn neighbourhoods_go_to_large_networks_and_to_stalled_searches() {
@@ -572,26 +540,18 @@ mod tests {
             threads,
             ..SolveOptions::default()
         };
-        let better = improve(&s, &net, &[], &empty, &guide, &options, Control::default())
+        let deadline = Deadline::after(options.time_limit);
+        let control = Control::default();
+        let better = improve(&s, &net, &[], &empty, &guide, &options, deadline, control)
             .unwrap()
             .expect("the empty plan of a region can be improved");
         let value = better.objective.unwrap();
         assert!(value > empty.objective.unwrap());
         // Every row and bound of the MILP holds at the plan.
-        let (milp, v) = model::milp_of(
-            &s,
-            &net,
-            Added {
-                flows: &[],
-                cuts: &[],
-            },
-            Goal::NetBenefit,
-        );
-        let mut x = vec![0.0; milp.columns()];
-        for k in 0..n {
-            x[v.x[k].index] = better.flows[k];
-            x[v.y[k].index] = if better.built[k] { 1.0 } else { 0.0 };
-        }
+        let whole = Model::whole(&s, &net);
+        let x = whole.values_of(&better);
+        assert_eq!(x.len(), 2 * n);
+        let milp = &whole.milp;
         let tol = |b: f64| 1e-6 * b.abs().max(1.0);
         for ((&x, &lower), &upper) in x.iter().zip(&milp.lower).zip(&milp.upper) {
             assert!(x >= lower - tol(lower) && x <= upper + tol(upper));

@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 
-use super::{Solution, Status};
 use crate::domain::{InputId, RuleId, Scenario};
+use crate::model::solution::{Solution, Status};
 use crate::network::Network;
 
 /// The greedy plan of `net`, with status `time_limit` and no bound; `None` when

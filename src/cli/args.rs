@@ -1,0 +1,189 @@
+//! The arguments that many subcommands share (output, input, solver) and the
+//! `--format` family; each subcommand's own arguments live in its file.
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::{output, CliError};
+
+/// Output format of the subcommands whose result is one document. Every
+/// subcommand's `--format` takes the names of this family: `table` for people,
+/// `json` for one JSON document, `jsonl` for JSON Lines (one object per row) and
+/// `csv` for rows, each where it fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// A readable table.
+    #[default]
+    Table,
+    /// One JSON document with a stable schema (docs/plan-format.md).
+    Json,
+}
+
+/// Where a subcommand's result goes, and how much it says on stderr: the same
+/// flags in every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Write the result to this file, whole or not at all (`-` is stdout, the
+    /// default).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Say nothing on stderr but errors: no progress, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Tables: cut no name and wrap no line to the width of the terminal (the
+    /// `COLUMNS` variable, else the terminal's, else 100).
+    #[arg(long)]
+    pub wide: bool,
+}
+
+impl OutputArgs {
+    /// The file to write, or `None` for stdout.
+    pub fn file(&self) -> Option<&Path> {
+        self.output.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
+    /// Writes the result where it goes.
+    pub fn emit(&self, text: &str) -> Result<(), CliError> {
+        Ok(output::emit(self.file(), text)?)
+    }
+}
+
+/// How the scenario is read: the same flags in every subcommand that reads one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// The most bytes read for the scenario, its file and every include together
+    /// (a number of bytes, or with a suffix K, M or G: KiB, MiB, GiB).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size,
+          default_value_t = symbio::scenario::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
+    /// Refuse includes that resolve, once `..` and symbolic links are followed,
+    /// outside the folder of the scenario file.
+    #[arg(long)]
+    pub no_outside_includes: bool,
+}
+
+impl InputArgs {
+    /// The library's options.
+    pub fn options(&self) -> symbio::scenario::LoadOptions {
+        symbio::scenario::LoadOptions {
+            max_input_size: self.max_input_size,
+            outside_includes: !self.no_outside_includes,
+        }
+    }
+}
+
+/// A size in bytes: `1000`, `64K`, `64M`, `1G` (also `KiB`, `MiB`, `GiB`), powers of 1024.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, suffix) = t.split_at(digits);
+    let shift = match suffix.trim() {
+        "" | "B" => 0,
+        "K" | "k" | "KiB" => 10,
+        "M" | "MiB" => 20,
+        "G" | "GiB" => 30,
+        _ => {
+            return Err(format!(
+                "expected a number of bytes, like 1000, 64K, 64M or 1G; got {text:?}"
+            ))
+        }
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| {
+            format!("expected a number of bytes, like 1000, 64K, 64M or 1G; got {text:?}")
+        })
+}
+
+/// Most threads `--threads` may ask for (said in its help): far
+/// beyond the cores of any machine symbio runs on, and few enough that the pool
+/// of threads is started in moments (5000 threads made a 0.8 s solve take more
+/// than a minute).
+pub const MAX_THREADS: u32 = 256;
+
+/// Solver options shared by the subcommands that solve.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SolverArgs {
+    /// Stop the solver after this many seconds (the best plan found is reported).
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// Relative optimality gap at which to stop (0 proves optimality).
+    #[arg(long, value_name = "RELATIVE", default_value_t = 1e-6)]
+    pub gap: f64,
+    /// Threads the command may use: independent parts, points or samples solved
+    /// side by side, one HiGHS thread each (the result is the same whatever the
+    /// number); at most 256.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub threads: u32,
+    /// Exact reductions before the search of a large MILP (dominated links,
+    /// reduced-cost fixing against a first plan): `auto` from
+    /// `symbio::model::REDUCE_FROM_LINKS` links, `always` or `never`. The
+    /// optimum is the same.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ReduceArg::Auto,
+          help = reduce_help())]
+    pub reduce: ReduceArg,
+}
+
+/// The help of `--reduce`, with the size from which `auto` reduces.
+fn reduce_help() -> String {
+    format!(
+        "Exact reductions before the search of a large MILP (dominated links, reduced-cost \
+         fixing against a first plan): `auto` from {} links, `always` or `never`. The optimum \
+         is the same",
+        symbio::model::REDUCE_FROM_LINKS
+    )
+}
+
+/// The values of `--reduce`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReduceArg {
+    /// On MILPs of `symbio::model::REDUCE_FROM_LINKS` links or more.
+    #[value(help = format!("On MILPs of {} links or more", symbio::model::REDUCE_FROM_LINKS))]
+    Auto,
+    /// On every MILP.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl SolverArgs {
+    /// Resolves the options, rejecting values that make no sense.
+    pub fn resolve(&self) -> Result<symbio::SolveOptions, CliError> {
+        if !(self.gap.is_finite() && self.gap >= 0.0) {
+            return Err(CliError::Usage(format!(
+                "--gap must be a number ≥ 0, got {}",
+                self.gap
+            )));
+        }
+        if let Some(t) = self.time_limit {
+            if !(t.is_finite() && t > 0.0) {
+                return Err(CliError::Usage(format!(
+                    "--time-limit must be a number of seconds > 0, got {t}"
+                )));
+            }
+        }
+        if self.threads == 0 {
+            return Err(CliError::Usage("--threads must be at least 1".into()));
+        }
+        if self.threads > MAX_THREADS {
+            return Err(CliError::Usage(format!(
+                "--threads must be at most {MAX_THREADS}, got {}",
+                self.threads
+            )));
+        }
+        Ok(symbio::SolveOptions {
+            time_limit: self.time_limit,
+            gap: self.gap,
+            threads: self.threads,
+            decompose: true,
+            reduce: match self.reduce {
+                ReduceArg::Auto => symbio::model::Reduce::Auto,
+                ReduceArg::Always => symbio::model::Reduce::Always,
+                ReduceArg::Never => symbio::model::Reduce::Never,
+            },
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! What a caller asks of a solve: the options ([`SolveOptions`], [`Reduce`])
+//! and what it may watch and stop while the solve runs ([`Control`]).
+
+use std::sync::atomic::AtomicBool;
+
+use serde::Serialize;
+
+use super::tuning::REDUCE_FROM_LINKS;
+
+/// Solver options, in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SolveOptions {
+    /// Wall-clock limit in seconds.
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap at which the search stops (0 = prove optimality).
+    pub gap: f64,
+    /// Threads the solve may use: with `decompose`, independent parts solved side
+    /// by side (one HiGHS thread each); without, the threads of the one HiGHS run.
+    pub threads: u32,
+    /// Whether the network is split into independent parts
+    /// ([`super::decompose`]); the plan is the same either way.
+    pub decompose: bool,
+    /// Whether a net-benefit MILP is reduced before its search
+    /// ([`super::reduce`]); the optimum is the same either way.
+    pub reduce: Reduce,
+}
+
+/// When [`super::reduce`] runs before a net-benefit MILP's search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reduce {
+    /// On MILPs of [`REDUCE_FROM_LINKS`] links or more, where it pays.
+    #[default]
+    Auto,
+    /// On every MILP (for tests and measurements).
+    Always,
+    /// Never: HiGHS is given the MILP as [`super::export`] writes it.
+    Never,
+}
+
+impl Reduce {
+    /// Whether a MILP of `links` links is reduced.
+    pub fn applies(self, links: usize) -> bool {
+        match self {
+            Reduce::Auto => links >= REDUCE_FROM_LINKS,
+            Reduce::Always => true,
+            Reduce::Never => false,
+        }
+    }
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            time_limit: None,
+            gap: 1e-6,
+            threads: 1,
+            decompose: true,
+            reduce: Reduce::Auto,
+        }
+    }
+}
+
+impl SolveOptions {
+    /// The same options on one thread (for a solve that runs beside others).
+    pub fn one_thread(&self) -> SolveOptions {
+        SolveOptions {
+            threads: 1,
+            ..*self
+        }
+    }
+
+    /// The same options for one MILP of the whole network, not split into
+    /// parts (`decompose` off).
+    pub fn one_milp(&self) -> SolveOptions {
+        SolveOptions {
+            decompose: false,
+            ..*self
+        }
+    }
+}
+
+/// What a caller may watch and stop while a solve runs: the library never
+/// prints, it reports to this observer.
+#[derive(Clone, Copy, Default)]
+pub struct Control<'a> {
+    /// When it becomes true the search stops, and the best plan known is returned
+    /// as a time-limited one (status `time_limit`).
+    pub stop: Option<&'a AtomicBool>,
+    /// Told, as the search goes, the net benefit of the best plan known and the
+    /// best bound (each `None` while unknown), currency per year.
+    pub progress: Option<&'a (dyn Fn(Option<f64>, Option<f64>) + Sync)>,
+}
+
+impl Control<'_> {
+    /// Whether the caller asked the search to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Tells the observer, if any, of a plan worth `objective` and a bound.
+    pub fn tell(&self, objective: Option<f64>, bound: Option<f64>) {
+        if let Some(observe) = self.progress {
+            observe(objective, bound);
+        }
+    }
+}
+
+impl std::fmt::Debug for Control<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("stop", &self.stop)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}

@@ -1,0 +1,175 @@
+//! Every tuning constant of the search, in one place, each with what it
+//! trades off and how its value was chosen. Figures in seconds were measured
+//! on the development machine (docs/performance.md); none of these constants
+//! can change an optimum, only how fast a plan and a bound are found.
+//!
+//! The code asks these constants; it holds no literal of its own for them,
+//! and the docs and the CLI help name them. Numerical tolerances that belong
+//! to one formula (a cut's violation, a flow read as zero) stay with it.
+
+// ---- Time ----------------------------------------------------------------
+
+/// The least time limit a step is given, seconds: a solver needs a positive
+/// limit, and a step that starts at the deadline stops at once with it.
+pub const LEAST_LIMIT: f64 = 1e-3;
+
+/// The time after the search that [`crate::solve`] keeps for assembling the
+/// plan: this share of the limit, at most [`PLAN_RESERVE_SECONDS`]
+/// (assembling the plan of the 15,000-site region takes under a second).
+pub(crate) const PLAN_RESERVE_SHARE: f64 = 0.05;
+
+/// The most [`crate::solve`] keeps for assembling the plan, seconds.
+pub(crate) const PLAN_RESERVE_SECONDS: f64 = 1.0;
+
+/// The time, seconds per link, that the reductions need at least for a first
+/// plan, and below which a part is not searched at all: dominance, the LP by
+/// columns and the greedy plan take about 1 µs per link each, the MILP on the
+/// LP's links little; building a MILP takes under 1 µs per link (3.8 s for the
+/// 5.7 million links of the 15,000-site region).
+pub(crate) const FIRST_PLAN_SECONDS_PER_LINK: f64 = 5e-6;
+
+// ---- HiGHS ---------------------------------------------------------------
+
+/// HiGHS's absolute gap tolerance (its `mip_abs_gap`, left at its default): a
+/// plan this close to its bound is what HiGHS calls optimal.
+pub(crate) const MIP_ABS_GAP: f64 = 1e-6;
+
+/// MILPs of fewer links than this are solved without HiGHS's feasibility-jump
+/// heuristic: it costs about 20 ms even on a MILP of a few links, most of the
+/// time of a decomposed part or a sweep point, for no gain (docs/performance.md).
+pub const SMALL_MILP_LINKS: usize = 64;
+
+// ---- Reductions (search::reduce) ------------------------------------------
+
+/// The size (links) from which [`super::Reduce::Auto`] reduces a MILP before
+/// its search (chosen with the generated regions, commit 54480fd).
+pub const REDUCE_FROM_LINKS: usize = 1000;
+
+/// Share of the time left that the first plan's MILP may take (a choice, not
+/// a measurement: the first plan is a start, the search after it gets the rest).
+pub(crate) const FIRST_PLAN_SHARE: f64 = 0.1;
+
+/// Share of the time left that the rounds of cuts may take (a choice, not a
+/// measurement).
+pub(crate) const CUT_SHARE: f64 = 0.1;
+
+/// Share of the time left that the search by neighbourhoods may take (the
+/// runs that chose it: commit 94c1aad, docs/performance-history.md).
+pub(crate) const LNS_SHARE: f64 = 0.8;
+
+/// Slack on the fixing test, relative to the first plan's value: a link is
+/// dropped only when its bound is clearly below (well above LP rounding).
+pub(crate) const FIXING_TOLERANCE: f64 = 1e-7;
+
+/// The search after fixing holds every link left when there are at most this
+/// many, or when the time left gives each [`SEARCH_SECONDS_PER_LINK`].
+pub(crate) const SEARCH_ALL_LINKS_UP_TO: usize = 20_000;
+
+/// The time per link in which HiGHS gets through a large model's presolve and
+/// root and still has time to search it (about 10,000 links a second).
+pub(crate) const SEARCH_SECONDS_PER_LINK: f64 = 1e-3;
+
+/// Links at or above which the LP relaxation is solved by column generation:
+/// over a few links per stream first, then with the links whose reduced cost
+/// pays added round by round, until none does (chosen with the generated
+/// regions, commit 413b0ef).
+pub(crate) const PRICING_FROM_LINKS: usize = 20_000;
+
+/// Links per output, and per input, in the first restricted LP of column
+/// generation (the best by margin per unit), and per output added in a round.
+pub(crate) const COLUMNS_PER_STREAM: usize = 4;
+
+/// A link left out of column generation is priced in when its reduced cost
+/// pays more than this, relative to its margin (above LP rounding).
+pub(crate) const PRICING_TOLERANCE: f64 = 1e-7;
+
+/// A flow of the LP relaxation above this counts as used (step 3's MILP holds
+/// the links the relaxation uses).
+pub(crate) const USED_FLOW: f64 = 1e-9;
+
+// ---- Cuts (search::cuts) --------------------------------------------------
+
+/// Rounds of separation at most: each adds the cuts its point violates and
+/// solves the LP relaxation with them for the next point.
+pub(crate) const CUT_ROUNDS: usize = 50;
+
+/// The rounds stop when the LP relaxation's optimum moves by less than this,
+/// relative to it.
+pub(crate) const CUTS_CONVERGED: f64 = 1e-5;
+
+/// At most this many divisors `δ` of a rounding cut are tried per row and point.
+pub(crate) const MIR_DIVISORS: usize = 8;
+
+// ---- Neighbourhoods (search::lns) -----------------------------------------
+
+/// A first search of a network of fewer links than this is left to HiGHS
+/// alone: on the generated regions its own search (with the cuts) closed more
+/// of the gap of parts of 5,000 to 20,000 links in the same time than
+/// neighbourhoods did. A resumed search may get them below it
+/// ([`STALLED_GAP`]).
+pub(crate) const LNS_FROM_LINKS: usize = 30_000;
+
+/// A search resumed from a plan at least this far from its bound (relative
+/// gap) gets neighbourhoods whatever its size above
+/// [`NEIGHBOURHOOD_START_LINKS`]. On the generated regions the parts HiGHS
+/// closes well are within 0.1 % after their first search, while the pipe
+/// parts of heat and steam are still 4 to 8 % apart, and on those
+/// neighbourhoods find better plans than HiGHS's own search in the same time.
+pub(crate) const STALLED_GAP: f64 = 5e-3;
+
+/// The free links a neighbourhood starts with (HiGHS closes a MILP of a few
+/// thousand links in a fraction of a second).
+pub(crate) const NEIGHBOURHOOD_START_LINKS: usize = 2_000;
+
+/// The fewest free links a neighbourhood shrinks to.
+pub(crate) const NEIGHBOURHOOD_MIN_LINKS: usize = 300;
+
+/// The most free links a neighbourhood grows to.
+pub(crate) const NEIGHBOURHOOD_MAX_LINKS: usize = 20_000;
+
+/// The time limit of one neighbourhood's MILP, seconds.
+pub(crate) const NEIGHBOURHOOD_SECONDS: f64 = 1.0;
+
+/// A neighbourhood whose MILP closes within this share of its time limit is
+/// followed by a larger one.
+pub(crate) const NEIGHBOURHOOD_QUICK: f64 = 0.25;
+
+/// Below this much time left no neighbourhood is started, seconds.
+pub(crate) const NEIGHBOURHOOD_MIN_SECONDS: f64 = 0.05;
+
+/// A neighbourhood's plan replaces the plan when it is worth more by this,
+/// relative to the whole plan's net benefit (HiGHS's own tolerances are ~1e-6
+/// on a row, so less would be noise).
+pub(crate) const NEIGHBOURHOOD_BETTER: f64 = 1e-9;
+
+// ---- Parts under one deadline (search::decompose) ---------------------------
+
+/// The share of the time limit the glance at the parts may take.
+pub(crate) const GLANCE_SHARE: f64 = 0.05;
+
+/// The time a part's glance takes, seconds per link: its greedy plan and its
+/// LP relaxation by columns take about 1.3 µs per link together on the
+/// 15,000-site region (7.6 s for 5.7 million links).
+pub(crate) const GLANCE_SECONDS_PER_LINK: f64 = 2e-6;
+
+/// The first pass's length, seconds per link of the parts (whatever the
+/// threads: with more, each part gets more of it): about the 12 s that a 30 s
+/// limit gave the 57,321 links of the 1,000-site region, at any limit of
+/// which it is less than [`FIRST_PASS_SHARE`].
+pub(crate) const FIRST_PASS_SECONDS_PER_LINK: f64 = 2e-4;
+
+/// The most of the time limit the first pass may use; the rest goes where
+/// the gap is.
+pub(crate) const FIRST_PASS_SHARE: f64 = 0.4;
+
+/// The weight a part has on top of its links in the first pass, so that a
+/// tiny part still gets the moments it needs.
+pub(crate) const SMALL_PART_WEIGHT: usize = 64;
+
+/// The least length of a round, and of the first pass where the limit allows,
+/// seconds (below it a restart costs more than it can find).
+pub(crate) const MIN_ROUND: f64 = 0.5;
+
+/// A part of a round with at least this share of the open parts' summed gaps
+/// is resumed alone, with every thread.
+pub(crate) const ALONE_SHARE: f64 = 0.5;

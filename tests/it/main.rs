@@ -7,6 +7,7 @@ mod cases;
 mod cli;
 mod compare;
 mod decompose;
+mod deploy;
 mod export;
 #[path = "../data/generate.rs"]
 mod generate;

@@ -57,6 +57,15 @@ pub(crate) const CUT_SHARE: f64 = 0.1;
 /// runs that chose it: commit 94c1aad, docs/performance-history.md).
 pub(crate) const LNS_SHARE: f64 = 0.8;
 
+/// Share of the time left that step 3's MILP takes when the search does not
+/// follow (a first plan alone, for the quick pass of [`QUICK_PASS_SHARE`]); a
+/// choice, not a measurement.
+pub(crate) const FIRST_PLAN_ONLY_SHARE: f64 = 0.6;
+
+/// Share of the time left that the rounds of cuts take when the search does
+/// not follow: all that is left after step 3.
+pub(crate) const CUTS_ONLY_SHARE: f64 = 1.0;
+
 /// Slack on the fixing test, relative to the first plan's value: a link is
 /// dropped only when its bound is clearly below (well above LP rounding).
 pub(crate) const FIXING_TOLERANCE: f64 = 1e-7;
@@ -151,6 +160,16 @@ pub(crate) const GLANCE_SHARE: f64 = 0.05;
 /// LP relaxation by columns take about 1.3 µs per link together on the
 /// 15,000-site region (7.6 s for 5.7 million links).
 pub(crate) const GLANCE_SECONDS_PER_LINK: f64 = 2e-6;
+
+/// The most of the time limit the quick pass may use: every open part's first
+/// plan and the bound of its LP with cuts, the largest gap first, so that the
+/// whole's gap is known within moments.
+pub(crate) const QUICK_PASS_SHARE: f64 = 0.1;
+
+/// The quick pass's length, seconds per link of the open parts: a part's
+/// first plan and cuts take about 15 to 25 µs per link on the 1,000-site
+/// region; a part that is done sooner hands its time on.
+pub(crate) const QUICK_PASS_SECONDS_PER_LINK: f64 = 5e-5;
 
 /// The first pass's length, seconds per link of the parts (whatever the
 /// threads: with more, each part gets more of it): about the 12 s that a 30 s

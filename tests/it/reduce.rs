@@ -246,3 +246,96 @@ fn a_part_too_large_for_its_time_is_searched_on_its_best_links() {
     assert!(bound >= objective);
     crate::greedy::feasible(&s, &net, &sol.flows, &sol.built).unwrap();
 }
+
+/// The reductions' first plan alone (`reduce::first_plan`, the quick pass of a
+/// decomposed solve): a feasible plan worth what it says and at most the
+/// optimum, a bound at least the optimum, and the observer told of both.
+fn check_first_plan(s: &Scenario, net: &Network) -> Result<(), TestCaseError> {
+    let optimum = model::solve(s, net, &exact(Reduce::Never)).unwrap();
+    let heard = std::sync::Mutex::new(Vec::new());
+    let observe = |objective: Option<f64>, bound: Option<f64>| {
+        heard.lock().unwrap().push((objective, bound));
+    };
+    let control = symbio::Control {
+        stop: None,
+        progress: Some(&observe),
+    };
+    let first = reduce::first_plan(s, net, &exact(Reduce::Always), control).unwrap();
+    let Some(best) = optimum.objective else {
+        prop_assert!(!first.status.has_plan(), "a plan of an infeasible network");
+        return Ok(());
+    };
+    prop_assert_eq!(first.flows.len(), net.links.len());
+    crate::greedy::feasible(s, net, &first.flows, &first.built).map_err(TestCaseError::fail)?;
+    let p = &s.parameters;
+    let worth: f64 = net
+        .links
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            l.margin_per_unit(p.carbon_price, p.energy_price) * first.flows[k]
+                - if first.built[k] {
+                    l.fixed_charge_per_year()
+                } else {
+                    0.0
+                }
+        })
+        .sum();
+    let tol = 1e-6 * best.abs().max(1.0);
+    let got = first.objective.unwrap();
+    prop_assert!(
+        (got - worth).abs() <= tol,
+        "says {} is worth {}",
+        got,
+        worth
+    );
+    prop_assert!(
+        got <= best + tol,
+        "first plan {} above the optimum {}",
+        got,
+        best
+    );
+    let bound = first.best_bound.unwrap();
+    prop_assert!(
+        bound >= best - tol,
+        "bound {} below the optimum {}",
+        bound,
+        best
+    );
+    prop_assert!(bound >= got, "bound {} below the plan {}", bound, got);
+    let heard = heard.into_inner().unwrap();
+    if !net.links.is_empty() && !heard.is_empty() {
+        let told = heard
+            .iter()
+            .filter_map(|&(o, _)| o)
+            .fold(f64::MIN, f64::max);
+        prop_assert!((told - got).abs() <= tol, "told {} returned {}", told, got);
+        let lowest = heard
+            .iter()
+            .filter_map(|&(_, b)| b)
+            .fold(f64::MAX, f64::min);
+        prop_assert!(
+            lowest >= best - tol,
+            "told a bound {} below the optimum {}",
+            lowest,
+            best
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn first_plans_lie_under_the_optimum_and_their_bounds_over_it_on_clusters(m in 3usize..9, seed in 0u64..1000) {
+        let (s, net) = scenario(&generate::fixed_charge(1, m, seed));
+        check_first_plan(&s, &net)?;
+    }
+
+    #[test]
+    fn first_plans_lie_under_the_optimum_and_their_bounds_over_it_on_districts(n in 1usize..3, seed in 0u64..1000) {
+        let (s, net) = scenario(&generate::districts(n, seed));
+        check_first_plan(&s, &net)?;
+    }
+}

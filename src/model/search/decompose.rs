@@ -26,25 +26,36 @@
 //!   gap `g` and the parts' objectives have one sign, the whole is within `g`.
 //!
 //! A time limit is one deadline for the whole solve. It is spent in a glance,
-//! a first pass and rounds:
+//! a quick pass, a first pass and rounds (the constants named are in
+//! `model::tuning`):
 //!
-//! - **the glance** (at most 5 % of the limit): every part's plan and bound
+//! - **the glance** (at most `GLANCE_SHARE` of the limit): every part's plan and bound
 //!   before any search ([`super::glance`]: the better of the greedy and the
 //!   empty plan, under the LP relaxation's bound), smallest part first. A part
 //!   whose plan is then within the gap asked is done; the others keep it as the
 //!   plan and bound that a search must beat, and the observer sees the whole's
 //!   gap from the first moments;
-//! - **the first pass** searches every part once, smallest first, for a time
-//!   in proportion to the links (0.2 ms per link whatever the threads, at
-//!   least 0.5 s, at most 40 % of the limit), so that what a solve finds in
-//!   its first minutes does not depend on how long the whole may take. Each part gets a share of what is
-//!   left of the pass in proportion to its size among the parts not started
-//!   yet, so a part that closes early hands its time to those after it;
+//! - **the quick pass** (at most `QUICK_PASS_SHARE` of the limit,
+//!   `QUICK_PASS_SECONDS_PER_LINK` per link of the parts still open) gives
+//!   every open part, the largest absolute gap first, the reductions' first
+//!   plan and the bound of the LP with their cuts (`reduce::first_plan`, a
+//!   fraction of a search's time), so that the whole's gap is that of the
+//!   parts' first plans within moments rather than when the last part's turn
+//!   comes; a part it closes is done, and the first pass resumes the others
+//!   from these plans;
+//! - **the first pass** searches every open part once, smallest first,
+//!   resuming from its quick plan, for a time in proportion to the links
+//!   (`FIRST_PASS_SECONDS_PER_LINK` whatever the threads, at least
+//!   `MIN_ROUND`, ending by `FIRST_PASS_SHARE` of the limit at the latest), so
+//!   that what a solve finds in its first minutes does not depend on how long
+//!   the whole may take. Each open part gets a share of what is left of the
+//!   pass in proportion to its size among the open parts not started yet, so a
+//!   part that closes early hands its time to those after it;
 //! - **rounds**, each twice as long as the one before (the last takes the rest
 //!   and ends by the deadline), in which the parts still open are resumed from
 //!   their plans ([`super::resume`]), largest absolute gap first, each with a
 //!   share of the round in proportion to its absolute gap: time goes where the
-//!   gap is. With more than one thread, a part with half the round's summed gap
+//!   gap is. With more than one thread, a part with `ALONE_SHARE` of the round's summed gap
 //!   or more is resumed first and alone, with every thread (its
 //!   neighbourhoods, `search::lns`, use them), for its share.
 //!
@@ -61,7 +72,7 @@ use std::sync::Mutex;
 use petgraph::unionfind::UnionFind;
 
 use super::fallback::{trivial_bound, unsolved};
-use super::part::{glance, resume_by, solve_part};
+use super::part::{first_plan, glance, resume_by, solve_part};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::model::deadline::Deadline;
@@ -70,7 +81,8 @@ use crate::model::options::{Control, SolveOptions};
 use crate::model::solution::{better_of, settled, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
     ALONE_SHARE, FIRST_PASS_SECONDS_PER_LINK, FIRST_PASS_SHARE, FIRST_PLAN_SECONDS_PER_LINK,
-    GLANCE_SECONDS_PER_LINK, GLANCE_SHARE, MIN_ROUND, SMALL_PART_WEIGHT,
+    GLANCE_SECONDS_PER_LINK, GLANCE_SHARE, MIN_ROUND, QUICK_PASS_SECONDS_PER_LINK,
+    QUICK_PASS_SHARE, SMALL_PART_WEIGHT,
 };
 use crate::network::Network;
 
@@ -208,7 +220,66 @@ pub fn solve_groups(
             }
         }
     }
-    // The first pass: a share of the limit (at most FIRST_PASS of it) in
+    // The quick pass: every open part's first plan and bound, the largest gap
+    // first, so that the whole's gap is small within moments; the first pass
+    // resumes from them.
+    let mut quick: BTreeMap<usize, Solution> = BTreeMap::new();
+    if let Some(t) = limit {
+        let open_gap = |g: usize| match glances.get(&g) {
+            Some(sol) => left_to_win(s, net, &groups[g], sol),
+            None => f64::INFINITY,
+        };
+        let mut open: Vec<(usize, f64)> = order
+            .iter()
+            .filter(|&g| !glances.get(g).is_some_and(|k| k.status == Status::Optimal))
+            .map(|&g| (g, open_gap(g)))
+            .collect();
+        open.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let links: usize = open.iter().map(|&(g, _)| groups[g].len()).sum();
+        let until = deadline
+            .within(t * QUICK_PASS_SHARE)
+            .within(links as f64 * QUICK_PASS_SECONDS_PER_LINK);
+        let weights = open
+            .iter()
+            .map(|&(g, _)| Budget::weight_of(groups[g].len()));
+        let budget = Budget::new(until, weights, threads);
+        let quick_part = |&(g, _): &(usize, f64)| -> Result<Option<Solution>, Error> {
+            let links = &groups[g];
+            let part_deadline = budget.share(Budget::weight_of(links.len()));
+            if control.stopped() || too_short(part_deadline, links.len()) {
+                return Ok(None);
+            }
+            let sub = net.part(links);
+            let local = local_constraints(extra, links);
+            let report =
+                |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
+            let part_control = Control {
+                stop: control.stop,
+                progress: control.progress.is_some().then_some(&report as _),
+            };
+            let sol = first_plan(s, &sub, &one_thread, part_deadline, &local, part_control)?;
+            let sol = match glances.get(&g) {
+                Some(known) => better_of(sol, known),
+                None => sol,
+            };
+            watch.part(g, sol.objective, sol.best_bound);
+            Ok(Some(settled(sol, options.gap)))
+        };
+        let found = each(pool.as_ref(), &open, quick_part);
+        for (&(g, _), sol) in open.iter().zip(found) {
+            if let Some(sol) = sol? {
+                quick.insert(g, sol);
+            }
+        }
+    }
+    // What the glance and the quick pass know of a part: the search starts
+    // from it, and a part they closed is done.
+    let known = |g: usize| {
+        let quick = quick.get(&g).filter(|q| q.status.has_plan());
+        (quick, quick.or(glances.get(&g)))
+    };
+    let done = |g: usize| known(g).1.is_some_and(|k| k.status == Status::Optimal);
+    // The first pass: a share of the limit (at most FIRST_PASS_SHARE of it) in
     // proportion to the links, so that the search of the first minutes does
     // not depend on how long the whole may take.
     let links: usize = which.iter().map(|&g| groups[g].len()).sum();
@@ -218,11 +289,15 @@ pub fn solve_groups(
         None => Deadline::NONE,
     };
     let first_seconds = first_deadline.remaining();
-    let weights = which.iter().map(|&g| Budget::weight_of(groups[g].len()));
+    // The time is shared among the parts still open.
+    let weights = which
+        .iter()
+        .filter(|&&g| !done(g))
+        .map(|&g| Budget::weight_of(groups[g].len()));
     let budget = Budget::new(first_deadline, weights, threads);
     let solve_part = |&g: &usize| -> Result<Solution, Error> {
         let links = &groups[g];
-        let known = glances.get(&g);
+        let (quick, known) = known(g);
         if let Some(known) = known.filter(|k| k.status == Status::Optimal) {
             return Ok(known.clone());
         }
@@ -242,16 +317,22 @@ pub fn solve_groups(
             stop: control.stop,
             progress: control.progress.is_some().then_some(&report as _),
         };
-        let goal = Goal::NetBenefit;
-        let sol = solve_part(
-            s,
-            &sub,
-            &one_thread,
-            part_deadline,
-            &local,
-            goal,
-            part_control,
-        )?;
+        let sol = match quick {
+            Some(quick) => resume_by(
+                s,
+                &sub,
+                &one_thread,
+                part_deadline,
+                &local,
+                quick,
+                part_control,
+            )?,
+            None => {
+                let goal = Goal::NetBenefit;
+                let until = part_deadline;
+                solve_part(s, &sub, &one_thread, until, &local, goal, part_control)?
+            }
+        };
         let sol = match known {
             Some(known) => better_of(sol, known),
             None => sol,

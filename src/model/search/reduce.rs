@@ -45,6 +45,12 @@
 //! network. The bound `L(π)` is computed here from the duals, not taken from
 //! the solver: it holds for any `π ≥ 0`, so rounding in the duals weakens it
 //! but never makes it wrong.
+//!
+//! The observer ([`Control`]) hears of the first plan with `L(π)` as soon as
+//! step 3 has it, and again with the bound of the cuts after step 5, not only
+//! when the last search first calls back. [`first_plan`] stops there: steps 1
+//! to 5 (with most of the time for step 3's MILP), the first plan and the
+//! bound `max(C, first plan's value, out)` capped at `L(π)`.
 
 use std::collections::BTreeMap;
 
@@ -59,9 +65,10 @@ use crate::model::milp::{Milp, Sense};
 use crate::model::options::{Control, SolveOptions};
 use crate::model::solution::{relative_gap, tidy_gap, Solution, Status};
 use crate::model::tuning::{
-    COLUMNS_PER_STREAM, CUT_SHARE, FIRST_PLAN_SECONDS_PER_LINK, FIRST_PLAN_SHARE, FIXING_TOLERANCE,
-    LEAST_LIMIT, LNS_SHARE, PRICING_FROM_LINKS, PRICING_TOLERANCE, SEARCH_ALL_LINKS_UP_TO,
-    SEARCH_SECONDS_PER_LINK, USED_FLOW,
+    COLUMNS_PER_STREAM, CUTS_ONLY_SHARE, CUT_SHARE, FIRST_PLAN_ONLY_SHARE,
+    FIRST_PLAN_SECONDS_PER_LINK, FIRST_PLAN_SHARE, FIXING_TOLERANCE, LEAST_LIMIT, LNS_SHARE,
+    PRICING_FROM_LINKS, PRICING_TOLERANCE, SEARCH_ALL_LINKS_UP_TO, SEARCH_SECONDS_PER_LINK,
+    USED_FLOW,
 };
 use crate::network::{CandidateLink, Network};
 
@@ -118,7 +125,53 @@ pub(crate) fn solve_by(
     earlier: Option<&Solution>,
     control: Control<'_>,
 ) -> Result<(Solution, Reduction), Error> {
-    solve_within(s, net, options, deadline, earlier, control, search_cap)
+    solve_within(
+        s,
+        net,
+        options,
+        deadline,
+        earlier,
+        control,
+        search_cap,
+        Depth::Search,
+    )
+}
+
+/// The first plan of the reductions within `options.time_limit` seconds
+/// (steps 1 to 5 of the module doc, without the neighbourhoods and the
+/// search): the best of step 3's plan and the greedy one, with the bound of
+/// the LP with the cuts and status `time_limit`, in `net`'s link order. It
+/// takes a fraction of what a search does, so that a solve of many parts
+/// knows a plan and a bound of every large part early ([`super::decompose`]).
+pub fn first_plan(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    control: Control<'_>,
+) -> Result<Solution, Error> {
+    let deadline = Deadline::after(options.time_limit);
+    first_plan_by(s, net, options, deadline, control)
+}
+
+/// [`first_plan`] until `deadline`.
+pub(crate) fn first_plan_by(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    deadline: Deadline,
+    control: Control<'_>,
+) -> Result<Solution, Error> {
+    let depth = Depth::FirstPlan;
+    Ok(solve_within(s, net, options, deadline, None, control, search_cap, depth)?.0)
+}
+
+/// How far [`solve_within`] goes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Depth {
+    /// Every step, the search included.
+    Search,
+    /// Up to the cuts: the first plan and the bound of the LP with the cuts.
+    FirstPlan,
 }
 
 /// The most links the search after fixing holds with `time_left` seconds
@@ -131,7 +184,8 @@ fn search_cap(time_left: Option<f64>) -> Option<usize> {
 type Cap = fn(Option<f64>) -> Option<usize>;
 
 /// [`solve`], with `cap` saying how many links the search after fixing may
-/// hold with the time then left.
+/// hold with the time then left, as far as `depth`.
+#[allow(clippy::too_many_arguments)]
 fn solve_within(
     s: &Scenario,
     net: &Network,
@@ -140,7 +194,12 @@ fn solve_within(
     earlier: Option<&Solution>,
     control: Control<'_>,
     cap: Cap,
+    depth: Depth,
 ) -> Result<(Solution, Reduction), Error> {
+    let (plan_share, cut_share) = match depth {
+        Depth::Search => (FIRST_PLAN_SHARE, CUT_SHARE),
+        Depth::FirstPlan => (FIRST_PLAN_ONLY_SHARE, CUTS_ONLY_SHARE),
+    };
     let n = net.links.len();
     let earlier =
         earlier.filter(|e| e.status.has_plan() && e.objective.is_some() && e.built.len() == n);
@@ -194,7 +253,7 @@ fn solve_within(
         stop: control.stop,
         progress: control.progress.is_some().then_some(&report_first as _),
     };
-    let first_deadline = deadline.part(FIRST_PLAN_SHARE);
+    let first_deadline = deadline.part(plan_share);
     let found = solve_plain(
         s,
         &restricted,
@@ -229,6 +288,9 @@ fn solve_within(
         return Ok((widen(sol, &undominated), reduction));
     };
     reduction.first_plan = Some(first_value);
+    // The observer hears of the first plan now, not when the search after the
+    // cuts first calls back (HiGHS does not report the start it is given).
+    control.tell(Some(first_value), Some(bound));
 
     // Step 4: reduced-cost fixing against the first plan, then the search.
     let threshold = first_value - FIXING_TOLERANCE * first_value.abs().max(1.0);
@@ -265,8 +327,27 @@ fn solve_within(
     let start = narrow(&first, &kept);
     // Step 5: cuts, from the relaxation's flows on.
     let flows: Vec<f64> = kept.iter().map(|&k| relaxed.flows[k]).collect();
-    let (cuts, cut_lp) = cuts::rounds(s, &last_net, &flows, deadline.part(CUT_SHARE))?;
+    let (cuts, cut_lp) = cuts::rounds(s, &last_net, &flows, deadline.part(cut_share))?;
     reduction.cuts = cuts.len();
+    // With the cuts' bound (the search's network), the first plan (the links
+    // fixed) and `outside` (the links left out), a bound of the whole.
+    let with_cuts =
+        |first_value: f64| cut_lp.map_or(bound, |c| c.max(first_value).max(outside).min(bound));
+    control.tell(Some(first_value), Some(with_cuts(first_value)));
+    if depth == Depth::FirstPlan {
+        // The plan proves its own value: rounding never puts the bound below it.
+        let best_bound = with_cuts(first_value).max(first_value);
+        let status = Status::TimeLimit;
+        let gap = relative_gap(best_bound, first_value);
+        let sol = Solution {
+            status,
+            objective: Some(first_value),
+            best_bound: Some(best_bound),
+            gap: tidy_gap(gap, status),
+            ..first
+        };
+        return Ok((widen(sol, &undominated), reduction));
+    }
     // Step 6: a better first plan by neighbourhoods, where HiGHS alone is slow.
     let lns_pays = deadline.is_set() && lns::pays(kept.len(), earlier.and_then(|e| e.gap));
     let (first, first_value, start) = match lns_pays {
@@ -299,7 +380,8 @@ fn solve_within(
     // `first_value` of the whole and `outside` for the links left out of the
     // search, the largest of the three bounds the whole.
     let whole = |b: f64| b.max(first_value).max(outside).min(bound);
-    let limit = cut_lp.map_or(bound, whole);
+    let limit = with_cuts(first_value);
+    control.tell(Some(first_value), Some(limit));
     let whole_bound = |b: Option<f64>| b.map(|b| whole(b).min(limit));
     let report_last = |objective: Option<f64>, b: Option<f64>| {
         if let Some(observe) = control.progress {
@@ -735,7 +817,7 @@ fn relaxation(
 
 #[cfg(test)]
 mod tests {
-    use super::{best_links, solve_within};
+    use super::{best_links, solve_within, Depth};
     use crate::model::deadline::Deadline;
     use crate::model::{self, Control, SolveOptions, Status};
 
@@ -757,8 +839,17 @@ mod tests {
         for (cap, search) in caps {
             let deadline = Deadline::after(options.time_limit);
             let control = Control::default();
-            let (sol, what) =
-                solve_within(&s, &net, &options, deadline, None, control, search).unwrap();
+            let (sol, what) = solve_within(
+                &s,
+                &net,
+                &options,
+                deadline,
+                None,
+                control,
+                search,
+                Depth::Search,
+            )
+            .unwrap();
             assert!(what.after_fixing.unwrap() > cap);
             assert_eq!(sol.status, Status::TimeLimit);
             let (objective, bound) = (sol.objective.unwrap(), sol.best_bound.unwrap());

@@ -19,11 +19,6 @@ mod lns;
 pub mod rational;
 pub mod reduce;
 
-/// The scenario generators of the tests, for regions to test on.
-#[cfg(test)]
-#[path = "../../tests/data/generate.rs"]
-mod generate;
-
 /// A generated region of `sites` sites (seed `seed`) on the shipped catalog,
 /// and its candidate network, for tests.
 #[cfg(test)]
@@ -32,7 +27,7 @@ fn generated_region(sites: usize, seed: u64) -> (Scenario, Network) {
         env!("CARGO_MANIFEST_DIR"),
         "/scenarios/catalog/default.toml"
     );
-    let text = generate::region(sites, seed, catalog);
+    let text = symbio_testkit::generate::region(sites, seed, catalog);
     let s = crate::scenario::read_str(std::path::Path::new("region.toml"), &text).unwrap();
     let net = crate::network::build(&s).unwrap();
     (s, net)

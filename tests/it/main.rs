@@ -8,8 +8,6 @@ mod cli;
 mod compare;
 mod decompose;
 mod export;
-#[path = "../data/generate.rs"]
-mod generate;
 mod greedy;
 mod hand;
 mod html;

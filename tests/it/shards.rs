@@ -2,8 +2,8 @@
 //! merge --scenario`): the plan of one run, byte for byte; bad sets of shards
 //! are refused by name.
 
-use crate::generate;
 use crate::{Scratch, Symbio};
+use symbio_testkit::generate;
 
 /// Solves shard `k` of `n` of `file` into `out`.
 fn shard(file: &std::path::Path, k: usize, n: usize, out: &std::path::Path) {

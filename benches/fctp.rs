@@ -10,10 +10,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use symbio::{SolveOptions, Status};
-
-#[path = "support/fctp.rs"]
-mod fctp;
-use fctp::Parsed;
+use symbio_testkit::fctp::{self, Parsed};
 
 /// Instances, relative to the collection directory.
 const INSTANCES: &[&str] = &[

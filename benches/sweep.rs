@@ -2,9 +2,6 @@
 //! threads, and the decomposition's speed-up on a generated scenario of many
 //! independent districts. Figures: docs/performance.md.
 
-#[path = "../tests/data/generate.rs"]
-mod generate;
-
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -13,6 +10,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use symbio::analysis::batch::{self, Destination, Format, RunOptions};
 use symbio::analysis::sweep::{Axis, Sweep};
 use symbio::SolveOptions;
+use symbio_testkit::generate;
 
 /// Points of the Liuzhou sweep: carbon price 0, 10, ..., 600 CNY/t (61 points).
 fn axis() -> Axis {

@@ -1,4 +1,4 @@
-//! Prints a generated scenario of N independent districts (tests/data/generate.rs),
+//! Prints a generated scenario of N independent districts (`symbio_testkit::generate`),
 //! the decomposition's benchmark case:
 //!
 //! ```sh
@@ -7,8 +7,7 @@
 //! symbio solve districts-40.toml --no-decompose    # one MILP
 //! ```
 
-#[path = "../tests/data/generate.rs"]
-mod generate;
+use symbio_testkit::generate;
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -23,10 +23,7 @@ use std::time::Instant;
 
 use symbio::model::Reduce;
 use symbio::{SolveOptions, Status};
-
-#[path = "../benches/support/fctp.rs"]
-mod fctp;
-use fctp::Parsed;
+use symbio_testkit::fctp::{self, Parsed};
 
 /// Optimal costs published for instances of the collection: (instance name, cost,
 /// source).

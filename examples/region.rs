@@ -1,4 +1,4 @@
-//! Prints a synthetic region of N sites (tests/data/generate.rs), the scale
+//! Prints a synthetic region of N sites (`symbio_testkit::generate`), the scale
 //! benchmark's case:
 //!
 //! ```sh
@@ -40,8 +40,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-#[path = "../tests/data/generate.rs"]
-mod generate;
+use symbio_testkit::generate;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -212,6 +212,8 @@ fn flag_of(option: &str) -> String {
         "axis" => "--set".into(),
         "tolerance" => "--tol".into(),
         "supplier_share" => "--split".into(),
+        // The positional SHARD arguments of `symbio merge`.
+        "shards" => "the shard files:".into(),
         other => format!("--{}", other.replace('_', "-")),
     }
 }

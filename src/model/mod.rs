@@ -52,16 +52,11 @@ pub(crate) fn generated_region(
         env!("CARGO_MANIFEST_DIR"),
         "/scenarios/catalog/default.toml"
     );
-    let text = generate::region(sites, seed, catalog);
+    let text = symbio_testkit::generate::region(sites, seed, catalog);
     let s = crate::scenario::read_str(std::path::Path::new("region.toml"), &text).unwrap();
     let net = crate::network::build(&s).unwrap();
     (s, net)
 }
-
-/// The scenario generators of the tests, for regions to test on.
-#[cfg(test)]
-#[path = "../../tests/data/generate.rs"]
-mod generate;
 
 #[cfg(test)]
 mod tests {

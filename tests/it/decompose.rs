@@ -1,7 +1,7 @@
 //! Decomposition: the independent parts of a network solved apart (and in
 //! parallel) give the plan of the single MILP, and the brute-force oracle's optimum.
 
-use crate::generate;
+use symbio_testkit::generate;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

@@ -73,7 +73,7 @@ fn built(inst: &crate::oracle::Instance) -> (Scenario, Network) {
 /// A generated region on the shipped catalog and its candidate network.
 fn region(sites: usize, seed: u64) -> (Scenario, Network) {
     let catalog = crate::path("scenarios/catalog/default.toml");
-    let text = crate::generate::region(sites, seed, &catalog.display().to_string());
+    let text = symbio_testkit::generate::region(sites, seed, &catalog.display().to_string());
     let s = symbio::scenario::read_str(Path::new("region.toml"), &text).unwrap();
     let net = network::build(&s).unwrap();
     (s, net)

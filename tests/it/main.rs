@@ -9,8 +9,6 @@ mod compare;
 mod decompose;
 mod deploy;
 mod export;
-#[path = "../data/generate.rs"]
-mod generate;
 mod greedy;
 mod hand;
 mod html;

@@ -10,9 +10,9 @@ use symbio::model::{self, reduce, Reduce};
 use symbio::network::{self, Network};
 use symbio::{SolveOptions, Status};
 
-use crate::generate;
 use crate::oracle::instance;
 use crate::{Scratch, Symbio};
+use symbio_testkit::generate;
 
 /// Solves to a zero gap, as one MILP, reduced as `reduce` says.
 fn exact(reduce: Reduce) -> SolveOptions {

@@ -2,8 +2,8 @@
 //! merge --scenario`): the plan of one run, byte for byte; bad sets of shards
 //! are refused by name.
 
-use crate::generate;
 use crate::{Scratch, Symbio};
+use symbio_testkit::generate;
 
 /// Solves shard `k` of `n` of `file` into `out`.
 fn shard(file: &std::path::Path, k: usize, n: usize, out: &std::path::Path) {
@@ -96,7 +96,7 @@ fn bad_sets_of_shards_are_refused_by_name() {
     };
     merge(&file, &[&p[0], &p[2]])
         .run()
-        .stderr_contains("missing the answers of shards 1/3");
+        .stderr_contains("the shard files: missing the answers of shards 1/3");
     merge(&file, &[&p[0], &p[1], &p[1], &p[2]])
         .run()
         .stderr_contains("shard 1 is given twice");

@@ -1,7 +1,7 @@
 //! A time limit is a promise: the whole command ends by it, and a time-limited
 //! solve returns the best plan known with a valid bound (hardening issue, item 1).
 
-use crate::generate;
+use symbio_testkit::generate;
 
 use std::time::Instant;
 

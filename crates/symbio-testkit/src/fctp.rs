@@ -5,7 +5,8 @@
 //! every arc a unit cost `c_ij` and a fixed cost `f_ij` paid when the arc carries
 //! anything; it asks for the flows of least total cost that meet every demand. The
 //! public instances are not part of the repository: [`data_dir`] finds them at run
-//! time (`$SYMBIO_FCTP_DIR`, by default `../shared/data/fctp` next to the crate).
+//! time (`$SYMBIO_FCTP_DIR`, by default `../shared/data/fctp` next to symbio's
+//! directory).
 //!
 //! This module reads the six layouts of that collection ([`Layout`], [`parse`]) and
 //! turns an [`Instance`] into a symbio scenario ([`Instance::to_scenario_file`]): one
@@ -23,12 +24,9 @@
 //! symbio's exchanges are single output → input links with no transshipment, so
 //! the problem has no exact symbio scenario.
 //!
-//! This is not part of the library: `benches/fctp.rs` and `examples/fctp.rs`
-//! include it with `#[path = "…/support/fctp.rs"] mod fctp;`, and it uses only
-//! symbio's public API. Each of the two uses part of it, hence `dead_code` is
-//! allowed here. Its unit tests run with the example's tests (`cargo test`).
-
-#![allow(dead_code)]
+//! This is not part of the library: `benches/fctp.rs` and `examples/fctp.rs` use
+//! it from the dev-only `symbio-testkit` crate, and it uses only symbio's public
+//! API. Its unit tests are the crate's own (`cargo test` at the root runs them).
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -46,11 +44,12 @@ use symbio::scenario::schema::{
 use symbio::{Error, Problem, Problems};
 
 /// The directory of the benchmark collection: `$SYMBIO_FCTP_DIR` when set, else
-/// `<crate directory>/../shared/data/fctp`.
+/// `<symbio's directory>/../shared/data/fctp` (this crate lies in
+/// `<symbio's directory>/crates/symbio-testkit`).
 pub fn data_dir() -> PathBuf {
     match std::env::var_os("SYMBIO_FCTP_DIR") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/fctp"),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/fctp"),
     }
 }
 

@@ -81,8 +81,10 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         )?),
         _ => None,
     };
+    let source = a.file.as_deref().map(|f| f.display().to_string());
     let page = html::page(&Contents {
         plan: plan.as_ref().zip(scenario.as_ref()),
+        source: source.as_deref(),
         comparison: comparison.as_ref(),
         sweep: rows.as_deref(),
         front: front.as_ref(),

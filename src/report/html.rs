@@ -31,6 +31,8 @@ use crate::plan::{Plan, PlanLink};
 pub struct Contents<'a> {
     /// The plan and its scenario.
     pub plan: Option<(&'a Plan, &'a Scenario)>,
+    /// The scenario's file as the user named it, for the assumptions.
+    pub source: Option<&'a str>,
     /// Today's network against the optimum (of the plan's scenario).
     pub comparison: Option<&'a Comparison>,
     /// The rows of a sweep (`symbio sweep`).
@@ -73,6 +75,8 @@ pub fn page(c: &Contents) -> String {
     let palette = c.plan.map(|(p, s)| Palette::of(s, p, c.comparison));
     let mut body = String::new();
     if let (Some((plan, s)), Some(palette)) = (c.plan, &palette) {
+        body.push_str(&headline(plan, s, c.comparison));
+        body.push_str(&assumptions(plan, s, c.source));
         body.push_str(&totals(plan));
         body.push_str(&map_section(plan, s, palette));
         body.push_str(&exchanges(plan, s));
@@ -89,12 +93,15 @@ pub fn page(c: &Contents) -> String {
         body.push_str(&pareto(front));
     }
     let subtitle = match c.plan {
-        Some((p, s)) => format!(
-            "{} · {} · money in {}",
+        Some((p, s)) => [
             first_sentence(&s.description),
             status_text(p.status, p.gap),
-            p.currency
-        ),
+            format!("money in {}", p.currency),
+        ]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · "),
         None => "Results of symbio".to_owned(),
     };
     format!(
@@ -123,6 +130,162 @@ fn first_sentence(text: &str) -> String {
     let cut: String = sentence.chars().take(240).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
     format!("{cut}…")
+}
+
+/// `n` with the singular or plural noun: "1 exchange", "3 exchanges".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A payback cell's text: years, "–" for a link with nothing to pay back,
+/// "never" for one whose yearly benefit does not pay its capex.
+fn payback(l: &PlanLink) -> String {
+    match l.payback_years {
+        _ if l.capex <= 0.0 => "–".into(),
+        Some(y) if y.is_finite() => format!("{} yr", num(y, 1)),
+        _ => "never".into(),
+    }
+}
+
+/// The sentence a decision maker reads first: what the plan achieves, and
+/// against today's network when the report compares them.
+fn headline(p: &Plan, s: &Scenario, c: Option<&Comparison>) -> String {
+    let cur = &p.currency;
+    let f = &p.totals.figures;
+    let mut text = match p.status {
+        Status::Optimal | Status::TimeLimit => {
+            let plan = if p.status == Status::Optimal {
+                "The optimal plan".to_owned()
+            } else {
+                format!(
+                    "The best plan found within the time limit ({})",
+                    p.gap.map_or("gap unknown".into(), |g| format!("gap {} %", num(g * 100.0, 2)))
+                )
+            };
+            let new = p.totals.links.saturating_sub(p.totals.existing_links);
+            let links = match (p.totals.links, p.totals.existing_links) {
+                (0, _) => "builds no exchange".to_owned(),
+                (n, 0) => format!("builds {}", count(n, "new exchange", "new exchanges")),
+                (n, e) => format!(
+                    "runs {} ({} running today, {} new)",
+                    count(n, "exchange", "exchanges"),
+                    e,
+                    new
+                ),
+            };
+            let carbon = if f.carbon_value != 0.0 {
+                format!(
+                    ", of which {} is the value of the CO2 avoided at {} {cur}/t",
+                    money(f.carbon_value, cur),
+                    plain(s.parameters.carbon_price)
+                )
+            } else {
+                String::new()
+            };
+            let capex = if f.capex > 0.0 {
+                format!(
+                    " The new links cost {} to build ({} a year over their lifetimes).",
+                    money(f.capex, cur),
+                    money(f.capex_per_year, cur)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{plan} {links}, worth <b>{}</b> a year to the district{carbon}, and avoids <b>{} t CO2e</b> a year.{capex}",
+                money(f.net_benefit, cur),
+                num(f.co2_avoided, 0)
+            )
+        }
+        Status::TimeLimitNoSolution => {
+            "No plan was found within the time limit: give the solve more time.".to_owned()
+        }
+        Status::Infeasible => {
+            "No plan meets every constraint: the recorded flows of existing links do not fit (see below).".to_owned()
+        }
+    };
+    if let Some(c) = c {
+        if let (Some(today), Some(best)) = (
+            c.baseline.net_benefit,
+            c.variants.first().and_then(|v| v.net_benefit),
+        ) {
+            text.push_str(&format!(
+                " Today's network is worth {} a year; the optimum adds {}.",
+                money(today, cur),
+                money(best - today, cur)
+            ));
+        }
+    }
+    format!("<section id=\"headline\"><p class=\"headline\">{text}</p></section>\n")
+}
+
+/// What the figures rest on: the scenario and its file, the prices that value
+/// carbon and energy, the discount rate, and how the solve ended.
+fn assumptions(p: &Plan, s: &Scenario, source: Option<&str>) -> String {
+    let cur = escape(&p.currency);
+    let prm = &s.parameters;
+    let mut rows = vec![("Scenario", escape(&s.name))];
+    if let Some(file) = source {
+        rows.push(("File", format!("<code>{}</code>", escape(file))));
+    }
+    rows.push(("Currency", cur.clone()));
+    rows.push((
+        "Carbon price",
+        format!(
+            "<span id=\"assumption-carbon-price\" data-value=\"{}\">{}</span> {cur}/t CO2e",
+            prm.carbon_price,
+            plain(prm.carbon_price)
+        ),
+    ));
+    rows.push((
+        "Energy price",
+        format!(
+            "<span id=\"assumption-energy-price\" data-value=\"{}\">{}</span> {cur}/GJ",
+            prm.energy_price,
+            plain(prm.energy_price)
+        ),
+    ));
+    rows.push((
+        "Discount rate",
+        format!(
+            "<span id=\"assumption-discount-rate\" data-value=\"{}\">{}</span> % a year (capex annualised over each link's lifetime)",
+            prm.discount_rate,
+            plain(prm.discount_rate * 100.0)
+        ),
+    ));
+    rows.push(("Solve", escape(&status_text(p.status, p.gap))));
+    let body: String = rows
+        .into_iter()
+        .map(|(k, v)| format!("<tr><th>{k}</th><td>{v}</td></tr>"))
+        .collect();
+    format!(
+        "<section id=\"assumptions\"><h2>Assumptions</h2><p class=\"lead\">What every figure of this report rests on; change them in the scenario file and solve again.</p><table class=\"facts\"><tbody>{body}</tbody></table></section>\n"
+    )
+}
+
+/// A price or rate as written: grouped, at most two decimals, no trailing zeros.
+fn plain(v: f64) -> String {
+    let text = num(v, 2);
+    match text.strip_suffix(".00") {
+        Some(whole) => whole.to_owned(),
+        None => text.strip_suffix('0').map_or(text.clone(), str::to_owned),
+    }
+}
+
+/// Money in words for sentences: "861.7 M CNY", "12.3 k EUR", "1.2 bn CNY".
+fn money(v: f64, currency: &str) -> String {
+    let a = v.abs();
+    let (scaled, suffix) = if a >= 1e9 {
+        (v / 1e9, " bn")
+    } else if a >= 1e6 {
+        (v / 1e6, " M")
+    } else if a >= 1e3 {
+        (v / 1e3, " k")
+    } else {
+        (v, "")
+    };
+    let decimals = if suffix.is_empty() { 0 } else { 1 };
+    format!("{}{suffix} {}", num(scaled, decimals), escape(currency))
 }
 
 /// The style sheet: system fonts only.
@@ -180,6 +343,8 @@ svg text{font-family:inherit}\
 .side{display:grid;grid-template-columns:1fr 1fr;gap:18px}\
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}\
 .note{color:var(--muted);font-size:12.5px}\
+.headline{margin:0;font-size:17px;line-height:1.5}\
+table.facts th{width:180px;border-bottom:1px solid var(--line);color:var(--ink)}\
 footer{color:var(--muted);font-size:12.5px;padding-top:4px;padding-bottom:30px}\
 #tip{position:absolute;z-index:10;max-width:360px;background:#15324e;color:#fff;padding:7px 10px;border-radius:6px;font-size:12.5px;white-space:pre-line;pointer-events:none;box-shadow:0 2px 8px rgba(0,0,0,.25)}\
 @media print{#tip{display:none}section{break-inside:avoid}}";
@@ -506,7 +671,10 @@ fn map_section(p: &Plan, s: &Scenario, palette: &Palette) -> String {
     legend.push_str("</ul></div>");
     let note = if unmapped > 0 {
         format!(
-            "<p class=\"note\">{unmapped} exchange(s) touch a site without a location and are not drawn; they are in the table.</p>"
+            "<p class=\"note\">{} a site without a location and {} not drawn; {} in the table.</p>",
+            count(unmapped, "exchange touches", "exchanges touch"),
+            if unmapped == 1 { "is" } else { "are" },
+            if unmapped == 1 { "it is" } else { "they are" }
         )
     } else {
         String::new()
@@ -524,7 +692,7 @@ fn exchanges(p: &Plan, s: &Scenario) -> String {
         let material = material_of(s, &l.key).map_or(l.material.as_str(), |m| m.name.as_str());
         let (from, to) = (site_name(s, &l.key.from_site), site_name(s, &l.key.to_site));
         rows.push_str(&format!(
-            "<tr class=\"exchange\" data-link=\"{}\"><td class=\"n\">{}</td><td title=\"{}\">{} → {}<br><span class=\"id\">{}</span></td><td title=\"{}\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} {}</td>{}<td class=\"n\">{}</td><td class=\"n\">{}</td><td><span class=\"tag {}\">{}</span></td></tr>",
+            "<tr class=\"exchange\" data-link=\"{}\"><td class=\"n\">{}</td><td title=\"{}\">{} → {}<br><span class=\"id\">{}</span></td><td title=\"{}\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} {}</td>{}<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n payback\">{}</td><td><span class=\"tag {}\">{}</span></td></tr>",
             escape(&l.key.to_string()),
             k + 1,
             escape(&format!("{from} → {to}")),
@@ -540,15 +708,16 @@ fn exchanges(p: &Plan, s: &Scenario) -> String {
             signed_cell(l.net_benefit),
             num(l.co2_avoided, 0),
             if l.capex > 0.0 { num(l.capex, 0) } else { "–".into() },
+            payback(l),
             if l.existing { "existing" } else { "new" },
             if l.existing { "today" } else { "new" },
         ));
     }
     if p.links.is_empty() {
-        rows.push_str("<tr><td colspan=\"10\">No exchange in the plan.</td></tr>");
+        rows.push_str("<tr><td colspan=\"11\">No exchange in the plan.</td></tr>");
     }
     format!(
-        "<section id=\"exchanges\"><h2>Exchanges</h2><p class=\"lead\">What goes from which site to which, how, and how much per year.</p><table><thead><tr><th class=\"n\">#</th><th>from → to</th><th>material</th><th>mode</th><th class=\"n\">km</th><th class=\"n\">flow/yr</th><th class=\"n\">net benefit {cur}/yr</th><th class=\"n\">CO2 t/yr</th><th class=\"n\">capex {cur}</th><th></th></tr></thead><tbody>{rows}</tbody></table></section>\n"
+        "<section id=\"exchanges\"><h2>Exchanges</h2><p class=\"lead\">What goes from which site to which, how, and how much per year. Payback: a new link's capex over its yearly net benefit before capital charges.</p><table><thead><tr><th class=\"n\">#</th><th>from → to</th><th>material</th><th>mode</th><th class=\"n\">km</th><th class=\"n\">flow/yr</th><th class=\"n\">net benefit {cur}/yr</th><th class=\"n\">CO2 t/yr</th><th class=\"n\">capex {cur}</th><th class=\"n\">payback</th><th></th></tr></thead><tbody>{rows}</tbody></table></section>\n"
     )
 }
 
@@ -602,7 +771,7 @@ fn firms(p: &Plan) -> String {
     format!(
         "<section id=\"firms\"><h2>What each firm gains</h2><p class=\"lead\">Each site's benefit before any transfer between firms, {cur} per year: avoided disposal as a supplier, avoided purchases as a receiver, less its share of the costs.{}</p>{chart}<h3>By site</h3><table><thead><tr><th>site</th><th class=\"n\">as supplier</th><th class=\"n\">as receiver</th><th class=\"n\">benefit {cur}/yr</th><th class=\"n\">CO2 t/yr</th></tr></thead><tbody>{table}</tbody></table></section>\n",
         if idle > 0 {
-            format!(" {idle} site(s) take part in no exchange.")
+            format!(" {} in no exchange.", count(idle, "site takes part", "sites take part"))
         } else {
             String::new()
         }
@@ -666,13 +835,13 @@ fn flows(p: &Plan, s: &Scenario, palette: &Palette) -> String {
             })
             .collect();
         out.push_str(&format!(
-            "<div class=\"flow\" data-material=\"{}\" data-unit=\"{}\" data-value=\"{total}\"><div class=\"what\"><b>{}</b> <span>{} {}/yr in {} stream(s)</span></div>{}</div>",
+            "<div class=\"flow\" data-material=\"{}\" data-unit=\"{}\" data-value=\"{total}\"><div class=\"what\"><b>{}</b> <span>{} {}/yr in {}</span></div>{}</div>",
             escape(id),
             escape(unit),
             escape(name),
             num(total, 0),
             escape(unit),
-            links.len(),
+            count(links.len(), "stream", "streams"),
             super::svg::stacked(&format!("flow-{id}"), &segments, WIDTH)
         ));
     }
@@ -764,9 +933,10 @@ fn comparison(c: &Comparison, s: Option<&Scenario>, palette: Option<&Palette>) -
         let figure = |id: &str, value: Option<f64>, links: usize| {
             match value {
             Some(x) => format!(
-                "<div class=\"card\"><div class=\"label\">Net benefit</div><div class=\"value\" id=\"{id}\" data-value=\"{x}\">{} <span class=\"unit\">{}/yr</span></div><div class=\"more\">{links} exchange(s)</div></div>",
+                "<div class=\"card\"><div class=\"label\">Net benefit</div><div class=\"value\" id=\"{id}\" data-value=\"{x}\">{} <span class=\"unit\">{}/yr</span></div><div class=\"more\">{}</div></div>",
                 num(x, 0),
-                escape(cur)
+                escape(cur),
+                count(links, "exchange", "exchanges")
             ),
             None => "<div class=\"card\"><div class=\"label\">No plan</div></div>".into(),
         }
@@ -775,14 +945,14 @@ fn comparison(c: &Comparison, s: Option<&Scenario>, palette: Option<&Palette>) -
             v.added.len() + v.kept.len() + v.rerouted.iter().map(|r| r.after.len()).sum::<usize>();
         let gain = match (v.net_benefit, c.baseline.net_benefit) {
             (Some(n), Some(b)) => format!(
-                "<p class=\"lead\">The optimum gains <b id=\"compare-gain\" data-value=\"{}\">{} {}/yr</b> over today's network: {} exchange(s) added, {} kept, {} dropped, {} output(s) re-routed.</p>",
+                "<p class=\"lead\">The optimum gains <b id=\"compare-gain\" data-value=\"{}\">{} {}/yr</b> over today's network: {} added, {} kept, {} dropped, {} re-routed.</p>",
                 n - b,
                 num(n - b, 0),
                 escape(cur),
-                v.added.len(),
+                count(v.added.len(), "exchange", "exchanges"),
                 v.kept.len(),
                 v.dropped.len(),
-                v.rerouted.len()
+                count(v.rerouted.len(), "output", "outputs")
             ),
             _ => format!("<p class=\"lead\">{}</p>", escape(&status_text(v.status, v.gap))),
         };
@@ -1123,7 +1293,11 @@ fn sweep(rows: &[Row], currency: Option<&str>) -> String {
         .map(|p| format!("<th class=\"n\">{}</th>", escape(p)))
         .collect();
     let note = if failed > 0 {
-        format!(" {failed} point(s) without a plan are in the table only.")
+        format!(
+            " {} without a plan {} in the table only.",
+            count(failed, "point", "points"),
+            if failed == 1 { "is" } else { "are" }
+        )
     } else {
         String::new()
     };
@@ -1239,4 +1413,30 @@ pub fn read_front(text: &str) -> Result<Front, Error> {
         what: "Pareto front".into(),
         message: format!("{e} (expected a Pareto front, the JSON document of a pareto run)"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count, money, plain};
+
+    #[test]
+    fn money_in_sentences_is_written_with_k_m_and_bn() {
+        assert_eq!(money(861_721_468.0, "CNY"), "861.7 M CNY");
+        assert_eq!(money(1_234_567_890.0, "CNY"), "1.2 bn CNY");
+        assert_eq!(money(50_900.0, "EUR"), "50.9 k EUR");
+        assert_eq!(money(-84_000_000.0, "CNY"), "-84.0 M CNY");
+        assert_eq!(money(999.0, "EUR"), "999 EUR");
+        assert_eq!(money(0.0, "EUR"), "0 EUR");
+    }
+
+    #[test]
+    fn prices_are_written_as_given_and_counts_agree_with_their_nouns() {
+        assert_eq!(plain(96.0), "96");
+        assert_eq!(plain(0.08 * 100.0), "8");
+        assert_eq!(plain(18.5), "18.5");
+        assert_eq!(plain(1234.25), "1,234.25");
+        assert_eq!(count(1, "stream", "streams"), "1 stream");
+        assert_eq!(count(0, "stream", "streams"), "0 streams");
+        assert_eq!(count(13, "point", "points"), "13 points");
+    }
 }

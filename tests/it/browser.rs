@@ -194,6 +194,32 @@ fn the_liuzhou_report_renders_in_chromium_with_the_plan_figures() {
     ] {
         assert_eq!(value_of(&dom, id), total(&plan, field), "#{id}");
     }
+    // The headline comes first and says what the plan achieves; the
+    // assumptions give the file and the prices every figure rests on.
+    let headline = dom.find("<section id=\"headline\"").expect("a headline");
+    assert!(
+        headline < dom.find("<section id=\"totals\"").unwrap(),
+        "the headline comes before the totals"
+    );
+    let sentence = &dom[headline..headline + dom[headline..].find("</section>").unwrap()];
+    assert!(
+        sentence.contains(&format!("{} exchanges", links.len())) && sentence.contains("M CNY"),
+        "{sentence}"
+    );
+    let s = symbio::scenario::read(&crate::path(LIUZHOU)).unwrap();
+    for (id, value) in [
+        ("assumption-carbon-price", s.parameters.carbon_price),
+        ("assumption-energy-price", s.parameters.energy_price),
+        ("assumption-discount-rate", s.parameters.discount_rate),
+    ] {
+        assert_eq!(value_of(&dom, id), value, "#{id}");
+    }
+    let assumptions = &dom[dom
+        .find("<section id=\"assumptions\"")
+        .expect("assumptions")..];
+    assert!(assumptions[..assumptions.find("</section>").unwrap()].contains(LIUZHOU));
+    // A payback cell per exchange.
+    assert_eq!(dom.matches("class=\"n payback\"").count(), links.len());
     // A row per exchange, and the page's script ran (it counts the tooltips).
     assert_eq!(dom.matches("<tr class=\"exchange\"").count(), links.len());
     assert!(

@@ -80,7 +80,7 @@ pub fn page(c: &Contents) -> String {
         body.push_str(&totals(plan));
         body.push_str(&map_section(plan, s, palette));
         body.push_str(&exchanges(plan, s));
-        body.push_str(&firms(plan));
+        body.push_str(&firms(plan, c.comparison));
         body.push_str(&flows(plan, s, palette));
     }
     if let Some(cmp) = c.comparison {
@@ -721,8 +721,12 @@ fn exchanges(p: &Plan, s: &Scenario) -> String {
     )
 }
 
-/// Each firm's benefit: a bar per site with one, then the table.
-fn firms(p: &Plan) -> String {
+/// Each firm's benefit: a bar per site with one, then one table of every
+/// firm's figures. With a comparison that splits each link's surplus, the
+/// table gives each firm's gain before transfers, the transfers, its gain after
+/// them, today's gain and the change (and its Shapley value), so that no two
+/// views of one firm disagree; else its gain as supplier and as receiver.
+fn firms(p: &Plan, c: Option<&Comparison>) -> String {
     let cur = &p.currency;
     let shown: Vec<_> = p
         .sites
@@ -737,7 +741,7 @@ fn firms(p: &Plan) -> String {
                 x.benefit,
                 if x.benefit < 0.0 { LOSS } else { GAIN }.to_owned(),
                 format!(
-                    "{}\nbenefit {} {cur}/yr (as supplier {}, as receiver {})\nCO2 avoided {} t/yr",
+                    "{}\nbenefit before transfers {} {cur}/yr (as supplier {}, as receiver {})\nCO2 avoided {} t/yr",
                     x.name,
                     num(x.benefit, 0),
                     num(x.as_supplier, 0),
@@ -753,28 +757,93 @@ fn firms(p: &Plan) -> String {
         width: WIDTH,
     }
     .render();
-    let mut table = String::new();
-    for x in &shown {
-        table.push_str(&format!(
-            "<tr class=\"firm\" data-site=\"{}\"><td>{}<br><span class=\"id\">{}</span></td>{}{}{}<td class=\"n\">{}</td></tr>",
-            escape(&x.site),
-            escape(&x.name),
-            escape(&x.site),
-            signed_cell(x.as_supplier),
-            signed_cell(x.as_receiver),
-            signed_cell(x.benefit),
-            num(x.co2_avoided, 0)
-        ));
-    }
+    let variant = c.and_then(|c| c.variants.first());
+    let table = match variant.and_then(|v| v.gains.as_ref().map(|g| (v, g))) {
+        Some((v, g)) => firm_gains(v, g, cur),
+        None => {
+            let mut table = String::new();
+            for x in &shown {
+                table.push_str(&format!(
+                    "<tr class=\"firm\" data-site=\"{}\"><td>{}<br><span class=\"id\">{}</span></td>{}{}{}<td class=\"n\">{}</td></tr>",
+                    escape(&x.site),
+                    escape(&x.name),
+                    escape(&x.site),
+                    signed_cell(x.as_supplier),
+                    signed_cell(x.as_receiver),
+                    signed_cell(x.benefit),
+                    num(x.co2_avoided, 0)
+                ));
+            }
+            let cur = escape(cur);
+            format!("<table><thead><tr><th>site</th><th class=\"n\">as supplier</th><th class=\"n\">as receiver</th><th class=\"n\">before transfers {cur}/yr</th><th class=\"n\">CO2 t/yr</th></tr></thead><tbody>{table}</tbody></table>")
+        }
+    };
     let idle = p.sites.len() - shown.len();
     let cur = escape(cur);
     format!(
-        "<section id=\"firms\"><h2>What each firm gains</h2><p class=\"lead\">Each site's benefit before any transfer between firms, {cur} per year: avoided disposal as a supplier, avoided purchases as a receiver, less its share of the costs.{}</p>{chart}<h3>By site</h3><table><thead><tr><th>site</th><th class=\"n\">as supplier</th><th class=\"n\">as receiver</th><th class=\"n\">benefit {cur}/yr</th><th class=\"n\">CO2 t/yr</th></tr></thead><tbody>{table}</tbody></table></section>\n",
+        "<section id=\"firms\"><h2>What each firm gains</h2><p class=\"lead\">Each site's benefit before any transfer between firms, {cur} per year: avoided disposal as a supplier, avoided purchases as a receiver, less its share of the costs.{}</p>{chart}<h3>By site</h3>{table}</section>\n",
         if idle > 0 {
             format!(" {} in no exchange.", count(idle, "site takes part", "sites take part"))
         } else {
             String::new()
         }
+    )
+}
+
+/// The table of every firm's gain in a comparison's optimum: before transfers,
+/// the transfers that split each link's surplus, after them, today's gain (the
+/// same split) and the change, its Shapley value when computed, and a note
+/// where a firm loses or ends below today.
+fn firm_gains(v: &VariantReport, g: &crate::analysis::allocation::Gains, cur: &str) -> String {
+    let shapley: BTreeMap<&str, f64> = v
+        .shapley
+        .iter()
+        .flat_map(|sh| sh.sites.iter().map(|x| (x.site.as_str(), x.value)))
+        .collect();
+    let mut table = String::new();
+    for x in g
+        .sites
+        .iter()
+        .filter(|x| x.gain != 0.0 || x.baseline_gain != 0.0 || x.before_transfers != 0.0)
+    {
+        let sh = match shapley.get(x.site.as_str()) {
+            Some(value) if v.shapley.is_some() => format!(
+                "<td class=\"n shapley\" data-value=\"{value}\">{}</td>",
+                num(*value, 0)
+            ),
+            _ if v.shapley.is_some() => "<td class=\"n\">–</td>".into(),
+            _ => String::new(),
+        };
+        let mut flags = Vec::new();
+        if x.negative {
+            flags.push("loses");
+        }
+        if x.below_baseline {
+            flags.push("below today");
+        }
+        table.push_str(&format!(
+            "<tr class=\"firm gain\" data-site=\"{}\"><td>{}<br><span class=\"id\">{}</span></td>{}{}<td class=\"n\" data-value=\"{}\">{}</td><td class=\"n\">{}</td>{}{sh}<td>{}</td></tr>",
+            escape(&x.site),
+            escape(&x.name),
+            escape(&x.site),
+            signed_cell(x.before_transfers),
+            signed_cell(x.gain - x.before_transfers),
+            x.gain,
+            num(x.gain, 0),
+            num(x.baseline_gain, 0),
+            signed_cell(x.change),
+            flags.join(", ")
+        ));
+    }
+    let shapley_head = if v.shapley.is_some() {
+        "<th class=\"n\">Shapley value</th>"
+    } else {
+        ""
+    };
+    let cur = escape(cur);
+    format!(
+        "<p class=\"note\">{cur} per year. The transfers split each built link's surplus, {} % to its supplier (as <code>symbio compare</code>); today's gain splits today's links the same way.</p><table><thead><tr><th>site</th><th class=\"n\">before transfers</th><th class=\"n\">transfers</th><th class=\"n\">after transfers</th><th class=\"n\">today</th><th class=\"n\">change</th>{shapley_head}<th></th></tr></thead><tbody>{table}</tbody></table>",
+        num(g.supplier_share * 100.0, 0)
     )
 }
 
@@ -1089,44 +1158,9 @@ fn gains(c: &Comparison, v: &VariantReport) -> String {
         ));
     }
     legend.push_str("</p>");
-    let shapley_head = if v.shapley.is_some() {
-        "<th class=\"n\">Shapley value</th>"
-    } else {
-        ""
-    };
-    let mut table = String::new();
-    for x in &shown {
-        let sh = match shapley.get(x.site.as_str()) {
-            Some(value) if v.shapley.is_some() => {
-                format!(
-                    "<td class=\"n shapley\" data-value=\"{value}\">{}</td>",
-                    num(*value, 0)
-                )
-            }
-            _ if v.shapley.is_some() => "<td class=\"n\">–</td>".into(),
-            _ => String::new(),
-        };
-        let mut flags = Vec::new();
-        if x.negative {
-            flags.push("loses");
-        }
-        if x.below_baseline {
-            flags.push("below today");
-        }
-        table.push_str(&format!(
-            "<tr class=\"gain\" data-site=\"{}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n\" data-value=\"{}\">{}</td>{}{sh}<td>{}</td></tr>",
-            escape(&x.site),
-            escape(&x.name),
-            num(x.baseline_gain, 0),
-            x.gain,
-            num(x.gain, 0),
-            signed_cell(x.change),
-            flags.join(", ")
-        ));
-    }
     let cur = escape(cur);
     format!(
-        "<h3>Each firm's gain, {cur}/yr</h3>{legend}{chart}<table><thead><tr><th>site</th><th class=\"n\">today</th><th class=\"n\">optimum</th><th class=\"n\">change</th>{shapley_head}<th></th></tr></thead><tbody>{table}</tbody></table>"
+        "<h3>Each firm's gain, {cur}/yr</h3>{legend}{chart}<p class=\"note\">Each firm's figures, before and after the transfers, are in the table of <a href=\"#firms\">What each firm gains</a>.</p>"
     )
 }
 

@@ -153,6 +153,28 @@ fn compare_shows_today_the_optimum_and_the_shapley_values() {
             "Shapley value {value} not shown"
         );
     }
+    // One table per firm: a row per site with a gain, its gain after the
+    // transfers as compare's JSON has it, the same site nowhere else.
+    for site in v["gains"]["sites"].as_array().unwrap() {
+        let gain = site["gain"].as_f64().unwrap();
+        if gain == 0.0 && site["baseline_gain"] == 0.0 && site["before_transfers"] == 0.0 {
+            continue;
+        }
+        let id = site["site"].as_str().unwrap();
+        let row = format!("<tr class=\"firm gain\" data-site=\"{id}\">");
+        assert_eq!(page.matches(&row).count(), 1, "{id}");
+        let cells = &page[page.find(&row).unwrap()..];
+        let cells = &cells[..cells.find("</tr>").unwrap()];
+        assert!(
+            cells.contains(&format!("data-value=\"{gain}\"")),
+            "{id}: {cells}"
+        );
+    }
+    assert_eq!(
+        page.matches("<tr class=\"gain\"").count(),
+        0,
+        "a second view of the firms"
+    );
     // Without --allocation shapley, no Shapley column.
     let split = report(&scratch, &[THREE, "--compare"]);
     assert!(split.contains("id=\"compare-gains\"") && !split.contains("Shapley value"));

@@ -1219,10 +1219,30 @@ fn sweep_series(rows: &[Row], paths: &[String]) -> (Vec<(String, Vec<SweepPoint>
     (series, failed)
 }
 
+/// The axis label of a swept field: its words and unit where the field is one
+/// whose unit is known, else its path.
+fn field_label(path: &str, currency: &str) -> String {
+    let tail = path.rsplit('.').next().unwrap_or(path);
+    let unit = match tail {
+        "carbon_price" => Some(format!("{currency}/t CO2e")),
+        "energy_price" => Some(format!("{currency}/GJ")),
+        "discount_rate" => Some("per year".to_owned()),
+        "circuity" => Some("road km per straight km".to_owned()),
+        "cost_per_unit_km" => Some(format!("{currency} per unit and km")),
+        "distance_km" | "max_distance_km" => Some("km".to_owned()),
+        _ => None,
+    };
+    match unit {
+        Some(unit) => format!("{} ({path}), {unit}", tail.replace('_', " ")),
+        None => path.to_owned(),
+    }
+}
+
 /// A chart of one figure of the sweep's points against the first field.
 fn sweep_chart(
     id: &str,
     x_path: &str,
+    x_label: &str,
     label: &str,
     series: &[(String, Vec<SweepPoint>)],
     pick: fn(&SweepPoint) -> f64,
@@ -1234,7 +1254,7 @@ fn sweep_chart(
     };
     Chart {
         id: id.into(),
-        x_label: x_path.into(),
+        x_label: x_label.into(),
         y_label: label.into(),
         series: series
             .iter()
@@ -1276,16 +1296,23 @@ fn sweep(rows: &[Row], currency: Option<&str>) -> String {
         .unwrap_or_default();
     let x_path = paths.first().cloned().unwrap_or_else(|| "point".into());
     let (series, failed) = sweep_series(rows, &paths);
+    let x_label = field_label(&x_path, cur);
     let benefit = sweep_chart(
         "sweep-net-benefit",
         &x_path,
+        &x_label,
         &format!("net benefit, {cur}/yr"),
         &series,
         |p| p.net_benefit,
     );
-    let co2 = sweep_chart("sweep-co2", &x_path, "CO2 avoided, t/yr", &series, |p| {
-        p.co2_avoided
-    });
+    let co2 = sweep_chart(
+        "sweep-co2",
+        &x_path,
+        &x_label,
+        "CO2 avoided, t/yr",
+        &series,
+        |p| p.co2_avoided,
+    );
     let mut table = String::new();
     for r in rows {
         let values: String = paths
@@ -1336,9 +1363,9 @@ fn sweep(rows: &[Row], currency: Option<&str>) -> String {
         String::new()
     };
     format!(
-        "<section id=\"sweep\"><h2>Sweep of {}</h2><p class=\"lead\">{} point(s): the plan's net benefit and CO2 avoided as the field changes.{note}</p><div class=\"charts\"><div>{benefit}</div><div>{co2}</div></div><h3>Points</h3><table><thead><tr><th class=\"n\">point</th>{heads}<th>status</th><th class=\"n\">net benefit {}/yr</th><th class=\"n\">CO2 t/yr</th><th class=\"n\">links</th></tr></thead><tbody>{table}</tbody></table></section>\n",
+        "<section id=\"sweep\"><h2>Sweep of {}</h2><p class=\"lead\">{}: the plan's net benefit and CO2 avoided as the field changes.{note}</p><div class=\"charts\"><div>{benefit}</div><div>{co2}</div></div><h3>Points</h3><table><thead><tr><th class=\"n\">point</th>{heads}<th>status</th><th class=\"n\">net benefit {}/yr</th><th class=\"n\">CO2 t/yr</th><th class=\"n\">links</th></tr></thead><tbody>{table}</tbody></table></section>\n",
         escape(&x_path),
-        rows.len(),
+        count(rows.len(), "point", "points"),
         escape(cur)
     )
 }
@@ -1349,11 +1376,11 @@ fn pareto(f: &Front) -> String {
     let cur = &f.currency;
     let tip = |k: usize, p: &crate::analysis::pareto::FrontPoint| {
         format!(
-            "point {k}: CO2 avoided {} t/yr\nnet benefit {} {cur}/yr ({} before carbon)\n{} exchange(s)",
+            "point {k}: CO2 avoided {} t/yr\nnet benefit {} {cur}/yr ({} before carbon)\n{}",
             num(p.co2_avoided, 0),
             num(p.net_benefit, 0),
             num(p.net_benefit_without_carbon, 0),
-            p.links.len()
+            count(p.links.len(), "exchange", "exchanges")
         )
     };
     let series =
@@ -1401,8 +1428,8 @@ fn pareto(f: &Front) -> String {
     }
     let lead = if f.status.has_plan() {
         format!(
-            "{} non-dominated plan(s): each maximises the net benefit with at least so much CO2 avoided.",
-            f.points.len()
+            "{}: each maximises the net benefit with at least so much CO2 avoided.",
+            count(f.points.len(), "non-dominated plan", "non-dominated plans")
         )
     } else {
         format!("No front: {}.", status_text(f.status, None))

@@ -254,7 +254,8 @@ impl Chart {
         };
         let yt = {
             let (lo, hi) = range(|p| p.1);
-            ticks(lo.min(0.0), hi.max(0.0), 5)
+            let (lo, hi) = y_range(lo, hi);
+            ticks(lo, hi, 5)
         };
         let (x0, x1) = (xt[0], xt[xt.len() - 1]);
         let (y0, y1) = (yt[0], yt[yt.len() - 1]);
@@ -500,13 +501,30 @@ pub fn stacked(id: &str, segments: &[Segment], width: f64) -> String {
     out
 }
 
+/// The range a chart's y axis spans for values from `lo` to `hi`: from zero
+/// when zero is among them or near them, so that bars and lines read against
+/// it; else around them, so that a change of a few per cent shows (a CO2
+/// figure moving from 2,003,889 to 2,006,834 t is not drawn flat).
+pub fn y_range(lo: f64, hi: f64) -> (f64, f64) {
+    let spread = hi - lo;
+    let far = lo.abs().min(hi.abs());
+    if lo <= 0.0 && hi >= 0.0 || spread >= 0.25 * far {
+        return (lo.min(0.0), hi.max(0.0));
+    }
+    if spread == 0.0 {
+        let pad = 0.05 * far;
+        return (lo - pad, hi + pad);
+    }
+    (lo - 0.1 * spread, hi + 0.1 * spread)
+}
+
 /// The text of tick `v` on an axis of ticks `step` apart whose largest
-/// magnitude is `biggest`: in thousands, millions or billions (k, M, G) when
+/// magnitude is `biggest`: in thousands, millions or billions (k, M, bn) when
 /// the axis reaches 10,000, with as many decimals as the step needs
 /// (`2.005M`, `250k`, `0.5`).
 pub fn tick_label(v: f64, step: f64, biggest: f64) -> String {
     let (scale, suffix) = if biggest >= 1e9 {
-        (1e9, "G")
+        (1e9, "bn")
     } else if biggest >= 1e6 {
         (1e6, "M")
     } else if biggest >= 1e4 {
@@ -623,11 +641,27 @@ mod tests {
         assert_eq!(ticks(-3.0, 3.0, 3), vec![-4.0, -2.0, 0.0, 2.0, 4.0]);
         assert_eq!(ticks(5.0, 5.0, 4), vec![4.5, 5.0, 5.5]);
         let labels = |t: &[f64]| tick_labels(t).join(" ");
-        assert_eq!(labels(&[0.0, 5e8, 1e9, 1.5e9]), "0 0.5G 1.0G 1.5G");
+        assert_eq!(labels(&[0.0, 5e8, 1e9, 1.5e9]), "0 0.5bn 1.0bn 1.5bn");
         assert_eq!(labels(&[2_004_000.0, 2_005_000.0]), "2.004M 2.005M");
         assert_eq!(labels(&[0.0, 2500.0, 5000.0]), "0 2500 5000");
         assert_eq!(labels(&[0.0, 250_000.0, 500_000.0]), "0 250k 500k");
         assert_eq!(labels(&[-0.5, 0.0, 0.5]), "-0.5 0 0.5");
         assert_eq!(px(-0.01), "0.0");
+    }
+
+    #[test]
+    fn a_y_axis_starts_at_zero_unless_that_hides_the_change() {
+        assert_eq!(y_range(10.0, 100.0), (0.0, 100.0));
+        assert_eq!(y_range(-5.0, 20.0), (-5.0, 20.0));
+        let (lo, hi) = y_range(2_003_889.0, 2_006_834.0);
+        assert!(
+            lo > 2_000_000.0 && lo < 2_003_889.0 && hi > 2_006_834.0,
+            "{lo} {hi}"
+        );
+        let (lo, hi) = y_range(-2_006_834.0, -2_003_889.0);
+        assert!(lo < -2_006_834.0 && hi < 0.0);
+        let (lo, hi) = y_range(500.0, 500.0);
+        assert!(lo < 500.0 && hi > 500.0);
+        assert_eq!(tick_label(8e9, 1e9, 8e9), "8bn");
     }
 }

@@ -209,6 +209,9 @@ fn sweep_rows_are_drawn_against_the_swept_field() {
         let nb = row["totals"]["net_benefit"].as_f64().unwrap();
         assert!(page.contains(&format!("data-value=\"{nb}\"")), "row {row}");
     }
+    // The axis names the field in words with its unit; the lead counts points.
+    assert!(page.contains("carbon price (parameters.carbon_price), currency/t CO2e"));
+    assert!(page.contains("3 points: ") && !page.contains("(s)"));
     // A point per row in each chart.
     for chart in ["sweep-net-benefit", "sweep-co2"] {
         let at = page.find(&format!("<svg id=\"{chart}\"")).unwrap();

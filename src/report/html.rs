@@ -360,8 +360,13 @@ tip.style.left=(e.pageX+14)+'px';tip.style.top=(e.pageY+14)+'px';tip.hidden=fals
 el.addEventListener('mouseleave',function(){tip.hidden=true;});});\
 document.documentElement.setAttribute('data-tips',String(els.length));})();";
 
-/// Each material's colour: the materials of the links shown, in scenario
-/// order, take the palette in turn.
+/// Each material's colour, the same from report to report: a material takes
+/// the palette entry of its place in the scenario's materials (the catalog's
+/// order, which scenarios that include one catalog share), or when another
+/// material of the report holds that entry, the next free one; so no two
+/// materials of a report share a colour (up to ten), and a material keeps its
+/// colour across the reports of one catalog unless two of a report fall on
+/// one entry.
 #[derive(Debug, Clone, Default)]
 struct Palette {
     index: BTreeMap<String, usize>,
@@ -378,13 +383,21 @@ impl Palette {
             );
             used.extend(keys.filter_map(|k| material_of(s, k)).map(|m| m.id.clone()));
         }
-        let index = s
-            .materials
-            .iter()
-            .filter(|m| used.contains(&m.id))
-            .enumerate()
-            .map(|(k, m)| (m.id.clone(), k))
-            .collect();
+        let size = map::PALETTE.len();
+        let mut taken = vec![false; size];
+        let mut index = BTreeMap::new();
+        for (place, m) in s.materials.iter().enumerate() {
+            if !used.contains(&m.id) {
+                continue;
+            }
+            let home = place % size;
+            let k = (0..size)
+                .map(|step| (home + step) % size)
+                .find(|&k| !taken[k])
+                .unwrap_or(home);
+            taken[k] = true;
+            index.insert(m.id.clone(), k);
+        }
         Palette { index }
     }
 
@@ -1478,7 +1491,7 @@ pub fn read_front(text: &str) -> Result<Front, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{count, money, plain};
+    use super::{count, money, plain, Palette};
 
     #[test]
     fn money_in_sentences_is_written_with_k_m_and_bn() {
@@ -1499,5 +1512,31 @@ mod tests {
         assert_eq!(count(1, "stream", "streams"), "1 stream");
         assert_eq!(count(0, "stream", "streams"), "0 streams");
         assert_eq!(count(13, "point", "points"), "13 points");
+    }
+
+    #[test]
+    fn a_material_keeps_its_colour_whatever_the_plan_s_order_and_no_two_share_one() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/liuzhou.toml");
+        let s = crate::scenario::read(&path).unwrap();
+        let plan = crate::solve(&s, &crate::SolveOptions::default()).unwrap();
+        let palette = Palette::of(&s, &plan, None);
+        // The same materials in another order (another plan of the scenario
+        // with the same streams): the same colours.
+        let mut reversed = plan.clone();
+        reversed.links.reverse();
+        let again = Palette::of(&s, &reversed, None);
+        let materials: std::collections::BTreeSet<&str> =
+            plan.links.iter().map(|l| l.material.as_str()).collect();
+        assert!(materials.len() > 3, "{materials:?}");
+        for m in &materials {
+            assert_eq!(palette.get(m), again.get(m), "{m}");
+        }
+        // Within one report no two materials share a colour (up to ten).
+        let colours: std::collections::BTreeSet<usize> =
+            materials.iter().map(|m| palette.get(m)).collect();
+        assert_eq!(
+            colours.len(),
+            materials.len().min(crate::report::map::PALETTE.len())
+        );
     }
 }

@@ -27,9 +27,10 @@ pub struct MapLink {
     pub tip: String,
 }
 
-/// Colours of materials, in the order materials first appear in a report.
+/// Colours of materials (the report's `Palette` gives each material its own);
+/// none is a grey, which the legend's line styles use.
 pub const PALETTE: [&str; 10] = [
-    "#1f6fb4", "#e8630a", "#2a9d47", "#c8283c", "#7b52ab", "#8c5a3c", "#d0508f", "#5e6b78",
+    "#1f6fb4", "#e8630a", "#2a9d47", "#c8283c", "#7b52ab", "#8c5a3c", "#d0508f", "#f0b400",
     "#a39b12", "#129aa8",
 ];
 

@@ -652,20 +652,17 @@ fn map_section(p: &Plan, s: &Scenario, palette: &Palette) -> String {
         })
         .count();
     let mut legend = String::from("<div class=\"legend\"><h3>Materials</h3><ul>");
-    let mut materials: Vec<(&String, usize)> = palette.index.iter().map(|(m, k)| (m, *k)).collect();
-    materials.sort_by_key(|&(_, k)| k);
-    for (id, k) in materials {
-        if !p.links.iter().any(|l| &l.material == id) {
+    // The materials of the plan's links, in the scenario's order, by their
+    // full names.
+    for m in &s.materials {
+        if !p.links.iter().any(|l| l.material == m.id) {
             continue;
         }
-        let m = s.materials.iter().find(|m| &m.id == id);
-        let name = m.map_or(id.as_str(), |m| m.name.as_str());
-        let unit = m.map_or("", |m| m.unit.as_str());
         legend.push_str(&format!(
             "<li><span class=\"swatch\" style=\"border-color:{}\"></span><span>{} <span class=\"id\">({})</span></span></li>",
-            colour(k),
-            escape(&map::short_name(name)),
-            escape(unit)
+            colour(palette.get(&m.id)),
+            escape(&m.name),
+            escape(&m.unit)
         ));
     }
     legend.push_str("</ul><h3>Exchanges</h3><ul><li><span class=\"swatch solid\"></span>running today</li><li><span class=\"swatch dashed\"></span>new in the plan</li><li class=\"note\">Width: flow per year, against the largest flow of the same unit. Arrows point from supplier to receiver.</li></ul><h3>Places</h3><ul class=\"keys\">");
@@ -675,7 +672,7 @@ fn map_section(p: &Plan, s: &Scenario, palette: &Palette) -> String {
             escape(
                 &names
                     .iter()
-                    .map(|n| map::short_name(n))
+                    .map(|n| n.as_str())
                     .collect::<Vec<_>>()
                     .join("; ")
             )

@@ -218,6 +218,27 @@ fn the_liuzhou_report_renders_in_chromium_with_the_plan_figures() {
         .find("<section id=\"assumptions\"")
         .expect("assumptions")..];
     assert!(assumptions[..assumptions.find("</section>").unwrap()].contains(LIUZHOU));
+    // One table of the firms: a row per site with a benefit, its figure the plan's.
+    let firms: Vec<&Value> = plan["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["benefit"] != 0.0 || x["co2_avoided"] != 0.0)
+        .collect();
+    assert_eq!(dom.matches("<tr class=\"firm\"").count(), firms.len());
+    for x in firms {
+        let row = format!(
+            "<tr class=\"firm\" data-site=\"{}\">",
+            x["site"].as_str().unwrap()
+        );
+        let cells = &dom[dom.find(&row).expect("a row per firm")..];
+        let cells = &cells[..cells.find("</tr>").unwrap()];
+        let benefit = x["benefit"].as_f64().unwrap();
+        assert!(
+            cells.contains(&format!("data-value=\"{benefit}\"")),
+            "{cells}"
+        );
+    }
     // A payback cell per exchange.
     assert_eq!(dom.matches("class=\"n payback\"").count(), links.len());
     // A row per exchange, and the page's script ran (it counts the tooltips).

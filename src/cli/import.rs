@@ -65,6 +65,11 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     };
     let imported = sheets::import(&a.book, &written_as, &options)?;
     a.out.emit(&imported.text)?;
+    if !a.out.quiet {
+        for w in &imported.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     if let (Some(f), false) = (file, a.out.quiet) {
         let s = &imported.scenario;
         eprintln!(

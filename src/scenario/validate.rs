@@ -701,7 +701,14 @@ impl<'a> Validation<'a> {
     fn find_material(&mut self, p: &Place, field: &str, id: &str) -> Option<MaterialId> {
         let found = self.material_ids.get(id).map(|&k| MaterialId(k));
         if found.is_none() {
-            let hint = suggestion(id, self.material_ids.keys().copied());
+            let mut hint = suggestion(id, self.material_ids.keys().copied());
+            if self.material_ids.is_empty() {
+                // Materials usually come from a catalog: none at all says it
+                // is not included.
+                hint = ": the scenario defines no material; is the catalog that defines them \
+                        included (`include` of [scenario])?"
+                    .into();
+            }
             self.c
                 .at(p, field, format!("unknown material \"{id}\"{hint}"));
         }

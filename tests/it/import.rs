@@ -719,3 +719,78 @@ fn regression_damaged_shared_string_index_is_a_problem_not_a_panic() {
         "damaged-shared-string.xlsx: damaged workbook: the xlsx reader failed on it",
     );
 }
+
+/// A sheet's name as people write it: capitalised.
+fn capitalised(name: &str) -> &'static str {
+    match name {
+        "scenario" => "Scenario",
+        "parameters" => "Parameters",
+        "materials" => "Materials",
+        "modes" => "Modes",
+        "rules" => "Rules",
+        "sites" => "Sites",
+        "outputs" => "Outputs",
+        "inputs" => "Inputs",
+        "links" => "Links",
+        "uncertainty" => "Uncertainty",
+        other => panic!("no sheet {other}"),
+    }
+}
+
+#[test]
+fn sheets_as_people_make_them_import_as_the_same_scenario() {
+    let s = Scratch::new();
+    let book = s.path("district.xlsx");
+    let sheets: Vec<(&'static str, Rows)> = district_sheets()
+        .into_iter()
+        .map(|(name, mut rows)| {
+            // Headers in words, capitalised, quantities with their unit.
+            for cell in &mut rows[0] {
+                if let S(h) = cell {
+                    if !h.contains('.') {
+                        let words = h.replace('_', " ");
+                        let mut c = words.chars();
+                        let first = c.next().map(|f| f.to_ascii_uppercase()).unwrap_or(' ');
+                        let mut text = format!("{first}{}", c.as_str());
+                        if text == "Quantity" {
+                            text.push_str(" (t/yr)");
+                        }
+                        // The cells hold `&'static str`: this test's few are leaked.
+                        *h = Box::leak(text.into_boxed_str());
+                    }
+                }
+            }
+            // An id typed with a space after it.
+            if name == "sites" {
+                if let S(id) = &mut rows[1][0] {
+                    *id = Box::leak(format!("{id} ").into_boxed_str());
+                }
+            }
+            (capitalised(name), rows)
+        })
+        .collect();
+    write_xlsx(&book, &sheets, (0, 0));
+    let imported = import(&book, &s).unwrap();
+    assert_eq!(placeless(imported.scenario.clone()), expected());
+    let warnings: Vec<String> = imported
+        .warnings
+        .iter()
+        .map(|p| format!("{}: {}", p.path, p.message))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("sites!A2: id \"") && warnings[0].contains("has spaces around it"),
+        "{warnings:?}"
+    );
+    // The command says so on stderr, and writes the scenario.
+    let out = s.path("district.toml");
+    Symbio::new()
+        .arg("import")
+        .file_arg(&book)
+        .arg("-o")
+        .file_arg(&out)
+        .run()
+        .stderr_contains("warning: ")
+        .stderr_contains("sites!A2");
+    assert!(out.exists());
+}

@@ -95,6 +95,28 @@ fn dangling_id_is_named() {
 }
 
 #[test]
+fn materials_missing_altogether_point_at_the_catalog() {
+    // A district without its catalog: every material it names is unknown, and
+    // each says where materials come from.
+    let text = r#"
+[scenario]
+name = "no catalog"
+currency = "EUR"
+
+[[sites]]
+id = "steel"
+lat = 24.3
+lon = 109.4
+[[sites.outputs]]
+id = "slag"
+material = "gbfs"
+quantity = 1000.0
+"#;
+    let stderr = rejected(text, &["unknown material \"gbfs\"", "the catalog"]);
+    assert!(stderr.contains("`include` of [scenario]"), "{stderr}");
+}
+
+#[test]
 fn mode_that_cannot_carry_the_unit_is_named() {
     let text = BASE.replace("units = [\"t\"]", "units = [\"MWh\"]");
     rejected(

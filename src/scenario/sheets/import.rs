@@ -38,6 +38,9 @@ pub struct Imported {
     pub text: String,
     /// The scenario, validated.
     pub scenario: Scenario,
+    /// What was read other than as written, each at its cell: an id with
+    /// spaces around it, which were taken off.
+    pub warnings: Vec<Problem>,
 }
 
 /// Imports a workbook (`.xlsx`, `.ods`) or a folder of `NAME.csv` files as the
@@ -59,6 +62,7 @@ pub fn import_sheets(
     let mut run = Run {
         book: book.to_owned(),
         problems: Vec::new(),
+        warnings: Vec::new(),
         claimed: HashSet::new(),
         tables: Vec::new(),
         origins: Vec::new(),
@@ -94,6 +98,7 @@ pub fn import_sheets(
                 file,
                 text,
                 scenario,
+                warnings: run.warnings,
             })
         }
         _ => Err(Error::Invalid(Problems(run.problems))),
@@ -160,6 +165,8 @@ impl Table<'_> {
 struct Run<'s> {
     book: PathBuf,
     problems: Vec<Problem>,
+    /// What was read other than as written (see [`Imported::warnings`]).
+    warnings: Vec<Problem>,
     /// Cells (sheet, row, header) and whole columns (row `None`) already reported.
     claimed: HashSet<(String, Option<usize>, String)>,
     tables: Vec<Table<'s>>,
@@ -279,6 +286,7 @@ impl<'s> Run<'s> {
                 headers.push(None);
                 continue;
             };
+            let text = header_key(&text);
             let twice = headers
                 .iter()
                 .position(|h| h.as_ref().is_some_and(|(n, _)| *n == text));
@@ -352,7 +360,7 @@ impl<'s> Run<'s> {
             .zip(&t.headers)
             .find(|(_, h)| h.as_ref().is_some_and(|(n, _)| n == "id"))
             .and_then(|(c, _)| match c {
-                Cell::Text(s) => Some(s.clone()),
+                Cell::Text(s) => Some(s.trim().to_owned()),
                 Cell::Number(v) => Some(number_text(*v)),
                 _ => None,
             });
@@ -361,6 +369,24 @@ impl<'s> Run<'s> {
                 continue;
             };
             let cell = row.get(k).unwrap_or(&Cell::Empty);
+            let trimmed;
+            let cell = match cell {
+                Cell::Text(s) if is_id(header) && s.trim() != s && !s.trim().is_empty() => {
+                    let at = cell_name(at_row, t.sheet.origin.1 + k);
+                    self.warnings.push(Problem::new(
+                        &self.book,
+                        format!("{}!{at}", l.name),
+                        id.as_deref().map(str::trim),
+                        format!(
+                            "{header} \"{s}\" has spaces around it: read as \"{}\"",
+                            s.trim()
+                        ),
+                    ));
+                    trimmed = Cell::Text(s.trim().to_owned());
+                    &trimmed
+                }
+                _ => cell,
+            };
             let problem = match value(cell, column.kind) {
                 Ok(None) if column.required => Some("must be given (the cell is empty)".into()),
                 Ok(None) => None,
@@ -662,6 +688,51 @@ pub(crate) fn number_text(v: f64) -> String {
 
 /// A cell as the value of a field of `kind`: `None` when empty; the reason when it
 /// cannot be one ("must be a number, got \"abc\"").
+/// The column a header names, as people write headers: any case, spaces for
+/// underscores, and a unit in parentheses after it (`Quantity (t/yr)` is
+/// `quantity`). The key after a keyed column's dot (`prices.GBFS`) is kept
+/// as written: it is an id.
+fn header_key(text: &str) -> String {
+    let text = text.trim();
+    let text = match text.rfind(" (") {
+        Some(at) if text.ends_with(')') => text[..at].trim_end(),
+        _ => text,
+    };
+    let (field, key) = match text.split_once('.') {
+        Some((f, k)) => (f, Some(k)),
+        None => (text, None),
+    };
+    let field = field.trim().to_ascii_lowercase().replace(' ', "_");
+    match key {
+        Some(k) => format!("{field}.{k}"),
+        None => field,
+    }
+}
+
+/// Whether a column holds an id of the scenario (its own, or one it refers
+/// to), whose spaces around it are a slip, not part of it.
+fn is_id(header: &str) -> bool {
+    header == "id"
+        || header.ends_with("_id")
+        || matches!(
+            header,
+            "site"
+                | "material"
+                | "displaces"
+                | "rule"
+                | "mode"
+                | "output"
+                | "input"
+                | "from"
+                | "to"
+                | "from_site"
+                | "from_output"
+                | "to_site"
+                | "to_input"
+                | "technology"
+        )
+}
+
 fn value(cell: &Cell, kind: Kind) -> Result<Option<toml::Value>, String> {
     use toml::Value as V;
     let text = match cell {

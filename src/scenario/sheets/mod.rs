@@ -283,9 +283,11 @@ pub const LAYOUT: &[Layout] = &[
     },
 ];
 
-/// The layout of a sheet by its name.
+/// The layout of a sheet by its name, in any case and with spaces around it
+/// (`Sites` is `sites`).
 pub fn layout(name: &str) -> Option<&'static Layout> {
-    LAYOUT.iter().find(|l| l.name == name)
+    let name = name.trim();
+    LAYOUT.iter().find(|l| l.name.eq_ignore_ascii_case(name))
 }
 
 /// One cell's value.

@@ -6,6 +6,7 @@
 mod args;
 mod batch;
 mod breakeven;
+mod catalog;
 mod check;
 mod compare;
 mod export;
@@ -64,6 +65,8 @@ enum Command {
     Import(import::Args),
     /// Write a scenario, includes merged, as an xlsx workbook or CSV files to edit.
     Export(export::Args),
+    /// List the materials, transport modes and substitution rules a scenario can use.
+    Catalog(catalog::Args),
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print the manual page of symbio (roff, for `man -l -`).
@@ -87,6 +90,7 @@ impl Command {
             Command::Report(a) => &a.out,
             Command::Import(a) => &a.out,
             Command::Export(a) => &a.out,
+            Command::Catalog(a) => &a.out,
             Command::Completions(a) => &a.out,
             Command::Man(a) => &a.out,
         }
@@ -260,6 +264,7 @@ pub fn main() -> ExitCode {
         Command::Report(a) => report::run(a),
         Command::Import(a) => import::run(a),
         Command::Export(a) => export::run(a),
+        Command::Catalog(a) => catalog::run(a),
         Command::Completions(a) => completions(a),
         Command::Man(a) => man(a),
     };

@@ -152,3 +152,42 @@ fn time_limit_is_accepted_and_reported() {
     assert_eq!(v["status"], "optimal");
     assert_eq!(v["gap"], 0.0);
 }
+
+#[test]
+fn catalog_lists_the_shipped_catalog_and_a_scenario_s_with_its_includes() {
+    let shipped = symbio::scenario::read(&path("scenarios/catalog/default.toml")).unwrap();
+    let json = Symbio::new()
+        .args(["catalog", "--format", "json"])
+        .run()
+        .stdout_json();
+    let ids = |section: &str| -> Vec<String> {
+        json[section]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let expected: Vec<String> = shipped.materials.iter().map(|m| m.id.clone()).collect();
+    assert_eq!(ids("materials"), expected);
+    assert_eq!(ids("modes").len(), shipped.modes.len());
+    assert_eq!(ids("rules").len(), shipped.rules.len());
+    // A scenario's catalog is its includes' and its own, in its currency.
+    let liuzhou = symbio::scenario::read(&path("scenarios/liuzhou.toml")).unwrap();
+    let table = Symbio::new()
+        .args(["catalog", "scenarios/liuzhou.toml"])
+        .run();
+    table.stdout_contains("money in CNY");
+    table.stdout_contains(&format!("{} materials", liuzhou.materials.len()));
+    // CSV: one header, a row per entry, its section first.
+    let csv = Symbio::new()
+        .args(["catalog", "--format", "csv"])
+        .run()
+        .stdout;
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("section,id,name"));
+    let entries = shipped.materials.len() + shipped.modes.len() + shipped.rules.len();
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), entries);
+    assert!(rows.iter().any(|r| r.starts_with("rule,")));
+}

@@ -760,6 +760,7 @@ impl Tree {
         fn fail(steps: Vec<Step>, message: String) -> Failure {
             let unknown = message.starts_with("unknown field `");
             let (message, closest) = super::did_you_mean_in(&message);
+            let message = in_words(&message);
             Failure {
                 steps,
                 message,
@@ -774,6 +775,43 @@ impl Tree {
                 .map_err(|e| fail(steps(e.path()), e.inner().to_string())),
         }
     }
+}
+
+/// A serde type error in words a facilitator reads: `invalid type: string
+/// "90 000", expected f64` is `expected a number, got the text "90 000"`. Other
+/// messages are kept as they are.
+fn in_words(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_owned();
+    };
+    let Some((got, wanted)) = rest.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    let got = if let Some(text) = got.strip_prefix("string ") {
+        format!("the text {text}")
+    } else if let Some(n) = got
+        .strip_prefix("integer ")
+        .or_else(|| got.strip_prefix("floating point "))
+    {
+        format!("the number {}", n.trim_matches('`'))
+    } else if let Some(b) = got.strip_prefix("boolean ") {
+        b.trim_matches('`').to_owned()
+    } else {
+        match got {
+            "sequence" => "a list".to_owned(),
+            "map" => "a table".to_owned(),
+            other => other.to_owned(),
+        }
+    };
+    let wanted = match wanted {
+        "f64" | "f32" => "a number",
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" => "a whole number",
+        "a string" => "text (in quotes)",
+        "a boolean" => "true or false",
+        "a sequence" => "a list (in [ ])",
+        other => other,
+    };
+    format!("expected {wanted}, got {got}")
 }
 
 /// Deserializes one item (or table) at `prefix`. An unknown field is a problem that
@@ -1065,6 +1103,24 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn type_errors_are_said_in_words() {
+        let w = super::in_words;
+        assert_eq!(
+            w("invalid type: string \"90 000\", expected f64"),
+            "expected a number, got the text \"90 000\""
+        );
+        assert_eq!(
+            w("invalid type: integer `5`, expected a string"),
+            "expected text (in quotes), got the number 5"
+        );
+        assert_eq!(
+            w("invalid type: boolean `true`, expected a sequence"),
+            "expected a list (in [ ]), got true"
+        );
+        assert_eq!(w("missing field `id`"), "missing field `id`");
+    }
+
     use super::*;
 
     #[test]

@@ -95,6 +95,12 @@ fn dangling_id_is_named() {
 }
 
 #[test]
+fn a_value_of_the_wrong_type_is_said_in_words() {
+    let text = BASE.replace("quantity = 100.0", "quantity = \"90 000\"");
+    rejected(&text, &["expected a number, got the text \"90 000\""]);
+}
+
+#[test]
 fn materials_missing_altogether_point_at_the_catalog() {
     // A district without its catalog: every material it names is unknown, and
     // each says where materials come from.

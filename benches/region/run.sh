@@ -13,8 +13,10 @@
 #   MEM_CAP          the address space each solver process may take, as
 #                    prlimit --as sets it: a number of bytes, or of MiB or GiB
 #                    with M or G after it (default 12G). The model export and
-#                    both solvers run under it; a solver that hits it is a row
-#                    "out of memory at N GiB"
+#                    both solvers run under it. A solver that hits it is a row
+#                    "out of memory at N GiB": it said so (a failed allocation,
+#                    HiGHS's "Memory limit reached"), or it ended in an error
+#                    after taking half the cap or more
 #   HIGHS_SKIP_FROM  raw HiGHS is not started on regions of this many sites or
 #                    more (default 15000: on the 15,000-site model it grows past
 #                    20 GiB); the table says so in its row
@@ -96,12 +98,20 @@ for n in "${sizes[@]}"; do
   for s in symbio highs; do
     note=""
     [ "$s" = highs ] && note=$highs_note
-    python3 - "$OUT/$s-$n" "$n" "$s" "$cap_text" "$note" <<'PY' | tee -a "$results"
+    python3 - "$OUT/$s-$n" "$n" "$s" "$cap_text" "$cap_bytes" "$note" <<'PY' | tee -a "$results"
 import json, re, signal, sys
-base, sites, solver, cap, note = sys.argv[1:6]
+base, sites, solver, cap, cap_bytes, note = sys.argv[1:7]
+# What a process that hit the cap says: Rust's and C++'s failed allocations, Python's,
+# a library that could not be mapped, and the HiGHS status of a caught bad_alloc.
+MEMORY = r"bad_alloc|MemoryError|memory allocation|Cannot allocate memory|out of memory|failed to map segment|memory limit"
 def ended(status, seconds=None):
     return {"solver": solver, "seconds_to": {}, "gap_at": {}, "gap": None,
             "status": status, "seconds": seconds, "peak_mib": None}
+def near_cap(err):
+    # A failed run of either solver names the address space it had taken: HiGHS
+    # catches a failed allocation and reports a plain error.
+    m = re.search(r"peak address space (\d+) MiB", err)
+    return m is not None and int(m.group(1)) * 2**20 >= int(cap_bytes) / 2
 if note:
     d = ended(note)
 else:
@@ -109,10 +119,12 @@ else:
     rc, seconds = int(rc), float(stop) - float(start)
     try:
         d = json.loads(open(base + ".json").read().strip().splitlines()[-1])
+        if re.search(MEMORY, str(d.get("status")), re.I) or near_cap(str(d.get("status"))):
+            d = {**ended(f"out of memory at {cap}", seconds), "peak_mib": d.get("peak_mib")}
     except (IndexError, ValueError):
         err = open(base + ".err", errors="replace").read()
         last = next((l.strip() for l in reversed(err.splitlines()) if l.strip()), "")
-        if re.search(r"bad_alloc|MemoryError|memory allocation|Cannot allocate memory|out of memory", err, re.I):
+        if re.search(MEMORY, err, re.I) or near_cap(err):
             d = ended(f"out of memory at {cap}", seconds)
         elif rc > 128:
             try:

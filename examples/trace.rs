@@ -70,7 +70,15 @@ fn main() -> Result<(), String> {
         time_limit: options.time_limit.map(|t| (t - spent).max(0.0)),
         ..options
     };
-    let plan = symbio::solve_controlled(&scenario, &options, control).map_err(|e| e.to_string())?;
+    // Under a cap on the address space (benches/region/run.sh), HiGHS reports a
+    // failed allocation as a plain error: the error says how much the process took.
+    let plan =
+        symbio::solve_controlled(&scenario, &options, control).map_err(|e| {
+            match status_mib("VmPeak:") {
+                Some(peak) => format!("{e} (peak address space {peak:.0} MiB)"),
+                None => e.to_string(),
+            }
+        })?;
     trace.note(plan.objective, plan.best_bound);
     let end = started.elapsed().as_secs_f64();
     let points = trace.points.into_inner().unwrap_or_default();
@@ -134,8 +142,13 @@ impl Trace {
 
 /// The peak resident memory of this process, MiB (Linux; `None` elsewhere).
 fn peak_mib() -> Option<f64> {
+    status_mib("VmHWM:")
+}
+
+/// A figure of this process's `/proc/self/status` in kB, as MiB (Linux; `None` elsewhere).
+fn status_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }

@@ -9,7 +9,9 @@ from the start of the process (reading the model included) at which the relative
 gap |bound - best| / |best| first reached 2 %, 1.5 %, 1 %, 0.1 % and
 0.01 %, the gap at 30 s
 and 300 s, the end's status, objective, bound and gap, and the peak resident
-memory (MiB). Needs highspy (PyPI), e.g. in a throwaway venv.
+memory (MiB). A run HiGHS ends in an error has the status "error: ..." with the
+address space the process had taken, so that run.sh can tell a run that hit its
+memory cap. Needs highspy (PyPI), e.g. in a throwaway venv.
 """
 
 import argparse
@@ -55,7 +57,7 @@ def main():
     h.setCallback(callback, None)
     h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
     h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipLogging)
-    h.run()
+    run = h.run()
     info = h.getInfo()
     objective = info.objective_function_value
     bound = info.mip_dual_bound
@@ -75,13 +77,28 @@ def main():
         "seconds_to": {str(g): first(g) for g in TARGETS},
         # A run limited to t seconds ends just before t: its last gap is the gap at t.
         "gap_at": {str(t): at(t) for t in CHECKPOINTS if t <= end * 1.05},
-        "status": h.modelStatusToString(h.getModelStatus()),
+        "status": status(h, run),
         "objective": objective,
         "bound": bound,
         "gap": info.mip_gap,
         "seconds": end,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }))
+
+
+def status(h, run):
+    """The model status, or for a run that failed the error and the address space
+    the process had taken: under a cap on it (benches/region/run.sh) HiGHS catches a
+    failed allocation and reports an error."""
+    name = h.modelStatusToString(h.getModelStatus())
+    if run != highspy.HighsStatus.kError:
+        return name
+    peak = None
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmPeak:"):
+                peak = int(line.split()[1]) / 1024.0
+    return f"error: {name}" + ("" if peak is None else f" (peak address space {peak:.0f} MiB)")
 
 
 if __name__ == "__main__":

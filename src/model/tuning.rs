@@ -1,7 +1,8 @@
 //! Every tuning constant of the search, in one place, each with what it
 //! trades off and how its value was chosen. Figures in seconds were measured
-//! on the development machine (docs/performance.md, and the runs that chose them in docs/performance-history.md); none of these constants
-//! can change an optimum, only how fast a plan and a bound are found.
+//! on the development machine (docs/performance.md; the runs that chose them
+//! are in docs/performance-history.md); none of these constants can change an
+//! optimum, only how fast a plan and a bound are found.
 //!
 //! The code asks these constants; it holds no literal of its own for them,
 //! and the docs and the CLI help name them. Numerical tolerances that belong

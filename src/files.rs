@@ -37,7 +37,7 @@ const MAX_LINKS: usize = 40;
 
 /// The file an output path names: `path` with every symbolic link followed (the
 /// last target need not exist).
-pub(crate) fn resolve(path: &Path) -> Result<PathBuf, Error> {
+pub fn resolve(path: &Path) -> Result<PathBuf, Error> {
     let mut p = path.to_owned();
     for _ in 0..MAX_LINKS {
         match std::fs::symlink_metadata(&p) {
@@ -230,6 +230,167 @@ pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
     let _lock = OutputLock::acquire(&target, path)?;
     replace(&target, path, bytes)
+}
+
+/// What a file holds, as far as writing over it goes: the documents a user made
+/// or keeps ([`Kind::Scenario`], [`Kind::Workbook`], [`Kind::Rows`]) are never
+/// written over by another kind of output unless the caller forces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A scenario file: TOML, or JSON with the scenario's top-level keys only.
+    Scenario,
+    /// A workbook: xlsx or ods (a zip), or an older xls.
+    Workbook,
+    /// The rows of a sweep or a Monte Carlo run (they start with the fingerprint line).
+    Rows,
+    /// Anything else (a plan, a table, a report, ...).
+    Other,
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Kind::Scenario => "a scenario",
+            Kind::Workbook => "a workbook",
+            Kind::Rows => "the rows of a sweep or a Monte Carlo run",
+            Kind::Other => "an output",
+        })
+    }
+}
+
+/// Why an output is not written ([`Error::Overwrite`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// The output is one of the run's own inputs.
+    Input,
+    /// The output holds another kind of document than the one written.
+    Holds {
+        /// What the file holds now.
+        holds: Kind,
+        /// What would be written.
+        writes: Kind,
+    },
+}
+
+impl std::fmt::Display for Overwrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Overwrite::Input => f.write_str(
+                "it is an input of this run and would be written over; write the output elsewhere",
+            ),
+            Overwrite::Holds { holds, writes } => write!(
+                f,
+                "it holds {holds}, and {} would be written over it; write the output elsewhere",
+                match writes {
+                    Kind::Other => "another kind of output".to_owned(),
+                    w => w.to_string(),
+                }
+            ),
+        }
+    }
+}
+
+/// The top-level keys of a scenario file.
+const SCENARIO_KEYS: [&str; 8] = crate::scenario::load::SECTIONS;
+
+/// Files larger than this are not read whole to tell whether they are a scenario.
+const SNIFF_WHOLE: u64 = 64 * 1024 * 1024;
+
+/// What the file at `path` holds (through symbolic links), or `None` when there
+/// is no regular file there.
+pub fn kind_of(path: &Path) -> Option<Kind> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(Kind::Workbook);
+    }
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    if first.starts_with(b"# symbio_rows=") || first.starts_with(b"{\"symbio_rows\"") {
+        return Some(Kind::Rows);
+    }
+    let toml_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    if meta.len() > SNIFF_WHOLE {
+        return Some(if toml_name {
+            Kind::Scenario
+        } else {
+            Kind::Other
+        });
+    }
+    let Some(text) = std::fs::read(path)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
+        return Some(Kind::Other);
+    };
+    let scenario_key = |k: &String| SCENARIO_KEYS.contains(&k.as_str());
+    if let Ok(table) = text.parse::<toml::Table>() {
+        // Only scenarios are written as TOML: one with a scenario's key is one.
+        if table.keys().any(scenario_key) {
+            return Some(Kind::Scenario);
+        }
+    } else if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&text) {
+        // Outputs in JSON have keys of their own (a plan's `status`).
+        if !map.is_empty() && map.keys().all(scenario_key) {
+            return Some(Kind::Scenario);
+        }
+    } else if toml_name {
+        // A scenario being edited, with a mistake in its syntax.
+        return Some(Kind::Scenario);
+    }
+    Some(Kind::Other)
+}
+
+/// Whether `a` and `b` name the same existing file (through links, relative
+/// paths, `./`, hard links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) if cfg!(unix) => same(&x, &y),
+        (Ok(_), Ok(_)) => match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Refuses to write `writes` at `path` when `path` is one of `inputs` (the files
+/// the run reads: a scenario and its includes, rows, a workbook), or when it
+/// holds a scenario, a workbook or rows and `writes` is another kind, unless
+/// `force` ([`Error::Overwrite`], naming `path`). A path that does not exist yet,
+/// or is not a regular file (`/dev/null`), is always fine.
+pub fn check_output<P: AsRef<Path>>(
+    path: &Path,
+    inputs: &[P],
+    writes: Kind,
+    force: bool,
+) -> Result<(), Error> {
+    let Some(holds) = kind_of(path) else {
+        return Ok(());
+    };
+    let refuse = |reason| {
+        Err(Error::Overwrite {
+            path: path.to_owned(),
+            reason,
+        })
+    };
+    if inputs.iter().any(|i| same_file(path, i.as_ref())) {
+        return refuse(Overwrite::Input);
+    }
+    if !force && holds != writes && holds != Kind::Other {
+        return refuse(Overwrite::Holds { holds, writes });
+    }
+    Ok(())
 }
 
 #[cfg(all(test, unix))]

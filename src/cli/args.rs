@@ -2,8 +2,10 @@
 //! `--format` family; each subcommand's own arguments live in its file.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use clap::ValueEnum;
+use symbio::files::Kind;
 
 use super::{output, CliError};
 
@@ -35,6 +37,15 @@ pub struct OutputArgs {
     /// `COLUMNS` variable, else the terminal's, else 100).
     #[arg(long)]
     pub wide: bool,
+    /// Write over an existing file that holds another kind of document than the
+    /// output (a scenario, a workbook, the rows of a sweep or a Monte Carlo run).
+    /// A file the command reads is never written over.
+    #[arg(long)]
+    pub force: bool,
+    /// The files the command reads and the kind of document it writes, told by
+    /// [`OutputArgs::guard`]: checked again when the result is written.
+    #[arg(skip)]
+    guarded: OnceLock<(Vec<PathBuf>, Kind)>,
 }
 
 impl OutputArgs {
@@ -43,8 +54,24 @@ impl OutputArgs {
         self.output.as_deref().filter(|p| *p != Path::new("-"))
     }
 
-    /// Writes the result where it goes.
+    /// Refuses, before any work, an output file that is one of `inputs` (the
+    /// files the command reads) or holds another kind of document than `writes`
+    /// (unless --force); remembers both for [`OutputArgs::emit`].
+    pub fn guard(&self, inputs: Vec<PathBuf>, writes: Kind) -> Result<(), CliError> {
+        let (inputs, writes) = self.guarded.get_or_init(|| (inputs, writes));
+        match self.file() {
+            Some(p) => output::check(p, inputs, *writes, self.force),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the result where it goes, checked as [`OutputArgs::guard`] said
+    /// (by default: over no scenario, workbook or rows file).
     pub fn emit(&self, text: &str) -> Result<(), CliError> {
+        if let Some(p) = self.file() {
+            let (inputs, writes) = self.guarded.get_or_init(|| (Vec::new(), Kind::Other));
+            output::check(p, inputs, *writes, self.force)?;
+        }
         Ok(output::emit(self.file(), text)?)
     }
 }

@@ -47,6 +47,8 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
     let (from, to) = syntax::range(&a.range)?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out
+        .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
     let result = breakeven::search(
         &loaded,
         &BreakevenOptions {

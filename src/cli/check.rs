@@ -174,6 +174,8 @@ impl Stream {
 /// Runs `symbio check`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out
+        .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
     let s = symbio::scenario::validate::validate(&loaded)?;
     let net = symbio::network::build(&s)?;
     let p = &net.pruned;

@@ -99,7 +99,10 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     if let Some(o) = &shapley {
         o.check()?;
     }
-    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out
+        .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
+    let scenario = symbio::scenario::validate::validate(&loaded)?;
     let c = compare(
         &scenario,
         &CompareOptions {

@@ -42,6 +42,11 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         ));
     };
     let loaded = load::load_with(&a.file, &a.input.options())?;
+    let writes = match a.to {
+        To::Xlsx => symbio::files::Kind::Workbook,
+        To::Csv => symbio::files::Kind::Other,
+    };
+    a.out.guard(loaded.files.clone(), writes)?;
     let scenario = validate::validate(&loaded)?;
     let book = sheets::export(&loaded, &scenario)?;
     match a.to {

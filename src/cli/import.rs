@@ -31,6 +31,9 @@ pub struct Args {
 
 /// Runs `symbio import`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let mut inputs = vec![a.book.clone()];
+    inputs.extend(a.includes.iter().cloned());
+    a.out.guard(inputs, symbio::files::Kind::Scenario)?;
     let file = a.out.file();
     let folder = file.map(output_folder).transpose()?;
     let mut includes = Vec::new();

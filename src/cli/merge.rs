@@ -50,6 +50,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
                 .into(),
         ));
     }
+    a.out.guard(a.shards.clone(), symbio::files::Kind::Rows)?;
     let merged = batch::merge(&a.shards)?;
     if !merged.missing.is_empty() && !a.partial {
         let shown: Vec<String> = merged
@@ -94,6 +95,9 @@ fn merge_solve(a: &Args) -> Result<Outcome, CliError> {
         ));
     };
     let loaded = symbio::scenario::load::load_with(file, &a.input.options())?;
+    let mut inputs = a.shards.clone();
+    inputs.extend(loaded.files.iter().cloned());
+    a.out.guard(inputs, symbio::files::Kind::Other)?;
     let scenario = symbio::scenario::validate::validate(&loaded)?;
     a.plan.check_scenario(&scenario)?;
     let answers = a

@@ -200,6 +200,12 @@ impl std::fmt::Display for CliError {
                     ..
                 },
             ) => write!(f, "{e} (--max-input-size raises the limit)"),
+            CliError::Library(
+                e @ symbio::Error::Overwrite {
+                    reason: symbio::files::Overwrite::Holds { .. },
+                    ..
+                },
+            ) => write!(f, "{e} (or give --force)"),
             CliError::Library(e) => write!(f, "{e}"),
         }
     }

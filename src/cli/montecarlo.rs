@@ -70,6 +70,19 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    let mut inputs = loaded.files.clone();
+    inputs.extend(a.from_rows.iter().cloned());
+    if let Some(rows) = &a.rows {
+        output::check(rows, &inputs, symbio::files::Kind::Rows, a.out.force)?;
+        if a.out.file().is_some_and(|o| same_output(o, rows)) {
+            return Err(CliError::Usage(format!(
+                "{}: the rows and the summary would go to the same file; give -o another file",
+                rows.display()
+            )));
+        }
+        inputs.push(rows.clone());
+    }
+    a.out.guard(inputs, symbio::files::Kind::Other)?;
     let result = if let Some(rows) = &a.from_rows {
         let mc = MonteCarloRun::new(&loaded, a.seed, solve)?;
         let rows = mc.read_rows(rows, a.samples)?;
@@ -102,6 +115,21 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     } else {
         Outcome::NoPlan
     })
+}
+
+/// Whether two outputs (that need not exist yet) are one file.
+fn same_output(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let full = |p: &std::path::Path| {
+        let p = symbio::files::resolve(p).unwrap_or_else(|_| p.to_owned());
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::canonicalize(&dir)
+            .unwrap_or(dir)
+            .join(p.file_name().unwrap_or_default())
+    };
+    full(a) == full(b)
 }
 
 /// How a run into a rows file ended.

@@ -46,7 +46,10 @@ pub struct Args {
 /// Runs `symbio pareto`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
-    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out
+        .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
+    let scenario = symbio::scenario::validate::validate(&loaded)?;
     let front = pareto::front(
         &scenario,
         &ParetoOptions {

@@ -46,6 +46,14 @@ pub struct Args {
 /// Runs `symbio report`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let solve = a.solver.resolve()?;
+    let loaded = a
+        .file
+        .as_deref()
+        .map(|f| symbio::scenario::load::load_with(f, &a.input.options()))
+        .transpose()?;
+    let mut inputs: Vec<PathBuf> = a.sweep.iter().chain(&a.pareto).cloned().collect();
+    inputs.extend(loaded.iter().flat_map(|l| l.files.iter().cloned()));
+    a.out.guard(inputs, symbio::files::Kind::Other)?;
     let rows = a
         .sweep
         .as_deref()
@@ -56,10 +64,9 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         .as_deref()
         .map(|p| read(p, a.input.max_input_size).and_then(|t| input(p, html::read_front(&t))))
         .transpose()?;
-    let scenario = a
-        .file
-        .as_deref()
-        .map(|f| symbio::scenario::read_with(f, &a.input.options()))
+    let scenario = loaded
+        .as_ref()
+        .map(symbio::scenario::validate::validate)
         .transpose()?;
     let plan = scenario
         .as_ref()

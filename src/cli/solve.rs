@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::batch::stop_on_ctrl_c;
 use super::table::num;
 use symbio::analysis::shards;
+use symbio::files::Kind;
 
 use super::{
     args::{InputArgs, OutputArgs, SolverArgs},
@@ -147,6 +148,10 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         ));
     }
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out.guard(loaded.files.clone(), Kind::Other)?;
+    if let Some(path) = &a.export_model {
+        output::check(path, &loaded.files, Kind::Other, a.out.force)?;
+    }
     let scenario = symbio::scenario::validate::validate(&loaded)?;
     a.plan.check_scenario(&scenario)?;
     if let Some(path) = &a.export_model {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use symbio::analysis::batch::Format;
 use symbio::analysis::sweep::{Row, Sweep};
+use symbio::files::Kind;
 
 use super::batch::{self, Request};
 use super::table::{grid, num, Align};
@@ -72,6 +73,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         return Err(CliError::Usage("--resume needs an --output file".into()));
     }
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    let writes = if streamed.is_some() {
+        Kind::Rows
+    } else {
+        Kind::Other
+    };
+    a.out.guard(loaded.files.clone(), writes)?;
     let sweep = Sweep::new(loaded, axes, options)?;
     let request = Request {
         format: streamed.unwrap_or(Format::JsonLines),

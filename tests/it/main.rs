@@ -22,6 +22,7 @@ mod pareto;
 mod properties;
 mod reduce;
 mod reports;
+mod safe;
 mod shards;
 mod shipped;
 mod snapshots;

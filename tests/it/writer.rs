@@ -44,8 +44,9 @@ fn a_second_writer_of_a_rows_file_exits_2_and_changes_nothing() {
         .expect_code(2)
         .run()
         .stderr_contains("is being written by another symbio run");
+    // (--force: a plan is another kind than rows, refused before the lock.)
     Symbio::new()
-        .args(["solve", HAND, "--format", "json", "-o"])
+        .args(["solve", HAND, "--format", "json", "--force", "-o"])
         .file_arg(&out)
         .expect_code(2)
         .run()

@@ -52,6 +52,23 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     }
     a.out.guard(a.shards.clone(), symbio::files::Kind::Rows)?;
     let merged = batch::merge(&a.shards)?;
+    let format = if merged.text.starts_with('#') {
+        "csv"
+    } else {
+        "jsonl"
+    };
+    if let Some((file, named)) = a
+        .out
+        .file()
+        .and_then(|f| Some((f, super::args::extension_format(f)?)))
+        .filter(|(_, named)| *named != format)
+    {
+        return Err(CliError::Usage(format!(
+            "the shards are rows in {format}, but the extension of {} names {named}: rows \
+             keep the format their shards have",
+            file.display()
+        )));
+    }
     if !merged.missing.is_empty() && !a.partial {
         let shown: Vec<String> = merged
             .missing
@@ -87,7 +104,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
 
 /// Merges the shards of a solve into its plan.
 fn merge_solve(a: &Args) -> Result<Outcome, CliError> {
-    a.plan.check()?;
+    a.plan.check(&a.out)?;
     let Some(file) = &a.scenario else {
         return Err(CliError::Usage(
             "these are the shards of a solve: give the scenario they solved with --scenario FILE"

@@ -147,9 +147,9 @@ pub enum SchemaFormat {
 /// Arguments of `symbio schema`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SchemaArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
-    pub format: SchemaFormat,
+    /// Output format [default: json].
+    #[arg(long, value_enum)]
+    pub format: Option<SchemaFormat>,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -254,7 +254,11 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Schema(a) => a
             .out
-            .emit(&output::to_json(&symbio::scenario::json_schema()))
+            .format(a.format, SchemaFormat::Json)
+            .and_then(|_| {
+                a.out
+                    .emit(&output::to_json(&symbio::scenario::json_schema()))
+            })
             .map(|()| Outcome::Done),
         Command::Init(a) => init::run(a),
         Command::Pareto(a) => pareto::run(a),

@@ -36,9 +36,10 @@ pub struct Args {
     /// the thread count.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
-    /// Format of the summary.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Format of the summary [default: table; with -o FILE, the format its
+    /// extension names: .json].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Stream one row per sample to this file (JSON Lines) as samples finish,
     /// sorted by sample at the end; the summary is written once all are done.
     #[arg(long, value_name = "FILE")]
@@ -67,6 +68,7 @@ const SAMPLES: usize = 100;
 
 /// Runs `symbio montecarlo`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let format = a.out.format(a.format, Format::Table)?;
     let solve = a.solver.resolve()?;
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
@@ -105,7 +107,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             },
         )?
     };
-    let text = match a.format {
+    let text = match format {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result, &units(&loaded)),
     };

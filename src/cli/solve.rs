@@ -74,22 +74,32 @@ pub struct Args {
 /// How a plan is written: `--format` and `--table`, shared by `solve` and `merge`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanOutput {
-    /// Output format [default: table].
+    /// Output format [default: table; with -o FILE, the format its extension
+    /// names: .json, .csv, .geojson, .dot].
     #[arg(long, value_enum)]
     pub format: Option<PlanFormat>,
     /// The rows of --format csv: `links` (the default) or `sites`.
     #[arg(long, value_enum, value_name = "ROWS")]
     pub table: Option<CsvTable>,
+    /// The format once the output file is known ([`PlanOutput::check`]).
+    #[arg(skip)]
+    resolved: std::sync::OnceLock<PlanFormat>,
 }
 
 impl PlanOutput {
-    /// The format asked for, or the default.
+    /// The format asked for (or named by the output's extension), or the default.
     pub fn format(&self) -> PlanFormat {
-        self.format.unwrap_or_default()
+        self.resolved
+            .get()
+            .copied()
+            .unwrap_or_else(|| self.format.unwrap_or_default())
     }
 
-    /// Refuses flags that do not go together.
-    pub fn check(&self) -> Result<(), CliError> {
+    /// Settles the format with the output `out` (its extension names one when
+    /// --format is not given) and refuses flags that do not go together.
+    pub fn check(&self, out: &OutputArgs) -> Result<(), CliError> {
+        let format = out.format(self.format, PlanFormat::default())?;
+        let _ = self.resolved.set(format);
         if self.table.is_some() && self.format() != PlanFormat::Csv {
             return Err(CliError::Usage(
                 "--table chooses the rows of --format csv: add --format csv".into(),
@@ -127,9 +137,10 @@ impl PlanOutput {
 /// Runs `symbio solve`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let start = Instant::now();
-    a.plan.check()?;
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
-    if shard.is_some() && a.plan.format.is_some_and(|f| f != PlanFormat::Json) {
+    if shard.is_none() {
+        a.plan.check(&a.out)?;
+    } else if a.out.format(a.plan.format, PlanFormat::Json)? != PlanFormat::Json {
         return Err(CliError::Usage(
             "--shard writes the solutions of its parts as JSON (symbio merge makes the plan of \
              them): leave out --format, or give --format json"

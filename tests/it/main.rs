@@ -19,6 +19,7 @@ mod load;
 mod montecarlo;
 mod oracle;
 mod pareto;
+mod paths;
 mod properties;
 mod reduce;
 mod reports;

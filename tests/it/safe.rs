@@ -153,10 +153,10 @@ fn solve_writes_over_a_plan_but_not_over_another_scenario_or_a_workbook() {
         &broken,
         "a scenario",
     );
-    let book = s.path("park.xlsx");
+    let book = s.path("book");
     workbook(&park, &book);
     refused_kind(solve(&park).arg("-o").file_arg(&book), &book, "a workbook");
-    let r = s.path("rows.jsonl");
+    let r = s.path("rows.out");
     rows(&s, &r);
     refused_kind(solve(&park).arg("-o").file_arg(&r), &r, "the rows");
 }
@@ -267,10 +267,10 @@ fn sweep_and_montecarlo_never_write_over_their_inputs_or_other_kinds() {
     };
     refused_input(sweep().arg("-o").file_arg(&park), &park);
     refused_input(sweep().args(["--resume", "-o"]).file_arg(&park), &park);
-    let book = s.path("park.xlsx");
+    let book = s.path("book");
     workbook(&park, &book);
     refused_kind(sweep().arg("-o").file_arg(&book), &book, "a workbook");
-    let r = s.path("rows.csv");
+    let r = s.path("rows.out");
     rows(&s, &r);
     refused_kind(
         sweep().args(["--format", "table", "-o"]).file_arg(&r),
@@ -290,7 +290,7 @@ fn sweep_and_montecarlo_never_write_over_their_inputs_or_other_kinds() {
         &other,
         "a scenario",
     );
-    let mrows = s.path("mc.jsonl");
+    let mrows = s.path("mc.rows");
     let same = montecarlo()
         .arg("--rows")
         .file_arg(&mrows)
@@ -340,7 +340,7 @@ fn analyses_never_write_over_their_inputs() {
         );
     }
     // The report's rows and front are inputs too; a rows file is another kind.
-    let r = s.path("rows.jsonl");
+    let r = s.path("rows.out");
     rows(&s, &r);
     refused_input(
         Symbio::new()
@@ -350,7 +350,7 @@ fn analyses_never_write_over_their_inputs() {
             .file_arg(&r),
         &r,
     );
-    let front = s.path("front.json");
+    let front = s.path("front.out");
     Symbio::new()
         .arg("pareto")
         .file_arg(&park)

@@ -123,7 +123,7 @@ fn merge_solve(a: &Args) -> Result<Outcome, CliError> {
         .map(|p| shards::read(p).map(|s| (p.clone(), s)))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = shards::merge(&loaded, &scenario, &answers)?;
-    a.out.emit(&a.plan.render(&plan, &scenario)?)?;
+    a.out.emit(&a.plan.render(&plan, &scenario, false)?)?;
     Ok(if plan.status.has_plan() {
         Outcome::Done
     } else {

@@ -75,6 +75,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let mut inputs = loaded.files.clone();
     inputs.extend(a.from_rows.iter().cloned());
     if let Some(rows) = &a.rows {
+        if let Some(named) = super::args::extension_format(rows).filter(|n| *n != "jsonl") {
+            return Err(CliError::Usage(format!(
+                "{}: --rows writes JSON Lines, not {named}: give the file the extension .jsonl",
+                rows.display()
+            )));
+        }
         output::check(rows, &inputs, symbio::files::Kind::Rows, a.out.force)?;
         if a.out.file().is_some_and(|o| same_output(o, rows)) {
             return Err(CliError::Usage(format!(

@@ -199,6 +199,25 @@ fn report_reads_every_format_of_sweep_and_pareto() {
 }
 
 #[test]
+fn montecarlo_rows_are_json_lines_whatever_the_name_says_else() {
+    let s = Scratch::new();
+    let run = Symbio::new()
+        .args([
+            "montecarlo",
+            "tests/data/montecarlo.toml",
+            "--samples",
+            "4",
+            "--rows",
+        ])
+        .file_arg(s.path("rows.csv"))
+        .expect_code(2)
+        .run();
+    run.stderr_contains("rows.csv")
+        .stderr_contains("JSON Lines");
+    assert!(!s.path("rows.csv").exists());
+}
+
+#[test]
 fn merge_keeps_the_format_of_its_shards() {
     let s = Scratch::new();
     sweep(&s, "rows.jsonl");

@@ -33,6 +33,10 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let mut inputs = vec![a.book.clone()];
     inputs.extend(a.includes.iter().cloned());
+    // A folder of CSV files: each of them is read.
+    if let Ok(entries) = std::fs::read_dir(&a.book) {
+        inputs.extend(entries.flatten().map(|e| e.path()));
+    }
     a.out.guard(inputs, symbio::files::Kind::Scenario)?;
     let file = a.out.file();
     let folder = file.map(output_folder).transpose()?;

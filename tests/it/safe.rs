@@ -212,6 +212,23 @@ fn export_and_import_never_write_over_their_inputs() {
             .file_arg(&catalog),
         &catalog,
     );
+    // A sheet of a folder of CSV files read.
+    let folder = s.path("sheets");
+    Symbio::new()
+        .args(["export", "--to", "csv", "--quiet"])
+        .file_arg(&park)
+        .arg("-o")
+        .file_arg(&folder)
+        .run();
+    let sheet = folder.join("sites.csv");
+    refused_input(
+        Symbio::new()
+            .args(["import", "--force"])
+            .file_arg(&folder)
+            .arg("-o")
+            .file_arg(&sheet),
+        &sheet,
+    );
     // Over another workbook, and over rows: another kind.
     let book2 = s.path("book2.xlsx");
     workbook(&park, &book2);

@@ -84,7 +84,8 @@ pub fn format_of<F: ValueEnum + Copy>(
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
     /// Write the result to this file, whole or not at all (`-` is stdout, the
-    /// default).
+    /// default); without --format its extension (.json, .csv, ...) chooses the
+    /// format. A file the command reads is never written over.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Say nothing on stderr but errors: no progress, no notes.
@@ -96,7 +97,6 @@ pub struct OutputArgs {
     pub wide: bool,
     /// Write over an existing file that holds another kind of document than the
     /// output (a scenario, a workbook, the rows of a sweep or a Monte Carlo run).
-    /// A file the command reads is never written over.
     #[arg(long)]
     pub force: bool,
     /// The files the command reads and the kind of document it writes, told by

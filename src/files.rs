@@ -435,6 +435,68 @@ mod tests {
     }
 
     #[test]
+    fn kinds_are_told_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            kind_of(&p)
+        };
+        let scenario = Some(Kind::Scenario);
+        assert_eq!(file("a.toml", b"[scenario]\nname = \"x\"\n"), scenario);
+        assert_eq!(file("a.txt", b"[[sites]]\nid = \"a\"\n"), scenario);
+        assert_eq!(file("b.toml", b"[[sites]\nid = "), scenario);
+        assert_eq!(file("a.json", b"{\"sites\": [], \"links\": []}"), scenario);
+        let plan = b"{\"status\": \"optimal\", \"sites\": [], \"links\": []}";
+        assert_eq!(file("plan.json", plan), Some(Kind::Other));
+        assert_eq!(file("b.xlsx", b"PK\x03\x04rest"), Some(Kind::Workbook));
+        assert_eq!(
+            file("r.csv", b"# symbio_rows=1 scenario=a\n"),
+            Some(Kind::Rows)
+        );
+        assert_eq!(
+            file("r.jsonl", b"{\"symbio_rows\":1}\n{}"),
+            Some(Kind::Rows)
+        );
+        assert_eq!(
+            file("t.txt", b"Scenario x\nStatus optimal\n"),
+            Some(Kind::Other)
+        );
+        assert_eq!(kind_of(&dir.path().join("missing")), None);
+        assert_eq!(kind_of(dir.path()), None);
+    }
+
+    #[test]
+    fn an_input_is_never_written_over_whatever_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("park.toml");
+        std::fs::write(&input, "[scenario]\n").unwrap();
+        let hard = dir.path().join("hard");
+        std::fs::hard_link(&input, &hard).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("park.toml", &link).unwrap();
+        for out in [
+            &input,
+            &hard,
+            &link,
+            &dir.path().join(".").join("park.toml"),
+        ] {
+            let e = check_output(out, &[&input], Kind::Scenario, true).unwrap_err();
+            assert!(
+                matches!(&e, Error::Overwrite { path, reason: Overwrite::Input } if path == out),
+                "{e}"
+            );
+        }
+        let other = dir.path().join("other.toml");
+        std::fs::write(&other, "[scenario]\n").unwrap();
+        let e = check_output(&other, &[&input], Kind::Other, false).unwrap_err();
+        assert!(e.to_string().contains("holds a scenario"), "{e}");
+        check_output(&other, &[&input], Kind::Other, true).unwrap();
+        check_output(&other, &[&input], Kind::Scenario, false).unwrap();
+        check_output(&dir.path().join("new.json"), &[&input], Kind::Other, false).unwrap();
+    }
+
+    #[test]
     fn leftover_temporary_files_are_removed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("a.json");

@@ -17,6 +17,11 @@
 //! temporary files a killed run left behind are removed by the next run that
 //! writes the same output: once it holds the lock no other run writes that output,
 //! so every `.NAME.*.tmp` file but its own is a leftover.
+//!
+//! Before anything is written, [`check_output`] refuses an output that is one of
+//! the run's own inputs (compared as files: through links, `./`, hard links), or
+//! that holds a scenario, a workbook or rows ([`kind_of`], by content) when
+//! another kind would be written, unless the caller forces it.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;

@@ -1,7 +1,8 @@
 //! Command-line interface: clap types, one file per subcommand, rendering.
 //!
 //! Exit codes are a contract: 0 solved, 1 no feasible plan, 2 bad input or usage,
-//! 130 interrupted by a signal (`sweep`, which keeps its finished rows).
+//! 130 interrupted by a signal (`solve`, which writes its best plan; `sweep` and
+//! `montecarlo --rows`, which keep their finished rows).
 
 mod args;
 mod batch;

@@ -158,6 +158,16 @@ pub enum Error {
         /// The output.
         path: PathBuf,
     },
+    /// An output that would write over one of the run's own inputs, or over a
+    /// file that holds another kind of document than the one written
+    /// ([`crate::files::check_output`]).
+    #[error("{}: {reason}", path.display())]
+    Overwrite {
+        /// The output, as given.
+        path: PathBuf,
+        /// Why it is not written.
+        reason: crate::files::Overwrite,
+    },
     /// An analysis needs a plan where the scenario has none (it is infeasible
     /// there, or the time limit came first).
     #[error("{0}")]

@@ -17,6 +17,11 @@
 //! temporary files a killed run left behind are removed by the next run that
 //! writes the same output: once it holds the lock no other run writes that output,
 //! so every `.NAME.*.tmp` file but its own is a leftover.
+//!
+//! Before anything is written, [`check_output`] refuses an output that is one of
+//! the run's own inputs (compared as files: through links, `./`, hard links), or
+//! that holds a scenario, a workbook or rows ([`kind_of`], by content) when
+//! another kind would be written, unless the caller forces it.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -37,7 +42,7 @@ const MAX_LINKS: usize = 40;
 
 /// The file an output path names: `path` with every symbolic link followed (the
 /// last target need not exist).
-pub(crate) fn resolve(path: &Path) -> Result<PathBuf, Error> {
+pub fn resolve(path: &Path) -> Result<PathBuf, Error> {
     let mut p = path.to_owned();
     for _ in 0..MAX_LINKS {
         match std::fs::symlink_metadata(&p) {
@@ -232,6 +237,167 @@ pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     replace(&target, path, bytes)
 }
 
+/// What a file holds, as far as writing over it goes: the documents a user made
+/// or keeps ([`Kind::Scenario`], [`Kind::Workbook`], [`Kind::Rows`]) are never
+/// written over by another kind of output unless the caller forces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A scenario file: TOML, or JSON with the scenario's top-level keys only.
+    Scenario,
+    /// A workbook: xlsx or ods (a zip), or an older xls.
+    Workbook,
+    /// The rows of a sweep or a Monte Carlo run (they start with the fingerprint line).
+    Rows,
+    /// Anything else (a plan, a table, a report, ...).
+    Other,
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Kind::Scenario => "a scenario",
+            Kind::Workbook => "a workbook",
+            Kind::Rows => "the rows of a sweep or a Monte Carlo run",
+            Kind::Other => "an output",
+        })
+    }
+}
+
+/// Why an output is not written ([`Error::Overwrite`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// The output is one of the run's own inputs.
+    Input,
+    /// The output holds another kind of document than the one written.
+    Holds {
+        /// What the file holds now.
+        holds: Kind,
+        /// What would be written.
+        writes: Kind,
+    },
+}
+
+impl std::fmt::Display for Overwrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Overwrite::Input => f.write_str(
+                "it is an input of this run and would be written over; write the output elsewhere",
+            ),
+            Overwrite::Holds { holds, writes } => write!(
+                f,
+                "it holds {holds}, and {} would be written over it; write the output elsewhere",
+                match writes {
+                    Kind::Other => "another kind of output".to_owned(),
+                    w => w.to_string(),
+                }
+            ),
+        }
+    }
+}
+
+/// The top-level keys of a scenario file.
+const SCENARIO_KEYS: [&str; 8] = crate::scenario::load::SECTIONS;
+
+/// Files larger than this are not read whole to tell whether they are a scenario.
+const SNIFF_WHOLE: u64 = 64 * 1024 * 1024;
+
+/// What the file at `path` holds (through symbolic links), or `None` when there
+/// is no regular file there.
+pub fn kind_of(path: &Path) -> Option<Kind> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(Kind::Workbook);
+    }
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    if first.starts_with(b"# symbio_rows=") || first.starts_with(b"{\"symbio_rows\"") {
+        return Some(Kind::Rows);
+    }
+    let toml_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    if meta.len() > SNIFF_WHOLE {
+        return Some(if toml_name {
+            Kind::Scenario
+        } else {
+            Kind::Other
+        });
+    }
+    let Some(text) = std::fs::read(path)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
+        return Some(Kind::Other);
+    };
+    let scenario_key = |k: &String| SCENARIO_KEYS.contains(&k.as_str());
+    if let Ok(table) = text.parse::<toml::Table>() {
+        // Only scenarios are written as TOML: one with a scenario's key is one.
+        if table.keys().any(scenario_key) {
+            return Some(Kind::Scenario);
+        }
+    } else if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&text) {
+        // Outputs in JSON have keys of their own (a plan's `status`).
+        if !map.is_empty() && map.keys().all(scenario_key) {
+            return Some(Kind::Scenario);
+        }
+    } else if toml_name {
+        // A scenario being edited, with a mistake in its syntax.
+        return Some(Kind::Scenario);
+    }
+    Some(Kind::Other)
+}
+
+/// Whether `a` and `b` name the same existing file (through links, relative
+/// paths, `./`, hard links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) if cfg!(unix) => same(&x, &y),
+        (Ok(_), Ok(_)) => match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Refuses to write `writes` at `path` when `path` is one of `inputs` (the files
+/// the run reads: a scenario and its includes, rows, a workbook), or when it
+/// holds a scenario, a workbook or rows and `writes` is another kind, unless
+/// `force` ([`Error::Overwrite`], naming `path`). A path that does not exist yet,
+/// or is not a regular file (`/dev/null`), is always fine.
+pub fn check_output<P: AsRef<Path>>(
+    path: &Path,
+    inputs: &[P],
+    writes: Kind,
+    force: bool,
+) -> Result<(), Error> {
+    let Some(holds) = kind_of(path) else {
+        return Ok(());
+    };
+    let refuse = |reason| {
+        Err(Error::Overwrite {
+            path: path.to_owned(),
+            reason,
+        })
+    };
+    if inputs.iter().any(|i| same_file(path, i.as_ref())) {
+        return refuse(Overwrite::Input);
+    }
+    if !force && holds != writes && holds != Kind::Other {
+        return refuse(Overwrite::Holds { holds, writes });
+    }
+    Ok(())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -271,6 +437,68 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
         let mode = std::fs::metadata(&real).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o640);
+    }
+
+    #[test]
+    fn kinds_are_told_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            kind_of(&p)
+        };
+        let scenario = Some(Kind::Scenario);
+        assert_eq!(file("a.toml", b"[scenario]\nname = \"x\"\n"), scenario);
+        assert_eq!(file("a.txt", b"[[sites]]\nid = \"a\"\n"), scenario);
+        assert_eq!(file("b.toml", b"[[sites]\nid = "), scenario);
+        assert_eq!(file("a.json", b"{\"sites\": [], \"links\": []}"), scenario);
+        let plan = b"{\"status\": \"optimal\", \"sites\": [], \"links\": []}";
+        assert_eq!(file("plan.json", plan), Some(Kind::Other));
+        assert_eq!(file("b.xlsx", b"PK\x03\x04rest"), Some(Kind::Workbook));
+        assert_eq!(
+            file("r.csv", b"# symbio_rows=1 scenario=a\n"),
+            Some(Kind::Rows)
+        );
+        assert_eq!(
+            file("r.jsonl", b"{\"symbio_rows\":1}\n{}"),
+            Some(Kind::Rows)
+        );
+        assert_eq!(
+            file("t.txt", b"Scenario x\nStatus optimal\n"),
+            Some(Kind::Other)
+        );
+        assert_eq!(kind_of(&dir.path().join("missing")), None);
+        assert_eq!(kind_of(dir.path()), None);
+    }
+
+    #[test]
+    fn an_input_is_never_written_over_whatever_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("park.toml");
+        std::fs::write(&input, "[scenario]\n").unwrap();
+        let hard = dir.path().join("hard");
+        std::fs::hard_link(&input, &hard).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("park.toml", &link).unwrap();
+        for out in [
+            &input,
+            &hard,
+            &link,
+            &dir.path().join(".").join("park.toml"),
+        ] {
+            let e = check_output(out, &[&input], Kind::Scenario, true).unwrap_err();
+            assert!(
+                matches!(&e, Error::Overwrite { path, reason: Overwrite::Input } if path == out),
+                "{e}"
+            );
+        }
+        let other = dir.path().join("other.toml");
+        std::fs::write(&other, "[scenario]\n").unwrap();
+        let e = check_output(&other, &[&input], Kind::Other, false).unwrap_err();
+        assert!(e.to_string().contains("holds a scenario"), "{e}");
+        check_output(&other, &[&input], Kind::Other, true).unwrap();
+        check_output(&other, &[&input], Kind::Scenario, false).unwrap();
+        check_output(&dir.path().join("new.json"), &[&input], Kind::Other, false).unwrap();
     }
 
     #[test]

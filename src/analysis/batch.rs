@@ -438,12 +438,13 @@ pub(crate) struct RowFile {
 
 impl RowFile {
     /// Opens the output as its one writer, changing nothing in it: the file and
-    /// the text it holds (none for a special file).
+    /// the text it holds (none for a special file, or unless `read`).
     fn open(
         path: &Path,
         format: Format,
         fingerprint: &Fingerprint,
         header: Option<&str>,
+        read: bool,
     ) -> Result<(RowFile, String), Error> {
         let target = resolve(path)?;
         let special = is_special(&target);
@@ -463,7 +464,9 @@ impl RowFile {
                 .map_err(io_error(path))?;
             try_lock(&file, path)?;
             let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes).map_err(io_error(path))?;
+            if read {
+                file.read_to_end(&mut bytes).map_err(io_error(path))?;
+            }
             let text = String::from_utf8(bytes)
                 .map_err(|_| rows_error(path, "it is not text: not a rows file".into()))?;
             (file, Some(lock), text)
@@ -499,7 +502,9 @@ impl RowFile {
         fingerprint: &Fingerprint,
         header: Option<&str>,
     ) -> Result<RowFile, Error> {
-        Self::open(path, format, fingerprint, header)?.0.start()
+        Self::open(path, format, fingerprint, header, false)?
+            .0
+            .start()
     }
 
     /// Opens a file to continue a run: returns it with the points it holds already.
@@ -514,7 +519,7 @@ impl RowFile {
         header: Option<&str>,
         check: impl Fn(usize, &str) -> Result<(), String>,
     ) -> Result<(RowFile, BTreeSet<usize>), Error> {
-        let (f, text) = Self::open(path, format, fingerprint, header)?;
+        let (f, text) = Self::open(path, format, fingerprint, header, true)?;
         let (lines, end) = complete_lines(&text);
         if lines.is_empty() {
             return Ok((f.start()?, BTreeSet::new()));

@@ -96,6 +96,89 @@ pub struct Front {
     pub points: Vec<FrontPoint>,
 }
 
+/// A front from its CSV (`symbio pareto --format csv`), or why it is not one
+/// (the message names the line). The CSV has less than the JSON: the scenario's
+/// name and currency are empty, the carbon price is that of the points
+/// (`carbon_value / co2_avoided`, 0 when no point avoids CO2), the points
+/// requested are the points read, and of each exchange only the key and the flow
+/// are known (its unit is empty, its net benefit and CO2 are NaN).
+pub fn read_csv(text: &str) -> Result<Front, String> {
+    const HEADER: [&str; 8] = [
+        "point",
+        "epsilon",
+        "co2_avoided",
+        "net_benefit",
+        "carbon_value",
+        "net_benefit_without_carbon",
+        "status",
+        "links",
+    ];
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| e.to_string())?;
+    if header.iter().ne(HEADER) {
+        return Err(format!(
+            "its header is not that of a Pareto front's CSV ({})",
+            HEADER.join(",")
+        ));
+    }
+    let mut points = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| e.to_string())?;
+        let line = record.position().map_or(0, |p| p.line());
+        let at = |m: String| format!("line {line}: {m}");
+        let number = |k: usize| -> Result<f64, String> {
+            let cell = record.get(k).unwrap_or_default();
+            cell.parse::<f64>()
+                .map_err(|_| at(format!("{}: {cell:?} is not a number", HEADER[k])))
+        };
+        let status: Status =
+            serde_json::from_value(serde_json::Value::from(record.get(6).unwrap_or_default()))
+                .map_err(|e| at(format!("status: {e}")))?;
+        let mut links = Vec::new();
+        for exchange in record.get(7).unwrap_or_default().split("; ") {
+            if exchange.is_empty() {
+                continue;
+            }
+            let (key, flow) = exchange
+                .rsplit_once('=')
+                .ok_or_else(|| at(format!("links: {exchange:?} is not KEY=FLOW")))?;
+            links.push(FrontLink {
+                key: key.parse().map_err(|e| at(format!("links: {e}")))?,
+                flow: flow
+                    .parse()
+                    .map_err(|_| at(format!("links: {flow:?} is not a number")))?,
+                unit: String::new(),
+                net_benefit: f64::NAN,
+                co2_avoided: f64::NAN,
+            });
+        }
+        points.push(FrontPoint {
+            epsilon: number(1)?,
+            status,
+            gap: None,
+            net_benefit: number(3)?,
+            carbon_value: number(4)?,
+            net_benefit_without_carbon: number(5)?,
+            co2_avoided: number(2)?,
+            links,
+        });
+    }
+    let carbon_price = points
+        .iter()
+        .find(|p| p.co2_avoided != 0.0)
+        .map_or(0.0, |p| p.carbon_value / p.co2_avoided);
+    Ok(Front {
+        scenario: String::new(),
+        currency: String::new(),
+        carbon_price,
+        status: points.first().map_or(Status::Infeasible, |p| p.status),
+        points_requested: points.len(),
+        co2_at_benefit_optimum: points.first().map(|p| p.co2_avoided),
+        co2_max: points.last().map(|p| p.co2_avoided),
+        points,
+    })
+}
+
 /// The network of the front: the scenario's candidate links, plus those left out
 /// as never paying that avoid CO2.
 pub(crate) fn front_network(s: &Scenario) -> Result<Network, Error> {

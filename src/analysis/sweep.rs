@@ -182,6 +182,90 @@ impl Row {
     }
 }
 
+/// The rows of a sweep's CSV (`--format csv`, with or without the fingerprint
+/// line a rows file starts with), or why they are not: the message names the
+/// line.
+pub fn read_csv(text: &str) -> Result<Vec<Row>, String> {
+    use serde_json::{Map, Value};
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    // point, the axes, status, objective, gap, the figures, links,
+    // existing_links, chosen, error.
+    let fixed = 1 + 3 + Figures::NAMES.len() + 2 + CSV_TAIL.len();
+    let axes = header.len().checked_sub(fixed).filter(|_| {
+        header.first().is_some_and(|h| h == "point")
+            && header[header.len() - CSV_TAIL.len()..] == CSV_TAIL
+    });
+    let Some(axes) = axes else {
+        return Err(format!(
+            "its header is not that of a sweep's CSV (point, the swept fields, status, \
+             objective, gap, {}, links, existing_links, chosen, error)",
+            Figures::NAMES.join(", ")
+        ));
+    };
+    let number = |cell: &str| -> Result<Value, String> {
+        if cell.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str::<Value>(cell)
+            .ok()
+            .filter(Value::is_number)
+            .ok_or_else(|| format!("{cell:?} is not a number"))
+    };
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| e.to_string())?;
+        let line = record.position().map_or(0, |p| p.line());
+        let at = |m: String| format!("line {line}: {m}");
+        let cells: Vec<&str> = record.iter().collect();
+        if cells.len() != header.len() {
+            return Err(at(format!(
+                "{} fields where the header has {}",
+                cells.len(),
+                header.len()
+            )));
+        }
+        let mut values = Map::new();
+        for (k, path) in header[1..=axes].iter().enumerate() {
+            values.insert(path.clone(), number(cells[1 + k]).map_err(at)?);
+        }
+        let rest = &cells[1 + axes..];
+        let figures = &rest[3..3 + Figures::NAMES.len()];
+        let totals = if figures.iter().all(|c| c.is_empty()) {
+            Value::Null
+        } else {
+            let mut t = Map::new();
+            for (name, cell) in Figures::NAMES.iter().zip(figures) {
+                t.insert((*name).to_owned(), number(cell).map_err(at)?);
+            }
+            let counts = &rest[3 + Figures::NAMES.len()..];
+            t.insert("links".into(), number(counts[0]).map_err(at)?);
+            t.insert("existing_links".into(), number(counts[1]).map_err(at)?);
+            Value::Object(t)
+        };
+        let tail = &cells[cells.len() - CSV_TAIL.len()..];
+        let row = serde_json::json!({
+            "point": number(cells[0]).map_err(at)?,
+            "values": values,
+            "status": rest[0],
+            "objective": number(rest[1]).map_err(at)?,
+            "gap": number(rest[2]).map_err(at)?,
+            "totals": totals,
+            "chosen": tail[0].split_whitespace().collect::<Vec<_>>(),
+            "error": (!tail[1].is_empty()).then_some(tail[1]),
+        });
+        rows.push(serde_json::from_value::<Row>(row).map_err(|e| at(e.to_string()))?);
+    }
+    Ok(rows)
+}
+
 /// A sweep ready to run: the scenario file, the grid and the solver options.
 #[derive(Debug, Clone)]
 pub struct Sweep {

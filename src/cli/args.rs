@@ -2,8 +2,10 @@
 //! `--format` family; each subcommand's own arguments live in its file.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use clap::ValueEnum;
+use symbio::files::Kind;
 
 use super::{output, CliError};
 
@@ -20,12 +22,70 @@ pub enum Format {
     Json,
 }
 
+/// The `--format` value an output file's extension names (`plan.json`: `json`),
+/// if it names one.
+pub(super) fn extension_format(file: &Path) -> Option<&'static str> {
+    let ext = file.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "json" => "json",
+        "jsonl" | "ndjson" => "jsonl",
+        "csv" => "csv",
+        "geojson" => "geojson",
+        "dot" | "gv" => "dot",
+        "html" | "htm" => "html",
+        "xlsx" => "xlsx",
+        _ => return None,
+    })
+}
+
+/// The name of a value of `--format`.
+fn format_name<F: ValueEnum>(f: &F) -> String {
+    f.to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
+}
+
+/// The format of the output `file` (`flag` names the option, `--format`): the
+/// one given, which must not contradict the file's extension; else the one its
+/// extension names, which the subcommand must have; else `None`.
+pub fn format_of<F: ValueEnum + Copy>(
+    flag: &str,
+    given: Option<F>,
+    file: Option<&Path>,
+) -> Result<Option<F>, CliError> {
+    let Some((file, named)) = file.and_then(|f| Some((f, extension_format(f)?))) else {
+        return Ok(given);
+    };
+    match given {
+        Some(g) if format_name(&g) != named => Err(CliError::Usage(format!(
+            "{flag} {} contradicts the extension of {}, which names {named}: leave out \
+             {flag} or change the extension",
+            format_name(&g),
+            file.display()
+        ))),
+        Some(g) => Ok(Some(g)),
+        None => match F::from_str(named, true) {
+            Ok(f) => Ok(Some(f)),
+            Err(_) => {
+                let names: Vec<String> = F::value_variants().iter().map(format_name).collect();
+                Err(CliError::Usage(format!(
+                    "{}: this subcommand writes no {named} ({flag} takes {}); give {flag} \
+                     or another extension",
+                    file.display(),
+                    names.join(", ")
+                )))
+            }
+        },
+    }
+}
+
 /// Where a subcommand's result goes, and how much it says on stderr: the same
 /// flags in every subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
     /// Write the result to this file, whole or not at all (`-` is stdout, the
-    /// default).
+    /// default); without --format its extension (.json, .csv, ...) chooses the
+    /// format. A file the command reads is never written over.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Say nothing on stderr but errors: no progress, no notes.
@@ -35,16 +95,47 @@ pub struct OutputArgs {
     /// `COLUMNS` variable, else the terminal's, else 100).
     #[arg(long)]
     pub wide: bool,
+    /// Write over an existing file that holds another kind of document than the
+    /// output (a scenario, a workbook, the rows of a sweep or a Monte Carlo run).
+    #[arg(long)]
+    pub force: bool,
+    /// The files the command reads and the kind of document it writes, told by
+    /// [`OutputArgs::guard`]: checked again when the result is written.
+    #[arg(skip)]
+    guarded: OnceLock<(Vec<PathBuf>, Kind)>,
 }
 
 impl OutputArgs {
+    /// The format of the result: `given` (`--format`), which must not contradict
+    /// the extension of the output file; else the one the extension names; else
+    /// `default`.
+    pub fn format<F: ValueEnum + Copy>(&self, given: Option<F>, default: F) -> Result<F, CliError> {
+        Ok(format_of("--format", given, self.file())?.unwrap_or(default))
+    }
+
     /// The file to write, or `None` for stdout.
     pub fn file(&self) -> Option<&Path> {
         self.output.as_deref().filter(|p| *p != Path::new("-"))
     }
 
-    /// Writes the result where it goes.
+    /// Refuses, before any work, an output file that is one of `inputs` (the
+    /// files the command reads) or holds another kind of document than `writes`
+    /// (unless --force); remembers both for [`OutputArgs::emit`].
+    pub fn guard(&self, inputs: Vec<PathBuf>, writes: Kind) -> Result<(), CliError> {
+        let (inputs, writes) = self.guarded.get_or_init(|| (inputs, writes));
+        match self.file() {
+            Some(p) => output::check(p, inputs, *writes, self.force),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the result where it goes, checked as [`OutputArgs::guard`] said
+    /// (by default: over no scenario, workbook or rows file).
     pub fn emit(&self, text: &str) -> Result<(), CliError> {
+        if let Some(p) = self.file() {
+            let (inputs, writes) = self.guarded.get_or_init(|| (Vec::new(), Kind::Other));
+            output::check(p, inputs, *writes, self.force)?;
+        }
         Ok(output::emit(self.file(), text)?)
     }
 }

@@ -31,9 +31,9 @@ pub struct Args {
     /// the middle of the bracket (default: range width / 10,000).
     #[arg(long, value_name = "WIDTH")]
     pub tol: Option<f64>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table; with -o FILE, the format its extension names: .json].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -44,9 +44,12 @@ pub struct Args {
 
 /// Runs `symbio breakeven`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let format = a.out.format(a.format, Format::Table)?;
     let solve = a.solver.resolve()?;
     let (from, to) = syntax::range(&a.range)?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out
+        .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
     let result = breakeven::search(
         &loaded,
         &BreakevenOptions {
@@ -59,7 +62,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             solve,
         },
     )?;
-    let text = match a.format {
+    let text = match format {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result),
     };

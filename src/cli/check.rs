@@ -24,9 +24,9 @@ use super::{
 pub struct Args {
     /// Scenario file (TOML, or JSON when it ends in .json).
     pub file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table; with -o FILE, the format its extension names: .json].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -173,7 +173,10 @@ impl Stream {
 
 /// Runs `symbio check`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let format = a.out.format(a.format, Format::Table)?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out
+        .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
     let s = symbio::scenario::validate::validate(&loaded)?;
     let net = symbio::network::build(&s)?;
     let p = &net.pruned;
@@ -227,12 +230,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             .map(Warning::of)
             .collect(),
     };
-    let text = match a.format {
+    let text = match format {
         Format::Json => output::to_json(&report),
         Format::Table => summary(&report),
     };
     a.out.emit(&text)?;
-    if a.format == Format::Table && !a.out.quiet && !report.warnings.is_empty() {
+    if format == Format::Table && !a.out.quiet && !report.warnings.is_empty() {
         eprint!("{}", warnings(&report.warnings));
     }
     if report.conflicts.is_empty() {

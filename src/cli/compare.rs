@@ -66,9 +66,9 @@ pub struct Args {
     /// gains at least its baseline gain, and what that costs the district.
     #[arg(long)]
     pub individually_rational: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table; with -o FILE, the format its extension names: .json].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -79,6 +79,7 @@ pub struct Args {
 
 /// Runs `symbio compare`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let format = a.out.format(a.format, Format::Table)?;
     let solve = a.solver.resolve()?;
     let supplier_share = syntax::split(&a.split)?;
     let variants = if a.all {
@@ -99,7 +100,10 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     if let Some(o) = &shapley {
         o.check()?;
     }
-    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out
+        .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
+    let scenario = symbio::scenario::validate::validate(&loaded)?;
     let c = compare(
         &scenario,
         &CompareOptions {
@@ -111,7 +115,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             individually_rational: a.individually_rational,
         },
     )?;
-    let text = match a.format {
+    let text = match format {
         Format::Json => output::to_json(&c),
         Format::Table => render(&c),
     };

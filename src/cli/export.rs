@@ -25,9 +25,10 @@ pub enum To {
 pub struct Args {
     /// Scenario file (TOML, or JSON when it ends in .json).
     pub file: PathBuf,
-    /// The layout: an xlsx workbook at -o, or a folder -o of CSV files.
+    /// The layout: an xlsx workbook at -o, or a folder -o of CSV files
+    /// [default: xlsx when -o ends in .xlsx].
     #[arg(long, value_enum)]
-    pub to: To,
+    pub to: Option<To>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -41,10 +42,21 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             "export writes files: give -o OUT (a .xlsx file, or a folder for --to csv)".into(),
         ));
     };
+    let Some(to) = super::args::format_of("--to", a.to, Some(target))? else {
+        return Err(CliError::Usage(
+            "give --to xlsx (a workbook) or --to csv (a folder of CSV files), or -o FILE.xlsx"
+                .into(),
+        ));
+    };
     let loaded = load::load_with(&a.file, &a.input.options())?;
+    let writes = match to {
+        To::Xlsx => symbio::files::Kind::Workbook,
+        To::Csv => symbio::files::Kind::Other,
+    };
+    a.out.guard(loaded.files.clone(), writes)?;
     let scenario = validate::validate(&loaded)?;
     let book = sheets::export(&loaded, &scenario)?;
-    match a.to {
+    match to {
         To::Xlsx => sheets::write_xlsx(target, &book)?,
         To::Csv => sheets::write_csv(target, &book)?,
     }

@@ -31,6 +31,13 @@ pub struct Args {
 
 /// Runs `symbio import`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let mut inputs = vec![a.book.clone()];
+    inputs.extend(a.includes.iter().cloned());
+    // A folder of CSV files: each of them is read.
+    if let Ok(entries) = std::fs::read_dir(&a.book) {
+        inputs.extend(entries.flatten().map(|e| e.path()));
+    }
+    a.out.guard(inputs, symbio::files::Kind::Scenario)?;
     let file = a.out.file();
     let folder = file.map(output_folder).transpose()?;
     let mut includes = Vec::new();

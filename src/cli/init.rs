@@ -10,6 +10,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
+use symbio::files::Kind;
 
 use super::{args::OutputArgs, CliError, Outcome};
 
@@ -49,9 +50,6 @@ pub struct Args {
     /// include that (needs --output).
     #[arg(long)]
     pub copy_catalog: bool,
-    /// Overwrite the output file (and catalog.toml) when they exist.
-    #[arg(long)]
-    pub force: bool,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -61,8 +59,11 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let template = match a.example {
         Example::District => DISTRICT,
     };
+    let force = a.out.force;
+    a.out
+        .guard(a.catalog.iter().cloned().collect(), Kind::Scenario)?;
     let file = a.out.file();
-    if let Some(f) = file.filter(|f| f.exists() && !a.force) {
+    if let Some(f) = file.filter(|f| f.exists() && !force) {
         return Err(CliError::Usage(format!(
             "{} exists (--force overwrites it)",
             f.display()
@@ -86,7 +87,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         (None, Some(dir)) => {
             let copy = dir.join(COPY_NAME);
             let same = std::fs::read_to_string(&copy).is_ok_and(|t| t == CATALOG);
-            if copy.exists() && !same && !a.force {
+            if copy.exists() && !same && !force {
                 return Err(CliError::Usage(format!(
                     "{} exists and is not the shipped catalog (--force overwrites it)",
                     copy.display()

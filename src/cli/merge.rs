@@ -50,7 +50,25 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
                 .into(),
         ));
     }
+    a.out.guard(a.shards.clone(), symbio::files::Kind::Rows)?;
     let merged = batch::merge(&a.shards)?;
+    let format = if merged.text.starts_with('#') {
+        "csv"
+    } else {
+        "jsonl"
+    };
+    if let Some((file, named)) = a
+        .out
+        .file()
+        .and_then(|f| Some((f, super::args::extension_format(f)?)))
+        .filter(|(_, named)| *named != format)
+    {
+        return Err(CliError::Usage(format!(
+            "the shards are rows in {format}, but the extension of {} names {named}: rows \
+             keep the format their shards have",
+            file.display()
+        )));
+    }
     if !merged.missing.is_empty() && !a.partial {
         let shown: Vec<String> = merged
             .missing
@@ -86,7 +104,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
 
 /// Merges the shards of a solve into its plan.
 fn merge_solve(a: &Args) -> Result<Outcome, CliError> {
-    a.plan.check()?;
+    a.plan.check(&a.out)?;
     let Some(file) = &a.scenario else {
         return Err(CliError::Usage(
             "these are the shards of a solve: give the scenario they solved with --scenario FILE"
@@ -94,6 +112,9 @@ fn merge_solve(a: &Args) -> Result<Outcome, CliError> {
         ));
     };
     let loaded = symbio::scenario::load::load_with(file, &a.input.options())?;
+    let mut inputs = a.shards.clone();
+    inputs.extend(loaded.files.iter().cloned());
+    a.out.guard(inputs, symbio::files::Kind::Other)?;
     let scenario = symbio::scenario::validate::validate(&loaded)?;
     a.plan.check_scenario(&scenario)?;
     let answers = a
@@ -102,7 +123,7 @@ fn merge_solve(a: &Args) -> Result<Outcome, CliError> {
         .map(|p| shards::read(p).map(|s| (p.clone(), s)))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = shards::merge(&loaded, &scenario, &answers)?;
-    a.out.emit(&a.plan.render(&plan, &scenario)?)?;
+    a.out.emit(&a.plan.render(&plan, &scenario, false)?)?;
     Ok(if plan.status.has_plan() {
         Outcome::Done
     } else {

@@ -1,7 +1,8 @@
 //! Command-line interface: clap types, one file per subcommand, rendering.
 //!
 //! Exit codes are a contract: 0 solved, 1 no feasible plan, 2 bad input or usage,
-//! 130 interrupted by a signal (`sweep`, which keeps its finished rows).
+//! 130 interrupted by a signal (`solve`, which writes its best plan; `sweep` and
+//! `montecarlo --rows`, which keep their finished rows).
 
 mod args;
 mod batch;
@@ -151,9 +152,9 @@ pub enum SchemaFormat {
 /// Arguments of `symbio schema`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SchemaArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
-    pub format: SchemaFormat,
+    /// Output format [default: json].
+    #[arg(long, value_enum)]
+    pub format: Option<SchemaFormat>,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -204,6 +205,12 @@ impl std::fmt::Display for CliError {
                     ..
                 },
             ) => write!(f, "{e} (--max-input-size raises the limit)"),
+            CliError::Library(
+                e @ symbio::Error::Overwrite {
+                    reason: symbio::files::Overwrite::Holds { .. },
+                    ..
+                },
+            ) => write!(f, "{e} (or give --force)"),
             CliError::Library(e) => write!(f, "{e}"),
         }
     }
@@ -252,7 +259,11 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Schema(a) => a
             .out
-            .emit(&output::to_json(&symbio::scenario::json_schema()))
+            .format(a.format, SchemaFormat::Json)
+            .and_then(|_| {
+                a.out
+                    .emit(&output::to_json(&symbio::scenario::json_schema()))
+            })
             .map(|()| Outcome::Done),
         Command::Init(a) => init::run(a),
         Command::Pareto(a) => pareto::run(a),

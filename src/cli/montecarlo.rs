@@ -36,9 +36,10 @@ pub struct Args {
     /// the thread count.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
-    /// Format of the summary.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Format of the summary [default: table; with -o FILE, the format its
+    /// extension names: .json].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Stream one row per sample to this file (JSON Lines) as samples finish,
     /// sorted by sample at the end; the summary is written once all are done.
     #[arg(long, value_name = "FILE")]
@@ -67,9 +68,29 @@ const SAMPLES: usize = 100;
 
 /// Runs `symbio montecarlo`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let format = a.out.format(a.format, Format::Table)?;
     let solve = a.solver.resolve()?;
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    let mut inputs = loaded.files.clone();
+    inputs.extend(a.from_rows.iter().cloned());
+    if let Some(rows) = &a.rows {
+        if let Some(named) = super::args::extension_format(rows).filter(|n| *n != "jsonl") {
+            return Err(CliError::Usage(format!(
+                "{}: --rows writes JSON Lines, not {named}: give the file the extension .jsonl",
+                rows.display()
+            )));
+        }
+        output::check(rows, &inputs, symbio::files::Kind::Rows, a.out.force)?;
+        if a.out.file().is_some_and(|o| same_output(o, rows)) {
+            return Err(CliError::Usage(format!(
+                "{}: the rows and the summary would go to the same file; give -o another file",
+                rows.display()
+            )));
+        }
+        inputs.push(rows.clone());
+    }
+    a.out.guard(inputs, symbio::files::Kind::Other)?;
     let result = if let Some(rows) = &a.from_rows {
         let mc = MonteCarloRun::new(&loaded, a.seed, solve)?;
         let rows = mc.read_rows(rows, a.samples)?;
@@ -92,7 +113,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             },
         )?
     };
-    let text = match a.format {
+    let text = match format {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result, &units(&loaded)),
     };
@@ -102,6 +123,21 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     } else {
         Outcome::NoPlan
     })
+}
+
+/// Whether two outputs (that need not exist yet) are one file.
+fn same_output(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let full = |p: &std::path::Path| {
+        let p = symbio::files::resolve(p).unwrap_or_else(|_| p.to_owned());
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::canonicalize(&dir)
+            .unwrap_or(dir)
+            .join(p.file_name().unwrap_or_default())
+    };
+    full(a) == full(b)
 }
 
 /// How a run into a rows file ended.

@@ -1,7 +1,22 @@
 //! Writing results: to stdout, or atomically to a file.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use symbio::files::Kind;
+
+/// Refuses to write `writes` at `path` when it is one of `inputs`, or holds a
+/// scenario, a workbook or rows and `writes` is another kind (unless `force`):
+/// the one check of every output of the command line
+/// ([`symbio::files::check_output`]).
+pub fn check(
+    path: &Path,
+    inputs: &[PathBuf],
+    writes: Kind,
+    force: bool,
+) -> Result<(), super::CliError> {
+    Ok(symbio::files::check_output(path, inputs, writes, force)?)
+}
 
 /// Writes `text` to the file if one is given, else to stdout.
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), symbio::Error> {

@@ -32,9 +32,10 @@ pub struct Args {
     /// then dropped, so fewer may be shown).
     #[arg(long, value_name = "N", default_value_t = 11)]
     pub points: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ParetoFormat::Table)]
-    pub format: ParetoFormat,
+    /// Output format [default: table; with -o FILE, the format its extension
+    /// names: .json, .csv].
+    #[arg(long, value_enum)]
+    pub format: Option<ParetoFormat>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -45,8 +46,12 @@ pub struct Args {
 
 /// Runs `symbio pareto`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let format = a.out.format(a.format, ParetoFormat::Table)?;
     let solve = a.solver.resolve()?;
-    let scenario = symbio::scenario::read_with(&a.file, &a.input.options())?;
+    let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out
+        .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
+    let scenario = symbio::scenario::validate::validate(&loaded)?;
     let front = pareto::front(
         &scenario,
         &ParetoOptions {
@@ -55,7 +60,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             solve,
         },
     )?;
-    let text = match a.format {
+    let text = match format {
         ParetoFormat::Json => output::to_json(&front),
         ParetoFormat::Csv => csv(&front),
         ParetoFormat::Table => table(&front),

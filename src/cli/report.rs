@@ -45,21 +45,40 @@ pub struct Args {
 
 /// Runs `symbio report`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    // The one format of a report: -o must not name another.
+    if let Some((f, named)) = a
+        .out
+        .file()
+        .and_then(|f| Some((f, super::args::extension_format(f)?)))
+        .filter(|(_, named)| *named != "html")
+    {
+        return Err(CliError::Usage(format!(
+            "{}: report writes one HTML page, not {named}: give the file the extension .html",
+            f.display()
+        )));
+    }
     let solve = a.solver.resolve()?;
+    let loaded = a
+        .file
+        .as_deref()
+        .map(|f| symbio::scenario::load::load_with(f, &a.input.options()))
+        .transpose()?;
+    let mut inputs: Vec<PathBuf> = a.sweep.iter().chain(&a.pareto).cloned().collect();
+    inputs.extend(loaded.iter().flat_map(|l| l.files.iter().cloned()));
+    a.out.guard(inputs, symbio::files::Kind::Other)?;
     let rows = a
         .sweep
         .as_deref()
-        .map(|p| read(p, a.input.max_input_size).and_then(|t| input(p, html::read_rows(&t))))
+        .map(|p| read(p, a.input.max_input_size).and_then(|t| sweep_rows(p, &t)))
         .transpose()?;
     let front = a
         .pareto
         .as_deref()
-        .map(|p| read(p, a.input.max_input_size).and_then(|t| input(p, html::read_front(&t))))
+        .map(|p| read(p, a.input.max_input_size).and_then(|t| front(p, &t)))
         .transpose()?;
-    let scenario = a
-        .file
-        .as_deref()
-        .map(|f| symbio::scenario::read_with(f, &a.input.options()))
+    let scenario = loaded
+        .as_ref()
+        .map(symbio::scenario::validate::validate)
         .transpose()?;
     let plan = scenario
         .as_ref()
@@ -111,6 +130,34 @@ fn read(path: &Path, limit: u64) -> Result<String, CliError> {
         )));
     }
     std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("cannot read {shown}: {e}")))
+}
+
+/// Sweep rows in any format `symbio sweep` writes: JSON Lines (a rows file or
+/// stdout), the JSON array, or CSV (a rows file or stdout).
+fn sweep_rows(path: &Path, text: &str) -> Result<Vec<symbio::analysis::sweep::Row>, CliError> {
+    let first = text.trim_start();
+    if is_csv(path, first, "point,") || first.starts_with("# symbio_rows") {
+        return symbio::analysis::sweep::read_csv(text)
+            .map_err(|e| CliError::Usage(format!("{}: sweep rows: {e}", path.display())));
+    }
+    input(path, html::read_rows(text))
+}
+
+/// Whether a document read for the report is CSV: its extension says so, or its
+/// first line starts with the first column of its header.
+fn is_csv(path: &Path, text: &str, header: &str) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        || text.starts_with(header)
+}
+
+/// A Pareto front in any format `symbio pareto` writes to be read: JSON or CSV.
+fn front(path: &Path, text: &str) -> Result<symbio::analysis::pareto::Front, CliError> {
+    if is_csv(path, text.trim_start(), "point,") {
+        return symbio::analysis::pareto::read_csv(text)
+            .map_err(|e| CliError::Usage(format!("{}: Pareto front: {e}", path.display())));
+    }
+    input(path, html::read_front(text))
 }
 
 /// A document read for the report, or why it is refused, naming its file.

@@ -3,6 +3,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -10,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::batch::stop_on_ctrl_c;
 use super::table::num;
 use symbio::analysis::shards;
+use symbio::files::Kind;
 
 use super::{
     args::{InputArgs, OutputArgs, SolverArgs},
@@ -68,27 +71,45 @@ pub struct Args {
     /// write their solutions as JSON for `symbio merge --scenario FILE` (docs/cluster.md).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Seconds between the progress lines written when stderr is not a terminal
+    /// (hidden: for tests).
+    #[arg(long, value_name = "SECONDS", default_value_t = PROGRESS_EVERY, hide = true)]
+    pub progress_every: f64,
 }
+
+/// Seconds between the plain progress lines of a search whose stderr is not a
+/// terminal (a file, a pipe, a batch system's log).
+const PROGRESS_EVERY: f64 = 10.0;
 
 /// How a plan is written: `--format` and `--table`, shared by `solve` and `merge`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanOutput {
-    /// Output format [default: table].
+    /// Output format [default: table; with -o FILE, the format its extension
+    /// names: .json, .csv, .geojson, .dot].
     #[arg(long, value_enum)]
     pub format: Option<PlanFormat>,
     /// The rows of --format csv: `links` (the default) or `sites`.
     #[arg(long, value_enum, value_name = "ROWS")]
     pub table: Option<CsvTable>,
+    /// The format once the output file is known ([`PlanOutput::check`]).
+    #[arg(skip)]
+    resolved: std::sync::OnceLock<PlanFormat>,
 }
 
 impl PlanOutput {
-    /// The format asked for, or the default.
+    /// The format asked for (or named by the output's extension), or the default.
     pub fn format(&self) -> PlanFormat {
-        self.format.unwrap_or_default()
+        self.resolved
+            .get()
+            .copied()
+            .unwrap_or_else(|| self.format.unwrap_or_default())
     }
 
-    /// Refuses flags that do not go together.
-    pub fn check(&self) -> Result<(), CliError> {
+    /// Settles the format with the output `out` (its extension names one when
+    /// --format is not given) and refuses flags that do not go together.
+    pub fn check(&self, out: &OutputArgs) -> Result<(), CliError> {
+        let format = out.format(self.format, PlanFormat::default())?;
+        let _ = self.resolved.set(format);
         if self.table.is_some() && self.format() != PlanFormat::Csv {
             return Err(CliError::Usage(
                 "--table chooses the rows of --format csv: add --format csv".into(),
@@ -106,12 +127,18 @@ impl PlanOutput {
         Ok(())
     }
 
-    /// The plan in the format asked for.
-    pub fn render(&self, plan: &symbio::Plan, s: &symbio::Scenario) -> Result<String, CliError> {
+    /// The plan in the format asked for (of a search `interrupted` by Ctrl-C, the
+    /// table says so).
+    pub fn render(
+        &self,
+        plan: &symbio::Plan,
+        s: &symbio::Scenario,
+        interrupted: bool,
+    ) -> Result<String, CliError> {
         use symbio::report;
         Ok(match self.format() {
             PlanFormat::Json => output::to_json(plan),
-            PlanFormat::Table => table::plan(plan),
+            PlanFormat::Table => table::plan(plan, interrupted),
             PlanFormat::Csv => match self.table.unwrap_or_default() {
                 CsvTable::Links => report::csv::links(plan, s),
                 CsvTable::Sites => report::csv::sites(plan),
@@ -126,9 +153,10 @@ impl PlanOutput {
 /// Runs `symbio solve`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let start = Instant::now();
-    a.plan.check()?;
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
-    if shard.is_some() && a.plan.format.is_some_and(|f| f != PlanFormat::Json) {
+    if shard.is_none() {
+        a.plan.check(&a.out)?;
+    } else if a.out.format(a.plan.format, PlanFormat::Json)? != PlanFormat::Json {
         return Err(CliError::Usage(
             "--shard writes the solutions of its parts as JSON (symbio merge makes the plan of \
              them): leave out --format, or give --format json"
@@ -147,6 +175,10 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         ));
     }
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    a.out.guard(loaded.files.clone(), Kind::Other)?;
+    if let Some(path) = &a.export_model {
+        output::check(path, &loaded.files, Kind::Other, a.out.force)?;
+    }
     let scenario = symbio::scenario::validate::validate(&loaded)?;
     a.plan.check_scenario(&scenario)?;
     if let Some(path) = &a.export_model {
@@ -155,36 +187,61 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     }
     let bar = ProgressBar::hidden();
     let (stop, _) = stop_on_ctrl_c(&bar, "search (the best plan found is kept)");
-    let show = !a.out.quiet && std::io::stderr().is_terminal();
+    let terminal = std::io::stderr().is_terminal();
+    // On a terminal a live line; elsewhere (a file, a pipe, a batch system's
+    // log) a plain line every `--progress-every` seconds.
+    let live = !a.out.quiet && terminal;
+    let plain = (!a.out.quiet && !terminal).then_some(every(a.progress_every)?);
     let currency = scenario.currency.clone();
+    let latest = Mutex::new((None, None));
     let progress = |best: Option<f64>, bound: Option<f64>| {
-        if show {
+        if let Ok(mut l) = latest.lock() {
+            *l = (best, bound);
+        }
+        if live {
             progress_line(&bar, start, &currency, best, bound);
         }
     };
     let control = symbio::Control {
         stop: Some(&stop),
-        progress: show.then_some(&progress as _),
+        progress: (live || plain.is_some()).then_some(&progress as _),
     };
     // The library takes seconds: what is left of the command's deadline.
     let options = symbio::SolveOptions {
         time_limit: deadline.left(),
         ..options
     };
-    if let Some(shard) = shard {
-        let answer = shards::solve_shard(&loaded, &scenario, &options, shard, control)?;
-        bar.finish_and_clear();
-        a.out.emit(&output::to_json(&answer))?;
-        let interrupted = stop.load(Ordering::SeqCst);
-        return Ok(if interrupted {
-            Outcome::Interrupted
-        } else {
-            Outcome::Done
-        });
-    }
-    let plan = symbio::solve_controlled(&scenario, &options, control)?;
+    let search = || -> Result<Found, symbio::Error> {
+        Ok(match shard {
+            Some(shard) => Found::Shard(shards::solve_shard(
+                &loaded, &scenario, &options, shard, control,
+            )?),
+            None => Found::Plan(Box::new(symbio::solve_controlled(
+                &scenario, &options, control,
+            )?)),
+        })
+    };
+    let found = match plain {
+        Some(every) => with_plain_progress(every, start, &currency, &latest, search),
+        None => search(),
+    }?;
     bar.finish_and_clear();
-    let text = a.plan.render(&plan, &scenario)?;
+    let interrupted = stop.load(Ordering::SeqCst);
+    if interrupted && !a.out.quiet {
+        eprintln!("interrupted: the best plan found is written (its status: time_limit)");
+    }
+    let plan = match found {
+        Found::Plan(plan) => *plan,
+        Found::Shard(answer) => {
+            a.out.emit(&output::to_json(&answer))?;
+            return Ok(if interrupted {
+                Outcome::Interrupted
+            } else {
+                Outcome::Done
+            });
+        }
+    };
+    let text = a.plan.render(&plan, &scenario, interrupted)?;
     a.out.emit(&text)?;
     Ok(if stop.load(Ordering::SeqCst) {
         Outcome::Interrupted
@@ -199,6 +256,65 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
 /// the scenario (exit 2).
 pub(super) fn report_error(e: symbio::report::Error) -> CliError {
     CliError::Usage(e.to_string())
+}
+
+/// What a search found: the plan, or the solutions of a shard's parts.
+enum Found {
+    Plan(Box<symbio::Plan>),
+    Shard(shards::ShardPlan),
+}
+
+/// The seconds between plain progress lines (`--progress-every`).
+fn every(seconds: f64) -> Result<Duration, CliError> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "--progress-every must be a number of seconds > 0, got {seconds}"
+            ))
+        })
+}
+
+/// Runs `search` while another thread writes a plain line on stderr every
+/// `every`: the elapsed time and the best plan, bound and gap in `latest`.
+fn with_plain_progress<T: Send>(
+    every: Duration,
+    start: Instant,
+    cur: &str,
+    latest: &Mutex<(Option<f64>, Option<f64>)>,
+    search: impl FnOnce() -> T,
+) -> T {
+    let (done, ended) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Err(RecvTimeoutError::Timeout) = ended.recv_timeout(every) {
+                let (best, bound) = latest.lock().map(|l| *l).unwrap_or_default();
+                eprintln!(
+                    "search: {} s, {}",
+                    start.elapsed().as_secs(),
+                    figures(cur, best, bound)
+                );
+            }
+        });
+        let result = search();
+        drop(done);
+        result
+    })
+}
+
+/// The best plan, the bound and the gap, as progress lines say them.
+fn figures(cur: &str, best: Option<f64>, bound: Option<f64>) -> String {
+    let figure = |v: Option<f64>| v.map_or("-".to_owned(), |v| num(v, 0));
+    let gap = match (best, bound) {
+        (Some(b), Some(u)) if b.abs() > 0.0 => format!("{:.3} %", 100.0 * (u - b).abs() / b.abs()),
+        _ => "-".to_owned(),
+    };
+    format!(
+        "best plan {} {cur}/yr, bound {}, gap {gap}",
+        figure(best),
+        figure(bound)
+    )
 }
 
 /// One line on stderr while a search runs longer than a second: the best plan,
@@ -220,14 +336,8 @@ fn progress_line(
         }
         bar.enable_steady_tick(Duration::from_millis(200));
     }
-    let figure = |v: Option<f64>| v.map_or("-".to_owned(), |v| num(v, 0));
-    let gap = match (best, bound) {
-        (Some(b), Some(u)) if b.abs() > 0.0 => format!("{:.3} %", 100.0 * (u - b).abs() / b.abs()),
-        _ => "-".to_owned(),
-    };
     bar.set_message(format!(
-        "best plan {} {cur}/yr, bound {}, gap {gap} (Ctrl-C stops with the best plan)",
-        figure(best),
-        figure(bound)
+        "{} (Ctrl-C stops with the best plan)",
+        figures(cur, best, bound)
     ));
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use symbio::analysis::batch::Format;
 use symbio::analysis::sweep::{Row, Sweep};
+use symbio::files::Kind;
 
 use super::batch::{self, Request};
 use super::table::{grid, num, Align};
@@ -36,9 +37,11 @@ pub struct Args {
     #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
     pub set: Vec<String>,
     /// Row format (jsonl and csv stream to the --output file as points finish,
-    /// sorted by point at the end; resume and shards need one of them).
-    #[arg(long, value_enum, default_value_t = SweepFormat::Jsonl)]
-    pub format: SweepFormat,
+    /// sorted by point at the end; resume and shards need one of them)
+    /// [default: jsonl; with -o FILE, the format its extension names: .jsonl,
+    /// .csv, .json].
+    #[arg(long, value_enum)]
+    pub format: Option<SweepFormat>,
     /// Skip the points already in the --output file and append the others.
     #[arg(long, requires = "output")]
     pub resume: bool,
@@ -55,10 +58,11 @@ pub struct Args {
 
 /// Runs `symbio sweep`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let format = a.out.format(a.format, SweepFormat::Jsonl)?;
     let options = a.solver.resolve()?;
     let shard = a.shard.as_deref().map(syntax::shard).transpose()?;
     let axes = syntax::axes(&a.set)?;
-    let streamed = match a.format {
+    let streamed = match format {
         SweepFormat::Jsonl => Some(Format::JsonLines),
         SweepFormat::Csv => Some(Format::Csv),
         SweepFormat::Json | SweepFormat::Table => None,
@@ -72,6 +76,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         return Err(CliError::Usage("--resume needs an --output file".into()));
     }
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
+    let writes = if streamed.is_some() {
+        Kind::Rows
+    } else {
+        Kind::Other
+    };
+    a.out.guard(loaded.files.clone(), writes)?;
     let sweep = Sweep::new(loaded, axes, options)?;
     let request = Request {
         format: streamed.unwrap_or(Format::JsonLines),
@@ -99,7 +109,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             .iter()
             .map(|l| serde_json::from_str::<Row>(l).map_err(|e| CliError::Usage(e.to_string())))
             .collect::<Result<Vec<_>, _>>()?;
-        let text = match a.format {
+        let text = match format {
             SweepFormat::Table => table(&sweep, &rows),
             _ => output::to_json(&rows),
         };

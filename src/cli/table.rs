@@ -211,7 +211,17 @@ fn by_unit(map: &BTreeMap<String, f64>, per: &str) -> String {
 
 /// The status line of a plan.
 pub fn status(status: Status, gap: Option<f64>) -> String {
+    status_of(status, gap, false)
+}
+
+/// [`status`], for a search that was `interrupted` (Ctrl-C) rather than timed out.
+pub fn status_of(status: Status, gap: Option<f64>, interrupted: bool) -> String {
     match status {
+        Status::TimeLimit if interrupted => format!(
+            "interrupted, best plan found (gap {})",
+            gap.map_or("unknown".into(), |g| format!("{:.2}%", g * 100.0))
+        ),
+        Status::TimeLimitNoSolution if interrupted => "interrupted before any feasible plan".into(),
         Status::Optimal => "optimal".into(),
         Status::TimeLimit => format!(
             "time limit reached, best plan found (gap {})",
@@ -314,11 +324,14 @@ fn links(p: &Plan) -> String {
 }
 
 /// Renders a plan as text.
-pub fn plan(p: &Plan) -> String {
+pub fn plan(p: &Plan, interrupted: bool) -> String {
     let cur = &p.currency;
     let mut out = String::new();
     out.push_str(&format!("Scenario {} ({cur})\n", p.scenario));
-    out.push_str(&format!("Status   {}\n", status(p.status, p.gap)));
+    out.push_str(&format!(
+        "Status   {}\n",
+        status_of(p.status, p.gap, interrupted)
+    ));
     if let Some(o) = p.objective {
         out.push_str(&format!("Net benefit {} {cur}/yr", num(o, 0)));
         if let Some(b) = p.best_bound {

@@ -48,6 +48,8 @@ pub struct Loaded {
     pub links: Vec<Located<LinkFile>>,
     /// Uncertain fields of every file (money figures in the root's currency).
     pub uncertainty: Vec<Located<UncertaintyFile>>,
+    /// Every file read: the root and its includes, canonical, sorted.
+    pub files: Vec<PathBuf>,
 }
 
 /// The default of [`LoadOptions::max_input_size`]: 64 MiB.
@@ -128,6 +130,7 @@ fn load_text(path: &Path, text: &str, budget: u64, options: &LoadOptions) -> Res
         sites: Vec::new(),
         links: Vec::new(),
         uncertainty: Vec::new(),
+        files: Vec::new(),
     };
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -146,6 +149,8 @@ fn load_text(path: &Path, text: &str, budget: u64, options: &LoadOptions) -> Res
         loaded.header = file.scenario.clone();
         merge(&root, file, 1.0, &mut loaded, &mut visit, &mut found);
     }
+    loaded.files = visit.merged.iter().cloned().collect();
+    loaded.files.sort();
     if found.problems.is_empty() {
         return Ok(loaded);
     }
@@ -929,8 +934,8 @@ fn parse_file(path: &Path, text: &str, found: &mut Found) -> Option<ScenarioFile
     complete.then_some(file)
 }
 
-/// The sections of a scenario file.
-const SECTIONS: [&str; 8] = [
+/// The sections of a scenario file (its top-level keys).
+pub(crate) const SECTIONS: [&str; 8] = [
     "scenario",
     "parameters",
     "materials",

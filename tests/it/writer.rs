@@ -44,9 +44,10 @@ fn a_second_writer_of_a_rows_file_exits_2_and_changes_nothing() {
         .expect_code(2)
         .run()
         .stderr_contains("is being written by another symbio run");
-    Symbio::new()
-        .args(["solve", HAND, "--format", "json", "-o"])
-        .file_arg(&out)
+    // (Rows of another run, merged: the same kind, refused by the lock alone.)
+    let other = dir.path("other.jsonl");
+    hand_sweep("parameters.carbon_price=0,50", &other).run();
+    merge(&out, &[&other])
         .expect_code(2)
         .run()
         .stderr_contains("is being written by another symbio run");

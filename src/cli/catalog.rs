@@ -34,9 +34,9 @@ pub struct Args {
     /// A scenario or catalog file (TOML, or JSON when it ends in .json), its
     /// includes merged; without it, the catalog shipped with symbio.
     pub file: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
-    pub format: CatalogFormat,
+    /// Output format [default: table; with -o FILE, the format its extension names: .json, .csv].
+    #[arg(long, value_enum)]
+    pub format: Option<CatalogFormat>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -240,18 +240,24 @@ impl<'a> Catalog<'a> {
 
 /// Runs `symbio catalog`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    let format = a.out.format(a.format, CatalogFormat::Table)?;
     let (scenario, source) = match &a.file {
-        Some(f) => (
-            symbio::scenario::read_with(f, &a.input.options())?,
-            f.display().to_string(),
-        ),
+        Some(f) => {
+            let loaded = symbio::scenario::load::load_with(f, &a.input.options())?;
+            a.out
+                .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
+            (
+                symbio::scenario::validate::validate(&loaded)?,
+                f.display().to_string(),
+            )
+        }
         None => (
             symbio::scenario::read_str(Path::new("catalog/default.toml"), SHIPPED)?,
             "the catalog shipped with symbio (scenarios/catalog/default.toml)".to_owned(),
         ),
     };
     let catalog = Catalog::of(&scenario, source);
-    let text = match a.format {
+    let text = match format {
         CatalogFormat::Table => catalog.table(),
         CatalogFormat::Json => output::to_json(&catalog),
         CatalogFormat::Csv => catalog.csv()?,

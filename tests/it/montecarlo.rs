@@ -433,3 +433,31 @@ fn a_streamed_run_prints_the_summary_of_the_direct_run() {
     let (direct, _) = run_json(MC, &["--samples", "25", "--seed", "5"]);
     assert_eq!(run.stdout, direct);
 }
+
+#[test]
+fn the_shipped_uncertain_liuzhou_runs_as_the_readme_says() {
+    // README: `symbio montecarlo scenarios/liuzhou/uncertainty.toml --samples 500 --seed 1`;
+    // fewer samples here. Every draw of its prices has a plan, and every
+    // uncertain field is drawn.
+    let file = "scenarios/liuzhou/uncertainty.toml";
+    let readme = crate::read("README.md");
+    assert!(readme.contains(&format!("symbio montecarlo {file}")));
+    let out = Symbio::new()
+        .args([
+            "montecarlo",
+            file,
+            "--samples",
+            "40",
+            "--seed",
+            "1",
+            "--format",
+            "json",
+        ])
+        .run()
+        .stdout_json();
+    assert_eq!(out["samples"], 40);
+    assert_eq!(out["feasible"], 40, "{}", out["infeasible"]);
+    let s = symbio::scenario::load::load(&path(file)).unwrap();
+    assert_eq!(out["inputs"].as_array().unwrap().len(), s.uncertainty.len());
+    assert!(s.uncertainty.len() >= 3);
+}

@@ -346,7 +346,7 @@ fn analyses_never_write_over_their_inputs() {
             .file_arg(&b),
         &b,
     );
-    for cmd in ["pareto", "compare", "check", "report"] {
+    for cmd in ["pareto", "compare", "check", "report", "catalog"] {
         refused_input(
             Symbio::new()
                 .arg(cmd)

@@ -118,7 +118,9 @@ where
     let mut result = Ok(());
     std::thread::scope(|scope| {
         let (next, failed, solve) = (&next, &failed, &solve);
-        scope.spawn(move || {
+        // Joined below, not left to the end of the scope, whose wait does not
+        // cover the thread's thread-local destructors (see crate::parallel).
+        let feeder = scope.spawn(move || {
             pool.on_each(|_| {
                 let tx = tx.clone();
                 loop {
@@ -152,6 +154,9 @@ where
                     result = Err(e);
                 }
             }
+        }
+        if let Err(panic) = feeder.join() {
+            std::panic::resume_unwind(panic);
         }
     });
     result.map(|()| done)

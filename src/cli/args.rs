@@ -132,11 +132,27 @@ impl OutputArgs {
     /// Writes the result where it goes, checked as [`OutputArgs::guard`] said
     /// (by default: over no scenario, workbook or rows file).
     pub fn emit(&self, text: &str) -> Result<(), CliError> {
+        self.emit_saying(text, "")
+    }
+
+    /// [`OutputArgs::emit`], then, unless `--quiet`, `wrote FILE` on stderr
+    /// when the result went to a file, followed by `detail` when it has one
+    /// (`wrote plan.json`, `wrote district.toml (includes catalog.toml)`).
+    pub fn emit_saying(&self, text: &str, detail: &str) -> Result<(), CliError> {
         if let Some(p) = self.file() {
             let (inputs, writes) = self.guarded.get_or_init(|| (Vec::new(), Kind::Other));
             output::check(p, inputs, *writes, self.force)?;
         }
-        Ok(output::emit(self.file(), text)?)
+        output::emit(self.file(), text)?;
+        if let (Some(p), false) = (self.file(), self.quiet) {
+            let detail = if detail.is_empty() {
+                String::new()
+            } else {
+                format!(" ({detail})")
+            };
+            eprintln!("wrote {}{detail}", p.display());
+        }
+        Ok(())
     }
 }
 

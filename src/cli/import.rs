@@ -71,22 +71,19 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         load: a.input.options(),
     };
     let imported = sheets::import(&a.book, &written_as, &options)?;
-    a.out.emit(&imported.text)?;
     if !a.out.quiet {
         for w in &imported.warnings {
             eprintln!("warning: {w}");
         }
     }
-    if let (Some(f), false) = (file, a.out.quiet) {
-        let s = &imported.scenario;
-        eprintln!(
-            "wrote {}: {} sites, {} outputs, {} inputs, {} link entries",
-            f.display(),
-            s.sites.len(),
-            s.outputs.len(),
-            s.inputs.len(),
-            s.links.len()
-        );
-    }
+    let s = &imported.scenario;
+    let detail = format!(
+        "{} sites, {} outputs, {} inputs, {} link entries",
+        s.sites.len(),
+        s.outputs.len(),
+        s.inputs.len(),
+        s.links.len()
+    );
+    a.out.emit_saying(&imported.text, &detail)?;
     Ok(Outcome::Done)
 }

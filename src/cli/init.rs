@@ -119,10 +119,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     };
     let line = format!("include = [{}]", toml::Value::from(include));
     let text = template.replacen(INCLUDE, &line, 1);
-    a.out.emit(&text)?;
-    if let (Some(f), false) = (file, a.out.quiet) {
-        eprintln!("wrote {} (includes {include})", f.display());
-    }
+    a.out.emit_saying(&text, &format!("includes {include}"))?;
     Ok(Outcome::Done)
 }
 

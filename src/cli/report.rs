@@ -1,6 +1,7 @@
 //! `symbio report`: one self-contained HTML page of a plan (with `--compare`,
 //! today's network against the optimum), of sweep rows or of a Pareto front.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use symbio::analysis::allocation::ShapleyOptions;
@@ -45,6 +46,13 @@ pub struct Args {
 
 /// Runs `symbio report`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
+    if a.out.file().is_none() && std::io::stdout().is_terminal() {
+        return Err(CliError::Usage(
+            "report writes one HTML page, not text for a terminal: give -o report.html (or send \
+             stdout to a file or a pipe)"
+                .into(),
+        ));
+    }
     // The one format of a report: -o must not name another.
     if let Some((f, named)) = a
         .out

@@ -191,3 +191,48 @@ fn catalog_lists_the_shipped_catalog_and_a_scenario_s_with_its_includes() {
     assert_eq!(rows.len(), entries);
     assert!(rows.iter().any(|r| r.starts_with("rule,")));
 }
+
+#[test]
+fn every_writer_says_what_it_wrote_unless_quiet() {
+    let s = Scratch::new();
+    for (args, file) in [
+        (vec!["solve", "tests/data/hand.toml"], "plan.json"),
+        (vec!["check", "tests/data/hand.toml"], "check.json"),
+        (vec!["schema"], "schema.json"),
+        (vec!["report", "tests/data/hand.toml"], "report.html"),
+    ] {
+        let out = s.path(file);
+        let run = Symbio::new()
+            .args(args.clone())
+            .arg("-o")
+            .file_arg(&out)
+            .run();
+        run.stderr_contains(&format!("wrote {}", out.display()));
+        assert!(out.exists());
+        let quiet = Symbio::new()
+            .args(args)
+            .args(["-q", "--force", "-o"])
+            .file_arg(&out)
+            .run();
+        assert!(!quiet.stderr.contains("wrote"), "{}", quiet.stderr);
+    }
+}
+
+#[test]
+fn report_refuses_to_print_a_page_on_a_terminal() {
+    // `script` runs the command on a pseudo-terminal, as a person at a shell.
+    let bin = env!("CARGO_BIN_EXE_symbio");
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{bin} report tests/data/hand.toml"),
+            "/dev/null",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("script (util-linux) runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("give -o report.html"), "{text}");
+    assert!(!text.contains("<!DOCTYPE html>"), "{text}");
+}

@@ -68,7 +68,12 @@ mod tests {
         &["options", "solution", "deadline", "tuning"],
         &["milp"],
         &["highs"],
-        &["formulation", "formulation/rows", "formulation/model"],
+        &[
+            "formulation",
+            "formulation/rows",
+            "formulation/model",
+            "formulation/rational",
+        ],
         &["search/greedy", "search/fallback"],
         &["search/plain"],
         &["search/cuts", "search/lns"],

@@ -115,3 +115,37 @@ impl std::fmt::Debug for Control<'_> {
             .finish()
     }
 }
+
+/// How one link's value falls on its two sites before any transfer, for
+/// [`solve_individually_rational`]: the supplier gains `supplier_per_unit` per unit
+/// sent and bears `supplier_per_year` when the link is built, the receiver likewise.
+/// The two per-unit figures add up to the link's margin v_l, the two annual ones to
+/// its annual charge F_l.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LinkShare {
+    /// Index of the supplying site in the scenario.
+    pub supplier: usize,
+    /// Index of the receiving site.
+    pub receiver: usize,
+    /// Supplier's gain per unit sent, currency per unit.
+    pub supplier_per_unit: f64,
+    /// Supplier's share of the built link's annual charge, currency per year.
+    pub supplier_per_year: f64,
+    /// Receiver's gain per unit sent, currency per unit.
+    pub receiver_per_unit: f64,
+    /// Receiver's share of the built link's annual charge, currency per year.
+    pub receiver_per_year: f64,
+}
+
+/// The terms of individual rationality: how each link's value is shared and the
+/// least annual gain each site must end up with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rationality {
+    /// One per network link, in link order.
+    pub shares: Vec<LinkShare>,
+    /// Least annual gain per site, transfers included, indexed by site.
+    pub at_least: Vec<f64>,
+    /// Share θ of each built link's surplus that the transfers aim to give the
+    /// supplier where the constraints leave a choice (the second stage).
+    pub supplier_share: f64,
+}

@@ -2,51 +2,16 @@
 //! the MILP of the network with a transfer on every built link and every site at
 //! least as well off as asked, then an LP that picks the fairest such transfers.
 
-use serde::Serialize;
-
 use super::deadline::Deadline;
-use super::formulation::{self, clean, highs_options, Vars};
+use super::formulation::rational::{fair_transfer_lp, rational_milp, RationalMilp};
+use super::formulation::{clean, highs_options};
 use super::highs;
-use super::milp::{Column, Milp, Sense};
 use super::options::{Control, SolveOptions};
+pub use super::options::{LinkShare, Rationality};
 use super::solution::{tidy_gap, Solution, Status};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::network::Network;
-
-/// How one link's value falls on its two sites before any transfer, for
-/// [`solve_individually_rational`]: the supplier gains `supplier_per_unit` per unit
-/// sent and bears `supplier_per_year` when the link is built, the receiver likewise.
-/// The two per-unit figures add up to the link's margin v_l, the two annual ones to
-/// its annual charge F_l.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct LinkShare {
-    /// Index of the supplying site in the scenario.
-    pub supplier: usize,
-    /// Index of the receiving site.
-    pub receiver: usize,
-    /// Supplier's gain per unit sent, currency per unit.
-    pub supplier_per_unit: f64,
-    /// Supplier's share of the built link's annual charge, currency per year.
-    pub supplier_per_year: f64,
-    /// Receiver's gain per unit sent, currency per unit.
-    pub receiver_per_unit: f64,
-    /// Receiver's share of the built link's annual charge, currency per year.
-    pub receiver_per_year: f64,
-}
-
-/// The terms of individual rationality: how each link's value is shared and the
-/// least annual gain each site must end up with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rationality {
-    /// One per network link, in link order.
-    pub shares: Vec<LinkShare>,
-    /// Least annual gain per site, transfers included, indexed by site.
-    pub at_least: Vec<f64>,
-    /// Share θ of each built link's surplus that the transfers aim to give the
-    /// supplier where the constraints leave a choice (the second stage).
-    pub supplier_share: f64,
-}
 
 /// An individually rational plan with its transfers.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,59 +21,6 @@ pub struct RationalSolution {
     /// Transfer per link from the receiver to the supplier, currency per year
     /// (negative when the supplier pays); zero on links not built.
     pub transfers: Vec<f64>,
-}
-
-/// Bound M on every transfer: the total of all money any site could gain or owe,
-/// Σ_j |B_j| + Σ_l (|a^s_l| + |a^r_l|) max(U_l, q_l) + |b^s_l| + |b^r_l|. A feasible
-/// set of transfers on the built links can always be made acyclic, and then no
-/// transfer exceeds what the sites in deficit are owed in total, which is below M.
-fn transfer_bound(net: &Network, r: &Rationality) -> f64 {
-    let links: f64 = net
-        .links
-        .iter()
-        .zip(&r.shares)
-        .map(|(l, a)| {
-            let x = l
-                .upper_bound
-                .max(l.recorded_quantity.unwrap_or(0.0))
-                .max(0.0);
-            (a.supplier_per_unit.abs() + a.receiver_per_unit.abs()) * x
-                + a.supplier_per_year.abs()
-                + a.receiver_per_year.abs()
-        })
-        .sum();
-    let sites: f64 = r.at_least.iter().map(|b| b.abs()).sum();
-    (links + sites).max(1.0)
-}
-
-/// Transfers only on built links: −M y_l ≤ t_l ≤ M y_l.
-fn transfer_constraints(v: &Vars, t: &[Column], bound: f64, m: &mut Milp) {
-    for (&t, &y) in t.iter().zip(&v.y) {
-        m.at_most(0.0, [(t, 1.0), (y, -bound)]);
-        m.at_least(0.0, [(t, 1.0), (y, bound)]);
-    }
-}
-
-/// Individual rationality: for every site j,
-/// Σ_{l: s(l)=j} (a^s_l x_l − b^s_l y_l + t_l) + Σ_{l: r(l)=j} (a^r_l x_l − b^r_l y_l − t_l) ≥ B_j.
-fn rationality_constraints(r: &Rationality, v: &Vars, t: &[Column], m: &mut Milp) {
-    let mut gain: Vec<Vec<(Column, f64)>> = vec![Vec::new(); r.at_least.len()];
-    for (k, a) in r.shares.iter().enumerate() {
-        let (x, y, t) = (v.x[k], v.y[k], t[k]);
-        gain[a.supplier].extend([
-            (x, a.supplier_per_unit),
-            (y, -a.supplier_per_year),
-            (t, 1.0),
-        ]);
-        gain[a.receiver].extend([
-            (x, a.receiver_per_unit),
-            (y, -a.receiver_per_year),
-            (t, -1.0),
-        ]);
-    }
-    for (g, &b) in gain.into_iter().zip(&r.at_least) {
-        m.at_least(b, g);
-    }
 }
 
 /// Like [`super::solve`] of one MILP, with every site at least as well off as `r.at_least` says,
@@ -146,14 +58,12 @@ pub fn solve_individually_rational(
             transfers: Vec::new(),
         });
     }
-    let m = transfer_bound(net, r);
-    let mut milp = Milp::new(Sense::Maximise);
-    let v = formulation::define_variables(net, &mut milp);
-    let t: Vec<Column> = (0..n).map(|_| milp.column(-m, m)).collect();
-    formulation::net_benefit(s, net, &v, &mut milp);
-    formulation::network_constraints(s, net, &v, &mut milp);
-    transfer_constraints(&v, &t, m, &mut milp);
-    rationality_constraints(r, &v, &t, &mut milp);
+    let RationalMilp {
+        milp,
+        vars: v,
+        transfers: t,
+        bound: m,
+    } = rational_milp(s, net, r);
     let deadline = Deadline::after(options.time_limit);
     let solved = highs::solve(
         milp,
@@ -243,32 +153,13 @@ fn fair_transfers(
     if links.is_empty() {
         return Ok(Some(vec![0.0; net.links.len()]));
     }
-    let mut lp = Milp::new(Sense::Minimise);
-    let free = f64::INFINITY;
-    let t: Vec<Column> = links.iter().map(|_| lp.column(-free, free)).collect();
-    let over: Vec<Column> = links.iter().map(|_| lp.column(0.0, free)).collect();
-    let under: Vec<Column> = links.iter().map(|_| lp.column(0.0, free)).collect();
-    let mut net_in: Vec<Vec<(Column, f64)>> = vec![Vec::new(); n_sites];
-    for (j, &k) in links.iter().enumerate() {
-        let a = &r.shares[k];
-        net_in[a.supplier].push((t[j], 1.0));
-        net_in[a.receiver].push((t[j], -1.0));
-    }
-    // The deviation Σ_l (over_l + under_l) is minimised.
-    for (&o, &u) in over.iter().zip(&under) {
-        lp.add_cost(o, 1.0);
-        lp.add_cost(u, 1.0);
-    }
-    for j in 0..links.len() {
-        let b = bargained[j];
-        lp.row(b, b, [(t[j], 1.0), (over[j], -1.0), (under[j], 1.0)]);
-    }
-    for (j, e) in net_in.into_iter().enumerate() {
-        if touched[j] {
+    let floor: Vec<Option<f64>> = (0..n_sites)
+        .map(|j| {
             let b = r.at_least[j];
-            lp.at_least(b - own[j] - tolerance * b.abs().max(1.0), e);
-        }
-    }
+            touched[j].then(|| b - own[j] - tolerance * b.abs().max(1.0))
+        })
+        .collect();
+    let (lp, t) = fair_transfer_lp(r, &links, &bargained, &floor);
     let options = highs_options(&SolveOptions::default(), Deadline::NONE, links.len());
     let solved = highs::solve(lp, &options, None, Control::default())?;
     if solved.status != Status::Optimal {

@@ -6,6 +6,7 @@
 //! [`super::highs`] and knows nothing of how a search goes.
 
 mod model;
+pub(crate) mod rational;
 mod rows;
 
 pub use model::{build, export};

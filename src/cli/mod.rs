@@ -111,9 +111,49 @@ pub struct CompletionsArgs {
 /// Arguments of `symbio man`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ManArgs {
+    /// The page of one subcommand (`solve`, `sweep`, ...); without it, every page.
+    pub subcommand: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,
 }
+
+/// The EXIT STATUS section of every page (roff).
+const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+0
+solved, or done
+.TP
+1
+no feasible plan: infeasible, or a time limit before any plan was found
+.TP
+2
+bad input or usage: the file, field path and id of every problem are named
+.TP
+130
+interrupted (Ctrl\-C): the best plan known, or every finished row, is kept
+"#;
+
+/// The EXAMPLES section of the main page (roff).
+const EXAMPLES: &str = r#".SH EXAMPLES
+.TP
+symbio solve scenarios/liuzhou.toml
+the plan of the shipped Liuzhou district, as a table
+.TP
+symbio solve district.toml \-o plan.json
+the plan as JSON (the extension chooses the format)
+.TP
+symbio check district.toml
+validate a scenario and summarise its candidate network
+.TP
+symbio compare district.toml \-\-all
+today's network against the optimum, and each firm's gain
+.TP
+symbio sweep district.toml \-\-set parameters.carbon_price=0..200:100 \-o rows.csv
+one row per carbon price
+.TP
+symbio report district.toml \-\-compare \-o report.html
+the HTML report of the plan and the comparison
+"#;
 
 /// The completion script of `shell`.
 fn completions(a: &CompletionsArgs) -> Result<Outcome, CliError> {
@@ -127,15 +167,34 @@ fn completions(a: &CompletionsArgs) -> Result<Outcome, CliError> {
 fn man(a: &ManArgs) -> Result<Outcome, CliError> {
     let mut page = Vec::new();
     let cli = Cli::command();
-    let write = |page: &mut Vec<u8>, cmd: clap::Command| {
+    let write = |page: &mut Vec<u8>, cmd: clap::Command, examples: bool| {
         clap_mangen::Man::new(cmd)
             .render(page)
-            .map_err(|e| CliError::Usage(format!("cannot render the manual page: {e}")))
+            .map_err(|e| CliError::Usage(format!("cannot render the manual page: {e}")))?;
+        page.extend_from_slice(EXIT_STATUS.as_bytes());
+        if examples {
+            page.extend_from_slice(EXAMPLES.as_bytes());
+        }
+        Ok::<(), CliError>(())
     };
-    write(&mut page, cli.clone())?;
-    for sub in cli.get_subcommands() {
-        let name = format!("symbio-{}", sub.get_name());
-        write(&mut page, sub.clone().name(name))?;
+    let page_of = |sub: &clap::Command| sub.clone().name(format!("symbio-{}", sub.get_name()));
+    match &a.subcommand {
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name) else {
+                let names: Vec<&str> = cli.get_subcommands().map(|s| s.get_name()).collect();
+                return Err(CliError::Usage(format!(
+                    "no subcommand {name:?}: one of {}",
+                    names.join(", ")
+                )));
+            };
+            write(&mut page, page_of(sub), false)?;
+        }
+        None => {
+            write(&mut page, cli.clone(), true)?;
+            for sub in cli.get_subcommands() {
+                write(&mut page, page_of(sub), false)?;
+            }
+        }
     }
     a.out.emit(&String::from_utf8_lossy(&page))?;
     Ok(Outcome::Done)

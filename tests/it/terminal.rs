@@ -78,6 +78,23 @@ fn the_manual_page_names_the_subcommands() {
     assert_eq!(s.read("symbio.1"), text);
 }
 
+#[test]
+fn the_manual_has_exit_status_and_examples_and_a_page_per_subcommand() {
+    let all = Symbio::new().args(["man"]).run().stdout;
+    assert!(all.contains(".SH \"EXIT STATUS\"") && all.contains(".SH EXAMPLES"));
+    for sub in SUBCOMMANDS {
+        let page = Symbio::new().args(["man", sub]).run().stdout;
+        assert!(page.contains(&format!(".TH symbio-{sub}")), "{sub}: {page}");
+        assert!(page.contains(".SH \"EXIT STATUS\"") && page.contains("\n130\n"));
+        assert!(!page.contains(".TH symbio "), "{sub}: the main page too");
+    }
+    Symbio::new()
+        .args(["man", "nosuch"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("no subcommand \"nosuch\"");
+}
+
 /// Inputs without `price` and outputs without `disposal_cost`.
 const UNPRICED: &str = "tests/data/unpriced.toml";
 

@@ -24,16 +24,6 @@ impl Deadline {
         }
     }
 
-    /// The deadline at `at`.
-    pub fn at(at: Instant) -> Deadline {
-        Deadline { at: Some(at) }
-    }
-
-    /// The moment, if there is a deadline.
-    pub fn instant(&self) -> Option<Instant> {
-        self.at
-    }
-
     /// Whether there is a deadline.
     pub fn is_set(&self) -> bool {
         self.at.is_some()
@@ -85,11 +75,6 @@ impl Deadline {
                 .map(|at| at.checked_sub(reserve).unwrap_or_else(Instant::now)),
         }
     }
-
-    /// Whether the deadline has passed.
-    pub fn passed(&self) -> bool {
-        self.at.is_some_and(|at| Instant::now() >= at)
-    }
 }
 
 #[cfg(test)]
@@ -105,7 +90,6 @@ mod tests {
         let half = d.share(0.5).unwrap();
         assert!(half > 49.0 && half <= 50.0, "{half}");
         let past = Deadline::after(Some(0.0));
-        assert!(past.passed());
         assert_eq!(past.left(), Some(LEAST_LIMIT));
         assert_eq!(past.remaining(), Some(0.0));
     }

@@ -588,6 +588,29 @@ impl Duals {
         }
     }
 
+    /// Σ π·rhs: what the right-hand sides of the supply, demand and share
+    /// rows are worth at these duals (the first term of `L(π)`).
+    fn rhs_value(&self, s: &Scenario) -> f64 {
+        let supply: f64 = self
+            .supply
+            .iter()
+            .zip(&s.outputs)
+            .map(|(pi, o)| pi * o.quantity)
+            .sum();
+        let demand: f64 = self
+            .demand
+            .iter()
+            .zip(&s.inputs)
+            .map(|(pi, i)| pi * i.quantity)
+            .sum();
+        let share: f64 = self
+            .share
+            .iter()
+            .map(|((i, r), pi)| pi * s.rules[r.0].max_share * s.inputs[i.0].quantity)
+            .sum();
+        supply + demand + share
+    }
+
     /// What a unit of a link's flow pays the rows it is in:
     /// `π_o + ρ_l α_l (μ_i + ν_ir)`.
     fn charge(&self, l: &CandidateLink) -> f64 {
@@ -768,23 +791,7 @@ fn relaxation(
     let Some((objective, flows, duals)) = last else {
         return Ok(None);
     };
-    let mut bound: f64 = duals
-        .supply
-        .iter()
-        .zip(&s.outputs)
-        .map(|(pi, o)| pi * o.quantity)
-        .sum::<f64>()
-        + duals
-            .demand
-            .iter()
-            .zip(&s.inputs)
-            .map(|(pi, i)| pi * i.quantity)
-            .sum::<f64>()
-        + duals
-            .share
-            .iter()
-            .map(|((i, r), pi)| pi * s.rules[r.0].max_share * s.inputs[i.0].quantity)
-            .sum::<f64>();
+    let mut bound = duals.rhs_value(s);
     let mut reduced = Vec::with_capacity(net.links.len());
     let mut term = Vec::with_capacity(net.links.len());
     for l in &net.links {

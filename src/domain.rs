@@ -36,6 +36,10 @@ index_type!(
     OutputId,
     /// Index of an [`Input`] in [`Scenario::inputs`].
     InputId,
+    /// Index of a [`Technology`] in [`Scenario::technologies`].
+    TechnologyId,
+    /// Index of a [`Plant`] in [`Scenario::plants`].
+    PlantId,
 );
 
 /// Global parameters with their defaults applied.
@@ -136,6 +140,10 @@ pub struct Rule {
     pub processing_co2: f64,
     /// Modes allowed.
     pub modes: Vec<ModeId>,
+    /// A rule symbio adds so that a plant takes its input material as it is
+    /// (ratio 1, no share limit or processing): it reaches plants' inputs only.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub plants_only: bool,
 }
 
 /// Where a site is.
@@ -213,6 +221,10 @@ pub struct Site {
     pub outputs: Vec<OutputId>,
     /// Its inputs.
     pub inputs: Vec<InputId>,
+    /// The plant this site stands for: each plant is a site of its own, whose
+    /// outputs and inputs are the technology's (after the scenario's sites).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plant: Option<PlantId>,
 }
 
 /// A waste or by-product stream offered by a site.
@@ -312,6 +324,135 @@ pub struct Scenario {
     pub inputs: Vec<Input>,
     /// Link facts.
     pub links: Vec<LinkFact>,
+    /// Processing technologies.
+    pub technologies: Vec<Technology>,
+    /// Plants (each also a site, [`Plant::site`]).
+    pub plants: Vec<Plant>,
+    /// Limits on how many plants of a group open.
+    pub plant_groups: Vec<PlantGroup>,
+}
+
+/// What a technology takes in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TechnologyInput {
+    /// Material.
+    pub material: MaterialId,
+    /// Smallest fraction of the throughput from this input.
+    pub min_share: f64,
+    /// Largest fraction of the throughput from this input.
+    pub max_share: f64,
+}
+
+/// What a technology makes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TechnologyOutput {
+    /// Material.
+    pub material: MaterialId,
+    /// Units made per unit processed.
+    pub yield_per_unit: f64,
+    /// Currency per unit made that no exchange takes (negative when sold).
+    pub disposal_cost: f64,
+    /// t CO2e per unit made that no exchange takes.
+    pub disposal_co2: f64,
+}
+
+/// A size a plant of a technology can be built at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Size {
+    /// Id, unique within the technology.
+    pub id: String,
+    /// Largest throughput, units processed per year.
+    pub capacity: f64,
+    /// Currency per year of an open plant.
+    pub fixed_cost_per_year: f64,
+    /// Capital cost, currency.
+    pub capex: f64,
+    /// Years over which capital is annualised.
+    pub lifetime_years: f64,
+}
+
+/// A process that turns inputs into outputs at fixed yields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Technology {
+    /// Id from the file.
+    pub id: String,
+    /// Readable name.
+    pub name: String,
+    /// What it takes in.
+    pub inputs: Vec<TechnologyInput>,
+    /// What it makes.
+    pub outputs: Vec<TechnologyOutput>,
+    /// Sizes, as written.
+    pub sizes: Vec<Size>,
+    /// Currency per unit processed.
+    pub operating_cost: f64,
+    /// GJ per unit processed.
+    pub energy_per_unit: f64,
+    /// t CO2e per unit processed.
+    pub co2_per_unit: f64,
+}
+
+impl Technology {
+    /// Whether it is a hub: one input and one output of the same material.
+    pub fn is_hub(&self) -> bool {
+        self.inputs.len() == 1
+            && self.outputs.len() == 1
+            && self.inputs[0].material == self.outputs[0].material
+    }
+}
+
+/// A technology at a place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plant {
+    /// Id from the file (also its site's id).
+    pub id: String,
+    /// Readable name.
+    pub name: String,
+    /// Its technology.
+    pub technology: TechnologyId,
+    /// The site that stands for it: its outputs and inputs are the plant's.
+    pub site: SiteId,
+    /// The scenario site it stands at, if it was placed at one.
+    pub host: Option<SiteId>,
+    /// candidate, existing, forced or forbidden.
+    pub status: PlantStatus,
+    /// The technology's sizes it may be built at (indices, ascending); the one
+    /// size of an existing plant.
+    pub sizes: Vec<usize>,
+    /// The firm that runs it: a site id of the scenario or a firm of its own.
+    pub operator: String,
+    /// The scenario site that runs it, when the operator is one.
+    pub operator_site: Option<SiteId>,
+    /// One input per technology input, in the technology's order.
+    pub inputs: Vec<InputId>,
+    /// One output per technology output, in the technology's order.
+    pub outputs: Vec<OutputId>,
+    /// Where it was written.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Plant {
+    /// Whether it is always open (existing or forced).
+    pub fn is_mandatory(&self) -> bool {
+        matches!(self.status, PlantStatus::Existing | PlantStatus::Forced)
+    }
+}
+
+/// A limit on how many plants of a group open.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlantGroup {
+    /// Id from the file.
+    pub id: String,
+    /// Its plants, ascending.
+    pub plants: Vec<PlantId>,
+    /// Fewest that open.
+    pub min_open: Option<u32>,
+    /// Most that open.
+    pub max_open: Option<u32>,
+    /// Where it was written.
+    #[serde(skip)]
+    pub origin: Origin,
 }
 
 impl Scenario {
@@ -323,6 +464,22 @@ impl Scenario {
     /// The material of an input.
     pub fn input_material(&self, i: InputId) -> &Material {
         &self.materials[self.inputs[i.0].material.0]
+    }
+
+    /// The plant whose output `o` is, if it is one's.
+    pub fn plant_of_output(&self, o: OutputId) -> Option<PlantId> {
+        self.sites[self.outputs[o.0].site.0].plant
+    }
+
+    /// The plant whose input `i` is, if it is one's.
+    pub fn plant_of_input(&self, i: InputId) -> Option<PlantId> {
+        self.sites[self.inputs[i.0].site.0].plant
+    }
+
+    /// The scenario's own sites, before the sites that stand for plants.
+    pub fn firm_sites(&self) -> &[Site] {
+        let n = self.plants.first().map_or(self.sites.len(), |p| p.site.0);
+        &self.sites[..n]
     }
 
     /// Capital recovery factor for a lifetime in years at the scenario's discount rate:
@@ -414,6 +571,33 @@ pub enum LinkStatus {
     Forced,
     /// Must not be built.
     Forbidden,
+}
+
+/// Status of a plant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlantStatus {
+    /// May be opened or not (the default).
+    #[default]
+    Candidate,
+    /// Operating today at its size: part of the baseline, always open, carries no capex.
+    Existing,
+    /// Must open.
+    Forced,
+    /// Must not open.
+    Forbidden,
+}
+
+impl PlantStatus {
+    /// The status as files spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlantStatus::Candidate => "candidate",
+            PlantStatus::Existing => "existing",
+            PlantStatus::Forced => "forced",
+            PlantStatus::Forbidden => "forbidden",
+        }
+    }
 }
 
 /// Kind of a probability distribution in `[[uncertainty]]`.

@@ -419,6 +419,18 @@ pub fn plan(p: &Plan, interrupted: bool) -> String {
     for (k, v) in kv {
         out.push_str(&format!("  {k:<w$}  {v}\n"));
     }
+    if let Some(pt) = &t.plants {
+        out.push_str(&format!(
+            "  {:<w$}  {} open, {} {cur}/yr of their own (capex {} {cur})\n",
+            "plants",
+            pt.open,
+            num(pt.net_benefit, 0),
+            num(pt.capex, 0)
+        ));
+    }
+    if !p.plants.is_empty() {
+        out.push_str(&plants(p));
+    }
     let sites: Vec<Vec<String>> = p
         .sites
         .iter()
@@ -448,6 +460,54 @@ pub fn plan(p: &Plan, interrupted: bool) -> String {
             &sites,
         ));
     }
+    out
+}
+
+/// The plants of a plan: open or not, size, throughput and use, what comes
+/// in and goes out, and the plant's own net benefit.
+fn plants(p: &Plan) -> String {
+    let cur = &p.currency;
+    let flows = |m: &BTreeMap<String, f64>| {
+        m.iter()
+            .map(|(k, v)| format!("{} {k}", num(*v, 0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rows: Vec<Vec<String>> = p
+        .plants
+        .iter()
+        .map(|q| {
+            vec![
+                q.plant.clone(),
+                q.technology.clone(),
+                if q.open {
+                    q.size.clone().unwrap_or_default()
+                } else {
+                    "closed".into()
+                },
+                num(q.throughput, 0),
+                q.utilisation
+                    .map_or_else(String::new, |u| format!("{:.0} %", 100.0 * u)),
+                flows(&q.inputs),
+                flows(&q.sent),
+                num(q.net_benefit, 0),
+            ]
+        })
+        .collect();
+    let mut out = format!("\nPlants ({cur}/yr)\n");
+    out.push_str(&grid(
+        &[
+            ("plant", Align::Left),
+            ("technology", Align::Left),
+            ("size", Align::Left),
+            ("throughput/yr", Align::Right),
+            ("use", Align::Right),
+            ("in", Align::Left),
+            ("sent", Align::Left),
+            ("own benefit", Align::Right),
+        ],
+        &rows,
+    ));
     out
 }
 

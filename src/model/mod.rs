@@ -71,6 +71,7 @@ mod tests {
         &[
             "formulation",
             "formulation/rows",
+            "formulation/plants",
             "formulation/model",
             "formulation/rational",
         ],

@@ -40,6 +40,12 @@ pub fn solve_individually_rational(
     r: &Rationality,
 ) -> Result<RationalSolution, Error> {
     let n = net.links.len();
+    if crate::network::plants::any_reached(s, &net.links) {
+        return Err(Error::option(
+            "individually-rational",
+            "not yet for networks with plants: a plant's gain is not split among firms by it",
+        ));
+    }
     if r.shares.len() != n
         || r.shares
             .iter()

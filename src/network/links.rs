@@ -165,7 +165,13 @@ fn form_link(
         }
         let p = &s.parameters;
         let keep_for_co2 = options.keep_co2_positive && link.co2_avoided_per_unit() > 0.0;
-        if link.margin_per_unit(p.carbon_price, p.energy_price) <= 0.0 && !keep_for_co2 {
+        // What a plant makes of a delivery is worth more than the delivery's
+        // own margin says: links into plants are never left out for it.
+        let into_plant = s.plant_of_input(link.input).is_some();
+        if link.margin_per_unit(p.carbon_price, p.energy_price) <= 0.0
+            && !keep_for_co2
+            && !into_plant
+        {
             return Err(LeftOut::NeverPay);
         }
     }
@@ -193,9 +199,11 @@ fn coefficients(
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    let mut upper = output
-        .quantity
-        .min(input.quantity * rule.max_share / displaced);
+    // A rule's share limits what a site's input may take of the substitute; a
+    // plant's input mix is limited by its technology's shares alone.
+    let to_plant = s.sites[input.site.0].plant.is_some();
+    let share = if to_plant { 1.0 } else { rule.max_share };
+    let mut upper = output.quantity.min(input.quantity * share / displaced);
     if let Some(c) = capacity {
         upper = upper.min(c);
     }

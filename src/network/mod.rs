@@ -19,6 +19,7 @@ mod brute;
 mod links;
 pub mod mandatory;
 mod pairs;
+pub mod plants;
 mod range;
 
 pub use range::MAX_COEFFICIENT;
@@ -261,6 +262,10 @@ pub struct Network {
     pub links: Vec<CandidateLink>,
     /// What was left out.
     pub pruned: Pruned,
+    /// Streams that plants tie together (each plant's inputs and outputs, and
+    /// the plants of one group), as output–input pairs: the parts of the
+    /// network ([`Network::independent_parts`]) never split them. Empty without plants.
+    pub joins: Vec<(OutputId, InputId)>,
 }
 
 /// Choices made while building a network.
@@ -307,12 +312,19 @@ pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error>
         ..
     } = former;
     pruned.too_far += search.too_far;
+    pruned.forbidden += search.forbidden;
     report_unformed_facts(s, &links, &mut problems);
     range::check_links(s, out_of_range.iter().map(|&k| &links[k]), &mut problems);
+    plants::check_reached(s, &links, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(Problems(problems)));
     }
-    Ok(Network { links, pruned })
+    let joins = plants::joins(s);
+    Ok(Network {
+        links,
+        pruned,
+        joins,
+    })
 }
 
 /// The `[[links]]` facts, indexed for the pair search and link formation.
@@ -434,6 +446,7 @@ impl Network {
         Network {
             links: self.links.iter().filter(|l| keep(l)).cloned().collect(),
             pruned: self.pruned.clone(),
+            joins: self.joins.clone(),
         }
     }
 
@@ -444,6 +457,7 @@ impl Network {
         Network {
             links: indices.iter().map(|&k| self.links[k].clone()).collect(),
             pruned: self.pruned.clone(),
+            joins: self.joins.clone(),
         }
     }
 
@@ -470,7 +484,12 @@ impl Network {
         // largest output index of any link.
         let outputs = self.links.iter().map(|l| l.output.0 + 1).max().unwrap_or(0);
         let inputs = self.links.iter().map(|l| l.input.0 + 1).max().unwrap_or(0);
+        let outputs = outputs.max(self.joins.iter().map(|j| j.0 .0 + 1).max().unwrap_or(0));
+        let inputs = inputs.max(self.joins.iter().map(|j| j.1 .0 + 1).max().unwrap_or(0));
         let mut uf = UnionFind::<usize>::new(outputs + inputs);
+        for &(o, i) in &self.joins {
+            uf.union(o.0, outputs + i.0);
+        }
         let pair = |l: &CandidateLink| (l.output.0, outputs + l.input.0);
         // Links of one pair by several modes are one union.
         let mut last = None;

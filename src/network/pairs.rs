@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use rstar::{primitives::GeomWithData, RTree};
 
 use super::Facts;
-use crate::domain::{InputId, Location, MaterialId, ModeId, OutputId, RuleId, Scenario};
+use crate::domain::{
+    InputId, Location, MaterialId, ModeId, OutputId, PlantStatus, RuleId, Scenario,
+};
 
 /// An output, an input, the rule that joins them and the mode between them.
 pub(super) type Pair = (OutputId, InputId, RuleId, ModeId);
@@ -27,11 +29,16 @@ pub(super) struct PairSearch<'s> {
     rules_from: Vec<Vec<RuleId>>,
     /// The inputs of each material, ascending.
     inputs_of: Vec<Vec<InputId>>,
-    /// The R-tree of each material's inputs, built on first use: materials no
-    /// distance-limited mode reaches need none.
-    trees: HashMap<MaterialId, InputTree>,
+    /// The inputs of plants of each material, ascending: what a rule that
+    /// reaches plants only pairs with.
+    plant_inputs_of: Vec<Vec<InputId>>,
+    /// The R-tree of each material's inputs (of plants only, or of all),
+    /// built on first use: materials no distance-limited mode reaches need none.
+    trees: HashMap<(MaterialId, bool), InputTree>,
     /// Inputs the R-tree ruled out as beyond the distance limit, so far.
     pub too_far: usize,
+    /// Pairs left out because a plant at one end is forbidden, so far.
+    pub forbidden: usize,
 }
 
 impl<'s> PairSearch<'s> {
@@ -42,16 +49,22 @@ impl<'s> PairSearch<'s> {
             rules_from[rule.from.0].push(RuleId(r));
         }
         let mut inputs_of = vec![Vec::new(); s.materials.len()];
+        let mut plant_inputs_of = vec![Vec::new(); s.materials.len()];
         for (k, i) in s.inputs.iter().enumerate() {
             inputs_of[i.material.0].push(InputId(k));
+            if s.sites[i.site.0].plant.is_some() {
+                plant_inputs_of[i.material.0].push(InputId(k));
+            }
         }
         PairSearch {
             s,
             facts,
             rules_from,
             inputs_of,
+            plant_inputs_of,
             trees: HashMap::new(),
             too_far: 0,
+            forbidden: 0,
         }
     }
 
@@ -73,7 +86,11 @@ impl<'s> PairSearch<'s> {
         let from = s.sites[output.site.0].location;
         for &r in &self.rules_from[output.material.0] {
             let rule = &s.rules[r.0];
-            let inputs = &self.inputs_of[rule.to.0];
+            let inputs = if rule.plants_only {
+                &self.plant_inputs_of[rule.to.0]
+            } else {
+                &self.inputs_of[rule.to.0]
+            };
             if inputs.is_empty() {
                 continue;
             }
@@ -82,11 +99,15 @@ impl<'s> PairSearch<'s> {
                     (Some(max), Some(loc)) => {
                         let tree = self
                             .trees
-                            .entry(rule.to)
+                            .entry((rule.to, rule.plants_only))
                             .or_insert_with(|| input_tree(s, inputs));
                         let reach = Reach { from: o, loc, max };
+                        let wanted = Wanted {
+                            material: rule.to,
+                            plants_only: rule.plants_only,
+                        };
                         let (near, too_far) =
-                            inputs_within_reach(s, tree, rule.to, reach, self.facts);
+                            inputs_within_reach(s, tree, wanted, reach, self.facts);
                         self.too_far += too_far;
                         pairs.extend(near.into_iter().map(|i| (o, i, r, m)));
                     }
@@ -96,6 +117,22 @@ impl<'s> PairSearch<'s> {
         }
         pairs.sort_by_key(|&(_, i, _, m)| (i, m));
         pairs.dedup();
+        if !s.plants.is_empty() {
+            let before = pairs.len();
+            let from_plant = s.plant_of_output(o);
+            pairs.retain(|&(_, i, _, _)| {
+                let to_plant = s.plant_of_input(i);
+                let forbidden = |p: Option<crate::domain::PlantId>| {
+                    p.is_some_and(|p| s.plants[p.0].status == PlantStatus::Forbidden)
+                };
+                !(forbidden(from_plant) || forbidden(to_plant))
+            });
+            self.forbidden += before - pairs.len();
+            // A plant's output does not go back into the plant itself.
+            if from_plant.is_some() {
+                pairs.retain(|&(_, i, _, _)| s.plant_of_input(i) != from_plant);
+            }
+        }
     }
 }
 
@@ -112,6 +149,15 @@ fn input_tree(s: &Scenario, inputs: &[InputId]) -> InputTree {
             })
             .collect(),
     )
+}
+
+/// The inputs a rule reaches: of its material, of plants only or of all.
+#[derive(Clone, Copy)]
+struct Wanted {
+    /// The rule's `to` material.
+    material: MaterialId,
+    /// Whether only plants' inputs are reached.
+    plants_only: bool,
 }
 
 /// Where a distance-limited mode starts from and how far it goes.
@@ -133,7 +179,7 @@ struct Reach {
 fn inputs_within_reach(
     s: &Scenario,
     tree: &InputTree,
-    material: MaterialId,
+    wanted: Wanted,
     reach: Reach,
     facts: &Facts,
 ) -> (Vec<InputId>, usize) {
@@ -151,7 +197,9 @@ fn inputs_within_reach(
     // Inputs (of the rule's material) reached only through a fact with a given
     // distance: looked up by the output, not by scanning every input.
     for &i in facts.inputs_of(reach.from) {
-        if s.inputs[i.0].material == material && !near.contains(&i) {
+        let input = &s.inputs[i.0];
+        let reached = !wanted.plants_only || s.sites[input.site.0].plant.is_some();
+        if input.material == wanted.material && reached && !near.contains(&i) {
             near.push(i);
         }
     }

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::schema::{
-    LinkFile, MaterialFile, ModeFile, ParametersFile, RuleFile, ScenarioFile, ScenarioHeader,
-    SiteFile, UncertaintyFile,
+    LinkFile, MaterialFile, ModeFile, ParametersFile, PlantFile, PlantGroupFile, RuleFile,
+    ScenarioFile, ScenarioHeader, SiteFile, TechnologyFile, UncertaintyFile,
 };
 use crate::error::{Error, Problem, Problems, Refusal};
 
@@ -48,6 +48,12 @@ pub struct Loaded {
     pub links: Vec<Located<LinkFile>>,
     /// Uncertain fields of every file (money figures in the root's currency).
     pub uncertainty: Vec<Located<UncertaintyFile>>,
+    /// Technologies of every file.
+    pub technologies: Vec<Located<TechnologyFile>>,
+    /// Plants of every file.
+    pub plants: Vec<Located<PlantFile>>,
+    /// Plant groups of every file.
+    pub plant_groups: Vec<Located<PlantGroupFile>>,
     /// Every file read: the root and its includes, canonical, sorted.
     pub files: Vec<PathBuf>,
 }
@@ -130,6 +136,9 @@ fn load_text(path: &Path, text: &str, budget: u64, options: &LoadOptions) -> Res
         sites: Vec::new(),
         links: Vec::new(),
         uncertainty: Vec::new(),
+        technologies: Vec::new(),
+        plants: Vec::new(),
+        plant_groups: Vec::new(),
         files: Vec::new(),
     };
     let folder = match path.parent() {
@@ -396,6 +405,9 @@ fn merge(
     put.items("sites", &mut into.sites, file.sites);
     into.links.extend(locate(path, file.links));
     into.uncertainty.extend(locate(path, file.uncertainty));
+    put.items("technologies", &mut into.technologies, file.technologies);
+    put.items("plants", &mut into.plants, file.plants);
+    into.plant_groups.extend(locate(path, file.plant_groups));
     visit.reach.insert(canonical(path), reach);
     visit.stack.pop();
 }
@@ -420,7 +432,14 @@ macro_rules! replaceable {
         }
     )*};
 }
-replaceable!(MaterialFile, ModeFile, RuleFile, SiteFile);
+replaceable!(
+    MaterialFile,
+    ModeFile,
+    RuleFile,
+    SiteFile,
+    TechnologyFile,
+    PlantFile
+);
 
 /// Puts one file's items into the merged scenario.
 struct Put<'a> {
@@ -565,6 +584,16 @@ fn scale_money(file: &mut ScenarioFile, rate: f64) {
             i.price *= rate;
         }
     }
+    for t in &mut file.technologies {
+        t.operating_cost *= rate;
+        for o in &mut t.outputs {
+            o.disposal_cost *= rate;
+        }
+        for z in &mut t.sizes {
+            z.fixed_cost_per_year *= rate;
+            z.capex *= rate;
+        }
+    }
     for l in &mut file.links {
         for v in [
             &mut l.transport_cost_per_unit,
@@ -608,6 +637,7 @@ fn is_money_path(path: &str) -> bool {
                 | "fixed_cost_per_year"
                 | "capex_per_km"
                 | "processing_cost"
+                | "operating_cost"
                 | "disposal_cost"
                 | "price"
                 | "transport_cost_per_unit"
@@ -915,6 +945,9 @@ fn parse_file(path: &Path, text: &str, found: &mut Found) -> Option<ScenarioFile
             "sites" => file.sites = many(path, "sites", value, found),
             "links" => file.links = many(path, "links", value, found),
             "uncertainty" => file.uncertainty = many(path, "uncertainty", value, found),
+            "technologies" => file.technologies = many(path, "technologies", value, found),
+            "plants" => file.plants = many(path, "plants", value, found),
+            "plant_groups" => file.plant_groups = many(path, "plant_groups", value, found),
             other => {
                 let message = super::did_you_mean(other, SECTIONS).map_or_else(
                     || {
@@ -935,7 +968,7 @@ fn parse_file(path: &Path, text: &str, found: &mut Found) -> Option<ScenarioFile
 }
 
 /// The sections of a scenario file (its top-level keys).
-pub(crate) const SECTIONS: [&str; 8] = [
+pub(crate) const SECTIONS: [&str; 11] = [
     "scenario",
     "parameters",
     "materials",
@@ -944,6 +977,9 @@ pub(crate) const SECTIONS: [&str; 8] = [
     "sites",
     "links",
     "uncertainty",
+    "technologies",
+    "plants",
+    "plant_groups",
 ];
 
 fn many<T: DeserializeOwned>(path: &Path, name: &str, value: Tree, found: &mut Found) -> Vec<T> {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{DistributionKind, LinkStatus, MaterialKind, Payer};
+use crate::domain::{DistributionKind, LinkStatus, MaterialKind, Payer, PlantStatus};
 
 /// A whole scenario file (or an included file).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -41,6 +41,15 @@ pub struct ScenarioFile {
     /// Uncertain numeric fields, each with a distribution, for `symbio montecarlo`.
     #[serde(default)]
     pub uncertainty: Vec<UncertaintyFile>,
+    /// Processing technologies (slag grinding, tyre processing, digesters, hubs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub technologies: Vec<TechnologyFile>,
+    /// Plants: a technology at a place, which the optimizer may open and size.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plants: Vec<PlantFile>,
+    /// Limits on how many plants of a group open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plant_groups: Vec<PlantGroupFile>,
 }
 
 /// The `[scenario]` table.
@@ -307,6 +316,147 @@ pub struct UncertaintyFile {
     pub mean: Option<f64>,
     /// Standard deviation before truncation (normal), > 0.
     pub sd: Option<f64>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[technologies]]` entry: a process that turns what arrives at its
+/// inputs into its outputs at fixed yields. A technology whose one output is
+/// its one input's material is a hub (a transfer or collection point).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TechnologyFile {
+    /// Unique id.
+    pub id: String,
+    /// Human-readable name.
+    pub name: Option<String>,
+    /// What it takes in: one entry per material (at least one).
+    pub inputs: Vec<TechnologyInputFile>,
+    /// What it makes: one entry per material (at least one).
+    pub outputs: Vec<TechnologyOutputFile>,
+    /// The sizes a plant of it can be built at (at least one).
+    pub sizes: Vec<SizeFile>,
+    /// Operating cost per unit processed (handling cost of a hub), currency.
+    #[serde(default)]
+    pub operating_cost: f64,
+    /// Energy used per unit processed, GJ (valued at `parameters.energy_price`).
+    #[serde(default)]
+    pub energy_per_unit: f64,
+    /// t CO2e emitted per unit processed.
+    #[serde(default)]
+    pub co2_per_unit: f64,
+    /// `true`: this item replaces the item with the same id that an included file
+    /// defines, as a whole (every field as written here). Without it a duplicate id
+    /// is an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[technologies.inputs]]` entry: a material a technology takes in.
+/// What arrives there (after transport loss, in units of this material, through
+/// a rule when another material is sent) counts towards the plant's throughput.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TechnologyInputFile {
+    /// Material id.
+    pub material: String,
+    /// Smallest fraction of the throughput that must be of this input (default 0).
+    pub min_share: Option<f64>,
+    /// Largest fraction of the throughput that may be of this input (default 1).
+    pub max_share: Option<f64>,
+}
+
+/// One `[[technologies.outputs]]` entry: a material a technology makes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TechnologyOutputFile {
+    /// Material id.
+    pub material: String,
+    /// Units made per unit processed, > 0 (≤ 1 for a hub).
+    #[serde(rename = "yield")]
+    pub yield_per_unit: f64,
+    /// What the plant pays per unit made that no exchange takes (negative when it
+    /// is sold on the open market), currency.
+    #[serde(default)]
+    pub disposal_cost: f64,
+    /// t CO2e per unit made that no exchange takes.
+    #[serde(default)]
+    pub disposal_co2: f64,
+}
+
+/// One `[[technologies.sizes]]` entry: a size a plant can be built at.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SizeFile {
+    /// Id, unique within the technology.
+    pub id: String,
+    /// Largest throughput, units processed per year, > 0.
+    pub capacity: f64,
+    /// Fixed cost per year of an open plant of this size, currency.
+    #[serde(default)]
+    pub fixed_cost_per_year: f64,
+    /// Capital cost of building it, currency.
+    #[serde(default)]
+    pub capex: f64,
+    /// Years over which the capital cost is annualised (default 20).
+    pub lifetime_years: Option<f64>,
+}
+
+/// One `[[plants]]` entry: a technology at a place.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlantFile {
+    /// Unique id, among plants and sites.
+    pub id: String,
+    /// Human-readable name.
+    pub name: Option<String>,
+    /// Technology id.
+    pub technology: String,
+    /// The site it stands at (its location), instead of lat/lon or x_km/y_km.
+    pub site: Option<String>,
+    /// Latitude, degrees (with `lon`).
+    pub lat: Option<f64>,
+    /// Longitude, degrees (with `lat`).
+    pub lon: Option<f64>,
+    /// Abstract planar x coordinate, km (with `y_km`).
+    pub x_km: Option<f64>,
+    /// Abstract planar y coordinate, km (with `x_km`).
+    pub y_km: Option<f64>,
+    /// candidate (default), existing, forced or forbidden.
+    #[serde(default)]
+    pub status: PlantStatus,
+    /// The size of an existing plant (required for `existing`); for another
+    /// status, the only size it may be built at.
+    pub size: Option<String>,
+    /// The firm that runs it, for the split of the gain: a site id, or the name
+    /// of a new firm (default: the site it stands at, else the plant itself).
+    pub operator: Option<String>,
+    /// `true`: this item replaces the item with the same id that an included file
+    /// defines, as a whole (every field as written here). Without it a duplicate id
+    /// is an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[plant_groups]]` entry: how many of some plants may (or must) open.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlantGroupFile {
+    /// Unique id.
+    pub id: String,
+    /// Plant ids in the group.
+    #[serde(default)]
+    pub plants: Vec<String>,
+    /// Every plant of this technology is in the group too.
+    pub technology: Option<String>,
+    /// Most plants of the group that open.
+    pub max_open: Option<u32>,
+    /// Fewest plants of the group that open.
+    pub min_open: Option<u32>,
     /// Where the figures come from.
     pub source: Option<String>,
 }

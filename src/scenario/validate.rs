@@ -13,8 +13,10 @@ use super::load::{Loaded, Located};
 use super::schema::{LinkFile, MaterialFile, ModeFile, RuleFile, SiteFile};
 use crate::domain::{
     Input, InputId, LinkFact, LinkStatus, Location, Material, MaterialId, Mode, ModeId, Origin,
-    Output, OutputId, Parameters, Rule, Scenario, Site, SiteId,
+    Output, OutputId, Parameters, Plant, PlantGroup, Rule, Scenario, Site, SiteId, Technology,
 };
+
+mod plants;
 use crate::error::{Error, Problem, Problems};
 use crate::link_key;
 
@@ -172,6 +174,7 @@ pub fn validate(loaded: &Loaded) -> Result<Scenario, Error> {
     v.modes();
     v.rules();
     v.sites();
+    v.plants();
     v.links();
     v.uncertainty();
     v.finish(name, currency, parameters)
@@ -208,6 +211,12 @@ struct Validation<'a> {
     inputs: Vec<Input>,
     /// Link facts whose output and input exist.
     links: Vec<LinkFact>,
+    /// Technologies read.
+    technologies: Vec<Technology>,
+    /// Plants read.
+    plants: Vec<Plant>,
+    /// Plant groups read.
+    plant_groups: Vec<PlantGroup>,
 }
 
 impl<'a> Validation<'a> {
@@ -230,6 +239,9 @@ impl<'a> Validation<'a> {
             outputs: Vec::new(),
             inputs: Vec::new(),
             links: Vec::new(),
+            technologies: Vec::new(),
+            plants: Vec::new(),
+            plant_groups: Vec::new(),
         }
     }
 
@@ -361,6 +373,7 @@ impl<'a> Validation<'a> {
             processing_cost: pc,
             processing_co2: pco2,
             modes,
+            plants_only: false,
         });
     }
 
@@ -429,6 +442,7 @@ impl<'a> Validation<'a> {
             location,
             outputs,
             inputs,
+            plant: None,
         });
     }
 
@@ -694,6 +708,9 @@ impl<'a> Validation<'a> {
             outputs: self.outputs,
             inputs: self.inputs,
             links: self.links,
+            technologies: self.technologies,
+            plants: self.plants,
+            plant_groups: self.plant_groups,
         })
     }
 
@@ -824,10 +841,21 @@ fn link_figures(c: &mut Checker, p: &Place, k: &LinkFile) -> LinkFigures {
 
 /// Reads a site's location: both of lat/lon, or both of x_km/y_km, or none.
 fn location(c: &mut Checker, file: &Path, index: usize, s: &SiteFile) -> Option<Location> {
-    let f = |x: &str| format!("sites[{index}].{x}");
-    let id = Some(s.id.as_str());
-    let geo = (s.lat, s.lon);
-    let planar = (s.x_km, s.y_km);
+    let place = format!("sites[{index}]");
+    coordinates(c, file, &place, &s.id, (s.lat, s.lon), (s.x_km, s.y_km))
+}
+
+/// The location written as lat/lon or x_km/y_km on the item at `place`, if any.
+fn coordinates(
+    c: &mut Checker,
+    file: &Path,
+    place: &str,
+    id: &str,
+    geo: (Option<f64>, Option<f64>),
+    planar: (Option<f64>, Option<f64>),
+) -> Option<Location> {
+    let f = |x: &str| format!("{place}.{x}");
+    let id = Some(id);
     match (geo, planar) {
         ((None, None), (None, None)) => None,
         ((Some(lat), Some(lon)), (None, None)) => {

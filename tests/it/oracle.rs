@@ -231,6 +231,7 @@ impl Instance {
                 .collect(),
             links,
             uncertainty: Vec::new(),
+            ..ScenarioFile::default()
         }
     }
 

@@ -745,6 +745,7 @@ impl Instance {
             sites,
             links,
             uncertainty: Vec::new(),
+            ..ScenarioFile::default()
         }
     }
 

@@ -6,11 +6,13 @@
 //! [`super::highs`] and knows nothing of how a search goes.
 
 mod model;
+mod plants;
 pub(crate) mod rational;
 mod rows;
 
 pub use model::{build, export};
 pub(crate) use model::{clean, highs_options, Added, Cut, Goal, Model};
+pub(crate) use plants::PlantRow;
 pub(crate) use rows::{RowKey, Rows};
 
 use super::milp::{Column, Milp};
@@ -18,18 +20,22 @@ use super::solution::FlowConstraint;
 use crate::domain::{InputId, OutputId, RuleId, Scenario};
 use crate::network::Network;
 
-/// The variables of the MILP: flow `x_l` and build `y_l` per link.
+/// The variables of the MILP: flow `x_l` and build `y_l` per link, and the
+/// columns of each plant the links reach.
 pub(crate) struct Vars {
     /// Flow per link.
     pub x: Vec<Column>,
     /// Build decision per link.
     pub y: Vec<Column>,
+    /// The plants' columns, by ascending plant.
+    pub plants: Vec<plants::PlantVars>,
 }
 
 /// Defines `x_l ∈ [0, U_l]` (fixed at the recorded quantity for existing links that
 /// have one) and `y_l ∈ {0,1}` (fixed at 1 for existing and forced links), in
-/// link order, `x_l` before `y_l`.
-pub(crate) fn define_variables(net: &Network, m: &mut Milp) -> Vars {
+/// link order, `x_l` before `y_l`; then the plants' columns
+/// ([`plants::define_plant_variables`]).
+pub(crate) fn define_variables(s: &Scenario, net: &Network, m: &mut Milp) -> Vars {
     let n = net.links.len();
     m.reserve(2 * n, 0, 0);
     let mut x = Vec::with_capacity(n);
@@ -39,7 +45,8 @@ pub(crate) fn define_variables(net: &Network, m: &mut Milp) -> Vars {
         let low = if l.is_mandatory() { 1.0 } else { 0.0 };
         y.push(m.integer_column(low, 1.0));
     }
-    Vars { x, y }
+    let plants = plants::define_plant_variables(s, net, m);
+    Vars { x, y, plants }
 }
 
 /// The column of a link's flow `x_l ∈ [0, U_l]`, fixed at its recorded
@@ -95,11 +102,13 @@ pub(crate) fn demand_constraints(
         rows.demand.push((InputId(i), row));
         // The input's links under rules that cover only a share, by rule.
         shared.clear();
+        // A plant's input mix is limited by its technology, not by rules.
+        let at_plant = s.sites[s.inputs[i].site.0].plant.is_some();
         shared.extend(
             links
                 .iter()
                 .copied()
-                .filter(|&k| s.rules[net.links[k].rule.0].max_share < 1.0),
+                .filter(|&k| s.rules[net.links[k].rule.0].max_share < 1.0 && !at_plant),
         );
         shared.sort_by_key(|&k| net.links[k].rule);
         for run in shared.chunk_by(|&a, &b| net.links[a].rule == net.links[b].rule) {
@@ -192,12 +201,13 @@ impl Groups {
 }
 
 /// The constraints of docs/formulation.md that every model of a network has:
-/// supply, demand and shares, linking; their rows by name.
+/// supply, demand and shares, linking, and the plants'; their rows by name.
 pub(crate) fn network_constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) -> Rows {
     let mut rows = Rows::default();
     supply_constraints(s, net, v, m, &mut rows);
     demand_constraints(s, net, v, m, &mut rows);
     linking_constraints(net, v, m, &mut rows);
+    plants::plant_constraints(s, net, v, m, &mut rows);
     rows
 }
 
@@ -228,13 +238,15 @@ pub(crate) fn net_benefit(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
         m.add_cost(v.x[k], l.margin_per_unit(p.carbon_price, p.energy_price));
         m.add_cost(v.y[k], -l.fixed_charge_per_year());
     }
+    plants::plant_benefit(s, v, m);
 }
 
-/// CO2 avoided: Σ_l Δ_l x_l, t CO2e per year.
+/// CO2 avoided: Σ_l Δ_l x_l − Σ_p e_p t_p, t CO2e per year.
 pub(crate) fn co2_avoided(net: &Network, v: &Vars, m: &mut Milp) {
     for (k, l) in net.links.iter().enumerate() {
         m.add_cost(v.x[k], l.co2_avoided_per_unit());
     }
+    plants::plant_co2(v, m);
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ impl Model {
     /// The MILP of `net` for `goal` with the rows `added`.
     pub fn of(s: &Scenario, net: &Network, added: Added<'_>, goal: Goal) -> Model {
         let mut milp = Milp::new(Sense::Maximise);
-        let vars = super::define_variables(net, &mut milp);
+        let vars = super::define_variables(s, net, &mut milp);
         match goal {
             Goal::NetBenefit => super::net_benefit(s, net, &vars, &mut milp),
             Goal::Co2Avoided => super::co2_avoided(net, &vars, &mut milp),
@@ -86,13 +86,15 @@ impl Model {
         Model::of(s, net, Added::default(), Goal::NetBenefit)
     }
 
-    /// The column values of `plan`, a plan of this model's network.
-    pub fn values_of(&self, plan: &Solution) -> Vec<f64> {
+    /// The column values of `plan`, a plan of this model's network `net`
+    /// (each plant at its throughput and the cheapest size that holds it).
+    pub fn values_of(&self, s: &Scenario, net: &Network, plan: &Solution) -> Vec<f64> {
         let mut values = vec![0.0; self.milp.columns()];
         for (k, (x, y)) in self.vars.x.iter().zip(&self.vars.y).enumerate() {
             values[x.index] = plan.flows[k];
             values[y.index] = if plan.built[k] { 1.0 } else { 0.0 };
         }
+        super::plants::plant_values(s, net, &self.vars, &plan.flows, &mut values);
         values
     }
 
@@ -142,6 +144,9 @@ pub(crate) fn read(v: &Vars, net: &Network, solved: &Solved, charges_count: bool
         }
         flows.push(x);
         built.push(y && keep);
+    }
+    if charges_count {
+        dropped_charges += super::plants::charges_beyond_need(v, |c| solved.value(c));
     }
     let objective = solved.objective + dropped_charges;
     let bound = solved.bound;
@@ -222,6 +227,36 @@ mod tests {
     use super::{Added, Cut, Goal, Model};
     use crate::model::solution::FlowConstraint;
 
+    /// Each row of `model` has exactly one name, and each name finds its row.
+    fn assert_rows_named_once(model: &Model, links: usize) {
+        use super::super::RowKey;
+        let rows = &model.rows;
+        assert_eq!(rows.len(), model.milp.rows());
+        let mut seen = vec![false; model.milp.rows()];
+        let keys = rows
+            .nodes()
+            .chain((0..links).filter_map(|k| {
+                let key = RowKey::Linking(k);
+                rows.get(key).map(|r| (key, r))
+            }))
+            .chain(rows.flows.iter().map(|&r| (RowKey::Flow(0), r)))
+            .chain(rows.cuts.iter().map(|&r| (RowKey::Cut(0), r)))
+            .chain(
+                rows.plants
+                    .iter()
+                    .map(|&((p, r), row)| (RowKey::Plant(p, r), row)),
+            )
+            .chain(rows.groups.iter().map(|&(g, row)| (RowKey::Group(g), row)));
+        for (key, row) in keys {
+            assert!(!seen[row.index], "{key:?} names row {} twice", row.index);
+            seen[row.index] = true;
+            if !matches!(key, RowKey::Flow(_) | RowKey::Cut(_)) {
+                assert_eq!(rows.get(key), Some(row), "{key:?}");
+            }
+        }
+        assert!(seen.iter().all(|&s| s), "a row without a name");
+    }
+
     #[test]
     fn every_row_of_a_model_is_known_by_name_once() {
         let (s, net) = crate::model::generated_region(60, 5);
@@ -242,32 +277,21 @@ mod tests {
             Model::whole(&s, &net),
             Model::of(&s, &net, added, Goal::NetBenefit),
         ] {
-            let rows = &model.rows;
-            assert_eq!(rows.len(), model.milp.rows());
-            let mut seen = vec![false; model.milp.rows()];
-            let keys = rows
-                .nodes()
-                .chain((0..net.links.len()).filter_map(|k| {
-                    let key = super::super::RowKey::Linking(k);
-                    rows.get(key).map(|r| (key, r))
-                }))
-                .chain(
-                    rows.flows
-                        .iter()
-                        .map(|&r| (super::super::RowKey::Flow(0), r)),
-                )
-                .chain(rows.cuts.iter().map(|&r| (super::super::RowKey::Cut(0), r)));
-            for (key, row) in keys {
-                assert!(!seen[row.index], "{key:?} names row {} twice", row.index);
-                seen[row.index] = true;
-                if !matches!(
-                    key,
-                    super::super::RowKey::Flow(_) | super::super::RowKey::Cut(_)
-                ) {
-                    assert_eq!(rows.get(key), Some(row), "{key:?}");
-                }
-            }
-            assert!(seen.iter().all(|&s| s), "a row without a name");
+            assert_rows_named_once(&model, net.links.len());
         }
+    }
+
+    #[test]
+    fn every_row_of_a_model_with_plants_is_known_by_name_once() {
+        let text = concat!(
+            include_str!("../../../tests/data/plants.toml"),
+            "\n[[plant_groups]]\nid = \"one\"\ntechnology = \"grinding\"\nmax_open = 1\n"
+        );
+        let path = std::path::Path::new("plants.toml");
+        let s = crate::scenario::read_str(path, text).expect("valid");
+        let net = crate::network::build(&s).expect("builds");
+        let model = Model::whole(&s, &net);
+        assert!(!model.rows.plants.is_empty() && model.rows.groups.len() == 1);
+        assert_rows_named_once(&model, net.links.len());
     }
 }

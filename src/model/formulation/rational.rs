@@ -28,7 +28,7 @@ pub(crate) fn rational_milp(s: &Scenario, net: &Network, r: &Rationality) -> Rat
     let n = net.links.len();
     let m = transfer_bound(net, r);
     let mut milp = Milp::new(Sense::Maximise);
-    let v = super::define_variables(net, &mut milp);
+    let v = super::define_variables(s, net, &mut milp);
     let t: Vec<Column> = (0..n).map(|_| milp.column(-m, m)).collect();
     super::net_benefit(s, net, &v, &mut milp);
     super::network_constraints(s, net, &v, &mut milp);

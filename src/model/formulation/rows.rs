@@ -3,7 +3,8 @@
 //! or a check finds a row by its key and never by its position among the
 //! others.
 
-use crate::domain::{InputId, OutputId, RuleId};
+use super::PlantRow;
+use crate::domain::{InputId, OutputId, PlantId, RuleId};
 use crate::model::milp::Row;
 
 /// What a row of the model constrains. The search reads the node rows by
@@ -25,6 +26,10 @@ pub(crate) enum RowKey {
     Flow(usize),
     /// A cut, by its index among the model's cuts.
     Cut(usize),
+    /// A row of a plant ([`PlantRow`]).
+    Plant(PlantId, PlantRow),
+    /// The limit of a plant group, by its index among the scenario's groups.
+    Group(usize),
 }
 
 /// The rows of a model, family by family, each in the order written.
@@ -43,6 +48,10 @@ pub(crate) struct Rows {
     pub flows: Vec<Row>,
     /// Cuts, in order.
     pub cuts: Vec<Row>,
+    /// Plant rows, by ascending plant and row.
+    pub plants: Vec<((PlantId, PlantRow), Row)>,
+    /// Plant group rows, by ascending group.
+    pub groups: Vec<(usize, Row)>,
 }
 
 impl Rows {
@@ -75,6 +84,8 @@ impl Rows {
                 .map(|&r| Row { index: r as usize }),
             RowKey::Flow(j) => self.flows.get(j).copied(),
             RowKey::Cut(j) => self.cuts.get(j).copied(),
+            RowKey::Plant(p, r) => find(&self.plants, (p, r)),
+            RowKey::Group(g) => find(&self.groups, g),
         }
     }
 
@@ -99,5 +110,7 @@ impl Rows {
             + self.linking.iter().filter(|&&r| r != Rows::NO_ROW).count()
             + self.flows.len()
             + self.cuts.len()
+            + self.plants.len()
+            + self.groups.len()
     }
 }

@@ -65,6 +65,7 @@ fn empty_plan(
 ) -> Option<Solution> {
     if net.links.iter().any(|l| l.recorded_quantity.is_some())
         || extra.iter().any(|c| c.at_least > 0.0)
+        || crate::network::plants::any_reached(s, &net.links)
     {
         return None;
     }
@@ -135,5 +136,15 @@ pub(crate) fn trivial_bound<'a>(
         .map(|(&v, i)| if v > 0.0 { v * i.quantity } else { 0.0 })
         .sum::<f64>()
         - mandatory;
-    by_link.min(by_outputs).min(by_inputs)
+    // What plants could earn by themselves (a throughput whose products sell
+    // for more than processing costs), at their largest size: every plant of
+    // the scenario, so the bound holds for any part.
+    let p = &s.parameters;
+    let plants: f64 = (0..s.plants.len())
+        .map(|k| {
+            let terms = crate::network::plants::PlantTerms::of(s, crate::domain::PlantId(k));
+            (-terms.cost_per_unit(p.carbon_price, p.energy_price)).max(0.0) * terms.largest()
+        })
+        .sum();
+    by_link.min(by_outputs).min(by_inputs) + plants
 }

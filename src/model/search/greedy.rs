@@ -17,6 +17,10 @@ use crate::network::Network;
 /// The greedy plan of `net`, with status `time_limit` and no bound; `None` when
 /// the recorded flows alone do not fit (the MILP is then infeasible, or nearly).
 pub fn plan(s: &Scenario, net: &Network) -> Option<Solution> {
+    // Written for links alone: a plant's balance is not kept by it.
+    if crate::network::plants::any_reached(s, &net.links) {
+        return None;
+    }
     let p = &s.parameters;
     let n = net.links.len();
     let mut supply: Vec<f64> = s.outputs.iter().map(|o| o.quantity).collect();

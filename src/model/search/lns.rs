@@ -82,7 +82,7 @@ pub(crate) fn improve(
     let added = Added { flows: &[], cuts };
     let model = Model::of(s, net, added, Goal::NetBenefit);
     let (milp, v) = (&model.milp, &model.vars);
-    let mut values = model.values_of(plan);
+    let mut values = model.values_of(s, net, plan);
     let graph = Graph::of(s, net);
     let seeds = graph.seeds(|k| (guide[k] - plan.flows[k]).abs() * milp.cost[v.x[k].index].abs());
     if seeds.is_empty() {
@@ -549,7 +549,7 @@ mod tests {
         assert!(value > empty.objective.unwrap());
         // Every row and bound of the MILP holds at the plan.
         let whole = Model::whole(&s, &net);
-        let x = whole.values_of(&better);
+        let x = whole.values_of(&s, &net, &better);
         assert_eq!(x.len(), 2 * n);
         let milp = &whole.milp;
         let tol = |b: f64| 1e-6 * b.abs().max(1.0);

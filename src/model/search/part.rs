@@ -33,7 +33,7 @@ pub(crate) fn solve_part(
         let feasible = extra.iter().all(|c| c.at_least <= 0.0);
         return Ok(Solution::without_links(feasible));
     }
-    if goal == Goal::NetBenefit && reduces(options, deadline, extra, n) {
+    if goal == Goal::NetBenefit && reduces(s, net, options, deadline, extra) {
         let sol = reduce::solve_by(s, net, options, deadline, None, control)?.0;
         return Ok(settled(sol, options.gap));
     }
@@ -58,23 +58,28 @@ pub(crate) fn first_plan(
     control: Control<'_>,
 ) -> Result<Solution, Error> {
     let n = net.links.len();
-    if n > 0 && reduces(options, deadline, extra, n) {
+    if n > 0 && reduces(s, net, options, deadline, extra) {
         let sol = reduce::first_plan_by(s, net, options, deadline, control)?;
         return Ok(settled(sol, options.gap));
     }
     solve_part(s, net, options, deadline, extra, Goal::NetBenefit, control)
 }
 
-/// Whether a net-benefit search of `links` links with the rows `extra` is
-/// reduced: none of those, a size `options.reduce` reduces, and the time the
-/// reductions need.
+/// Whether a net-benefit search of `net` with the rows `extra` is reduced:
+/// none of those, no plant (the reductions are written for links alone), a
+/// size `options.reduce` reduces, and the time the reductions need.
 fn reduces(
+    s: &Scenario,
+    net: &Network,
     options: &SolveOptions,
     deadline: Deadline,
     extra: &[FlowConstraint],
-    links: usize,
 ) -> bool {
-    extra.is_empty() && options.reduce.applies(links) && reduce::has_time(deadline, links)
+    let links = net.links.len();
+    extra.is_empty()
+        && options.reduce.applies(links)
+        && reduce::has_time(deadline, links)
+        && !crate::network::plants::any_reached(s, &net.links)
 }
 
 /// Resumes the search of a time-limited solve of `net` (a solution of a solve
@@ -94,8 +99,7 @@ pub(crate) fn resume_by(
     if !earlier.status.has_plan() || net.links.is_empty() {
         return Ok(earlier.clone());
     }
-    let n = net.links.len();
-    let later = if reduces(options, deadline, extra, n) {
+    let later = if reduces(s, net, options, deadline, extra) {
         reduce::solve_by(s, net, options, deadline, Some(earlier), control)?.0
     } else {
         let added = Added {

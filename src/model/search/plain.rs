@@ -60,7 +60,9 @@ pub(crate) fn solve_model(
         (start.is_none() && goal == Goal::NetBenefit && extra.is_empty() && n >= REDUCE_FROM_LINKS)
             .then(|| greedy::plan(s, net))
             .flatten();
-    let start = start.or(greedy.as_ref()).map(|plan| model.values_of(plan));
+    let start = start
+        .or(greedy.as_ref())
+        .map(|plan| model.values_of(s, net, plan));
     let highs = highs_options(options, deadline, n);
     let charges_count = goal == Goal::NetBenefit;
     let (plan, solved) = model.solve(net, &highs, start.as_deref(), control, charges_count)?;

@@ -639,7 +639,11 @@ fn restricted_lp(
     for (l, &c) in sub.links.iter().zip(&x) {
         milp.add_cost(c, per_unit(l));
     }
-    let vars = Vars { x, y: Vec::new() };
+    let vars = Vars {
+        x,
+        y: Vec::new(),
+        plants: Vec::new(),
+    };
     let mut rows = Rows::default();
     formulation::supply_constraints(s, &sub, &vars, &mut milp, &mut rows);
     formulation::demand_constraints(s, &sub, &vars, &mut milp, &mut rows);
@@ -655,7 +659,11 @@ fn restricted_lp(
             RowKey::Share(i, rule) => {
                 duals.share.insert((i, rule), dual);
             }
-            RowKey::Linking(_) | RowKey::Flow(_) | RowKey::Cut(_) => {}
+            RowKey::Linking(_)
+            | RowKey::Flow(_)
+            | RowKey::Cut(_)
+            | RowKey::Plant(..)
+            | RowKey::Group(_) => {}
         }
     }
     let flows = vars.x.iter().map(|&c| lp.value(c)).collect();

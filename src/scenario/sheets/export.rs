@@ -39,6 +39,10 @@ fn located<T: Serialize>(section: &str, items: &[Located<T>]) -> Vec<Row> {
         .collect()
 }
 
+/// The sections of a scenario file that no sheet carries yet; `export`
+/// refuses a scenario that has them.
+pub const NOT_IN_SHEETS: [&str; 3] = ["technologies", "plants", "plant_groups"];
+
 /// The sheets of a merged scenario (includes resolved, money in its currency):
 /// `scenario` (the validated `scenario`'s name and currency), `parameters`, and one
 /// sheet per section, `outputs` and `inputs` with their site's id in `site`.
@@ -46,6 +50,22 @@ fn located<T: Serialize>(section: &str, items: &[Located<T>]) -> Vec<Row> {
 /// error naming it.
 pub fn export(loaded: &Loaded, scenario: &Scenario) -> Result<Vec<Sheet>, Error> {
     let root = loaded.root.clone();
+    if let Some(section) = NOT_IN_SHEETS.iter().find(|&&name| match name {
+        "technologies" => !loaded.technologies.is_empty(),
+        "plants" => !loaded.plants.is_empty(),
+        _ => !loaded.plant_groups.is_empty(),
+    }) {
+        // Rather no workbook than one that silently leaves plants out.
+        return Err(Error::Invalid(crate::error::Problems(vec![
+            crate::error::Problem::new(
+                root.to_path_buf(),
+                *section,
+                None,
+                "spreadsheets do not carry technologies, plants and plant groups yet: \
+             keep this scenario as a file",
+            ),
+        ])));
+    }
     let mut problems = Vec::new();
     let mut sheets = Vec::new();
     for l in LAYOUT {

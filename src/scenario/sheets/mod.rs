@@ -411,6 +411,7 @@ mod tests {
             .iter()
             .map(|l| l.name)
             .filter(|n| !["outputs", "inputs"].contains(n))
+            .chain(super::export::NOT_IN_SHEETS)
             .collect();
         sections.sort_unstable();
         assert_eq!(sections, properties(&schema, "ScenarioFile"));

@@ -18,6 +18,10 @@ use crate::model::{Solution, Status};
 use crate::network::mandatory::{self, Constraint, Limit};
 use crate::network::{CandidateLink, Network, Pruned};
 
+mod plants;
+
+pub use plants::{PlanPlant, PlantTotals};
+
 /// One chosen exchange.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanLink {
@@ -167,6 +171,10 @@ pub struct Totals {
     pub links: usize,
     /// Of which existing today.
     pub existing_links: usize,
+    /// The plants summed (absent without plants); their net benefit and
+    /// emissions are part of `net_benefit` and `co2_avoided`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plants: Option<PlantTotals>,
 }
 
 /// What one site gains, with costs split as the scenario's parameters say.
@@ -219,8 +227,11 @@ pub struct Plan {
     pub totals: Totals,
     /// Chosen links.
     pub links: Vec<PlanLink>,
-    /// Each site's benefit.
+    /// Each site's benefit (a plant's to its operator).
     pub sites: Vec<SiteBenefit>,
+    /// Every plant, open or not (absent without plants).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plants: Vec<PlanPlant>,
     /// The candidate network.
     pub network: NetworkSummary,
     /// Why there is no plan: the constraints that the recorded flows of existing
@@ -335,6 +346,15 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         // documented sort already; keep it.
         links.push(plan_link(s, l, x, &money));
     }
+    let (plants, plant_totals) = plants::plan_plants(s, net, &sol.flows);
+    if !s.plants.is_empty() {
+        let f = &mut totals.figures;
+        f.net_benefit += plant_totals.net_benefit;
+        f.co2_avoided -= plant_totals.co2_emitted;
+        f.carbon_value -= s.parameters.carbon_price * plant_totals.co2_emitted;
+        totals.plants = Some(plant_totals);
+    }
+    let mut sites = plants::fold_into_operators(s, &plants, sites);
     for site in &mut sites {
         site.round();
     }
@@ -350,6 +370,7 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         totals,
         links,
         sites,
+        plants,
         network: NetworkSummary {
             candidate_links: net.links.len(),
             pruned_too_far: pr.too_far,
@@ -423,11 +444,16 @@ impl Totals {
         f.capex_per_year += m.capex_year;
         f.capex += l.capex;
         f.transport_energy_gj += l.transport_energy_gj * x;
-        *self.waste_diverted.entry(out_mat.unit.clone()).or_default() += x;
-        *self
-            .virgin_displaced
-            .entry(in_mat.unit.clone())
-            .or_default() += l.displaced_per_unit * x;
+        // What plants make is no waste, and what they take displaces no purchase.
+        if s.plant_of_output(l.output).is_none() {
+            *self.waste_diverted.entry(out_mat.unit.clone()).or_default() += x;
+        }
+        if s.plant_of_input(l.input).is_none() {
+            *self
+                .virgin_displaced
+                .entry(in_mat.unit.clone())
+                .or_default() += l.displaced_per_unit * x;
+        }
         if out_mat.kind == MaterialKind::Energy && loss > 0.0 {
             *self.heat_lost.entry(out_mat.unit.clone()).or_default() += loss;
         }
@@ -439,6 +465,9 @@ impl Totals {
     fn round(&mut self) {
         for v in self.figures.values_mut() {
             *v = round(*v);
+        }
+        if let Some(p) = &mut self.plants {
+            p.round();
         }
         for map in [
             &mut self.waste_diverted,
@@ -579,6 +608,7 @@ mod tests {
             totals: Totals::default(),
             links: Vec::new(),
             sites: Vec::new(),
+            plants: Vec::new(),
             network: NetworkSummary {
                 candidate_links: 0,
                 pruned_too_far: 0,

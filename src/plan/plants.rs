@@ -1,0 +1,250 @@
+//! The plants of a plan: each plant with its size, throughput, streams,
+//! economics and CO2 ([`PlanPlant`]), their sum ([`PlantTotals`]), and the
+//! firms that run them in the sites' split of the gain.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{round, SiteBenefit};
+use crate::domain::{Location, PlantId, Scenario};
+use crate::network::plants::{throughput, PlantTerms};
+use crate::network::Network;
+
+/// One plant of the scenario in a plan, open or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanPlant {
+    /// Plant id.
+    pub plant: String,
+    /// Plant name.
+    pub name: String,
+    /// Technology id.
+    pub technology: String,
+    /// candidate, existing, forced or forbidden.
+    pub status: String,
+    /// The firm that runs it.
+    pub operator: String,
+    /// Whether the plan opens it.
+    pub open: bool,
+    /// The size it opens at (absent when closed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Capacity of that size, units processed per year (0 when closed).
+    pub capacity: f64,
+    /// Units processed per year: what arrives at its inputs.
+    pub throughput: f64,
+    /// Throughput over capacity (absent when closed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilisation: Option<f64>,
+    /// What arrives per input material, per year.
+    pub inputs: BTreeMap<String, f64>,
+    /// What it makes per output material, per year.
+    pub made: BTreeMap<String, f64>,
+    /// Of what it makes, what exchanges take, per output material, per year.
+    pub sent: BTreeMap<String, f64>,
+    /// Operating cost, currency per year.
+    pub operating_cost: f64,
+    /// Cost of the energy it uses, currency per year.
+    pub energy_cost: f64,
+    /// Disposal of everything it makes, currency per year (what exchanges
+    /// take is counted back on their links as avoided disposal).
+    pub disposal_cost: f64,
+    /// Fixed cost of the size, currency per year.
+    pub fixed_cost: f64,
+    /// Annualised capital cost, currency per year.
+    pub capex_per_year: f64,
+    /// Capital cost (0 for an existing plant or a closed one), currency.
+    pub capex: f64,
+    /// Emissions of processing and of the disposal of what it makes, t CO2e per year.
+    pub co2_emitted: f64,
+    /// The plant's own net benefit (all of the above, carbon at its price),
+    /// currency per year: the links in and out carry the rest.
+    pub net_benefit: f64,
+    /// Where it is (absent when it has no location).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+/// The plants of a plan summed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlantTotals {
+    /// Plants open.
+    pub open: usize,
+    /// Operating cost, currency per year.
+    pub operating_cost: f64,
+    /// Energy cost, currency per year.
+    pub energy_cost: f64,
+    /// Disposal of what they make, currency per year.
+    pub disposal_cost: f64,
+    /// Fixed cost, currency per year.
+    pub fixed_cost: f64,
+    /// Annualised capital cost, currency per year.
+    pub capex_per_year: f64,
+    /// Capital cost, currency.
+    pub capex: f64,
+    /// t CO2e emitted per year.
+    pub co2_emitted: f64,
+    /// Net benefit of the plants themselves, currency per year (part of the
+    /// plan's `net_benefit`).
+    pub net_benefit: f64,
+}
+
+/// Every plant of `s` under the flows of a plan of `net`, with their sum.
+pub(super) fn plan_plants(
+    s: &Scenario,
+    net: &Network,
+    flows: &[f64],
+) -> (Vec<PlanPlant>, PlantTotals) {
+    let p = &s.parameters;
+    let mut totals = PlantTotals::default();
+    let mut plants = Vec::new();
+    for (k, plant) in s.plants.iter().enumerate() {
+        let id = PlantId(k);
+        let tech = &s.technologies[plant.technology.0];
+        let terms = PlantTerms::of(s, id);
+        let t = throughput(s, id, &net.links, flows);
+        let size = terms.size_for(t, plant.is_mandatory());
+        let mut inputs = BTreeMap::new();
+        let mut sent = BTreeMap::new();
+        for (l, &x) in net.links.iter().zip(flows) {
+            if x <= 0.0 {
+                continue;
+            }
+            if s.plant_of_input(l.input) == Some(id) {
+                let m = &s.input_material(l.input).id;
+                *inputs.entry(m.clone()).or_insert(0.0) += l.displaced_per_unit * x;
+            }
+            if s.plant_of_output(l.output) == Some(id) {
+                let m = &s.output_material(l.output).id;
+                *sent.entry(m.clone()).or_insert(0.0) += x;
+            }
+        }
+        let made: BTreeMap<String, f64> = tech
+            .outputs
+            .iter()
+            .map(|o| {
+                (
+                    s.materials[o.material.0].id.clone(),
+                    round(o.yield_per_unit * t),
+                )
+            })
+            .collect();
+        let operating = terms.operating_cost * t;
+        let energy = terms.energy_gj * p.energy_price * t;
+        let disposal = terms.disposal_cost * t;
+        let co2 = terms.co2_per_unit() * t;
+        let (fixed, capex_year, capex, capacity, size_id) = match size {
+            Some((z, capacity, charge)) => {
+                let sz = &tech.sizes[z];
+                let existing = plant.status == crate::domain::PlantStatus::Existing;
+                let capex = if existing { 0.0 } else { sz.capex };
+                let fixed = sz.fixed_cost_per_year;
+                (fixed, charge - fixed, capex, capacity, Some(sz.id.clone()))
+            }
+            None => (0.0, 0.0, 0.0, 0.0, None),
+        };
+        let net_benefit =
+            -(operating + energy + disposal + fixed + capex_year) - p.carbon_price * co2;
+        let open = size_id.is_some();
+        totals.open += usize::from(open);
+        totals.operating_cost += operating;
+        totals.energy_cost += energy;
+        totals.disposal_cost += disposal;
+        totals.fixed_cost += fixed;
+        totals.capex_per_year += capex_year;
+        totals.capex += capex;
+        totals.co2_emitted += co2;
+        totals.net_benefit += net_benefit;
+        let rounded =
+            |m: BTreeMap<String, f64>| m.into_iter().map(|(k, v)| (k, round(v))).collect();
+        plants.push(PlanPlant {
+            plant: plant.id.clone(),
+            name: plant.name.clone(),
+            technology: tech.id.clone(),
+            status: plant.status.name().to_owned(),
+            operator: plant.operator.clone(),
+            open,
+            size: size_id,
+            capacity: round(capacity),
+            throughput: round(t),
+            utilisation: (capacity > 0.0).then(|| round(t / capacity)),
+            inputs: rounded(inputs),
+            made,
+            sent: rounded(sent),
+            operating_cost: round(operating),
+            energy_cost: round(energy),
+            disposal_cost: round(disposal),
+            fixed_cost: round(fixed),
+            capex_per_year: round(capex_year),
+            capex: round(capex),
+            co2_emitted: round(co2),
+            net_benefit: round(net_benefit),
+            location: s.sites[plant.site.0].location,
+        });
+    }
+    (plants, totals)
+}
+
+impl PlantTotals {
+    /// Rounds every figure for the report.
+    pub(super) fn round(&mut self) {
+        for v in [
+            &mut self.operating_cost,
+            &mut self.energy_cost,
+            &mut self.disposal_cost,
+            &mut self.fixed_cost,
+            &mut self.capex_per_year,
+            &mut self.capex,
+            &mut self.co2_emitted,
+            &mut self.net_benefit,
+        ] {
+            *v = round(*v);
+        }
+    }
+}
+
+/// The sites' split with plants: each plant's own net benefit and emissions
+/// go to the site that stands for it, and every plant's row then goes to its
+/// operator: a site of the scenario, or a firm of its own (one row per firm,
+/// after the scenario's sites, in the order of their first plant).
+pub(super) fn fold_into_operators(
+    s: &Scenario,
+    plants: &[PlanPlant],
+    mut sites: Vec<SiteBenefit>,
+) -> Vec<SiteBenefit> {
+    if s.plants.is_empty() {
+        return sites;
+    }
+    for (plant, row) in s.plants.iter().zip(plants) {
+        let site = &mut sites[plant.site.0];
+        site.as_supplier += row.net_benefit;
+        site.co2_avoided -= row.co2_emitted;
+    }
+    let firms = s.firm_sites().len();
+    let plant_rows = sites.split_off(firms);
+    let mut own: Vec<SiteBenefit> = Vec::new();
+    for (plant, row) in s.plants.iter().zip(plant_rows) {
+        let into = match plant.operator_site {
+            Some(op) if op.0 < firms => &mut sites[op.0],
+            _ => match own.iter().position(|f| f.site == plant.operator) {
+                Some(k) => &mut own[k],
+                None => {
+                    own.push(SiteBenefit {
+                        site: plant.operator.clone(),
+                        name: plant.operator.clone(),
+                        as_supplier: 0.0,
+                        as_receiver: 0.0,
+                        benefit: 0.0,
+                        co2_avoided: 0.0,
+                    });
+                    own.last_mut().expect("a firm was just pushed")
+                }
+            },
+        };
+        into.as_supplier += row.as_supplier;
+        into.as_receiver += row.as_receiver;
+        into.co2_avoided += row.co2_avoided;
+    }
+    sites.extend(own);
+    sites
+}

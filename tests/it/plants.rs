@@ -1,0 +1,160 @@
+//! Plants (docs/formulation.md, "Plants"): a grinding station solved by hand,
+//! a plant that changes nothing, the same optimum whichever way the search
+//! goes, and bad plant input named all at once.
+//!
+//! `tests/data/plants.toml` by hand (circuity 1, discount rate 0): the
+//! steelworks' 1,000 t of slag (disposal 5 EUR/t) can be ground at its own
+//! site (0 km) into GGBS at a yield of 0.95, for 10 EUR per t ground. GGBS
+//! replaces clinker (60 EUR/t) up to half of each cement works' need: 600 t at
+//! A and 300 t at B, each 10 km by truck (0.1 EUR/t/km, 1,000 EUR/yr a link).
+//! A t of GGBS delivered is worth 60 − 1 = 59 EUR, and costs 1/0.95 t of slag
+//! ground: (10 − 5)/0.95 = 5.26 EUR. All 900 t are worth taking: 947.37 t of
+//! slag ground, above the small size (500 t): the large one, 5,000 EUR/yr.
+//! Net benefit 900·59 + 947.37·(5 − 10) − 5,000 − 3·1,000 = 40,363.16 EUR/yr.
+//! The station 25 km east stays closed.
+
+use serde_json::Value;
+
+use crate::{assert_close, Scratch, Symbio};
+
+fn solve(path: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["solve", path, "--format", "json", "--gap", "0"];
+    args.extend_from_slice(extra);
+    Symbio::new().args(args).run().stdout_json()
+}
+
+#[test]
+fn the_grinding_station_is_sited_and_sized_as_by_hand() {
+    let p = solve("tests/data/plants.toml", &[]);
+    assert_eq!(p["status"], "optimal");
+    let ground = 900.0 / 0.95;
+    let by_hand = 900.0 * 59.0 + ground * (5.0 - 10.0) - 5_000.0 - 3.0 * 1_000.0;
+    assert_close(p["objective"].as_f64().unwrap(), by_hand, 1e-8);
+    assert_close(p["totals"]["net_benefit"].as_f64().unwrap(), by_hand, 1e-8);
+    let plants = p["plants"].as_array().unwrap();
+    assert_eq!(plants.len(), 2);
+    let at_steel = &plants[0];
+    assert_eq!(at_steel["plant"], "grinder_at_steel");
+    assert_eq!(at_steel["open"], true);
+    assert_eq!(at_steel["size"], "large");
+    assert_close(at_steel["throughput"].as_f64().unwrap(), ground, 1e-8);
+    assert_close(
+        at_steel["utilisation"].as_f64().unwrap(),
+        ground / 2000.0,
+        1e-8,
+    );
+    assert_close(at_steel["made"]["ggbs"].as_f64().unwrap(), 900.0, 1e-8);
+    assert_close(at_steel["sent"]["ggbs"].as_f64().unwrap(), 900.0, 1e-8);
+    assert_close(
+        at_steel["net_benefit"].as_f64().unwrap(),
+        -(10.0 * ground + 5_000.0),
+        1e-8,
+    );
+    assert_eq!(plants[1]["open"], false);
+    // Its operator is the steelworks: the plant's own figures are the steelworks'.
+    let sites = p["sites"].as_array().unwrap();
+    assert!(sites.iter().all(|s| s["site"] != "grinder_at_steel"));
+    let total: f64 = sites.iter().map(|s| s["benefit"].as_f64().unwrap()).sum();
+    assert_close(total, by_hand, 1e-8);
+    // Slag ground is waste diverted; GGBS delivered is what displaces clinker.
+    assert_close(
+        p["totals"]["waste_diverted"]["t"].as_f64().unwrap(),
+        ground,
+        1e-8,
+    );
+    assert_close(
+        p["totals"]["virgin_displaced"]["t"].as_f64().unwrap(),
+        900.0,
+        1e-8,
+    );
+}
+
+#[test]
+fn one_milp_and_the_parts_agree_with_plants() {
+    let parts = solve("tests/data/plants.toml", &[]);
+    let whole = solve("tests/data/plants.toml", &["--no-decompose"]);
+    assert_eq!(parts["objective"], whole["objective"]);
+    assert_eq!(parts["plants"], whole["plants"]);
+}
+
+/// A plant of yield 1, no cost and room for everything at a supplier's own
+/// site offers nothing a direct exchange does not: the optimum is unchanged.
+#[test]
+fn a_free_pass_through_plant_changes_nothing() {
+    let base = solve("tests/data/hand.toml", &[]);
+    let text = std::fs::read_to_string(crate::path("tests/data/hand.toml")).unwrap();
+    let text = format!(
+        "{text}\n{}",
+        r#"
+[[technologies]]
+id = "pass"
+inputs = [{ material = "slag" }]
+outputs = [{ material = "slag", yield = 1.0 }]
+sizes = [{ id = "any", capacity = 1000000.0 }]
+
+[[plants]]
+id = "pass_at_steel"
+technology = "pass"
+site = "steel"
+"#
+    );
+    let (_dir, path) = Scratch::with("hand_pass.toml", &text);
+    let with = solve(path.to_str().unwrap(), &[]);
+    assert_eq!(with["status"], "optimal");
+    assert_close(
+        with["objective"].as_f64().unwrap(),
+        base["objective"].as_f64().unwrap(),
+        1e-9,
+    );
+}
+
+#[test]
+fn bad_plants_are_named_all_at_once() {
+    let text = std::fs::read_to_string(crate::path("tests/data/plants.toml")).unwrap();
+    let text = format!(
+        "{text}\n{}",
+        r#"
+[[technologies]]
+id = "broken"
+inputs = [{ material = "gbfs" }]
+outputs = [{ material = "ggbs", yield = 0.0 }]
+sizes = [{ id = "s", capacity = 0.0 }]
+
+[[technologies]]
+id = "back"
+inputs = [{ material = "ggbs" }]
+outputs = [{ material = "gbfs", yield = 1.0 }]
+sizes = [{ id = "s", capacity = 10.0 }]
+
+[[plants]]
+id = "nowhere"
+technology = "grindng"
+
+[[plants]]
+id = "steel"
+technology = "grinding"
+site = "steel"
+"#
+    );
+    let (_dir, path) = Scratch::with("bad_plants.toml", &text);
+    let run = Symbio::new()
+        .args(["check", path.to_str().unwrap()])
+        .expect_code(2)
+        .run();
+    for needle in [
+        "technologies[1].outputs[0].yield",
+        "technologies[1].sizes[0].capacity",
+        "loops back into itself",
+        "plants[2].technology",
+        "unknown technology \"grindng\", did you mean `grinding`?",
+        "a plant needs a place",
+        "plants[3].id",
+        "plants and sites share ids",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "no {needle:?} in:\n{}",
+            run.stderr
+        );
+    }
+}

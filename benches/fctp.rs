@@ -1,5 +1,6 @@
-//! Solve time of fixed-charge transportation benchmark instances through symbio
-//! (scenario → network → MILP), read at run time from `$SYMBIO_FCTP_DIR` (default
+//! Solve time of fixed-charge transportation and capacitated facility-location
+//! benchmark instances through symbio (scenario → network → MILP; the
+//! facilities are plants), read at run time from `$SYMBIO_FCTP_DIR` (default
 //! `../shared/data/fctp` next to the crate); nothing runs when it is absent.
 //!
 //! Each instance is first solved once under a time limit and its status, cost and
@@ -18,6 +19,8 @@ const INSTANCES: &[&str] = &[
     "glover_2005/N104.FCTP",
     "agarwal_aneja_2012/Theta0.2/9.txt",
     "roberti_2015/B20Theta0.2/30x30/1.dat",
+    "orlib_cap/cap41.txt",
+    "orlib_cap/cap131.txt",
 ];
 
 /// Time limit of the probing solve, seconds.
@@ -55,7 +58,30 @@ fn fctp(c: &mut Criterion) {
         };
         let inst = match fctp::read(layout, &path) {
             Ok(Parsed::Transportation(i)) => i,
-            Ok(Parsed::FacilityLocation(_)) => continue,
+            Ok(Parsed::FacilityLocation(cfl)) => {
+                // Facility location: the facilities are plants of symbio.
+                let out =
+                    fctp::solve_facility_location(&cfl, name, &options).expect("the solver runs");
+                eprintln!(
+                    "fctp {name} ({} × {}): {:?}, cost {}, lower bound {}, {:.2} s",
+                    cfl.capacities.len(),
+                    cfl.demands.len(),
+                    out.status,
+                    out.cost.map_or("-".into(), |v| format!("{v:.2}")),
+                    out.cost_bound.map_or("-".into(), |v| format!("{v:.2}")),
+                    out.seconds
+                );
+                if out.status != Status::Optimal || out.seconds > TIMED_UNDER {
+                    continue;
+                }
+                group.measurement_time(Duration::from_secs_f64(
+                    (12.0 * out.seconds).clamp(3.0, 200.0),
+                ));
+                group.bench_function(*name, |b| {
+                    b.iter(|| fctp::solve_facility_location(&cfl, name, &options).unwrap())
+                });
+                continue;
+            }
             Err(e) => {
                 eprintln!("fctp bench: {e}");
                 continue;

@@ -17,12 +17,12 @@
 //! ships all demand and its net benefit is `R · Σ d_j − optimal FCTP cost`.
 //! [`solve`] does that and checks the flows it gets back.
 //!
-//! The capacitated facility-location instances of OR-Library ([`Layout::OrlibCap`])
-//! are read ([`FacilityLocation`]) but not solved: their fixed cost belongs to a
-//! facility and is shared by all its arcs. Modelled as a super-source arc it needs
-//! flow conservation at the facility (super-source → facility → customer), and
-//! symbio's exchanges are single output → input links with no transshipment, so
-//! the problem has no exact symbio scenario.
+//! The capacitated facility-location instances of OR-Library ([`Layout::OrlibCap`],
+//! [`FacilityLocation`]) become scenarios with plants
+//! ([`FacilityLocation::to_scenario_file`]): a source offering the total demand,
+//! one hub plant per facility with one size of its capacity and fixed cost, and
+//! customers paying a price `R` per unit; [`solve_facility_location`] reads the
+//! cost off the net benefit as for an FCTP.
 //!
 //! This is not part of the library: `benches/fctp.rs` and `examples/fctp.rs` use
 //! it from the dev-only `symbio-testkit` crate, and it uses only symbio's public
@@ -33,13 +33,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use symbio::domain::PlantStatus;
 use symbio::domain::Scenario;
 use symbio::domain::{LinkStatus, MaterialKind};
 use symbio::model::{self, SolveOptions, Status};
 use symbio::network;
 use symbio::scenario::schema::{
-    InputFile, LinkFile, MaterialFile, ModeFile, OutputFile, ParametersFile, RuleFile,
-    ScenarioFile, ScenarioHeader, SiteFile,
+    InputFile, LinkFile, MaterialFile, ModeFile, OutputFile, ParametersFile, PlantFile, RuleFile,
+    ScenarioFile, ScenarioHeader, SiteFile, SizeFile, TechnologyFile, TechnologyInputFile,
+    TechnologyOutputFile,
 };
 use symbio::{Error, Problem, Problems};
 
@@ -122,8 +124,7 @@ pub struct Instance {
 
 /// A capacitated facility-location problem (OR-Library `cap` files): open
 /// facilities (fixed cost, capacity) and split every customer's demand among open
-/// ones at least cost. Read for completeness; see the module documentation for why
-/// it is not turned into a scenario.
+/// ones at least cost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FacilityLocation {
     /// Capacity of each facility.
@@ -628,21 +629,8 @@ impl Instance {
     /// no distance).
     pub fn to_scenario_file(&self, name: &str) -> ScenarioFile {
         let r = self.revenue_per_unit();
-        let good = "good".to_owned();
+        let good = GOOD.to_owned();
         let mut sites = Vec::with_capacity(self.suppliers() + self.customers());
-        let site = |id: String, outputs, inputs| SiteFile {
-            id,
-            name: None,
-            sector: None,
-            lat: None,
-            lon: None,
-            x_km: None,
-            y_km: None,
-            outputs,
-            inputs,
-            source: None,
-            replace: false,
-        };
         for (i, &s) in self.supplies.iter().enumerate() {
             sites.push(site(
                 supplier_id(i),
@@ -677,21 +665,14 @@ impl Instance {
                 if !self.has_arc(i, j) {
                     continue;
                 }
-                links.push(LinkFile {
-                    from_site: supplier_id(i),
-                    from_output: "supply".into(),
-                    to_site: customer_id(j),
-                    to_input: "demand".into(),
-                    mode: Some("arc".into()),
-                    status: LinkStatus::Candidate,
-                    distance_km: Some(0.0),
-                    transport_cost_per_unit: Some(self.unit_cost[i][j]),
-                    fixed_cost_per_year: Some(self.fixed_cost[i][j]),
-                    capex: None,
-                    capacity: self.arc_capacity(i, j),
-                    quantity: None,
-                    source: None,
-                });
+                let mut fact = arc_fact(
+                    (supplier_id(i), "supply"),
+                    (customer_id(j), "demand"),
+                    self.unit_cost[i][j],
+                    self.fixed_cost[i][j],
+                );
+                fact.capacity = self.arc_capacity(i, j);
+                links.push(fact);
             }
         }
         ScenarioFile {
@@ -706,42 +687,9 @@ impl Instance {
                 include: Vec::new(),
             },
             parameters: ParametersFile::default(),
-            materials: vec![MaterialFile {
-                id: good.clone(),
-                name: None,
-                unit: "unit".into(),
-                kind: MaterialKind::Material,
-                source: None,
-                replace: false,
-            }],
-            modes: vec![ModeFile {
-                id: "arc".into(),
-                name: None,
-                units: vec!["unit".into()],
-                cost_per_unit_km: 0.0,
-                energy_per_unit_km: 0.0,
-                co2_per_unit_km: 0.0,
-                loss_per_km: 0.0,
-                max_distance_km: None,
-                fixed_cost_per_year: 0.0,
-                capex_per_km: 0.0,
-                lifetime_years: None,
-                capacity: None,
-                source: None,
-                replace: false,
-            }],
-            rules: vec![RuleFile {
-                id: "ship".into(),
-                from: good.clone(),
-                to: good,
-                ratio: None,
-                max_share: None,
-                processing_cost: 0.0,
-                processing_co2: 0.0,
-                modes: vec!["arc".into()],
-                source: None,
-                replace: false,
-            }],
+            materials: vec![good_material()],
+            modes: vec![arc_mode()],
+            rules: vec![ship_rule()],
             sites,
             links,
             uncertainty: Vec::new(),
@@ -752,15 +700,320 @@ impl Instance {
     /// The validated scenario of [`Instance::to_scenario_file`], as if read from
     /// `<name>.json`.
     pub fn scenario(&self, name: &str) -> Result<Scenario, Error> {
-        let file = self.to_scenario_file(name);
-        let json = serde_json::to_string(&file).map_err(|e| {
-            Error::option(
-                "instance",
-                format!("cannot serialise the FCTP scenario: {e}"),
-            )
-        })?;
-        symbio::scenario::read_str(Path::new(&format!("{name}.json")), &json)
+        validated(&self.to_scenario_file(name), name)
     }
+}
+
+impl FacilityLocation {
+    /// The total demand.
+    pub fn total_demand(&self) -> f64 {
+        self.demands.iter().sum()
+    }
+
+    /// The price `R` every customer pays per unit: more than what leaving a
+    /// unit unmet could save, `Σ_i f_i + max_ij c_ij / d_j + 1`. Leaving demand
+    /// unmet saves unit costs below `R` per unit, and can save fixed costs only
+    /// by closing facilities whose capacity is then missing, which with
+    /// whole-number capacities and demands leaves at least one unit unmet.
+    pub fn revenue_per_unit(&self) -> f64 {
+        let most_per_unit = self
+            .assignment_costs
+            .iter()
+            .zip(&self.demands)
+            .filter(|(_, &d)| d > 0.0)
+            .flat_map(|(row, &d)| row.iter().map(move |&c| c / d))
+            .fold(0.0, f64::max);
+        self.fixed_costs.iter().sum::<f64>() + most_per_unit + 1.0
+    }
+
+    /// The symbio scenario of the instance: a site `source` offering the total
+    /// demand of the one material; a hub technology `t<i>` per facility (yield
+    /// 1, one size of its capacity and fixed cost) and its plant `f<i>` at
+    /// `source`; customers `c<j>` buying their demand at [`Self::revenue_per_unit`];
+    /// link facts source → facility (free) and facility → customer at
+    /// `c_ij / d_j` per unit. Its optimal net benefit is `R · Σ d_j` less the
+    /// optimal cost of the instance.
+    pub fn to_scenario_file(&self, name: &str) -> ScenarioFile {
+        let r = self.revenue_per_unit();
+        let mut sites = vec![site(
+            "source".into(),
+            vec![OutputFile {
+                id: "supply".into(),
+                material: GOOD.into(),
+                quantity: self.total_demand(),
+                disposal_cost: 0.0,
+                disposal_co2: 0.0,
+                source: None,
+            }],
+            Vec::new(),
+        )];
+        for (j, &d) in self.demands.iter().enumerate() {
+            let demand = InputFile {
+                id: "demand".into(),
+                material: GOOD.into(),
+                quantity: d,
+                price: r,
+                co2: 0.0,
+                source: None,
+            };
+            sites.push(site(customer_id(j), Vec::new(), vec![demand]));
+        }
+        let mut technologies = Vec::new();
+        let mut plants = Vec::new();
+        let mut links = Vec::new();
+        for (i, (&capacity, &fixed)) in self.capacities.iter().zip(&self.fixed_costs).enumerate() {
+            technologies.push(TechnologyFile {
+                id: format!("t{}", i + 1),
+                name: None,
+                inputs: vec![TechnologyInputFile {
+                    material: GOOD.into(),
+                    min_share: None,
+                    max_share: None,
+                }],
+                outputs: vec![TechnologyOutputFile {
+                    material: GOOD.into(),
+                    yield_per_unit: 1.0,
+                    disposal_cost: 0.0,
+                    disposal_co2: 0.0,
+                }],
+                sizes: vec![SizeFile {
+                    id: "open".into(),
+                    capacity,
+                    fixed_cost_per_year: fixed,
+                    capex: 0.0,
+                    lifetime_years: None,
+                }],
+                operating_cost: 0.0,
+                energy_per_unit: 0.0,
+                co2_per_unit: 0.0,
+                replace: false,
+                source: None,
+            });
+            plants.push(PlantFile {
+                id: facility_id(i),
+                name: None,
+                technology: format!("t{}", i + 1),
+                site: Some("source".into()),
+                lat: None,
+                lon: None,
+                x_km: None,
+                y_km: None,
+                status: PlantStatus::Candidate,
+                size: None,
+                operator: None,
+                replace: false,
+                source: None,
+            });
+            links.push(arc_fact(
+                ("source".into(), "supply"),
+                (facility_id(i), GOOD),
+                0.0,
+                0.0,
+            ));
+            for (j, &d) in self.demands.iter().enumerate() {
+                if d > 0.0 {
+                    let cost = self.assignment_costs[j][i] / d;
+                    links.push(arc_fact(
+                        (facility_id(i), GOOD),
+                        (customer_id(j), "demand"),
+                        cost,
+                        0.0,
+                    ));
+                }
+            }
+        }
+        ScenarioFile {
+            scenario: ScenarioHeader {
+                name: Some(name.to_owned()),
+                currency: Some("XXX".into()),
+                description: Some(format!(
+                    "Capacitated facility location {name}: every customer pays {r} per unit, \
+                     so the optimal cost is {r} × {} − the net benefit.",
+                    self.total_demand()
+                )),
+                include: Vec::new(),
+            },
+            materials: vec![good_material()],
+            modes: vec![arc_mode()],
+            rules: vec![ship_rule()],
+            sites,
+            links,
+            technologies,
+            plants,
+            ..ScenarioFile::default()
+        }
+    }
+
+    /// The validated scenario of [`Self::to_scenario_file`].
+    pub fn scenario(&self, name: &str) -> Result<Scenario, Error> {
+        validated(&self.to_scenario_file(name), name)
+    }
+}
+
+/// What a facility-location instance solved through symbio gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacilityOutcome {
+    /// The solver's status.
+    pub status: Status,
+    /// Cost `R · Σ d_j − objective` of the plan found.
+    pub cost: Option<f64>,
+    /// Lower bound on the optimal cost, `R · Σ d_j − best bound`.
+    pub cost_bound: Option<f64>,
+    /// The facilities the plan opens.
+    pub open: Vec<bool>,
+    /// Demand the plan leaves unmet.
+    pub unmet_demand: f64,
+    /// Candidate links in the network.
+    pub links: usize,
+    /// Seconds to build the scenario, the network and solve.
+    pub seconds: f64,
+}
+
+/// Solves a facility-location instance through symbio (scenario with plants →
+/// network → MILP) at a relative gap of `options.gap` on the cost (turned
+/// into the gap on the net benefit, as [`solve`] does).
+pub fn solve_facility_location(
+    cfl: &FacilityLocation,
+    name: &str,
+    options: &SolveOptions,
+) -> Result<FacilityOutcome, Error> {
+    let started = Instant::now();
+    let scenario = cfl.scenario(name)?;
+    let revenue = cfl.revenue_per_unit() * cfl.total_demand();
+    // Every customer is served at least at its cheapest assignment.
+    let lb: f64 = cfl
+        .assignment_costs
+        .iter()
+        .map(|row| row.iter().copied().fold(f64::INFINITY, f64::min))
+        .filter(|c| c.is_finite())
+        .sum();
+    let gap = if revenue > lb && lb > 0.0 {
+        options.gap * lb / (revenue - lb)
+    } else {
+        0.0
+    };
+    let opts = SolveOptions { gap, ..*options };
+    let net = network::build(&scenario)?;
+    let sol = model::solve(&scenario, &net, &opts)?;
+    let plan = symbio::plan::assemble(&scenario, &net, &sol);
+    let open = plan.plants.iter().map(|p| p.open).collect();
+    let delivered: f64 = plan
+        .links
+        .iter()
+        .filter(|l| l.key.to_input == "demand")
+        .map(|l| l.delivered)
+        .sum();
+    Ok(FacilityOutcome {
+        status: sol.status,
+        cost: sol.objective.map(|o| revenue - o),
+        cost_bound: sol.best_bound.map(|b| revenue - b),
+        open,
+        unmet_demand: (cfl.total_demand() - delivered).max(0.0),
+        links: net.links.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn facility_id(i: usize) -> String {
+    format!("f{}", i + 1)
+}
+
+/// The one material of a benchmark scenario.
+const GOOD: &str = "good";
+
+/// A site without location, with its outputs and inputs.
+fn site(id: String, outputs: Vec<OutputFile>, inputs: Vec<InputFile>) -> SiteFile {
+    SiteFile {
+        id,
+        name: None,
+        sector: None,
+        lat: None,
+        lon: None,
+        x_km: None,
+        y_km: None,
+        outputs,
+        inputs,
+        source: None,
+        replace: false,
+    }
+}
+
+/// The material [`GOOD`], in units `unit`.
+fn good_material() -> MaterialFile {
+    MaterialFile {
+        id: GOOD.into(),
+        name: None,
+        unit: "unit".into(),
+        kind: MaterialKind::Material,
+        source: None,
+        replace: false,
+    }
+}
+
+/// The mode `arc`: no cost, no limit; every figure comes from a link fact.
+fn arc_mode() -> ModeFile {
+    ModeFile {
+        id: "arc".into(),
+        name: None,
+        units: vec!["unit".into()],
+        cost_per_unit_km: 0.0,
+        energy_per_unit_km: 0.0,
+        co2_per_unit_km: 0.0,
+        loss_per_km: 0.0,
+        max_distance_km: None,
+        fixed_cost_per_year: 0.0,
+        capex_per_km: 0.0,
+        lifetime_years: None,
+        capacity: None,
+        source: None,
+        replace: false,
+    }
+}
+
+/// The rule `ship`: a unit of [`GOOD`] for a unit of it, by `arc`.
+fn ship_rule() -> RuleFile {
+    RuleFile {
+        id: "ship".into(),
+        from: GOOD.into(),
+        to: GOOD.into(),
+        ratio: None,
+        max_share: None,
+        processing_cost: 0.0,
+        processing_co2: 0.0,
+        modes: vec!["arc".into()],
+        source: None,
+        replace: false,
+    }
+}
+
+/// A link fact by `arc` at distance 0 with a cost per unit.
+fn arc_fact(from: (String, &str), to: (String, &str), cost: f64, fixed: f64) -> LinkFile {
+    LinkFile {
+        from_site: from.0,
+        from_output: from.1.into(),
+        to_site: to.0,
+        to_input: to.1.into(),
+        mode: Some("arc".into()),
+        status: LinkStatus::Candidate,
+        distance_km: Some(0.0),
+        transport_cost_per_unit: Some(cost),
+        fixed_cost_per_year: Some(fixed),
+        capex: None,
+        capacity: None,
+        quantity: None,
+        source: None,
+    }
+}
+
+/// The validated scenario of a scenario file, as if read from `<name>.json`.
+fn validated(file: &ScenarioFile, name: &str) -> Result<Scenario, Error> {
+    let json = serde_json::to_string(file).map_err(|e| {
+        Error::option(
+            "instance",
+            format!("cannot serialise the benchmark scenario: {e}"),
+        )
+    })?;
+    symbio::scenario::read_str(Path::new(&format!("{name}.json")), &json)
 }
 
 fn supplier_id(i: usize) -> String {
@@ -1024,6 +1277,35 @@ mod tests {
                 assert_eq!(f.assignment_costs[2], vec![6.0, 7.0]);
             }
             other => panic!("expected a facility-location problem, got {other:?}"),
+        }
+    }
+
+    /// Two facilities (A: fixed 50, B: fixed 30) and three customers (demands
+    /// 10, 20, 5; serving all of one costs A 10 / B 40, A 60 / B 20, A 5 / B 15).
+    /// With room for everything each customer goes to its cheapest open
+    /// facility: A alone 50 + 75 = 125, B alone 30 + 75 = 105, both 80 + 35 =
+    /// 115. With B's capacity 25 (below the 35 units of demand) B alone cannot
+    /// serve all: both, with c2 at B (20 ≤ 25), cost 115; A alone 125.
+    #[test]
+    fn facility_location_through_plants_opens_the_cheapest_set() {
+        let cfl = |b_capacity: f64| FacilityLocation {
+            capacities: vec![100.0, b_capacity],
+            fixed_costs: vec![50.0, 30.0],
+            demands: vec![10.0, 20.0, 5.0],
+            assignment_costs: vec![vec![10.0, 40.0], vec![60.0, 20.0], vec![5.0, 15.0]],
+        };
+        let exact = SolveOptions {
+            gap: 0.0,
+            ..SolveOptions::default()
+        };
+        for (b_capacity, cost, open) in [(100.0, 105.0, [false, true]), (25.0, 115.0, [true, true])]
+        {
+            let out = solve_facility_location(&cfl(b_capacity), "hand", &exact).unwrap();
+            assert_eq!(out.status, Status::Optimal);
+            let c = out.cost.unwrap();
+            assert!((c - cost).abs() < 1e-6, "B capacity {b_capacity}: cost {c}");
+            assert_eq!(out.open, open, "B capacity {b_capacity}");
+            assert!(out.unmet_demand < 1e-9, "{out:?}");
         }
     }
 

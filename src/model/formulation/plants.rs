@@ -25,6 +25,11 @@ pub(crate) enum PlantRow {
     Capacity,
     /// Σ_s z_ps ≤ 1 (= 1 for a plant that must open).
     OneSize,
+    /// A link k into or out of the plant carries nothing unless the plant
+    /// opens: x_k − U_k Σ_s z_ps ≤ 0 (implied by the rows above for a whole
+    /// plan, it tightens the LP relaxation as the strong formulation of
+    /// facility location does).
+    Open(usize),
 }
 
 /// The columns of one plant.
@@ -133,6 +138,26 @@ pub(crate) fn plant_constraints(
             let low = if plant.is_mandatory() { 1.0 } else { 0.0 };
             let terms = pv.open.iter().map(|&z| (z, 1.0));
             put(PlantRow::OneSize, m.row(low, 1.0, terms));
+        }
+        if !plant.is_mandatory() {
+            let touching = plant
+                .inputs
+                .iter()
+                .filter_map(|i| into.get(&i.0))
+                .chain(plant.outputs.iter().filter_map(|o| out_of.get(&o.0)))
+                .flat_map(|links| links.iter().copied());
+            let mut touching: Vec<usize> = touching.collect();
+            touching.sort_unstable();
+            for k in touching {
+                let l = &net.links[k];
+                if l.recorded_quantity.is_some() {
+                    continue;
+                }
+                let u = l.upper_bound.max(0.0);
+                let mut terms = vec![(v.x[k], 1.0)];
+                terms.extend(pv.open.iter().map(|&z| (z, -u)));
+                put(PlantRow::Open(k), m.at_most(0.0, terms));
+            }
         }
     }
     for (g, group) in s.plant_groups.iter().enumerate() {

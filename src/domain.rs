@@ -423,6 +423,8 @@ pub struct Plant {
     pub operator: String,
     /// The scenario site that runs it, when the operator is one.
     pub operator_site: Option<SiteId>,
+    /// The firm that runs it, by index among [`Scenario::firms`].
+    pub firm: usize,
     /// One input per technology input, in the technology's order.
     pub inputs: Vec<InputId>,
     /// One output per technology output, in the technology's order.
@@ -480,6 +482,32 @@ impl Scenario {
     pub fn firm_sites(&self) -> &[Site] {
         let n = self.plants.first().map_or(self.sites.len(), |p| p.site.0);
         &self.sites[..n]
+    }
+
+    /// The firms among which a plan's gain is split: the scenario's own
+    /// sites, in order, then each operator of a plant that is no site, in the
+    /// order of its first plant; as (id, name). Without plants, the sites.
+    pub fn firms(&self) -> Vec<(&str, &str)> {
+        let mut firms: Vec<(&str, &str)> = self
+            .firm_sites()
+            .iter()
+            .map(|site| (site.id.as_str(), site.name.as_str()))
+            .collect();
+        for p in &self.plants {
+            if p.firm == firms.len() {
+                firms.push((p.operator.as_str(), p.operator.as_str()));
+            }
+        }
+        firms
+    }
+
+    /// The firm of a site (its index among [`Scenario::firms`]): the site
+    /// itself, or for a plant's site the plant's operator.
+    pub fn firm_of(&self, site: SiteId) -> usize {
+        match self.sites[site.0].plant {
+            None => site.0,
+            Some(p) => self.plants[p.0].firm,
+        }
     }
 
     /// Capital recovery factor for a lifetime in years at the scenario's discount rate:

@@ -38,8 +38,8 @@ pub fn link_share(s: &Scenario, l: &CandidateLink) -> LinkShare {
     let moving = t.transport_cost + l.transport_energy_gj * p.energy_price;
     let charge = l.fixed_charge_per_year();
     LinkShare {
-        supplier: s.outputs[l.output.0].site.0,
-        receiver: s.inputs[l.input.0].site.0,
+        supplier: s.firm_of(s.outputs[l.output.0].site),
+        receiver: s.firm_of(s.inputs[l.input.0].site),
         supplier_per_unit: t.avoided_disposal_cost - ts * moving - ps * t.processing_cost
             + p.carbon_price * co2_s,
         supplier_per_year: ts * charge,

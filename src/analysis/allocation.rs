@@ -125,7 +125,7 @@ pub struct Gains {
 /// Each site's gain when every built link's surplus is split θ : (1 − θ) between
 /// its supplier and receiver, in site order.
 pub(crate) fn split_gains(s: &Scenario, net: &Network, sol: &Solution, theta: f64) -> Vec<f64> {
-    let mut g = vec![0.0; s.sites.len()];
+    let mut g = vec![0.0; s.firms().len()];
     for (k, l) in net.links.iter().enumerate() {
         if !sol.built.get(k).copied().unwrap_or(false) {
             continue;
@@ -134,6 +134,10 @@ pub(crate) fn split_gains(s: &Scenario, net: &Network, sol: &Solution, theta: f6
         let (gs, gr) = gains_before_transfer(&a, sol.flows[k]);
         g[a.supplier] += theta * (gs + gr);
         g[a.receiver] += (1.0 - theta) * (gs + gr);
+    }
+    // A plant's own costs are its operator's, outside any link's split.
+    for (firm, net_benefit, _) in crate::plan::plant_benefits(s, net, &sol.flows) {
+        g[firm] += net_benefit;
     }
     g
 }
@@ -146,7 +150,7 @@ fn below(a: f64, b: f64) -> bool {
 /// with supplier share θ; `baseline` is each site's gain in the baseline with the
 /// same split (`split_gains`).
 pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], theta: f64) -> Gains {
-    let mut before = vec![0.0; s.sites.len()];
+    let mut before = vec![0.0; s.firms().len()];
     let mut links = Vec::new();
     for (k, l) in net.links.iter().enumerate() {
         if !sol.built.get(k).copied().unwrap_or(false) {
@@ -172,16 +176,19 @@ pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], thet
             receiver_gain: round((1.0 - theta) * surplus),
         });
     }
+    for (firm, net_benefit, _) in crate::plan::plant_benefits(s, net, &sol.flows) {
+        before[firm] += net_benefit;
+    }
     let after = split_gains(s, net, sol, theta);
     let sites: Vec<SiteGain> = s
-        .sites
-        .iter()
+        .firms()
+        .into_iter()
         .enumerate()
-        .map(|(j, site)| {
+        .map(|(j, (id, name))| {
             let base = baseline.get(j).copied().unwrap_or(0.0);
             SiteGain {
-                site: site.id.clone(),
-                name: site.name.clone(),
+                site: id.to_owned(),
+                name: name.to_owned(),
                 before_transfers: round(before[j]),
                 gain: round(after[j]),
                 baseline_gain: round(base),
@@ -331,7 +338,10 @@ pub struct Shapley {
 
 /// Sites of each link: (supplier, receiver) site indices.
 fn link_sites(s: &Scenario, l: &CandidateLink) -> (usize, usize) {
-    (s.outputs[l.output.0].site.0, s.inputs[l.input.0].site.0)
+    (
+        s.firm_of(s.outputs[l.output.0].site),
+        s.firm_of(s.inputs[l.input.0].site),
+    )
 }
 
 /// Clusters of a network: connected components of the sites joined by its links
@@ -339,7 +349,7 @@ fn link_sites(s: &Scenario, l: &CandidateLink) -> (usize, usize) {
 /// each cluster lists site indices in ascending order; clusters are ordered by
 /// their first site.
 pub(crate) fn site_clusters(s: &Scenario, net: &Network) -> Vec<Vec<usize>> {
-    let n = s.sites.len();
+    let n = s.firms().len();
     let mut uf = UnionFind::<usize>::new(n);
     let mut in_link = vec![false; n];
     for l in &net.links {
@@ -653,10 +663,8 @@ fn solve_coalitions(
                 limited[k] = true;
             }
             (status, _) => {
-                let ids: Vec<&str> = tasks.members[k]
-                    .iter()
-                    .map(|&j| s.sites[j].id.as_str())
-                    .collect();
+                let firms = s.firms();
+                let ids: Vec<&str> = tasks.members[k].iter().map(|&j| firms[j].0).collect();
                 return Err(Error::Solver(format!(
                     "the coalition of {} has no plan ({status:?})",
                     ids.join(", ")
@@ -670,11 +678,11 @@ fn solve_coalitions(
 /// Every site, in scenario order, in no cluster and with value 0 until its
 /// cluster's values are recorded.
 fn unvalued_sites(s: &Scenario) -> Vec<SiteShapley> {
-    s.sites
-        .iter()
-        .map(|site| SiteShapley {
-            site: site.id.clone(),
-            name: site.name.clone(),
+    s.firms()
+        .into_iter()
+        .map(|(id, name)| SiteShapley {
+            site: id.to_owned(),
+            name: name.to_owned(),
             cluster: None,
             value: 0.0,
             std_error: None,
@@ -778,8 +786,9 @@ impl ClusterValues {
         let mut distinct: Vec<usize> = self.used.iter().copied().filter(|&k| k != 0).collect();
         distinct.sort_unstable();
         distinct.dedup();
+        let firms = s.firms();
         Cluster {
-            sites: members.iter().map(|&j| s.sites[j].id.clone()).collect(),
+            sites: members.iter().map(|&j| firms[j].0.to_owned()).collect(),
             value: round(self.full),
             method: self.method,
             samples: self.samples,
@@ -861,7 +870,7 @@ pub fn individually_rational(
 ) -> Result<RationalPlan, Error> {
     check_share(theta)?;
     let shares: Vec<LinkShare> = net.links.iter().map(|l| link_share(s, l)).collect();
-    let mut at_least = vec![0.0; s.sites.len()];
+    let mut at_least = vec![0.0; s.firms().len()];
     for (j, b) in baseline.iter().enumerate().take(at_least.len()) {
         at_least[j] = *b;
     }
@@ -872,7 +881,7 @@ pub fn individually_rational(
     };
     let rs = model::solve_individually_rational(s, net, options, &r)?;
     let sol = &rs.solution;
-    let mut gain = vec![0.0; s.sites.len()];
+    let mut gain = vec![0.0; s.firms().len()];
     let mut links = Vec::new();
     let mut co2 = 0.0;
     for (k, l) in net.links.iter().enumerate() {

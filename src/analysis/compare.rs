@@ -158,7 +158,11 @@ pub(crate) fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, 
         transport_energy_gj: p.totals.figures.transport_energy_gj,
     };
     let (ts, tr) = payer_shares(s.parameters.transport_paid_by);
-    let mut sites = vec![Metrics::default(); s.sites.len()];
+    let mut sites = vec![Metrics::default(); s.firms().len()];
+    for (firm, net_benefit, co2) in plan::plant_benefits(s, net, &sol.flows) {
+        sites[firm].net_benefit += net_benefit;
+        sites[firm].co2_avoided -= co2;
+    }
     for (k, l) in net.links.iter().enumerate() {
         if !sol.built.get(k).copied().unwrap_or(false) {
             continue;
@@ -170,16 +174,21 @@ pub(crate) fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, 
         let sup = &mut sites[a.supplier];
         sup.net_benefit += a.supplier_per_unit * x - a.supplier_per_year;
         sup.co2_avoided += cs * x;
-        *sup.waste_diverted
-            .entry(s.output_material(l.output).unit.clone())
-            .or_default() += x;
+        // What plants make is no waste, and what they take displaces no purchase.
+        if s.plant_of_output(l.output).is_none() {
+            *sup.waste_diverted
+                .entry(s.output_material(l.output).unit.clone())
+                .or_default() += x;
+        }
         sup.transport_energy_gj += ts * energy;
         let rec = &mut sites[a.receiver];
         rec.net_benefit += a.receiver_per_unit * x - a.receiver_per_year;
         rec.co2_avoided += cr * x;
-        *rec.virgin_displaced
-            .entry(s.input_material(l.input).unit.clone())
-            .or_default() += l.displaced_per_unit * x;
+        if s.plant_of_input(l.input).is_none() {
+            *rec.virgin_displaced
+                .entry(s.input_material(l.input).unit.clone())
+                .or_default() += l.displaced_per_unit * x;
+        }
         rec.transport_energy_gj += tr * energy;
     }
     (total, sites)
@@ -515,12 +524,12 @@ pub fn compare(s: &Scenario, o: &CompareOptions) -> Result<Comparison, Error> {
             rerouted,
             totals: Change::of(&base_total, &total),
             sites: s
-                .sites
-                .iter()
+                .firms()
+                .into_iter()
                 .enumerate()
-                .map(|(j, site)| SiteChange {
-                    site: site.id.clone(),
-                    name: site.name.clone(),
+                .map(|(j, (id, name))| SiteChange {
+                    site: id.to_owned(),
+                    name: name.to_owned(),
                     change: Change::of(&base_sites[j], &sites[j]),
                 })
                 .collect(),

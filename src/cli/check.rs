@@ -59,6 +59,66 @@ struct Report {
     /// when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<Warning>,
+    /// Technologies (absent without plants).
+    #[serde(skip_serializing_if = "is_zero")]
+    technologies: usize,
+    /// The plants with the candidate links that reach and leave them (absent
+    /// without plants).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    plants: Vec<PlantLine>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A plant as `check` lists it.
+#[derive(Debug, Serialize)]
+struct PlantLine {
+    plant: String,
+    technology: String,
+    status: &'static str,
+    /// The site it stands at, or its coordinates.
+    place: String,
+    /// The sizes it may open at.
+    sizes: Vec<String>,
+    /// Candidate links into it and out of it.
+    links_in: usize,
+    links_out: usize,
+}
+
+impl PlantLine {
+    fn of(s: &Scenario, net: &Network, p: &symbio::domain::Plant) -> PlantLine {
+        let tech = &s.technologies[p.technology.0];
+        let place = match (p.host, s.sites[p.site.0].location) {
+            (Some(h), _) => format!("at {}", s.sites[h.0].id),
+            (None, Some(symbio::domain::Location::LatLon { lat, lon })) => {
+                format!("{lat:.4}, {lon:.4}")
+            }
+            (None, Some(symbio::domain::Location::Planar { x_km, y_km })) => {
+                format!("x {x_km} km, y {y_km} km")
+            }
+            (None, None) => "no location".into(),
+        };
+        let here = |site: SiteId| s.sites[site.0].plant.is_some() && site == p.site;
+        PlantLine {
+            plant: p.id.clone(),
+            technology: tech.id.clone(),
+            status: p.status.name(),
+            place,
+            sizes: p.sizes.iter().map(|&k| tech.sizes[k].id.clone()).collect(),
+            links_in: net
+                .links
+                .iter()
+                .filter(|l| here(s.inputs[l.input.0].site))
+                .count(),
+            links_out: net
+                .links
+                .iter()
+                .filter(|l| here(s.outputs[l.output.0].site))
+                .count(),
+        }
+    }
 }
 
 /// A figure the file leaves to its default.
@@ -184,12 +244,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         file: a.file.display().to_string(),
         scenario: s.name.clone(),
         currency: s.currency.clone(),
-        sites: s.sites.len(),
+        sites: s.firm_sites().len(),
         outputs: s.outputs.len(),
         inputs: s.inputs.len(),
         materials: s.materials.len(),
         modes: s.modes.len(),
-        rules: s.rules.len(),
+        rules: s.rules.iter().filter(|r| !r.plants_only).count(),
         link_facts: s.links.len(),
         existing_links: s
             .links
@@ -228,6 +288,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         warnings: defaults::unstated(&loaded)
             .iter()
             .map(Warning::of)
+            .collect(),
+        technologies: s.technologies.len(),
+        plants: s
+            .plants
+            .iter()
+            .map(|p| PlantLine::of(&s, &net, p))
             .collect(),
     };
     let text = match format {
@@ -275,6 +341,30 @@ fn summary(r: &Report) -> String {
         count(r.modes, "mode"),
         count(r.rules, "rule")
     ));
+    if !r.plants.is_empty() {
+        t.push_str(&format!(
+            "plants           {} of {} {}\n",
+            r.plants.len(),
+            r.technologies,
+            if r.technologies == 1 {
+                "technology"
+            } else {
+                "technologies"
+            }
+        ));
+        for p in &r.plants {
+            t.push_str(&format!(
+                "  {} ({}, {}, {}): sizes {}; {} in, {} out\n",
+                p.plant,
+                p.technology,
+                p.status,
+                p.place,
+                p.sizes.join(", "),
+                count(p.links_in, "link"),
+                count(p.links_out, "link")
+            ));
+        }
+    }
     t.push_str(&format!(
         "link facts       {} ({} existing)\n",
         r.link_facts, r.existing_links

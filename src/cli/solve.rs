@@ -28,7 +28,8 @@ pub enum PlanFormat {
     Table,
     /// One JSON document with a stable schema (docs/plan-format.md).
     Json,
-    /// CSV rows: the chosen links, or the sites' benefits with --table sites.
+    /// CSV rows: the chosen links, or the sites' benefits with --table sites, or
+    /// the plants with --table plants.
     Csv,
     /// A GeoJSON FeatureCollection (RFC 7946) of the sites and links; needs lat/lon.
     Geojson,
@@ -44,6 +45,8 @@ pub enum CsvTable {
     Links,
     /// One row per site: its benefit.
     Sites,
+    /// One row per plant: opened or not, size, throughput, streams, economics.
+    Plants,
 }
 
 /// Arguments of `symbio solve`.
@@ -142,6 +145,7 @@ impl PlanOutput {
             PlanFormat::Csv => match self.table.unwrap_or_default() {
                 CsvTable::Links => report::csv::links(plan, s),
                 CsvTable::Sites => report::csv::sites(plan),
+                CsvTable::Plants => report::csv::plants(plan, s),
             }
             .map_err(report_error)?,
             PlanFormat::Geojson => report::geojson::collection(plan, s).map_err(report_error)?,

@@ -20,7 +20,7 @@ use crate::network::{CandidateLink, Network, Pruned};
 
 mod plants;
 
-pub use plants::{PlanPlant, PlantTotals};
+pub use plants::{plant_benefits, PlanPlant, PlantTotals};
 
 /// One chosen exchange.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -332,7 +332,11 @@ pub fn round(v: f64) -> f64 {
 /// totals and the sites' benefits, then the rounded report.
 pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
     let mut totals = Totals::default();
-    let mut sites: Vec<SiteBenefit> = s.sites.iter().map(SiteBenefit::empty).collect();
+    let mut sites: Vec<SiteBenefit> = s
+        .firms()
+        .into_iter()
+        .map(|(id, name)| SiteBenefit::empty(id, name))
+        .collect();
     let mut links = Vec::new();
     for (k, l) in net.links.iter().enumerate() {
         if !sol.built.get(k).copied().unwrap_or(false) {
@@ -354,7 +358,7 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         f.carbon_value -= s.parameters.carbon_price * plant_totals.co2_emitted;
         totals.plants = Some(plant_totals);
     }
-    let mut sites = plants::fold_into_operators(s, &plants, sites);
+    plants::credit_operators(s, &plants, &mut sites);
     for site in &mut sites {
         site.round();
     }
@@ -482,11 +486,11 @@ impl Totals {
 }
 
 impl SiteBenefit {
-    /// A site that gains nothing yet.
-    fn empty(site: &crate::domain::Site) -> SiteBenefit {
+    /// A site (firm) that gains nothing yet.
+    fn empty(id: &str, name: &str) -> SiteBenefit {
         SiteBenefit {
-            site: site.id.clone(),
-            name: site.name.clone(),
+            site: id.to_owned(),
+            name: name.to_owned(),
             as_supplier: 0.0,
             as_receiver: 0.0,
             benefit: 0.0,

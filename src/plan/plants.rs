@@ -204,47 +204,27 @@ impl PlantTotals {
 }
 
 /// The sites' split with plants: each plant's own net benefit and emissions
-/// go to the site that stands for it, and every plant's row then goes to its
-/// operator: a site of the scenario, or a firm of its own (one row per firm,
-/// after the scenario's sites, in the order of their first plant).
-pub(super) fn fold_into_operators(
-    s: &Scenario,
-    plants: &[PlanPlant],
-    mut sites: Vec<SiteBenefit>,
-) -> Vec<SiteBenefit> {
-    if s.plants.is_empty() {
-        return sites;
-    }
+/// go to the firm that runs it (a site of the scenario, or a firm of its own,
+/// [`Scenario::firms`]).
+pub(super) fn credit_operators(s: &Scenario, plants: &[PlanPlant], sites: &mut [SiteBenefit]) {
     for (plant, row) in s.plants.iter().zip(plants) {
-        let site = &mut sites[plant.site.0];
-        site.as_supplier += row.net_benefit;
-        site.co2_avoided -= row.co2_emitted;
+        let firm = &mut sites[plant.firm];
+        firm.as_supplier += row.net_benefit;
+        firm.co2_avoided -= row.co2_emitted;
     }
-    let firms = s.firm_sites().len();
-    let plant_rows = sites.split_off(firms);
-    let mut own: Vec<SiteBenefit> = Vec::new();
-    for (plant, row) in s.plants.iter().zip(plant_rows) {
-        let into = match plant.operator_site {
-            Some(op) if op.0 < firms => &mut sites[op.0],
-            _ => match own.iter().position(|f| f.site == plant.operator) {
-                Some(k) => &mut own[k],
-                None => {
-                    own.push(SiteBenefit {
-                        site: plant.operator.clone(),
-                        name: plant.operator.clone(),
-                        as_supplier: 0.0,
-                        as_receiver: 0.0,
-                        benefit: 0.0,
-                        co2_avoided: 0.0,
-                    });
-                    own.last_mut().expect("a firm was just pushed")
-                }
-            },
-        };
-        into.as_supplier += row.as_supplier;
-        into.as_receiver += row.as_receiver;
-        into.co2_avoided += row.co2_avoided;
+}
+
+/// Each plant's own net benefit and emissions under the flows of a plan of
+/// `net` (unrounded), with the firm that runs it: what the analyses add to
+/// the operator's gain.
+pub fn plant_benefits(s: &Scenario, net: &Network, flows: &[f64]) -> Vec<(usize, f64, f64)> {
+    if s.plants.is_empty() {
+        return Vec::new();
     }
-    sites.extend(own);
-    sites
+    let (plants, _) = plan_plants(s, net, flows);
+    s.plants
+        .iter()
+        .zip(plants)
+        .map(|(p, row)| (p.firm, row.net_benefit, row.co2_emitted))
+        .collect()
 }

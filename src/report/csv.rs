@@ -78,6 +78,59 @@ pub fn sites(plan: &Plan) -> Result<String, Error> {
     table(&columns, &plan.sites)
 }
 
+/// The columns of a plant row before its streams: the scalar fields of
+/// [`PlanPlant`](crate::plan::PlanPlant) in JSON order.
+pub const PLANT_COLUMNS: [&str; 18] = [
+    "plant",
+    "name",
+    "technology",
+    "status",
+    "operator",
+    "open",
+    "size",
+    "capacity",
+    "throughput",
+    "utilisation",
+    "operating_cost",
+    "energy_cost",
+    "disposal_cost",
+    "fixed_cost",
+    "capex_per_year",
+    "capex",
+    "co2_emitted",
+    "net_benefit",
+];
+
+/// Every plant of `plan` (solved from `s`), one row each: [`PLANT_COLUMNS`],
+/// then what arrives per input material (`inputs.<material>`), what is made
+/// and what exchanges take per output material (`made.<material>`,
+/// `sent.<material>`), for the materials of the scenario's technologies.
+pub fn plants(plan: &Plan, s: &Scenario) -> Result<String, Error> {
+    let mut columns: Vec<String> = PLANT_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut ins: Vec<&str> = Vec::new();
+    let mut outs: Vec<&str> = Vec::new();
+    for t in &s.technologies {
+        ins.extend(
+            t.inputs
+                .iter()
+                .map(|i| s.materials[i.material.0].id.as_str()),
+        );
+        outs.extend(
+            t.outputs
+                .iter()
+                .map(|o| s.materials[o.material.0].id.as_str()),
+        );
+    }
+    for list in [&mut ins, &mut outs] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    columns.extend(ins.iter().map(|m| format!("inputs.{m}")));
+    columns.extend(outs.iter().map(|m| format!("made.{m}")));
+    columns.extend(outs.iter().map(|m| format!("sent.{m}")));
+    table(&columns, &plan.plants)
+}
+
 /// A header of `columns`, then one row per item: each cell the item's JSON
 /// field at the column's dotted path.
 fn table<T: Serialize>(columns: &[String], items: &[T]) -> Result<String, Error> {

@@ -1,5 +1,5 @@
 //! The plan's exchange graph in Graphviz DOT: a node per site (its name, and
-//! its id beneath), an edge per chosen link from supplier to receiver labelled
+//! its id beneath), a hexagon per plant (dotted when closed), an edge per chosen link from supplier to receiver labelled
 //! with the material and the flow with its unit per year. Links running today
 //! are bold, new ones dashed. Every id and label is a quoted string, escaped.
 
@@ -19,9 +19,35 @@ pub fn graph(plan: &Plan, s: &Scenario) -> String {
     let _ = writeln!(out, "digraph {} {{", quoted(&plan.scenario));
     let _ = writeln!(out, "  graph [rankdir=LR, label={}];", quoted(&title));
     let _ = writeln!(out, "  node [shape=box];");
-    for site in &s.sites {
+    for site in s.firm_sites() {
         let label = format!("{}\n({})", site.name, site.id);
         let _ = writeln!(out, "  {} [label={}];", quoted(&site.id), quoted(&label));
+    }
+    // Plants are hexagons: open ones with their technology, size and use,
+    // closed ones dotted.
+    for p in &plan.plants {
+        let (label, style) = match (&p.size, p.utilisation) {
+            (Some(size), Some(u)) => (
+                format!(
+                    "{}\n({})\n{} {size}, {:.0} % used",
+                    p.name,
+                    p.plant,
+                    p.technology,
+                    100.0 * u
+                ),
+                "solid",
+            ),
+            _ => (
+                format!("{}\n({})\n{}, closed", p.name, p.plant, p.technology),
+                "dotted",
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  {} [label={}, shape=hexagon, style={style}];",
+            quoted(&p.plant),
+            quoted(&label)
+        );
     }
     for l in &plan.links {
         let label = format!("{}\n{} {}/yr", l.material, l.flow, l.unit);

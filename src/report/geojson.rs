@@ -1,6 +1,7 @@
 //! The plan as a GeoJSON FeatureCollection (RFC 7946, WGS84, positions
 //! `[lon, lat]`): a Point per site, with its id, name, sector, benefit and CO2
-//! avoided, and a LineString per chosen link from the supplier's location to the
+//! avoided, a Point per plant with `"kind": "plant"` and its fields of the plan
+//! JSON, and a LineString per chosen link from the supplier's location to the
 //! receiver's, with the link's fields of the plan JSON. A site without a
 //! location (its links have a distance given) is a Feature with a null geometry,
 //! as RFC 7946 has for unlocated features, and so are its links.
@@ -42,13 +43,28 @@ pub fn collection(plan: &Plan, s: &Scenario) -> Result<String, Error> {
     let mut features = Vec::with_capacity(s.sites.len() + plan.links.len());
     for site in &s.sites {
         let benefit = plan.sites.iter().find(|b| b.site == site.id);
-        let properties = json!({
-            "id": site.id,
-            "name": site.name,
-            "sector": site.sector,
-            "benefit": benefit.map(|b| b.benefit),
-            "co2_avoided": benefit.map(|b| b.co2_avoided),
-        });
+        let properties = match plan
+            .plants
+            .iter()
+            .find(|p| site.plant.is_some() && p.plant == site.id)
+        {
+            // A plant: `"kind": "plant"` and its fields of the plan JSON.
+            Some(p) => {
+                let mut v = serde_json::to_value(p).unwrap_or_default();
+                if let Value::Object(fields) = &mut v {
+                    fields.remove("location");
+                    fields.insert("kind".into(), "plant".into());
+                }
+                v
+            }
+            None => json!({
+                "id": site.id,
+                "name": site.name,
+                "sector": site.sector,
+                "benefit": benefit.map(|b| b.benefit),
+                "co2_avoided": benefit.map(|b| b.co2_avoided),
+            }),
+        };
         let geometry = site
             .location
             .and_then(position)

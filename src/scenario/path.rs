@@ -1,7 +1,10 @@
 //! Numeric fields of a scenario addressed by path, for sweeps, break-even searches
 //! and uncertainty: `parameters.carbon_price`, `modes.truck.cost_per_unit_km`,
 //! `rules.slag_for_clinker.ratio`, `sites.liugang.outputs.bf_slag.quantity`,
-//! `sites.liugang.lat`, `links.0.capex` (links by index, as they have no id).
+//! `sites.liugang.lat`, `links.0.capex` (links by index, as they have no id),
+//! `technologies.grinding.operating_cost`, `technologies.grinding.sizes.large.capex`,
+//! `technologies.grinding.outputs.ggbs.yield` (a technology's inputs and outputs
+//! by material), `plants.grinder_east.x_km`.
 //!
 //! Paths address the merged file ([`Loaded`]), before validation, so a value set
 //! here is validated like one written in the file.
@@ -171,9 +174,54 @@ fn apply(loaded: &mut Loaded, path: &str, edit: &mut Edit<'_>) -> Result<(), Pat
                 .ok_or_else(|| err(path, format!("there are {n} links")))?;
             edit_item(path, &mut link.item, field, edit)
         }
+        Some("plants") => {
+            let id = by_id("plants", parts.get(1))?;
+            let field = field_of(path, &parts, 2)?;
+            edit_in(path, &mut loaded.plants, &id, |p| &p.id, field, edit)
+        }
+        Some("technologies") => {
+            let id = by_id("technologies", parts.get(1))?;
+            let tech = loaded
+                .technologies
+                .iter_mut()
+                .find(|t| t.item.id == id)
+                .ok_or_else(|| err(path, format!("no technology \"{id}\"")))?;
+            let t = &mut tech.item;
+            let no = |what: &str, which: &str| {
+                err(
+                    path,
+                    format!("technology \"{id}\" has no {what} \"{which}\""),
+                )
+            };
+            match parts.get(2).copied() {
+                Some("sizes") => {
+                    let k = by_id("sizes", parts.get(3))?;
+                    let field = field_of(path, &parts, 4)?;
+                    let size = t.sizes.iter_mut().find(|z| z.id == k);
+                    edit_item(path, size.ok_or_else(|| no("size", &k))?, field, edit)
+                }
+                Some("inputs") => {
+                    let k = by_id("inputs", parts.get(3))?;
+                    let field = field_of(path, &parts, 4)?;
+                    let input = t.inputs.iter_mut().find(|i| i.material == k);
+                    edit_item(path, input.ok_or_else(|| no("input", &k))?, field, edit)
+                }
+                Some("outputs") => {
+                    let k = by_id("outputs", parts.get(3))?;
+                    let field = field_of(path, &parts, 4)?;
+                    let output = t.outputs.iter_mut().find(|o| o.material == k);
+                    edit_item(path, output.ok_or_else(|| no("output", &k))?, field, edit)
+                }
+                _ => {
+                    let field = field_of(path, &parts, 2)?;
+                    edit_item(path, t, field, edit)
+                }
+            }
+        }
         _ => Err(err(
             path,
-            "paths start with parameters, modes, rules, materials, sites or links",
+            "paths start with parameters, modes, rules, materials, sites, links, technologies \
+             or plants",
         )),
     }
 }
@@ -274,6 +322,32 @@ outputs = [{ id = "slag", material = "slag", quantity = 100.0 }]
         assert_eq!(get(&l, "modes.truck.capacity").unwrap(), None);
         set(&mut l, "modes.truck.capacity", 7.0).unwrap();
         assert_eq!(l.modes[0].item.capacity, Some(7.0));
+    }
+
+    #[test]
+    fn plant_and_technology_fields_are_set_by_path() {
+        let text = include_str!("../../tests/data/plants.toml");
+        let mut l = super::super::load::load_str(Path::new("p.toml"), text).unwrap();
+        for (p, v) in [
+            ("technologies.grinding.operating_cost", 12.0),
+            ("technologies.grinding.sizes.large.capex", 1000.0),
+            ("technologies.grinding.outputs.ggbs.yield", 0.9),
+            ("technologies.grinding.inputs.gbfs.max_share", 0.5),
+            ("plants.grinder_east.x_km", 3.0),
+        ] {
+            set(&mut l, p, v).unwrap();
+            assert_eq!(get(&l, p).unwrap(), Some(v), "{p}");
+        }
+        assert_eq!(l.technologies[0].item.sizes[1].capex, 1000.0);
+        for p in [
+            "technologies.milling.operating_cost",
+            "technologies.grinding.sizes.huge.capex",
+            "technologies.grinding.outputs.gbfs.yield",
+            "plants.nowhere.x_km",
+            "plants.grinder_east.technology",
+        ] {
+            assert_eq!(set(&mut l, p, 1.0).unwrap_err().path, p);
+        }
     }
 
     #[test]

@@ -158,3 +158,119 @@ site = "steel"
         );
     }
 }
+
+/// `tests/data/plants.toml` with the grinder at the steelworks running today
+/// at its small size, fed and sending to cement A by existing links.
+fn with_existing_grinder() -> String {
+    let text = std::fs::read_to_string(crate::path("tests/data/plants.toml")).unwrap();
+    let text = text.replace(
+        "id = \"grinder_at_steel\"\ntechnology = \"grinding\"\nsite = \"steel\"\n",
+        "id = \"grinder_at_steel\"\ntechnology = \"grinding\"\nsite = \"steel\"\n\
+         status = \"existing\"\nsize = \"small\"\n",
+    );
+    assert!(text.contains("status = \"existing\""));
+    format!(
+        "{text}\n{}",
+        r#"
+[[links]]
+from_site = "steel"
+from_output = "gbfs"
+to_site = "grinder_at_steel"
+to_input = "gbfs"
+mode = "truck"
+status = "existing"
+
+[[links]]
+from_site = "grinder_at_steel"
+from_output = "ggbs"
+to_site = "cement_a"
+to_input = "clinker"
+mode = "truck"
+status = "existing"
+"#
+    )
+}
+
+/// `compare` takes the existing plant as today's, and every firm's figure
+/// (a plant's to its operator, a plant without one as a firm of its own)
+/// sums to the plan's net benefit, before and after transfers and in the
+/// Shapley value.
+#[test]
+fn compare_counts_an_existing_plant_as_today_and_its_operator_as_a_firm() {
+    let (_dir, path) = Scratch::with("existing_grinder.toml", &with_existing_grinder());
+    let c = Symbio::new()
+        .args([
+            "compare",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--allocation",
+            "shapley",
+        ])
+        .run()
+        .stdout_json();
+    // Today: 500 t of slag ground at the small size, 475 t of GGBS to cement A.
+    let today = 500.0 * 5.0 - 1_000.0 + 475.0 * 59.0 - 1_000.0 - 500.0 * 10.0 - 2_000.0;
+    assert_close(c["baseline"]["net_benefit"].as_f64().unwrap(), today, 1e-8);
+    let v = &c["variants"][0];
+    let total = v["net_benefit"].as_f64().unwrap();
+    let firms: Vec<&str> = v["gains"]["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["site"].as_str().unwrap())
+        .collect();
+    assert!(firms.contains(&"steel") && firms.contains(&"grinder_east"));
+    assert!(!firms.contains(&"grinder_at_steel"), "{firms:?}");
+    for (list, field) in [
+        ("gains", "gain"),
+        ("gains", "before_transfers"),
+        ("shapley", "value"),
+    ] {
+        let sum: f64 = v[list]["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g[field].as_f64().unwrap())
+            .sum();
+        assert_close(sum, total, 1e-6);
+    }
+}
+
+/// The plants in CSV (`--table plants`: a row per plant with its streams by
+/// material) and in DOT (hexagons, dotted when closed).
+#[test]
+fn plants_are_rows_of_their_own_and_hexagons() {
+    let csv = Symbio::new()
+        .args([
+            "solve",
+            "tests/data/plants.toml",
+            "--format",
+            "csv",
+            "--table",
+            "plants",
+        ])
+        .run()
+        .stdout;
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&header[..3], ["plant", "name", "technology"]);
+    assert_eq!(
+        &header[header.len() - 3..],
+        ["inputs.gbfs", "made.ggbs", "sent.ggbs"]
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2);
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert_eq!(rows[0][col("open")], "true");
+    assert_eq!(rows[0][col("size")], "large");
+    assert_eq!(rows[0][col("sent.ggbs")], "900.0");
+    assert_eq!(rows[1][col("open")], "false");
+    let dot = Symbio::new()
+        .args(["solve", "tests/data/plants.toml", "--format", "dot"])
+        .run()
+        .stdout;
+    assert!(dot.contains("\"grinder_at_steel\" [label=\"grinder_at_steel\\n(grinder_at_steel)\\ngrinding large, 47 % used\", shape=hexagon, style=solid];"), "{dot}");
+    assert!(dot.contains("shape=hexagon, style=dotted"), "{dot}");
+    assert!(!dot.contains("\"grinder_east\" [label=\"grinder_east\\n(grinder_east)\"];"));
+}

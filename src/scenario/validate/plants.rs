@@ -409,6 +409,29 @@ impl<'a> Validation<'a> {
                 None => (pf.id.clone(), None),
             },
         };
+        let firms = self
+            .sites
+            .iter()
+            .filter(|site| site.plant.is_none())
+            .count();
+        let firm = match operator_site.filter(|op| op.0 < firms) {
+            Some(op) => op.0,
+            None => match self
+                .plants
+                .iter()
+                .find(|q| q.operator == operator && q.firm >= firms)
+            {
+                Some(q) => q.firm,
+                // A firm of its own, after those named so far.
+                None => self
+                    .plants
+                    .iter()
+                    .map(|q| q.firm + 1)
+                    .filter(|&f| f > firms)
+                    .max()
+                    .unwrap_or(firms),
+            },
+        };
         let largest = sizes
             .iter()
             .map(|&k| tech.sizes[k].capacity)
@@ -472,6 +495,7 @@ impl<'a> Validation<'a> {
             sizes,
             operator,
             operator_site,
+            firm,
             inputs,
             outputs,
             origin: Origin {

@@ -274,3 +274,32 @@ fn plants_are_rows_of_their_own_and_hexagons() {
     assert!(dot.contains("shape=hexagon, style=dotted"), "{dot}");
     assert!(!dot.contains("\"grinder_east\" [label=\"grinder_east\\n(grinder_east)\"];"));
 }
+
+/// A scenario with plants goes to a workbook and back: the sheets of
+/// technologies (with their inputs, outputs and sizes) and plants, and the
+/// same optimum from the imported file.
+#[test]
+fn plants_go_to_a_workbook_and_back() {
+    let dir = Scratch::new();
+    let book = dir.path("plants.xlsx");
+    Symbio::new()
+        .args(["export", "tests/data/plants.toml", "--to", "xlsx", "-o"])
+        .arg(&book)
+        .run()
+        .stderr_contains("(15 sheets)");
+    let back = dir.path("back.toml");
+    Symbio::new()
+        .arg("import")
+        .arg(&book)
+        .arg("-o")
+        .arg(&back)
+        .run();
+    let text = dir.read("back.toml");
+    for table in ["[[technologies]]", "[[technologies.sizes]]", "[[plants]]"] {
+        assert!(text.contains(table), "no {table} in:\n{text}");
+    }
+    let original = solve("tests/data/plants.toml", &[]);
+    let imported = solve(back.to_str().unwrap(), &[]);
+    assert_eq!(original["objective"], imported["objective"]);
+    assert_eq!(original["plants"], imported["plants"]);
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Cell, Kind, Layout, Sheet, LAYOUT, SITE};
+use super::{Cell, Kind, Layout, Sheet, LAYOUT};
 use crate::domain::Scenario;
 use crate::error::{Error, Problem, Problems};
 use crate::scenario::load::{Loaded, Located};
@@ -39,10 +39,6 @@ fn located<T: Serialize>(section: &str, items: &[Located<T>]) -> Vec<Row> {
         .collect()
 }
 
-/// The sections of a scenario file that no sheet carries yet; `export`
-/// refuses a scenario that has them.
-pub const NOT_IN_SHEETS: [&str; 3] = ["technologies", "plants", "plant_groups"];
-
 /// The sheets of a merged scenario (includes resolved, money in its currency):
 /// `scenario` (the validated `scenario`'s name and currency), `parameters`, and one
 /// sheet per section, `outputs` and `inputs` with their site's id in `site`.
@@ -50,25 +46,21 @@ pub const NOT_IN_SHEETS: [&str; 3] = ["technologies", "plants", "plant_groups"];
 /// error naming it.
 pub fn export(loaded: &Loaded, scenario: &Scenario) -> Result<Vec<Sheet>, Error> {
     let root = loaded.root.clone();
-    if let Some(section) = NOT_IN_SHEETS.iter().find(|&&name| match name {
-        "technologies" => !loaded.technologies.is_empty(),
-        "plants" => !loaded.plants.is_empty(),
-        _ => !loaded.plant_groups.is_empty(),
-    }) {
-        // Rather no workbook than one that silently leaves plants out.
-        return Err(Error::Invalid(crate::error::Problems(vec![
-            crate::error::Problem::new(
-                root.to_path_buf(),
-                *section,
-                None,
-                "spreadsheets do not carry technologies, plants and plant groups yet: \
-             keep this scenario as a file",
-            ),
-        ])));
-    }
     let mut problems = Vec::new();
     let mut sheets = Vec::new();
     for l in LAYOUT {
+        // The sheets of plants only for a scenario that has them.
+        let absent = match l.name {
+            "technologies" | "technology_inputs" | "technology_outputs" | "technology_sizes" => {
+                loaded.technologies.is_empty()
+            }
+            "plants" => loaded.plants.is_empty(),
+            "plant_groups" => loaded.plant_groups.is_empty(),
+            _ => false,
+        };
+        if absent {
+            continue;
+        }
         let rows = match l.name {
             "scenario" => {
                 let mut m = Map::new();
@@ -92,9 +84,15 @@ pub fn export(loaded: &Loaded, scenario: &Scenario) -> Result<Vec<Sheet>, Error>
             "modes" => located(l.name, &loaded.modes),
             "rules" => located(l.name, &loaded.rules),
             "sites" => located(l.name, &loaded.sites),
-            "outputs" | "inputs" => streams(l.name, &loaded.sites),
+            "outputs" | "inputs" => children(l.name, &loaded.sites),
             "links" => located(l.name, &loaded.links),
-            _ => located(l.name, &loaded.uncertainty),
+            "uncertainty" => located(l.name, &loaded.uncertainty),
+            "technologies" => located(l.name, &loaded.technologies),
+            "technology_inputs" | "technology_outputs" | "technology_sizes" => {
+                children(l.name, &loaded.technologies)
+            }
+            "plants" => located(l.name, &loaded.plants),
+            _ => located(l.name, &loaded.plant_groups),
         };
         sheets.push(sheet(l, &rows, &mut problems));
     }
@@ -105,21 +103,26 @@ pub fn export(loaded: &Loaded, scenario: &Scenario) -> Result<Vec<Sheet>, Error>
     }
 }
 
-/// The rows of the outputs (or inputs) of every site, each with the site's id.
-fn streams(section: &str, sites: &[Located<crate::scenario::schema::SiteFile>]) -> Vec<Row> {
+/// The rows of the nested sheet `sheet` ([`super::NESTED`]): the items of the
+/// list field of every parent, each with its parent's id in the key column.
+fn children<T: serde::Serialize>(sheet: &str, parents: &[Located<T>]) -> Vec<Row> {
+    let Some(n) = super::nested(sheet) else {
+        return Vec::new();
+    };
     let mut rows = Vec::new();
-    for l in sites {
-        let site = &l.item;
-        let items: Vec<Map<String, Value>> = if section == "outputs" {
-            site.outputs.iter().map(fields).collect()
-        } else {
-            site.inputs.iter().map(fields).collect()
+    for l in parents {
+        let parent = fields(&l.item);
+        let id = parent.get("id").cloned().unwrap_or(Value::Null);
+        let Some(Value::Array(items)) = parent.get(n.field) else {
+            continue;
         };
-        for (k, mut m) in items.into_iter().enumerate() {
-            m.insert(SITE.into(), site.id.clone().into());
+        for (k, item) in items.iter().enumerate() {
+            let Value::Object(m) = item else { continue };
+            let mut m = m.clone();
+            m.insert(n.key.into(), id.clone());
             rows.push(Row {
                 file: l.file.clone(),
-                path: format!("sites[{}].{section}[{k}]", l.index),
+                path: format!("{}[{}].{}[{k}]", n.parent, l.index, n.field),
                 fields: m,
             });
         }

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::{cell_name, layout, Cell, Column, Kind, Layout, Sheet, LAYOUT, SITE};
+use super::{cell_name, layout, Cell, Column, Kind, Layout, Sheet, LAYOUT};
 use crate::domain::Scenario;
 use crate::error::{Error, Problem, Problems};
 use crate::scenario::load::{self, LoadOptions};
@@ -446,10 +446,11 @@ impl<'s> Run<'s> {
             self.origins.push(("parameters".into(), "parameters", *r));
             doc.insert("parameters".into(), toml::Value::Table(item.clone()));
         }
-        let mut sites: Vec<toml::Table> = Vec::new();
+        // Items of every sheet that is no nested one, by sheet.
+        let mut sections: Vec<(&'static str, Vec<toml::Table>)> = Vec::new();
         for t in &tables {
             let name = t.layout.name;
-            if t.layout.single || name == "outputs" || name == "inputs" {
+            if t.layout.single || super::nested(name).is_some() {
                 continue;
             }
             let mut items = Vec::new();
@@ -458,27 +459,29 @@ impl<'s> Run<'s> {
                     .push((format!("{name}[{}]", items.len()), name, *r));
                 items.push(item.clone());
             }
-            if name == "sites" {
-                sites = items;
-            } else {
-                let list = items.into_iter().map(toml::Value::Table).collect();
-                doc.insert(name.into(), toml::Value::Array(list));
-            }
+            sections.push((name, items));
         }
-        for stream in ["outputs", "inputs"] {
-            let Some(t) = by_name(stream) else { continue };
+        for n in super::NESTED {
+            let Some(t) = by_name(n.sheet) else { continue };
+            let Some(k) = sections.iter().position(|(name, _)| *name == n.parent) else {
+                // No parent sheet: every row names an unknown parent.
+                for (r, item) in &t.rows {
+                    self.parent_of(t, *r, n, item.get(n.key).cloned(), &[]);
+                }
+                continue;
+            };
             for (r, item) in &t.rows {
                 let mut item = item.clone();
-                let site = item.remove(SITE);
-                let Some(k) = self.site_of(t, *r, site, &sites) else {
+                let key = item.remove(n.key);
+                let Some(p) = self.parent_of(t, *r, n, key, &sections[k].1) else {
                     continue;
                 };
-                let list = sites[k]
-                    .entry(stream)
+                let list = sections[k].1[p]
+                    .entry(n.field)
                     .or_insert_with(|| toml::Value::Array(Vec::new()));
                 if let toml::Value::Array(list) = list {
                     self.origins.push((
-                        format!("sites[{k}].{stream}[{}]", list.len()),
+                        format!("{}[{p}].{}[{}]", n.parent, n.field, list.len()),
                         t.layout.name,
                         *r,
                     ));
@@ -486,53 +489,63 @@ impl<'s> Run<'s> {
                 }
             }
         }
-        if !sites.is_empty() {
-            let list = sites.into_iter().map(toml::Value::Table).collect();
-            doc.insert("sites".into(), toml::Value::Array(list));
+        for (name, items) in sections {
+            if name == "sites" && items.is_empty() {
+                continue;
+            }
+            let list = items.into_iter().map(toml::Value::Table).collect();
+            doc.insert(name.into(), toml::Value::Array(list));
         }
         self.tables = tables;
         doc
     }
 
-    /// The index of the site a stream row names in its `site` column (the first site
-    /// with that id); a row of no known site is reported.
-    fn site_of(
+    /// The index of the parent item a row of the nested sheet `n` names in
+    /// its key column (the first parent with that id); a row of no known
+    /// parent is reported.
+    fn parent_of(
         &mut self,
         t: &Table,
         row: usize,
-        site: Option<toml::Value>,
-        sites: &[toml::Table],
+        n: super::Nested,
+        key: Option<toml::Value>,
+        parents: &[toml::Table],
     ) -> Option<usize> {
         let claimed = self
             .claimed
-            .contains(&(t.layout.name.to_owned(), None, SITE.into()))
+            .contains(&(t.layout.name.to_owned(), None, n.key.into()))
             || self
                 .claimed
-                .contains(&(t.layout.name.to_owned(), Some(row), SITE.into()));
+                .contains(&(t.layout.name.to_owned(), Some(row), n.key.into()));
         let place = format!(
             "{}!{}",
             t.layout.name,
-            t.cell(row, SITE).unwrap_or_default()
+            t.cell(row, n.key).unwrap_or_default()
         );
         let id_of = |s: &toml::Table| s.get("id").and_then(|v| v.as_str().map(str::to_owned));
-        let name = match site {
+        let name = match key {
             _ if claimed => return None,
             Some(toml::Value::String(s)) => s,
             _ => return None,
         };
-        if let Some(k) = sites
+        if let Some(k) = parents
             .iter()
             .position(|s| id_of(s).as_deref() == Some(&name))
         {
             return Some(k);
         }
-        let ids: Vec<String> = sites.iter().filter_map(id_of).collect();
+        let ids: Vec<String> = parents.iter().filter_map(id_of).collect();
         let hint = suggestion(&name, ids.iter().map(String::as_str));
+        let what = n.parent.strip_suffix("ies").map_or_else(
+            || n.parent.trim_end_matches('s').to_owned(),
+            |stem| format!("{stem}y"),
+        );
         self.push(
             place,
             None,
             format!(
-                "site: unknown site \"{name}\" (no row of the sheet `sites` has this id){hint}"
+                "{}: unknown {what} \"{name}\" (no row of the sheet `{}` has this id){hint}",
+                n.key, n.parent
             ),
         );
         None

@@ -115,6 +115,61 @@ use Kind::{Bool, List, Number, Text};
 /// The column `site` of the `outputs` and `inputs` sheets: the site a stream belongs to.
 pub const SITE: &str = "site";
 
+/// The column `technology` of the sheets of a technology's inputs, outputs and sizes.
+pub const TECHNOLOGY: &str = "technology";
+
+/// A sheet whose rows are items of a list field of another sheet's items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nested {
+    /// The sheet.
+    pub sheet: &'static str,
+    /// The sheet of the items it belongs to.
+    pub parent: &'static str,
+    /// The column that names the parent item by its id.
+    pub key: &'static str,
+    /// The parent's list field its rows are items of.
+    pub field: &'static str,
+}
+
+/// The sheets of nested items.
+pub const NESTED: [Nested; 5] = [
+    Nested {
+        sheet: "outputs",
+        parent: "sites",
+        key: SITE,
+        field: "outputs",
+    },
+    Nested {
+        sheet: "inputs",
+        parent: "sites",
+        key: SITE,
+        field: "inputs",
+    },
+    Nested {
+        sheet: "technology_inputs",
+        parent: "technologies",
+        key: TECHNOLOGY,
+        field: "inputs",
+    },
+    Nested {
+        sheet: "technology_outputs",
+        parent: "technologies",
+        key: TECHNOLOGY,
+        field: "outputs",
+    },
+    Nested {
+        sheet: "technology_sizes",
+        parent: "technologies",
+        key: TECHNOLOGY,
+        field: "sizes",
+    },
+];
+
+/// The nesting of a sheet, when its rows are items of another sheet's items.
+pub fn nested(sheet: &str) -> Option<Nested> {
+    NESTED.into_iter().find(|n| n.sheet == sheet)
+}
+
 /// Every sheet, in the order export writes them.
 pub const LAYOUT: &[Layout] = &[
     Layout {
@@ -281,6 +336,95 @@ pub const LAYOUT: &[Layout] = &[
         ],
         keyed: None,
     },
+    Layout {
+        name: "technologies",
+        required: false,
+        single: false,
+        columns: &[
+            col("id", Text, true),
+            col("name", Text, false),
+            col("operating_cost", Number, false),
+            col("energy_per_unit", Number, false),
+            col("co2_per_unit", Number, false),
+            col("replace", Bool, false),
+            col("source", Text, false),
+        ],
+        keyed: None,
+    },
+    Layout {
+        name: "technology_inputs",
+        required: false,
+        single: false,
+        columns: &[
+            col(TECHNOLOGY, Text, true),
+            col("material", Text, true),
+            col("min_share", Number, false),
+            col("max_share", Number, false),
+        ],
+        keyed: None,
+    },
+    Layout {
+        name: "technology_outputs",
+        required: false,
+        single: false,
+        columns: &[
+            col(TECHNOLOGY, Text, true),
+            col("material", Text, true),
+            col("yield", Number, true),
+            col("disposal_cost", Number, false),
+            col("disposal_co2", Number, false),
+        ],
+        keyed: None,
+    },
+    Layout {
+        name: "technology_sizes",
+        required: false,
+        single: false,
+        columns: &[
+            col(TECHNOLOGY, Text, true),
+            col("id", Text, true),
+            col("capacity", Number, true),
+            col("fixed_cost_per_year", Number, false),
+            col("capex", Number, false),
+            col("lifetime_years", Number, false),
+        ],
+        keyed: None,
+    },
+    Layout {
+        name: "plants",
+        required: false,
+        single: false,
+        columns: &[
+            col("id", Text, true),
+            col("name", Text, false),
+            col(TECHNOLOGY, Text, true),
+            col("site", Text, false),
+            col("lat", Number, false),
+            col("lon", Number, false),
+            col("x_km", Number, false),
+            col("y_km", Number, false),
+            col("status", Text, false),
+            col("size", Text, false),
+            col("operator", Text, false),
+            col("replace", Bool, false),
+            col("source", Text, false),
+        ],
+        keyed: None,
+    },
+    Layout {
+        name: "plant_groups",
+        required: false,
+        single: false,
+        columns: &[
+            col("id", Text, true),
+            col("plants", List, false),
+            col(TECHNOLOGY, Text, false),
+            col("max_open", Number, false),
+            col("min_open", Number, false),
+            col("source", Text, false),
+        ],
+        keyed: None,
+    },
 ];
 
 /// The layout of a sheet by its name, in any case and with spaces around it
@@ -392,14 +536,26 @@ mod tests {
             ("inputs", "InputFile", &[][..]),
             ("links", "LinkFile", &[][..]),
             ("uncertainty", "UncertaintyFile", &[][..]),
+            (
+                "technologies",
+                "TechnologyFile",
+                &["inputs", "outputs", "sizes"][..],
+            ),
+            ("technology_inputs", "TechnologyInputFile", &[][..]),
+            ("technology_outputs", "TechnologyOutputFile", &[][..]),
+            ("technology_sizes", "SizeFile", &[][..]),
+            ("plants", "PlantFile", &[][..]),
+            ("plant_groups", "PlantGroupFile", &[][..]),
         ];
         for (sheet, def, elsewhere) in cases {
             let l = layout(sheet).unwrap();
+            // The key column of a nested sheet is no field of its items.
+            let key = nested(sheet).map(|n| n.key);
             let mut columns: Vec<String> = l
                 .columns
                 .iter()
                 .map(|c| c.name)
-                .filter(|n| *n != SITE)
+                .filter(|n| Some(*n) != key)
                 .chain(l.keyed.map(|(f, _)| f))
                 .chain(elsewhere.iter().copied())
                 .map(str::to_owned)
@@ -410,8 +566,7 @@ mod tests {
         let mut sections: Vec<&str> = LAYOUT
             .iter()
             .map(|l| l.name)
-            .filter(|n| !["outputs", "inputs"].contains(n))
-            .chain(super::export::NOT_IN_SHEETS)
+            .filter(|n| nested(n).is_none())
             .collect();
         sections.sort_unstable();
         assert_eq!(sections, properties(&schema, "ScenarioFile"));

@@ -8,7 +8,9 @@
 //! ```
 //!
 //! The scenario includes the shipped catalog by absolute path (this checkout's),
-//! or by the path given as third argument.
+//! or by the path given as third argument. With `--plants`, the region has
+//! candidate plants of three technologies, about one per ten sites
+//! (`generate::region_with_plants`).
 //!
 //! With `--phases FILE` it times instead the phases that come before a solve
 //! on a scenario file, one line each (docs/performance.md, "Region scale"):
@@ -98,6 +100,9 @@ fn main() {
         }
         return;
     }
+    // `--plants` anywhere: the region with candidate plants.
+    let plants = args.iter().any(|a| a == "--plants");
+    let args: Vec<String> = args.into_iter().filter(|a| a != "--plants").collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let seed: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1);
     let catalog = args.get(2).cloned().unwrap_or_else(|| {
@@ -107,7 +112,11 @@ fn main() {
         )
         .to_owned()
     });
-    print!("{}", generate::region(n, seed, &catalog));
+    if plants {
+        print!("{}", generate::region_with_plants(n, seed, &catalog));
+    } else {
+        print!("{}", generate::region(n, seed, &catalog));
+    }
 }
 
 /// Times the phases before a solve of the scenario at `file`.

@@ -21,6 +21,8 @@
 #                    more (default 15000: on the 15,000-site model it grows past
 #                    20 GiB); the table says so in its row
 #   FORCE_HIGHS=1    start raw HiGHS on every size (under MEM_CAP all the same)
+#   PLANTS=1         regions with candidate plants of three technologies, about
+#                    one per ten sites (examples/region --plants)
 #
 # highspy comes from PyPI into a throwaway venv under OUT. Prints one JSON line
 # per solve and then a Markdown table. A solver that ends without a result
@@ -34,6 +36,9 @@ OUT=${OUT:-/tmp/symbio-region-bench}
 MEM_CAP=${MEM_CAP:-12G}
 HIGHS_SKIP_FROM=${HIGHS_SKIP_FROM:-15000}
 FORCE_HIGHS=${FORCE_HIGHS:-0}
+PLANTS=${PLANTS:-0}
+plants_flag=""
+[ "$PLANTS" = 1 ] && plants_flag="--plants"
 [[ "$MEM_CAP" =~ ^[0-9]+[MG]?$ ]] || { echo "MEM_CAP=$MEM_CAP: a number, with M or G after it or not" >&2; exit 2; }
 case "$MEM_CAP" in
   *G) cap_bytes=$((${MEM_CAP%G} * 1024 * 1024 * 1024)); cap_text="${MEM_CAP%G} GiB" ;;
@@ -67,7 +72,7 @@ results="$OUT/results.jsonl"
 for n in "${sizes[@]}"; do
   scenario="$OUT/region-$n.toml"
   model="$OUT/region-$n.mps"
-  "$bin/examples/region" "$n" "$SEED" "$PWD/scenarios/catalog/default.toml" > "$scenario"
+  "$bin/examples/region" "$n" "$SEED" "$PWD/scenarios/catalog/default.toml" $plants_flag > "$scenario"
   highs_note=""
   if [ "$FORCE_HIGHS" != 1 ] && [ "$n" -ge "$HIGHS_SKIP_FROM" ]; then
     highs_note="not run: HIGHS_SKIP_FROM=$HIGHS_SKIP_FROM (raw HiGHS grows past 20 GiB on the 15,000-site model); FORCE_HIGHS=1 runs it"

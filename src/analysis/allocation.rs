@@ -906,6 +906,10 @@ pub fn individually_rational(
             receiver_gain: round(gr - t),
         });
     }
+    // A plant's own costs are its operator's.
+    for (firm, net_benefit, _) in crate::plan::plant_benefits(s, net, &sol.flows) {
+        gain[firm] += net_benefit;
+    }
     let has = sol.status.has_plan();
     // Recomputed from the reported flows (as plans are), so that it equals the sum of
     // the gains; the solver's objective differs only by its tolerances.
@@ -921,12 +925,12 @@ pub fn individually_rational(
         co2_avoided: has.then(|| round(co2)),
         links,
         sites: s
-            .sites
-            .iter()
+            .firms()
+            .into_iter()
             .enumerate()
-            .map(|(j, site)| RationalSite {
-                site: site.id.clone(),
-                name: site.name.clone(),
+            .map(|(j, (id, name))| RationalSite {
+                site: id.to_owned(),
+                name: name.to_owned(),
                 gain: round(if has { gain[j] } else { 0.0 }),
                 baseline_gain: round(r.at_least[j]),
             })

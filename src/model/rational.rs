@@ -40,12 +40,6 @@ pub fn solve_individually_rational(
     r: &Rationality,
 ) -> Result<RationalSolution, Error> {
     let n = net.links.len();
-    if crate::network::plants::any_reached(s, &net.links) {
-        return Err(Error::option(
-            "individually-rational",
-            "not yet for networks with plants: a plant's gain is not split among firms by it",
-        ));
-    }
     if r.shares.len() != n
         || r.shares
             .iter()
@@ -95,7 +89,7 @@ pub fn solve_individually_rational(
     }
     let mut transfers = first;
     for tolerance in [1e-9, 1e-6] {
-        if let Some(t) = fair_transfers(net, r, &flows, &chosen, tolerance)? {
+        if let Some(t) = fair_transfers(s, net, r, &flows, &chosen, tolerance)? {
             transfers = t;
             break;
         }
@@ -134,6 +128,7 @@ pub fn solve_individually_rational(
 /// t*_l = θ S_l − g^s_l the transfer that gives the supplier the share θ of the
 /// link's surplus S_l. `None` when the LP has no optimum at this tolerance.
 fn fair_transfers(
+    s: &Scenario,
     net: &Network,
     r: &Rationality,
     flows: &[f64],
@@ -144,6 +139,13 @@ fn fair_transfers(
     let theta = r.supplier_share;
     let mut own = vec![0.0; n_sites];
     let mut touched = vec![false; n_sites];
+    // A plant's own costs are its operator's.
+    for (firm, benefit) in plant_own(s, net, flows) {
+        if let Some(o) = own.get_mut(firm) {
+            *o += benefit;
+            touched[firm] = true;
+        }
+    }
     let links: Vec<usize> = (0..net.links.len()).filter(|&k| built[k]).collect();
     let mut bargained = Vec::with_capacity(links.len());
     for &k in &links {
@@ -176,4 +178,22 @@ fn fair_transfers(
         out[k] = solved.value(t[j]);
     }
     Ok(Some(out))
+}
+
+/// Each reached plant's operator and own net benefit under `flows`: −c_p t_p
+/// less the charge of the cheapest size that holds t_p.
+fn plant_own(s: &Scenario, net: &Network, flows: &[f64]) -> Vec<(usize, f64)> {
+    use crate::network::plants::{reached, throughput, PlantTerms};
+    let p = &s.parameters;
+    reached(s, &net.links)
+        .into_iter()
+        .map(|q| {
+            let terms = PlantTerms::of(s, q);
+            let t = throughput(s, q, &net.links, flows);
+            let plant = &s.plants[q.0];
+            let charge = terms.size_for(t, plant.is_mandatory()).map_or(0.0, |z| z.2);
+            let own = -terms.cost_per_unit(p.carbon_price, p.energy_price) * t - charge;
+            (plant.firm, own)
+        })
+        .collect()
 }

@@ -116,8 +116,11 @@ pub(crate) fn better_of(later: Solution, earlier: &Solution) -> Solution {
     if !later.status.has_plan() {
         return earlier.clone();
     }
+    // An earlier solve without a plan (a part with plants has no greedy or
+    // empty plan to fall back on) never wins over a later plan.
     let better = match (later.objective, earlier.objective) {
         (Some(a), Some(b)) if a >= b => later.clone(),
+        (Some(_), None) => later.clone(),
         _ => earlier.clone(),
     };
     let best_bound = match (later.best_bound, earlier.best_bound) {
@@ -172,4 +175,40 @@ pub(crate) fn tidy_gap(gap: Option<f64>, status: Status) -> Option<f64> {
 /// is 0.
 pub(crate) fn relative_gap(bound: f64, objective: f64) -> Option<f64> {
     (objective != 0.0).then(|| (bound - objective).abs() / objective.abs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(objective: f64, bound: f64) -> Solution {
+        Solution {
+            status: Status::TimeLimit,
+            objective: Some(objective),
+            best_bound: Some(bound),
+            gap: relative_gap(bound, objective),
+            flows: vec![objective],
+            built: vec![true],
+        }
+    }
+
+    #[test]
+    fn the_better_plan_keeps_the_tighter_bound() {
+        let b = better_of(plan(90.0, 120.0), &plan(100.0, 110.0));
+        assert_eq!((b.objective, b.best_bound), (Some(100.0), Some(110.0)));
+        assert_eq!(b.flows, vec![100.0]);
+    }
+
+    /// A later plan wins over an earlier solve that had none (a part with
+    /// plants has no greedy or empty plan before its search), and the whole
+    /// keeps a plan with its objective.
+    #[test]
+    fn a_later_plan_wins_over_an_earlier_solve_without_one() {
+        let none = Solution::without_plan(Status::TimeLimitNoSolution, 1);
+        let b = better_of(plan(90.0, 120.0), &none);
+        assert_eq!(b.status, Status::TimeLimit);
+        assert_eq!((b.objective, b.best_bound), (Some(90.0), Some(120.0)));
+        let b = better_of(none.clone(), &plan(90.0, 120.0));
+        assert_eq!(b.objective, Some(90.0));
+    }
 }

@@ -303,3 +303,35 @@ fn plants_go_to_a_workbook_and_back() {
     assert_eq!(original["objective"], imported["objective"]);
     assert_eq!(original["plants"], imported["plants"]);
 }
+
+/// With the plants' own costs their operators', the individually rational
+/// plan keeps every firm at least at its gain of today and its gains sum to
+/// its net benefit.
+#[test]
+fn an_individually_rational_plan_counts_a_plant_as_its_operators() {
+    let (_dir, path) = Scratch::with("existing_grinder.toml", &with_existing_grinder());
+    let c = Symbio::new()
+        .args([
+            "compare",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--individually-rational",
+        ])
+        .run()
+        .stdout_json();
+    let ir = &c["variants"][0]["individually_rational"];
+    assert_eq!(ir["status"], "optimal");
+    let sites = ir["sites"].as_array().unwrap();
+    let mut sum = 0.0;
+    for site in sites {
+        let (gain, base) = (
+            site["gain"].as_f64().unwrap(),
+            site["baseline_gain"].as_f64().unwrap(),
+        );
+        assert!(gain >= base - 1e-6 * base.abs().max(1.0), "{site}");
+        sum += gain;
+    }
+    assert_close(sum, ir["net_benefit"].as_f64().unwrap(), 1e-6);
+    assert!(sites.iter().any(|s| s["site"] == "grinder_east"));
+}

@@ -395,6 +395,114 @@ const SECTORS: [(&str, f64, &[Stream]); 12] = [
 /// `catalog` (a path the scenario file can reach: absolute, or relative to where
 /// the scenario is written).
 pub fn region(sites: usize, seed: u64, catalog: &str) -> String {
+    region_of(sites, seed, catalog).0
+}
+
+/// [`region`] with candidate plants of three technologies, about one per ten
+/// sites, each at a new location inside a park (drawn by a generator of their
+/// own, so the sites are [`region`]'s): slag grinding (granulated slag into
+/// ground slag, GGBS, which replaces clinker), tyre processing (scrap tyres
+/// into tyre-derived fuel for kilns, and steel wire sold as scrap) and a slag
+/// rail hub (granulated slag in by truck, out by rail). The technologies, their
+/// two new materials and rules, sizes and costs are written in the file; every
+/// figure is an assumption of plausible size, none is sourced.
+pub fn region_with_plants(sites: usize, seed: u64, catalog: &str) -> String {
+    let (mut s, parks) = region_of(sites, seed, catalog);
+    s.push_str(PLANT_CATALOG);
+    let mut r = Lcg::new(seed ^ 0x9e37_79b9_7f4a_7c15);
+    let (lat0, km_per_deg_lat) = (52.0f64, 111.32);
+    let km_per_deg_lon = km_per_deg_lat * lat0.to_radians().cos();
+    let techs = ["slag_grinding", "tyre_processing", "slag_rail_hub"];
+    let mut k = 0;
+    for &(x, y, size) in &parks {
+        // About one candidate per ten sites of the park.
+        let n = (size as f64 / 10.0 + r.range(0.0, 1.0)).floor() as usize;
+        for _ in 0..n {
+            let tech = techs[r.below(techs.len())];
+            let (px, py) = (x + r.range(-3.0, 3.0), y + r.range(-3.0, 3.0));
+            s.push_str(&format!(
+                "\n[[plants]]\nid = \"p{k}\"\ntechnology = \"{tech}\"\nlat = {:.5}\nlon = {:.5}\n",
+                lat0 + py / km_per_deg_lat,
+                px / km_per_deg_lon
+            ));
+            k += 1;
+        }
+    }
+    s
+}
+
+/// The technologies of [`region_with_plants`] and what they need beyond the
+/// shipped catalog. Every figure is an assumption.
+const PLANT_CATALOG: &str = r#"
+[[materials]]
+id = "ggbs"
+name = "ground granulated blast-furnace slag"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "tdf"
+name = "tyre-derived fuel"
+unit = "t"
+kind = "material"
+
+[[materials]]
+id = "steel_wire"
+name = "steel wire from tyres"
+unit = "t"
+kind = "material"
+
+[[rules]]
+id = "ggbs_to_clinker"
+from = "ggbs"
+to = "clinker"
+max_share = 0.6
+modes = ["truck", "rail"]
+
+[[rules]]
+id = "tdf_to_kiln_coal"
+from = "tdf"
+to = "coal"
+ratio = 1.1
+max_share = 0.3
+modes = ["truck"]
+
+[[technologies]]
+id = "slag_grinding"
+operating_cost = 12.0
+energy_per_unit = 0.16
+inputs = [{ material = "gbfs" }]
+outputs = [{ material = "ggbs", yield = 0.98, disposal_cost = -20.0 }]
+sizes = [
+  { id = "small", capacity = 300000.0, fixed_cost_per_year = 600000.0, capex = 15000000.0 },
+  { id = "large", capacity = 900000.0, fixed_cost_per_year = 1200000.0, capex = 36000000.0 },
+]
+
+[[technologies]]
+id = "tyre_processing"
+operating_cost = 25.0
+energy_per_unit = 0.3
+inputs = [{ material = "scrap_tyres" }]
+outputs = [
+  { material = "tdf", yield = 0.75 },
+  { material = "steel_wire", yield = 0.15, disposal_cost = -120.0 },
+]
+sizes = [
+  { id = "small", capacity = 15000.0, fixed_cost_per_year = 150000.0, capex = 2500000.0 },
+  { id = "large", capacity = 45000.0, fixed_cost_per_year = 300000.0, capex = 6000000.0 },
+]
+
+[[technologies]]
+id = "slag_rail_hub"
+operating_cost = 2.0
+inputs = [{ material = "gbfs" }]
+outputs = [{ material = "gbfs", yield = 1.0 }]
+sizes = [{ id = "siding", capacity = 1000000.0, fixed_cost_per_year = 200000.0, capex = 4000000.0 }]
+"#;
+
+/// The text of [`region`] and its parks: centre (x, y) km and number of sites.
+fn region_of(sites: usize, seed: u64, catalog: &str) -> (String, Vec<(f64, f64, usize)>) {
+    let mut parks = Vec::new();
     let mut r = Lcg::new(seed);
     let side_km = (25.0 * sites as f64).sqrt();
     let total_weight: f64 = SECTORS.iter().map(|s| s.1).sum();
@@ -409,6 +517,7 @@ pub fn region(sites: usize, seed: u64, catalog: &str) -> String {
     while k < sites {
         let park = (r.range(0.0, side_km), r.range(0.0, side_km));
         let size = (8 + r.below(17)).min(sites - k);
+        parks.push((park.0, park.1, size));
         for _ in 0..size {
             let mut pick = r.range(0.0, total_weight);
             let sector = SECTORS
@@ -448,5 +557,5 @@ pub fn region(sites: usize, seed: u64, catalog: &str) -> String {
             k += 1;
         }
     }
-    s
+    (s, parks)
 }

@@ -26,14 +26,14 @@ pub(crate) struct RationalMilp {
 /// least as well off as `r.at_least` says.
 pub(crate) fn rational_milp(s: &Scenario, net: &Network, r: &Rationality) -> RationalMilp {
     let n = net.links.len();
-    let m = transfer_bound(net, r);
     let mut milp = Milp::new(Sense::Maximise);
     let v = super::define_variables(s, net, &mut milp);
+    let m = transfer_bound(s, net, &v, r);
     let t: Vec<Column> = (0..n).map(|_| milp.column(-m, m)).collect();
     super::net_benefit(s, net, &v, &mut milp);
     super::network_constraints(s, net, &v, &mut milp);
     transfer_constraints(&v, &t, m, &mut milp);
-    rationality_constraints(r, &v, &t, &mut milp);
+    rationality_constraints(s, r, &v, &t, &mut milp);
     RationalMilp {
         milp,
         vars: v,
@@ -81,10 +81,21 @@ pub(crate) fn fair_transfer_lp(
 }
 
 /// Bound M on every transfer: the total of all money any site could gain or owe,
-/// Σ_j |B_j| + Σ_l (|a^s_l| + |a^r_l|) max(U_l, q_l) + |b^s_l| + |b^r_l|. A feasible
-/// set of transfers on the built links can always be made acyclic, and then no
-/// transfer exceeds what the sites in deficit are owed in total, which is below M.
-fn transfer_bound(net: &Network, r: &Rationality) -> f64 {
+/// Σ_j |B_j| + Σ_l (|a^s_l| + |a^r_l|) max(U_l, q_l) + |b^s_l| + |b^r_l|, and for
+/// each plant |c_p| max_s K_s + Σ_s A_s. A feasible set of transfers on the
+/// built links can always be made acyclic, and then no transfer exceeds what
+/// the sites in deficit are owed in total, which is below M.
+fn transfer_bound(s: &Scenario, net: &Network, v: &Vars, r: &Rationality) -> f64 {
+    let p = &s.parameters;
+    let plants: f64 = v
+        .plants
+        .iter()
+        .map(|pv| {
+            let t = &pv.terms;
+            t.cost_per_unit(p.carbon_price, p.energy_price).abs() * t.largest()
+                + t.sizes.iter().map(|z| z.2.abs()).sum::<f64>()
+        })
+        .sum();
     let links: f64 = net
         .links
         .iter()
@@ -100,7 +111,7 @@ fn transfer_bound(net: &Network, r: &Rationality) -> f64 {
         })
         .sum();
     let sites: f64 = r.at_least.iter().map(|b| b.abs()).sum();
-    (links + sites).max(1.0)
+    (links + sites + plants).max(1.0)
 }
 
 /// Transfers only on built links: −M y_l ≤ t_l ≤ M y_l.
@@ -111,9 +122,10 @@ fn transfer_constraints(v: &Vars, t: &[Column], bound: f64, m: &mut Milp) {
     }
 }
 
-/// Individual rationality: for every site j,
-/// Σ_{l: s(l)=j} (a^s_l x_l − b^s_l y_l + t_l) + Σ_{l: r(l)=j} (a^r_l x_l − b^r_l y_l − t_l) ≥ B_j.
-fn rationality_constraints(r: &Rationality, v: &Vars, t: &[Column], m: &mut Milp) {
+/// Individual rationality: for every site (firm) j,
+/// Σ_{l: s(l)=j} (a^s_l x_l − b^s_l y_l + t_l) + Σ_{l: r(l)=j} (a^r_l x_l − b^r_l y_l − t_l)
+/// − Σ_{p run by j} (c_p t_p + Σ_s A_s z_ps) ≥ B_j.
+fn rationality_constraints(s: &Scenario, r: &Rationality, v: &Vars, t: &[Column], m: &mut Milp) {
     let mut gain: Vec<Vec<(Column, f64)>> = vec![Vec::new(); r.at_least.len()];
     for (k, a) in r.shares.iter().enumerate() {
         let (x, y, t) = (v.x[k], v.y[k], t[k]);
@@ -127,6 +139,20 @@ fn rationality_constraints(r: &Rationality, v: &Vars, t: &[Column], m: &mut Milp
             (y, -a.receiver_per_year),
             (t, -1.0),
         ]);
+    }
+    let p = &s.parameters;
+    for pv in &v.plants {
+        let Some(g) = gain.get_mut(s.plants[pv.plant.0].firm) else {
+            continue;
+        };
+        let c = pv.terms.cost_per_unit(p.carbon_price, p.energy_price);
+        g.push((pv.throughput, -c));
+        g.extend(
+            pv.open
+                .iter()
+                .zip(&pv.terms.sizes)
+                .map(|(&z, size)| (z, -size.2)),
+        );
     }
     for (g, &b) in gain.into_iter().zip(&r.at_least) {
         m.at_least(b, g);

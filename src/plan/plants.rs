@@ -104,8 +104,13 @@ pub(super) fn plan_plants(
         let terms = PlantTerms::of(s, id);
         let t = throughput(s, id, &net.links, flows);
         let size = terms.size_for(t, plant.is_mandatory());
-        let mut inputs = BTreeMap::new();
-        let mut sent = BTreeMap::new();
+        // Every stream of the technology, 0 where nothing goes.
+        let zero = |ms: &mut dyn Iterator<Item = crate::domain::MaterialId>| {
+            ms.map(|m| (s.materials[m.0].id.clone(), 0.0))
+                .collect::<BTreeMap<String, f64>>()
+        };
+        let mut inputs = zero(&mut tech.inputs.iter().map(|i| i.material));
+        let mut sent = zero(&mut tech.outputs.iter().map(|o| o.material));
         for (l, &x) in net.links.iter().zip(flows) {
             if x <= 0.0 {
                 continue;

@@ -266,6 +266,9 @@ fn plants_are_rows_of_their_own_and_hexagons() {
     assert_eq!(rows[0][col("size")], "large");
     assert_eq!(rows[0][col("sent.ggbs")], "900.0");
     assert_eq!(rows[1][col("open")], "false");
+    // Every stream of the technology has its cell, 0 where nothing goes.
+    assert_eq!(rows[1][col("sent.ggbs")], "0.0");
+    assert_eq!(rows[1][col("inputs.gbfs")], "0.0");
     let dot = Symbio::new()
         .args(["solve", "tests/data/plants.toml", "--format", "dot"])
         .run()

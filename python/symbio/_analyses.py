@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 class Analysis(NamedTuple):
     """What an analysis gives: its rows as a DataFrame and its summary as a dict.
 
-    >>> rows, summary = symbio.sweep(scenario, {"parameters.carbon_price": [0, 50]})  # doctest: +SKIP
+    >>> rows, summary = symbio.sweep(scenario, {"parameters.carbon_price": [0, 50]})
+    >>> summary
+    {'points': 2, 'done': 2, 'complete': True, 'statuses': {'optimal': 2}}
     """
 
     rows: "pd.DataFrame"
@@ -90,8 +92,11 @@ def sweep(
     ``symbio sweep`` keeps every finished row on Ctrl-C.
 
     >>> rows, summary = symbio.sweep(scenario, {"parameters.carbon_price": range(0, 201, 50)},
-    ...                              threads=2)   # doctest: +SKIP
-    >>> rows[["parameters.carbon_price", "net_benefit", "co2_avoided"]]  # doctest: +SKIP
+    ...                              threads=2)
+    >>> list(rows["parameters.carbon_price"])
+    [0.0, 50.0, 100.0, 150.0, 200.0]
+    >>> rows["net_benefit"].is_monotonic_increasing
+    True
     """
     s = _scenario(scenario)
     axes = [(str(p), [float(v) for v in vs]) for p, vs in values.items()]
@@ -133,7 +138,11 @@ def compare(
     benefits before and after). ``summary``: the JSON of ``symbio compare
     --format json`` (baseline, each variant's totals, sites and gains).
 
-    >>> rows, summary = symbio.compare(scenario, variants=["brownfield", "greenfield"])  # doctest: +SKIP
+    >>> rows, summary = symbio.compare(scenario, variants=["brownfield", "greenfield"])
+    >>> sorted(set(rows["change"]))
+    ['added', 'dropped', 'kept', 'rerouted_from', 'rerouted_to']
+    >>> [v["variant"] for v in summary["variants"]]
+    ['brownfield', 'greenfield']
     """
     s = _scenario(scenario)
     doc = json.loads(_symbio.compare_json(
@@ -180,7 +189,9 @@ def pareto(
     ``net_benefit_without_carbon``, ``status``, ``links``: ``KEY=FLOW`` joined by
     ``; ``), and ``gap``; ``summary`` is the rest of its JSON.
 
-    >>> front, summary = symbio.pareto(scenario, points=5)   # doctest: +SKIP
+    >>> front, summary = symbio.pareto(scenario, points=5)
+    >>> len(front), front["co2_avoided"].is_monotonic_increasing
+    (5, True)
     """
     s = _scenario(scenario)
     doc = json.loads(_symbio.pareto_json(s._native, points, time_limit, gap, threads))
@@ -226,7 +237,10 @@ def breakeven(
     ``link``), as the JSON's ``events``; ``summary``: the rest (``always``,
     ``never``, ``file_value``, ``solves``...).
 
-    >>> events, summary = symbio.breakeven(scenario, "parameters.carbon_price", 0, 3000)  # doctest: +SKIP
+    >>> events, summary = symbio.breakeven("tests/data/breakeven.toml",
+    ...                                    "parameters.carbon_price", 0, 100)
+    >>> list(events["change"]), summary["always"]
+    (['enters', 'leaves', 'enters', 'leaves'], ['steel/steam->chem/steam@pipe'])
     """
     s = _scenario(scenario)
     doc = json.loads(_symbio.breakeven_json(
@@ -258,8 +272,12 @@ def montecarlo(
     ``summary``: the rest (statistics of net benefit and CO2, of each input
     drawn, the deterministic plan, the counts).
 
-    >>> shares, summary = symbio.montecarlo(scenario, samples=500, seed=1)  # doctest: +SKIP
-    >>> summary["net_benefit"]["p50"]                                       # doctest: +SKIP
+    >>> shares, summary = symbio.montecarlo("scenarios/liuzhou/uncertainty.toml",
+    ...                                     samples=20, seed=1)
+    >>> summary["samples"], summary["feasible"]
+    (20, 20)
+    >>> bool(shares["share"].between(0, 1).all())
+    True
     """
     s = _scenario(scenario)
     doc = json.loads(_symbio.montecarlo_json(s._native, samples, seed, time_limit, gap, threads))

@@ -29,9 +29,8 @@ class Scenario:
     :meth:`from_frames`; invalid input raises :class:`symbio.ScenarioError`
     with every problem.
 
-    >>> import symbio
-    >>> s = symbio.load("tests/data/hand.toml")              # doctest: +SKIP
-    >>> s.name, s.currency                                 # doctest: +SKIP
+    >>> s = symbio.load("tests/data/hand.toml")
+    >>> s.name, s.currency
     ('hand-solvable district', 'EUR')
     """
 
@@ -49,7 +48,9 @@ class Scenario:
         includes are read relative to ``path``'s folder.
 
         >>> s = Scenario.from_text(open("scenarios/ulsan-steam.toml").read(),
-        ...                        path="scenarios/ulsan-steam.toml")  # doctest: +SKIP
+        ...                        path="scenarios/ulsan-steam.toml")
+        >>> s.name
+        'Ulsan steam pipeline (SK Chemicals to SK Energy)'
         """
         return cls(_symbio.NativeScenario.from_text(text, os.fspath(path)))
 
@@ -184,18 +185,22 @@ class Scenario:
         recorded flows that cannot fit (``conflicts``: no plan can exist while
         there are any) and the ``warnings`` (figures left out, 0 assumed).
 
-        >>> summary = scenario.check()                           # doctest: +SKIP
-        >>> summary["candidate_links"], summary["warnings"]      # doctest: +SKIP
+        >>> summary = scenario.check()
+        >>> summary["candidate_links"], summary["warnings"]
         (45, [])
         """
-        return json.loads(self._native.check())
+        summary = json.loads(self._native.check())
+        # The JSON leaves out empty lists of conflicts and warnings; a dict has them.
+        summary.setdefault("conflicts", [])
+        summary.setdefault("warnings", [])
+        return summary
 
     def with_values(self, values: Mapping[str, float]) -> "Scenario":
         """A copy with numeric fields set by path, validated again (the values of
         a sweep's point).
 
-        >>> dearer = scenario.with_values({"parameters.carbon_price": 50})  # doctest: +SKIP
-        >>> dearer.get("parameters.carbon_price")                             # doctest: +SKIP
+        >>> dearer = scenario.with_values({"parameters.carbon_price": 50})
+        >>> dearer.get("parameters.carbon_price")
         50.0
         """
         pairs = [(str(k), float(v)) for k, v in values.items()]
@@ -225,8 +230,8 @@ class Scenario:
         raised with the best plan found as ``kept`` (status ``time_limit``, as
         ``symbio solve`` writes on Ctrl-C).
 
-        >>> plan = scenario.solve(time_limit=60, threads=2)     # doctest: +SKIP
-        >>> plan.status                                         # doctest: +SKIP
+        >>> plan = scenario.solve(time_limit=60, threads=2)
+        >>> plan.status
         'optimal'
         """
         from ._plan import Plan
@@ -244,8 +249,9 @@ def load(path: PathLike) -> Scenario:
     """Loads and validates a scenario file (TOML, or JSON when it ends in
     ``.json``), its includes merged.
 
-    >>> import symbio
-    >>> s = symbio.load("scenarios/liuzhou.toml")      # doctest: +SKIP
+    >>> s = symbio.load("scenarios/liuzhou.toml")
+    >>> s.currency
+    'CNY'
     """
     return Scenario(_symbio.NativeScenario.load(os.fspath(path)))
 

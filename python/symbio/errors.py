@@ -94,7 +94,7 @@ class Interrupted(KeyboardInterrupt):
         self.kept = kept
 
 
-def _make(kind: str, message: str, problems: list, option: Optional[str]) -> Exception:
+def _make(kind: str, message: str, problems: list[Any], option: Optional[str]) -> Exception:
     """The exception of a library error (called by the native module)."""
     if kind == "ScenarioError":
         found = [

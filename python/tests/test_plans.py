@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,17 @@ def test_progress_is_told_and_its_error_stops_the_search(region):
 
     with pytest.raises(Enough):
         s.solve(time_limit=20, progress=stop)
+
+
+def test_the_gil_is_released_while_solving(region):
+    s = symbio.load(region)
+    solving = threading.Thread(target=lambda: s.solve(decompose=False, time_limit=2))
+    solving.start()
+    time.sleep(0.5)
+    # This thread runs Python while the other one solves.
+    counted, end = 0, time.monotonic() + 0.5
+    while time.monotonic() < end:
+        counted += 1
+    assert solving.is_alive()
+    solving.join()
+    assert counted > 10_000

@@ -16,7 +16,7 @@ use std::time::Duration;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use symbio::analysis::batch::{run_batch, Destination, Format, RunOptions};
+use symbio::analysis::batch::{run_batch, Destination, Format, Progress, RunOptions};
 use symbio::analysis::breakeven::{self, BreakevenOptions};
 use symbio::analysis::compare::{compare, CompareOptions, Variant};
 use symbio::analysis::montecarlo::{self, MonteCarloOptions};
@@ -130,6 +130,45 @@ fn unlocked<T: Send>(
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
+}
+
+/// A Python callable told of a run's progress from the run's threads: the
+/// first exception it raises sets the run's stop flag and is kept, to be raised
+/// once the run has ended.
+struct Watcher<'a> {
+    callback: Option<Py<PyAny>>,
+    stop: &'a AtomicBool,
+    failed: Mutex<Option<PyErr>>,
+}
+
+impl<'a> Watcher<'a> {
+    fn new(callback: Option<Py<PyAny>>, stop: &'a AtomicBool) -> Self {
+        Watcher {
+            callback,
+            stop,
+            failed: Mutex::new(None),
+        }
+    }
+
+    /// Calls the callable, if any, with `args` (the GIL taken for the call).
+    fn tell<A: for<'py> pyo3::call::PyCallArgs<'py>>(&self, args: A) {
+        let Some(callback) = &self.callback else {
+            return;
+        };
+        Python::attach(|py| {
+            if let Err(e) = callback.call1(py, args) {
+                self.stop.store(true, Ordering::SeqCst);
+                if let Ok(mut f) = self.failed.lock() {
+                    f.get_or_insert(e);
+                }
+            }
+        });
+    }
+
+    /// The exception the callable raised, if it raised one.
+    fn failure(&self) -> Option<PyErr> {
+        self.failed.lock().ok().and_then(|mut f| f.take())
+    }
 }
 
 /// Solver options from the keyword arguments of a Python call, checked as the
@@ -320,32 +359,23 @@ impl NativeScenario {
             ..solve_options(time_limit, gap, threads)?
         };
         let stop = AtomicBool::new(false);
-        // An error the callback raised: it stops the search and is raised after.
-        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
+        let watcher = Watcher::new(progress, &stop);
         let tell = |best: Option<f64>, bound: Option<f64>| {
-            let Some(callback) = &progress else { return };
-            Python::attach(|py| {
-                let gap = match (best, bound) {
-                    (Some(b), Some(u)) if b.abs() > 0.0 => Some((u - b).abs() / b.abs()),
-                    _ => None,
-                };
-                if let Err(e) = callback.call1(py, (best, bound, gap)) {
-                    stop.store(true, Ordering::SeqCst);
-                    if let Ok(mut f) = failed.lock() {
-                        f.get_or_insert(e);
-                    }
-                }
-            });
+            let gap = match (best, bound) {
+                (Some(b), Some(u)) if b.abs() > 0.0 => Some((u - b).abs() / b.abs()),
+                _ => None,
+            };
+            watcher.tell((best, bound, gap));
         };
         let scenario = &self.scenario;
         let (plan, signal) = unlocked(py, &stop, || {
             let control = Control {
                 stop: Some(&stop),
-                progress: progress.is_some().then_some(&tell as _),
+                progress: watcher.callback.is_some().then_some(&tell as _),
             };
             symbio::solve_controlled(scenario, &options, control)
         });
-        if let Some(e) = failed.lock().ok().and_then(|mut f| f.take()) {
+        if let Some(e) = watcher.failure() {
             return Err(e);
         }
         let plan = plan.map_err(|e| raise(py, e))?;
@@ -402,10 +432,11 @@ impl NativePlan {
 }
 
 /// Runs a sweep: every point of the grid of `axes`, rows as `symbio sweep
-/// --format csv` writes them. Returns the lines (the header first), whether
-/// every point is done, and the KeyboardInterrupt that stopped it, if one did.
+/// --format csv` writes them, `progress(done, total)` told after each point.
+/// Returns the lines (the header first), whether every point is done, and the
+/// KeyboardInterrupt that stopped it, if one did.
 #[pyfunction]
-#[pyo3(signature = (scenario, axes, time_limit=None, gap=1e-6, threads=1))]
+#[pyo3(signature = (scenario, axes, time_limit=None, gap=1e-6, threads=1, progress=None))]
 fn sweep(
     py: Python<'_>,
     scenario: &NativeScenario,
@@ -413,15 +444,18 @@ fn sweep(
     time_limit: Option<f64>,
     gap: f64,
     threads: u32,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<(Vec<String>, bool, Option<Py<PyAny>>)> {
     let options = solve_options(time_limit, gap, threads)?;
     let axes = axes
         .into_iter()
         .map(|(path, values)| Axis { path, values })
         .collect();
-    let sweep = Sweep::new(scenario.loaded.clone(), axes, options).map_err(|e| raise(py, e))?;
     let stop = AtomicBool::new(false);
+    let watcher = Watcher::new(progress, &stop);
+    let loaded = &scenario.loaded;
     let (result, signal) = unlocked(py, &stop, || {
+        let sweep = Sweep::new(loaded.clone(), axes, options)?;
         let mut lines = Vec::new();
         let mut keep = |line: &str| {
             lines.push(line.to_owned());
@@ -434,8 +468,12 @@ fn sweep(
             stop: &stop,
             writing: None,
         };
-        run_batch(&sweep, Destination::Lines(&mut keep), &run, |_| {}).map(|r| (lines, r))
+        let told = |p: Progress| watcher.tell((p.done, p.total));
+        run_batch(&sweep, Destination::Lines(&mut keep), &run, told).map(|r| (lines, r))
     });
+    if let Some(e) = watcher.failure() {
+        return Err(e);
+    }
     let (lines, report) = result.map_err(|e| raise(py, e))?;
     let complete = report.complete();
     Ok((lines, complete, signal.map(|e| e.into_value(py).into_any())))

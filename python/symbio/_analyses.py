@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
 from . import _symbio
 from ._scenario import PathLike, Scenario, load
@@ -77,6 +77,7 @@ def sweep(
     time_limit: Optional[float] = None,
     gap: float = 1e-6,
     threads: int = 1,
+    progress: Optional[Callable[[int, int], Any]] = None,
 ) -> Analysis:
     """Solves the scenario at every point of the grid of ``values`` (field path
     to its values; several paths make a grid, the first varying slowest), as
@@ -85,7 +86,9 @@ def sweep(
     ``rows`` has the columns of ``symbio sweep --format csv``: ``point``, one
     column per swept field, ``status``, the plan's figures, ``links``,
     ``existing_links``, ``chosen`` (the links' keys, space-separated) and
-    ``error``. ``summary`` counts the points by status.
+    ``error``. ``summary`` counts the points by status. ``progress(done,
+    total)`` is called as points finish (first with none done), from the run's
+    thread; an exception it raises stops the run (no new point) and is raised.
 
     A KeyboardInterrupt starts no new point: :class:`symbio.Interrupted` is
     raised with the finished rows as ``kept`` (an :class:`Analysis`), as
@@ -100,7 +103,7 @@ def sweep(
     """
     s = _scenario(scenario)
     axes = [(str(p), [float(v) for v in vs]) for p, vs in values.items()]
-    lines, complete, signal = _symbio.sweep(s._native, axes, time_limit, gap, threads)
+    lines, complete, signal = _symbio.sweep(s._native, axes, time_limit, gap, threads, progress)
     rows = _sweep_rows(lines, [p for p, _ in axes])
     points = 1
     for _, vs in axes:

@@ -48,6 +48,7 @@ def sweep(
     time_limit: Optional[float] = None,
     gap: float = 1e-6,
     threads: int = 1,
+    progress: Optional[Callable[[int, int], Any]] = None,
 ) -> tuple[list[str], bool, Optional[BaseException]]: ...
 def compare_json(
     scenario: NativeScenario,

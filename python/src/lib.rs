@@ -206,7 +206,9 @@ struct NativeScenario {
 
 impl NativeScenario {
     fn of(py: Python<'_>, loaded: Loaded) -> PyResult<NativeScenario> {
-        let scenario = symbio::scenario::validate::validate(&loaded).map_err(|e| raise(py, e))?;
+        let scenario = py
+            .detach(|| symbio::scenario::validate::validate(&loaded))
+            .map_err(|e| raise(py, e))?;
         Ok(NativeScenario {
             loaded,
             scenario: Arc::new(scenario),
@@ -246,7 +248,7 @@ impl NativeScenario {
     /// Loads a scenario file (TOML, or JSON when it ends in .json).
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<NativeScenario> {
-        let loaded = load::load(&path).map_err(|e| raise(py, e))?;
+        let loaded = py.detach(|| load::load(&path)).map_err(|e| raise(py, e))?;
         Self::of(py, loaded)
     }
 
@@ -337,8 +339,9 @@ impl NativeScenario {
 
     /// The summary of `symbio check --format json`, as JSON.
     fn check(&self, py: Python<'_>) -> PyResult<String> {
-        let report =
-            symbio::check::summary(&self.loaded, &self.scenario).map_err(|e| raise(py, e))?;
+        let report = py
+            .detach(|| symbio::check::summary(&self.loaded, &self.scenario))
+            .map_err(|e| raise(py, e))?;
         to_json(&report)
     }
 

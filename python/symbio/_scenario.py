@@ -99,13 +99,16 @@ class Scenario:
         uncertainty: Any = None,
         include: Optional[list[str]] = None,
         path: PathLike = "frames.toml",
+        **others: Any,
     ) -> "Scenario":
         """A scenario from DataFrames with the sheets and columns of
         ``symbio import`` (docs/scenario-format.md, "Spreadsheets"): one frame per
         sheet, one row per item, one column per field; ``outputs`` and ``inputs``
         name their ``site``. ``scenario`` and ``parameters`` are one row (a dict
         will do). Empty cells (None, NaN) leave a field out. ``include`` lists
-        files to include (the catalog), relative to ``path``'s folder.
+        files to include (the catalog), relative to ``path``'s folder. Other
+        keyword frames are sheets of their name: one that ``symbio import`` does
+        not know is a problem, as in a workbook.
 
         A workbook written by ``symbio export FILE -o book.xlsx`` becomes the
         same scenario::
@@ -143,6 +146,7 @@ class Scenario:
             "inputs": inputs,
             "links": links,
             "uncertainty": uncertainty,
+            **others,
         }
         sheets = [(name, _rows(frame)) for name, frame in given.items() if frame is not None]
         native, _text = _symbio.NativeScenario.from_sheets(

@@ -168,3 +168,14 @@ def test_frames_take_dicts_lists_and_numbers():
                              "quantity": [60], "price": [40], "co2": [float("nan")]}),
     )
     assert s.solve().objective == pytest.approx(2622.0)
+
+
+def test_an_unknown_sheet_is_a_problem_as_in_a_workbook(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    book = _book(tmp_path, cli, "scenarios/ulsan-steam.toml")
+    book["site"] = book["sites"]
+    with pytest.raises(symbio.ScenarioError) as caught:
+        symbio.Scenario.from_frames(**book)
+    (p,) = caught.value.problems
+    assert (p.file, p.path) == ("frames", "site")
+    assert p.message == "unknown sheet, did you mean `sites`?"

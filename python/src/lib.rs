@@ -16,6 +16,7 @@ use std::time::Duration;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+use symbio::analysis::allocation::ShapleyOptions;
 use symbio::analysis::batch::{run_batch, Destination, Format, Progress, RunOptions};
 use symbio::analysis::breakeven::{self, BreakevenOptions};
 use symbio::analysis::compare::{compare, CompareOptions, Variant};
@@ -497,9 +498,10 @@ fn analysis<T: Send + serde::Serialize>(
     to_json(&result.map_err(|e| raise(py, e))?)
 }
 
-/// `symbio compare` as JSON.
+/// `symbio compare` as JSON; `shapley` (exact limit, samples, seed) asks for
+/// the Shapley value of every site (`--allocation shapley`).
 #[pyfunction]
-#[pyo3(signature = (scenario, variants, supplier_share=0.5, individually_rational=false, time_limit=None, gap=1e-6, threads=1))]
+#[pyo3(signature = (scenario, variants, supplier_share=0.5, individually_rational=false, shapley=None, time_limit=None, gap=1e-6, threads=1))]
 #[allow(clippy::too_many_arguments)]
 fn compare_json(
     py: Python<'_>,
@@ -507,6 +509,7 @@ fn compare_json(
     variants: Vec<String>,
     supplier_share: f64,
     individually_rational: bool,
+    shapley: Option<(usize, usize, u64)>,
     time_limit: Option<f64>,
     gap: f64,
     threads: u32,
@@ -522,13 +525,23 @@ fn compare_json(
             ))),
         })
         .collect::<PyResult<Vec<_>>>()?;
+    let shapley = shapley.map(|(exact_limit, samples, seed)| ShapleyOptions {
+        exact_limit,
+        samples,
+        seed,
+        threads: threads as usize,
+        solve,
+    });
+    if let Some(o) = &shapley {
+        o.check().map_err(|e| raise(py, e))?;
+    }
     let s = &scenario.scenario;
     let options = CompareOptions {
         solve,
         threads: threads as usize,
         variants,
         supplier_share,
-        shapley: None,
+        shapley,
         individually_rational,
     };
     analysis(py, || compare(s, &options))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
 from . import _symbio
@@ -129,12 +130,19 @@ def compare(
     variants: Sequence[str] = ("brownfield",),
     supplier_share: float = 0.5,
     individually_rational: bool = False,
+    allocation: str = "split",
+    exact_limit: int = 12,
+    samples: int = 1000,
+    seed: int = 0,
     time_limit: Optional[float] = None,
     gap: float = 1e-6,
     threads: int = 1,
 ) -> Analysis:
     """Today's network against the optimum (``symbio compare``; ``variants``
-    ``("brownfield", "greenfield")`` is ``--all``).
+    ``("brownfield", "greenfield")`` is ``--all``). ``allocation="shapley"``
+    adds each site's Shapley value (clusters of at most ``exact_limit`` sites
+    exactly, larger ones from ``samples`` permutations drawn with ``seed``), as
+    ``--allocation shapley`` does.
 
     ``rows``: one row per link that an optimum adds, keeps, drops or re-routes
     (``variant``, ``change``, ``link``, ``existing``, ``unit``, flows and net
@@ -147,9 +155,13 @@ def compare(
     >>> [v["variant"] for v in summary["variants"]]
     ['brownfield', 'greenfield']
     """
+    if allocation not in ("split", "shapley"):
+        raise ValueError(f'allocation must be "split" or "shapley", got {allocation!r}')
+    shapley = (exact_limit, samples, seed) if allocation == "shapley" else None
     s = _scenario(scenario)
     doc = json.loads(_symbio.compare_json(
-        s._native, list(variants), supplier_share, individually_rational, time_limit, gap, threads
+        s._native, list(variants), supplier_share, individually_rational, shapley, time_limit,
+        gap, threads
     ))
     records = []
     for v in doc["variants"]:
@@ -175,6 +187,16 @@ def _diff(d: Mapping[str, Any]) -> dict[str, Any]:
     """A link change of the comparison's JSON (its key's five fields flattened
     in) as a row with the key's text form."""
     return {**{k: v for k, v in d.items() if k not in _KEY_FIELDS}, "link": _key(d)}
+
+
+def _number(x: float) -> str:
+    """A number as the command line writes it in a CSV cell (Rust's ``{}``):
+    the shortest digits that read back as the number, never an exponent, no
+    ``.0`` on a whole number."""
+    if x == int(x):
+        return str(int(x))
+    text = repr(float(x))
+    return format(Decimal(text), "f") if "e" in text else text
 
 
 def pareto(
@@ -207,7 +229,7 @@ def pareto(
             "carbon_value": p["carbon_value"],
             "net_benefit_without_carbon": p["net_benefit_without_carbon"],
             "status": p["status"],
-            "links": "; ".join(f"{_key(l)}={l['flow']!r}" for l in p["links"]),
+            "links": "; ".join(f"{_key(l)}={_number(l['flow'])}" for l in p["links"]),
             "gap": p["gap"],
         }
         for k, p in enumerate(doc["points"])

@@ -55,6 +55,7 @@ def compare_json(
     variants: Sequence[str],
     supplier_share: float = 0.5,
     individually_rational: bool = False,
+    shapley: Optional[tuple[int, int, int]] = None,
     time_limit: Optional[float] = None,
     gap: float = 1e-6,
     threads: int = 1,

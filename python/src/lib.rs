@@ -198,6 +198,10 @@ fn solve_options(time_limit: Option<f64>, gap: f64, threads: u32) -> PyResult<So
     })
 }
 
+/// A sheet as Python holds it: its name and its rows (the header first), each
+/// cell None, a number, a text or a bool.
+type PySheet<'py> = (String, Vec<Vec<Bound<'py, PyAny>>>);
+
 /// A scenario: the file as written (includes merged) and its validated domain.
 #[pyclass(module = "symbio._symbio", frozen)]
 struct NativeScenario {
@@ -267,7 +271,7 @@ impl NativeScenario {
     #[staticmethod]
     fn from_sheets(
         py: Python<'_>,
-        sheets: Vec<(String, Vec<Vec<Bound<'_, PyAny>>>)>,
+        sheets: Vec<PySheet<'_>>,
         book: PathBuf,
         written_as: PathBuf,
         includes: Vec<String>,
@@ -294,6 +298,32 @@ impl NativeScenario {
             .map_err(|e| raise(py, e))?;
         let loaded = load::load_str(&written_as, &imported.text).map_err(|e| raise(py, e))?;
         Ok((Self::of(py, loaded)?, imported.text))
+    }
+
+    /// The sheets `symbio export` writes of the scenario (includes merged): each
+    /// a name and its rows, the header first; a cell is None, a number, a
+    /// text or a bool.
+    fn sheets<'py>(&self, py: Python<'py>) -> PyResult<Vec<PySheet<'py>>> {
+        let sheets = sheets::export(&self.loaded, &self.scenario).map_err(|e| raise(py, e))?;
+        let value = |c: &Cell| -> PyResult<Bound<'py, PyAny>> {
+            Ok(match c {
+                Cell::Empty => py.None().into_bound(py),
+                Cell::Number(v) => v.into_pyobject(py)?.into_any(),
+                Cell::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+                Cell::Text(t) | Cell::Other(t) => t.into_pyobject(py)?.into_any(),
+            })
+        };
+        sheets
+            .iter()
+            .map(|s| {
+                let rows = s
+                    .rows
+                    .iter()
+                    .map(|r| r.iter().map(value).collect::<PyResult<Vec<_>>>())
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok((s.name.clone(), rows))
+            })
+            .collect()
     }
 
     /// The file the scenario was loaded from (or is read as).

@@ -154,6 +154,26 @@ class Scenario:
         )
         return cls(native)
 
+    def to_frames(self) -> dict[str, "pd.DataFrame"]:
+        """The scenario as the sheets of ``symbio export`` (includes merged), one
+        DataFrame per sheet: :meth:`from_frames` reads them back as the same
+        scenario, so a district can be edited in pandas.
+
+        >>> frames = symbio.load("scenarios/ulsan-steam.toml").to_frames()
+        >>> list(frames)[:4]
+        ['scenario', 'parameters', 'materials', 'modes']
+        >>> again = symbio.Scenario.from_frames(**frames)
+        >>> again.solve().objective == symbio.load("scenarios/ulsan-steam.toml").solve().objective
+        True
+        """
+        import pandas as pd
+
+        frames = {}
+        for name, rows in self._native.sheets():
+            header, body = (rows[0], rows[1:]) if rows else ([], [])
+            frames[name] = pd.DataFrame(body, columns=header)
+        return frames
+
     # -- what it is ---------------------------------------------------------
 
     @property

@@ -179,3 +179,20 @@ def test_an_unknown_sheet_is_a_problem_as_in_a_workbook(tmp_path, cli, monkeypat
     (p,) = caught.value.problems
     assert (p.file, p.path) == ("frames", "site")
     assert p.message == "unknown sheet, did you mean `sites`?"
+
+
+@pytest.mark.parametrize("path", ["scenarios/liuzhou.toml", "scenarios/kalundborg.toml"])
+def test_to_frames_are_the_exported_sheets_and_read_back(path, tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    s = symbio.load(path)
+    frames = s.to_frames()
+    book = _book(tmp_path, cli, path)
+    assert list(frames) == list(book)
+    for name, frame in frames.items():
+        assert list(frame.columns) == list(book[name].columns), name
+        assert len(frame) == len(book[name]), name
+    plan = symbio.Scenario.from_frames(**frames).solve()
+    assert plan.objective == pytest.approx(s.solve().objective, rel=1e-9)
+    # An edit in pandas is an edit of the scenario.
+    frames["parameters"].loc[0, "carbon_price"] = 0
+    assert symbio.Scenario.from_frames(**frames).get("parameters.carbon_price") == 0.0

@@ -163,6 +163,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod check;
 pub mod domain;
 pub(crate) mod economics;
 pub mod error;

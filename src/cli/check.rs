@@ -6,11 +6,7 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
-use symbio::domain::{LinkStatus, MaterialId, Scenario, SiteId};
-use symbio::network::{mandatory, Network};
-use symbio::plan::Conflict;
-use symbio::scenario::defaults::{self, Unstated};
+use symbio::check::{FileConflict, Summary, Warning};
 use symbio::{Error, Problem, Problems};
 
 use super::table::count;
@@ -33,202 +29,30 @@ pub struct Args {
     pub input: InputArgs,
 }
 
-/// What `check` found: the scenario's size and its candidate network.
-#[derive(Debug, Serialize)]
-struct Report {
-    file: String,
-    scenario: String,
-    currency: String,
-    sites: usize,
-    outputs: usize,
-    inputs: usize,
-    materials: usize,
-    modes: usize,
-    rules: usize,
-    link_facts: usize,
-    existing_links: usize,
-    candidate_links: usize,
-    left_out: LeftOut,
-    independent_parts: usize,
-    unmatched_outputs: Vec<Stream>,
-    unmatched_inputs: Vec<Stream>,
-    /// Constraints the recorded flows exceed on their own (absent when none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    conflicts: Vec<FileConflict>,
-    /// Figures left out that default to 0 where a number is expected (absent
-    /// when none).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    warnings: Vec<Warning>,
-    /// Technologies (absent without plants).
-    #[serde(skip_serializing_if = "is_zero")]
-    technologies: usize,
-    /// The plants with the candidate links that reach and leave them (absent
-    /// without plants).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    plants: Vec<PlantLine>,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
-/// A plant as `check` lists it.
-#[derive(Debug, Serialize)]
-struct PlantLine {
-    plant: String,
-    technology: String,
-    status: &'static str,
-    /// The site it stands at, or its coordinates.
-    place: String,
-    /// The sizes it may open at.
-    sizes: Vec<String>,
-    /// Candidate links into it and out of it.
-    links_in: usize,
-    links_out: usize,
-}
-
-impl PlantLine {
-    fn of(s: &Scenario, net: &Network, p: &symbio::domain::Plant) -> PlantLine {
-        let tech = &s.technologies[p.technology.0];
-        let place = match (p.host, s.sites[p.site.0].location) {
-            (Some(h), _) => format!("at {}", s.sites[h.0].id),
-            (None, Some(symbio::domain::Location::LatLon { lat, lon })) => {
-                format!("{lat:.4}, {lon:.4}")
-            }
-            (None, Some(symbio::domain::Location::Planar { x_km, y_km })) => {
-                format!("x {x_km} km, y {y_km} km")
-            }
-            (None, None) => "no location".into(),
-        };
-        let here = |site: SiteId| s.sites[site.0].plant.is_some() && site == p.site;
-        PlantLine {
-            plant: p.id.clone(),
-            technology: tech.id.clone(),
-            status: p.status.name(),
-            place,
-            sizes: p.sizes.iter().map(|&k| tech.sizes[k].id.clone()).collect(),
-            links_in: net
-                .links
-                .iter()
-                .filter(|l| here(s.inputs[l.input.0].site))
-                .count(),
-            links_out: net
-                .links
-                .iter()
-                .filter(|l| here(s.outputs[l.output.0].site))
-                .count(),
-        }
+/// A conflict as a problem of the file: at its first link's recorded
+/// quantity, naming the others.
+fn problem(fc: &FileConflict) -> Problem {
+    let c = &fc.conflict;
+    let mut message = table::conflict(c);
+    let others: Vec<String> = fc
+        .fields
+        .iter()
+        .zip(&c.links)
+        .skip(1)
+        .map(|(f, k)| format!("{} ({k})", f.path))
+        .collect();
+    if !others.is_empty() {
+        message.push_str(&format!(" with {}", others.join(", ")));
     }
-}
-
-/// A figure the file leaves to its default.
-#[derive(Debug, Serialize)]
-struct Warning {
-    file: String,
-    path: String,
-    message: String,
-}
-
-impl Warning {
-    fn of(u: &Unstated) -> Warning {
-        Warning {
-            file: u.file.display().to_string(),
-            path: u.path.clone(),
-            message: format!("not given: {} assumed", u.default),
-        }
-    }
-}
-
-/// A conflict with the file and field path of each of its links' recorded quantity.
-#[derive(Debug, Serialize)]
-struct FileConflict {
-    #[serde(flatten)]
-    conflict: Conflict,
-    /// One per link of `conflict.links`, in that order.
-    fields: Vec<Field>,
-}
-
-/// Where a value was written.
-#[derive(Debug, Serialize)]
-struct Field {
-    file: String,
-    path: String,
-}
-
-impl FileConflict {
-    /// The conflict `c` of network `net`, with its fields.
-    fn of(s: &Scenario, net: &Network, c: &mandatory::Conflict) -> FileConflict {
-        let fields = c
-            .links
-            .iter()
-            .filter_map(|&k| net.links[k].fact)
-            .map(|f| {
-                let origin = &s.links[f].origin;
-                Field {
-                    file: origin.file.display().to_string(),
-                    path: format!("{}.quantity", origin.path),
-                }
-            })
-            .collect();
-        FileConflict {
-            conflict: Conflict::of(s, net, c),
-            fields,
-        }
-    }
-
-    /// The conflict as a problem of the file: at its first link's recorded
-    /// quantity, naming the others.
-    fn problem(&self) -> Problem {
-        let c = &self.conflict;
-        let mut message = table::conflict(c);
-        let others: Vec<String> = self
-            .fields
-            .iter()
-            .zip(&c.links)
-            .skip(1)
-            .map(|(f, k)| format!("{} ({k})", f.path))
-            .collect();
-        if !others.is_empty() {
-            message.push_str(&format!(" with {}", others.join(", ")));
-        }
-        message.push_str("; no plan can exist");
-        let (file, path) = self
-            .fields
-            .first()
-            .map_or((String::new(), String::new()), |f| {
-                (f.file.clone(), f.path.clone())
-            });
-        let id = c.links.first().map(ToString::to_string);
-        Problem::new(file, path, id.as_deref(), message)
-    }
-}
-
-/// Candidate pairs left out of the network, by reason.
-#[derive(Debug, Serialize)]
-struct LeftOut {
-    never_pay: usize,
-    too_far: usize,
-    forbidden: usize,
-    empty: usize,
-    lossy: usize,
-}
-
-/// An output or input that no candidate link serves.
-#[derive(Debug, Serialize)]
-struct Stream {
-    site: String,
-    id: String,
-    material: String,
-}
-
-impl Stream {
-    fn of(s: &Scenario, site: SiteId, id: &str, material: MaterialId) -> Stream {
-        Stream {
-            site: s.sites[site.0].id.clone(),
-            id: id.to_owned(),
-            material: s.materials[material.0].id.clone(),
-        }
-    }
+    message.push_str("; no plan can exist");
+    let (file, path) = fc
+        .fields
+        .first()
+        .map_or((String::new(), String::new()), |f| {
+            (f.file.clone(), f.path.clone())
+        });
+    let id = c.links.first().map(ToString::to_string);
+    Problem::new(file, path, id.as_deref(), message)
 }
 
 /// Runs `symbio check`.
@@ -238,64 +62,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     a.out
         .guard(loaded.files.clone(), symbio::files::Kind::Other)?;
     let s = symbio::scenario::validate::validate(&loaded)?;
-    let net = symbio::network::build(&s)?;
-    let p = &net.pruned;
-    let report = Report {
-        file: a.file.display().to_string(),
-        scenario: s.name.clone(),
-        currency: s.currency.clone(),
-        sites: s.firm_sites().len(),
-        outputs: s.outputs.len(),
-        inputs: s.inputs.len(),
-        materials: s.materials.len(),
-        modes: s.modes.len(),
-        rules: s.rules.iter().filter(|r| !r.plants_only).count(),
-        link_facts: s.links.len(),
-        existing_links: s
-            .links
-            .iter()
-            .filter(|l| l.status == LinkStatus::Existing)
-            .count(),
-        candidate_links: net.links.len(),
-        left_out: LeftOut {
-            never_pay: p.never_pay,
-            too_far: p.too_far,
-            forbidden: p.forbidden,
-            empty: p.empty,
-            lossy: p.lossy,
-        },
-        independent_parts: net.independent_parts().len(),
-        unmatched_outputs: net
-            .unmatched_outputs(&s)
-            .into_iter()
-            .map(|o| {
-                let o = &s.outputs[o.0];
-                Stream::of(&s, o.site, &o.id, o.material)
-            })
-            .collect(),
-        unmatched_inputs: net
-            .unmatched_inputs(&s)
-            .into_iter()
-            .map(|i| {
-                let i = &s.inputs[i.0];
-                Stream::of(&s, i.site, &i.id, i.material)
-            })
-            .collect(),
-        conflicts: mandatory::conflicts(&s, &net)
-            .iter()
-            .map(|c| FileConflict::of(&s, &net, c))
-            .collect(),
-        warnings: defaults::unstated(&loaded)
-            .iter()
-            .map(Warning::of)
-            .collect(),
-        technologies: s.technologies.len(),
-        plants: s
-            .plants
-            .iter()
-            .map(|p| PlantLine::of(&s, &net, p))
-            .collect(),
-    };
+    let report = symbio::check::summary(&loaded, &s)?;
     let text = match format {
         Format::Json => output::to_json(&report),
         Format::Table => summary(&report),
@@ -308,14 +75,14 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
         Ok(Outcome::Done)
     } else {
         // The file contradicts itself: bad input, each conflict a problem.
-        let problems = report.conflicts.iter().map(FileConflict::problem).collect();
+        let problems = report.conflicts.iter().map(problem).collect();
         Err(Error::Invalid(Problems(problems)).into())
     }
 }
 
 /// The report as the aligned lines of a terminal (the conflicts themselves go
 /// to stderr, as problems of the file).
-fn summary(r: &Report) -> String {
+fn summary(r: &Summary) -> String {
     let l = &r.left_out;
     let mut t = match r.conflicts.len() {
         0 => format!("{}: ok\n", r.file),

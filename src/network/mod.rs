@@ -251,6 +251,14 @@ pub struct Pruned {
     pub empty: usize,
     /// Links marked forbidden.
     pub forbidden: usize,
+    /// Links to or from a plant that a parallel link of another mode does at
+    /// least as well in every respect (absent from JSON when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dominated: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The candidate network of a scenario: its links and what was left out. The
@@ -318,6 +326,10 @@ pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error>
     plants::check_reached(s, &links, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(Problems(problems)));
+    }
+    let mut links = links;
+    if !s.plants.is_empty() {
+        pruned.dominated += plants::drop_dominated(s, &mut links);
     }
     let joins = plants::joins(s);
     Ok(Network {

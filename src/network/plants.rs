@@ -198,3 +198,68 @@ pub fn throughput(s: &Scenario, p: PlantId, links: &[CandidateLink], flows: &[f6
         .map(|(l, &x)| l.displaced_per_unit * x)
         .sum()
 }
+
+/// Drops the links to or from a plant that a parallel link (same output and
+/// input, another mode) does at least as well in every respect: the same
+/// units displaced per unit sent, a margin and CO2 avoided per unit at least
+/// as high, an annual charge at most as high, and a bound and capacity at
+/// least as large; both candidates without a recorded flow. Of links equal in
+/// all of these the first (lowest mode) is kept. Every plan through a dropped
+/// link is matched by one through the link kept, so the optimum is the same,
+/// and ties between modes on a link of 0 km (truck or conveyor into a plant at
+/// its site) are settled once, the same for every command. Returns how many
+/// were dropped.
+pub(crate) fn drop_dominated(s: &Scenario, links: &mut Vec<CandidateLink>) -> usize {
+    let p = &s.parameters;
+    let plant_end = |l: &CandidateLink| {
+        s.plant_of_output(l.output).is_some() || s.plant_of_input(l.input).is_some()
+    };
+    let free = |l: &CandidateLink| {
+        l.status == crate::domain::LinkStatus::Candidate && l.recorded_quantity.is_none()
+    };
+    let at_least_as_good = |b: &CandidateLink, a: &CandidateLink| {
+        b.displaced_per_unit == a.displaced_per_unit
+            && b.margin_per_unit(p.carbon_price, p.energy_price)
+                >= a.margin_per_unit(p.carbon_price, p.energy_price)
+            && b.co2_avoided_per_unit() >= a.co2_avoided_per_unit()
+            && b.fixed_charge_per_year() <= a.fixed_charge_per_year()
+            && b.upper_bound >= a.upper_bound
+            && b.capacity.unwrap_or(f64::INFINITY) >= a.capacity.unwrap_or(f64::INFINITY)
+    };
+    let mut keep = vec![true; links.len()];
+    let mut start = 0;
+    while start < links.len() {
+        let pair = (links[start].output, links[start].input);
+        let mut end = start + 1;
+        while end < links.len() && (links[end].output, links[end].input) == pair {
+            end += 1;
+        }
+        if end - start > 1 && plant_end(&links[start]) {
+            for a in start..end {
+                if !free(&links[a]) {
+                    continue;
+                }
+                // Dominated by a kept link: strictly better in some respect,
+                // or equal and earlier.
+                let dominated = (start..end).any(|b| {
+                    b != a
+                        && keep[b]
+                        && free(&links[b])
+                        && at_least_as_good(&links[b], &links[a])
+                        && (b < a || !at_least_as_good(&links[a], &links[b]))
+                });
+                if dominated {
+                    keep[a] = false;
+                }
+            }
+        }
+        start = end;
+    }
+    let before = links.len();
+    let mut k = 0;
+    links.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+    before - links.len()
+}

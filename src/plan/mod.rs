@@ -379,7 +379,7 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
             candidate_links: net.links.len(),
             pruned_too_far: pr.too_far,
             pruned_never_pay: pr.never_pay,
-            pruned_other: pr.forbidden + pr.empty + pr.lossy,
+            pruned_other: pr.forbidden + pr.empty + pr.lossy + pr.dominated,
         },
         infeasibility: if sol.status == Status::Infeasible {
             conflicts(s, net)

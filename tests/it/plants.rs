@@ -338,3 +338,42 @@ fn an_individually_rational_plan_counts_a_plant_as_its_operators() {
     assert_close(sum, ir["net_benefit"].as_f64().unwrap(), 1e-6);
     assert!(sites.iter().any(|s| s["site"] == "grinder_east"));
 }
+
+/// Two modes into a plant at its site: the conveyor (no fixed cost) does all
+/// the truck does at 0 km and more, so the truck link is left out as
+/// dominated and every command sees one link there.
+#[test]
+fn a_parallel_link_into_a_plant_that_another_mode_beats_is_left_out() {
+    let text = std::fs::read_to_string(crate::path("tests/data/plants.toml")).unwrap();
+    let text = format!(
+        "{text}\n{}",
+        r#"
+[[modes]]
+id = "conveyor"
+units = ["t"]
+max_distance_km = 2.0
+"#
+    );
+    let (_dir, path) = Scratch::with("conveyor.toml", &text);
+    let p = solve(path.to_str().unwrap(), &[]);
+    let base = solve("tests/data/plants.toml", &[]);
+    // The conveyor saves the truck's fixed cost of the 0 km link.
+    assert_close(
+        p["objective"].as_f64().unwrap(),
+        base["objective"].as_f64().unwrap() + 1_000.0,
+        1e-9,
+    );
+    let into: Vec<&Value> = p["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["to_site"] == "grinder_at_steel")
+        .collect();
+    assert_eq!(into.len(), 1);
+    assert_eq!(into[0]["mode"], "conveyor");
+    assert_eq!(
+        p["network"]["candidate_links"].as_u64().unwrap(),
+        base["network"]["candidate_links"].as_u64().unwrap(),
+        "the truck link at 0 km is replaced, not added to"
+    );
+}

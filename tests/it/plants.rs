@@ -377,3 +377,31 @@ max_distance_km = 2.0
         "the truck link at 0 km is replaced, not added to"
     );
 }
+
+/// Shards of a solve with plants merge into the plan of one solve.
+#[test]
+fn shards_with_plants_merge_into_the_plan_of_one_solve() {
+    let dir = Scratch::new();
+    let mut shards = Vec::new();
+    for k in 0..2 {
+        let out = dir.path(&format!("shard{k}.json"));
+        Symbio::new()
+            .args(["solve", "tests/data/plants.toml", "--gap", "0", "--shard"])
+            .arg(format!("{k}/2"))
+            .arg("-o")
+            .arg(&out)
+            .run();
+        shards.push(out);
+    }
+    let merged = Symbio::new()
+        .arg("merge")
+        .arg(&shards[0])
+        .arg(&shards[1])
+        .args(["--scenario", "tests/data/plants.toml", "--format", "json"])
+        .run()
+        .stdout_json();
+    let whole = solve("tests/data/plants.toml", &[]);
+    assert_eq!(merged["objective"], whole["objective"]);
+    assert_eq!(merged["plants"], whole["plants"]);
+    assert_eq!(merged["sites"], whole["sites"]);
+}

@@ -80,6 +80,7 @@ pub fn page(c: &Contents) -> String {
         body.push_str(&totals(plan));
         body.push_str(&map_section(plan, s, palette));
         body.push_str(&exchanges(plan, s));
+        body.push_str(&super::plants::section(plan));
         body.push_str(&firms(plan, c.comparison));
         body.push_str(&flows(plan, s, palette));
     }

@@ -11,6 +11,7 @@ pub mod dot;
 pub mod geojson;
 pub mod html;
 pub mod map;
+mod plants;
 pub mod svg;
 
 /// Why a report cannot be made of a plan.

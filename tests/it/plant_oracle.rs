@@ -14,6 +14,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use symbio::domain::{MaterialKind, PlantStatus};
+use symbio::model::Reduce;
 use symbio::scenario::schema::{
     InputFile, MaterialFile, ModeFile, OutputFile, ParametersFile, PlantFile, RuleFile,
     ScenarioFile, ScenarioHeader, SiteFile, SizeFile, TechnologyFile, TechnologyInputFile,
@@ -281,13 +282,14 @@ impl Instance {
         }
     }
 
-    fn symbio(&self, decompose: bool) -> symbio::Plan {
+    fn symbio(&self, decompose: bool, reduce: Reduce) -> symbio::Plan {
         let json = serde_json::to_string(&self.scenario_file()).unwrap();
         let scenario = symbio::scenario::read_str(Path::new("plant_oracle.json"), &json)
             .expect("generated instances are valid");
         let options = SolveOptions {
             gap: 0.0,
             decompose,
+            reduce,
             ..SolveOptions::default()
         };
         symbio::solve(&scenario, &options).expect("solves")
@@ -536,8 +538,14 @@ proptest! {
     #[test]
     fn symbio_matches_the_brute_force_oracle_with_plants(inst in instance()) {
         let best = inst.oracle();
-        for decompose in [false, true] {
-            let plan = inst.symbio(decompose);
+        // One MILP, the parts, and the reductions asked for on every MILP
+        // (which a part with plants leaves off): the same optimum.
+        for (decompose, reduce) in [
+            (false, Reduce::Never),
+            (true, Reduce::Auto),
+            (true, Reduce::Always),
+        ] {
+            let plan = inst.symbio(decompose, reduce);
             match best {
                 None => prop_assert_eq!(plan.status, Status::Infeasible),
                 Some(best) => {

@@ -405,3 +405,32 @@ fn shards_with_plants_merge_into_the_plan_of_one_solve() {
     assert_eq!(merged["plants"], whole["plants"]);
     assert_eq!(merged["sites"], whole["sites"]);
 }
+
+/// The report has a section of plants: the open one with its size and use,
+/// the closed one said to be closed.
+#[test]
+fn the_report_shows_each_plant() {
+    let dir = Scratch::new();
+    let page = dir.path("plants.html");
+    Symbio::new()
+        .args(["report", "tests/data/plants.toml", "-o"])
+        .arg(&page)
+        .run();
+    let html = dir.read("plants.html");
+    let section = html
+        .split("<section id=\"plants\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("a section of plants");
+    assert!(
+        section.contains("1 of 2 candidate plants open"),
+        "{section}"
+    );
+    assert!(section.contains("large (2,000 /yr)"), "{section}");
+    assert!(section.contains("47 %"), "{section}");
+    assert!(
+        section.contains("947 gbfs") && section.contains("900 ggbs"),
+        "{section}"
+    );
+    assert!(section.contains("closed"), "{section}");
+}

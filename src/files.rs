@@ -61,6 +61,20 @@ pub fn resolve(path: &Path) -> Result<PathBuf, Error> {
     )))
 }
 
+/// What the name of a rows file's fingerprint file adds to the rows file's name.
+pub const FINGERPRINT_SUFFIX: &str = ".symbio";
+
+/// The fingerprint file of the rows file `rows` (see
+/// `analysis::batch::Fingerprint`): `NAME.symbio` beside the file the path
+/// names (through symbolic links), so that every path to the rows finds the
+/// same fingerprint.
+pub fn fingerprint_path(rows: &Path) -> PathBuf {
+    let target = resolve(rows).unwrap_or_else(|_| rows.to_owned());
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(FINGERPRINT_SUFFIX);
+    target.with_file_name(name)
+}
+
 /// Whether `path` (resolved) exists and is not a regular file (a device, a fifo,
 /// a directory): such an output is written directly.
 pub(crate) fn is_special(path: &Path) -> bool {
@@ -246,7 +260,8 @@ pub enum Kind {
     Scenario,
     /// A workbook: xlsx or ods (a zip), or an older xls.
     Workbook,
-    /// The rows of a sweep or a Monte Carlo run (they start with the fingerprint line).
+    /// The rows of a sweep or a Monte Carlo run (a file with a fingerprint
+    /// file `NAME.symbio` beside it), or such a fingerprint file.
     Rows,
     /// Anything else (a plan, a table, a report, ...).
     Other,
@@ -319,7 +334,11 @@ pub fn kind_of(path: &Path) -> Option<Kind> {
         return Some(Kind::Workbook);
     }
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    // A fingerprint file, or rows of an earlier version (the fingerprint first).
     if first.starts_with(b"# symbio_rows=") || first.starts_with(b"{\"symbio_rows\"") {
+        return Some(Kind::Rows);
+    }
+    if std::fs::read(fingerprint_path(path)).is_ok_and(|t| t.starts_with(b"{\"symbio_rows\"")) {
         return Some(Kind::Rows);
     }
     let toml_name = path
@@ -463,6 +482,10 @@ mod tests {
             file("r.jsonl", b"{\"symbio_rows\":1}\n{}"),
             Some(Kind::Rows)
         );
+        // Plain rows, told by the fingerprint file beside them.
+        assert_eq!(file("p.csv", b"point,x\n0,1\n"), Some(Kind::Other));
+        file("p.csv.symbio", b"{\"symbio_rows\":2}\n");
+        assert_eq!(file("p.csv", b"point,x\n0,1\n"), Some(Kind::Rows));
         assert_eq!(
             file("t.txt", b"Scenario x\nStatus optimal\n"),
             Some(Kind::Other)

@@ -19,7 +19,8 @@ use super::{
 #[command(after_help = "\
 Long runs: with --rows FILE each sample is solved and its row (sample index as
 `point`, the values drawn, status, net benefit, CO2 avoided, chosen links and their
-flows) appended to FILE as JSON Lines as it finishes; the summary is written when
+flows) appended to FILE as it finishes (JSON Lines, or CSV when FILE ends in .csv;
+the run's fingerprint goes to FILE.symbio beside it); the summary is written when
 every sample is done. Ctrl-C stops cleanly keeping the finished rows, --resume
 continues, --shard K/N runs the samples K modulo N. Join shards with
 `symbio merge shard-*.jsonl -o all.jsonl`, then summarise with
@@ -40,8 +41,9 @@ pub struct Args {
     /// extension names: .json].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Stream one row per sample to this file (JSON Lines) as samples finish,
-    /// sorted by sample at the end; the summary is written once all are done.
+    /// Stream one row per sample to this file (JSON Lines; CSV when it ends in
+    /// .csv) as samples finish, sorted by sample at the end; the summary is
+    /// written once all are done.
     #[arg(long, value_name = "FILE")]
     pub rows: Option<PathBuf>,
     /// Skip the samples already in the --rows file and append the others.
@@ -75,9 +77,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let mut inputs = loaded.files.clone();
     inputs.extend(a.from_rows.iter().cloned());
     if let Some(rows) = &a.rows {
-        if let Some(named) = super::args::extension_format(rows).filter(|n| *n != "jsonl") {
+        if let Some(named) =
+            super::args::extension_format(rows).filter(|n| !["jsonl", "csv"].contains(n))
+        {
             return Err(CliError::Usage(format!(
-                "{}: --rows writes JSON Lines, not {named}: give the file the extension .jsonl",
+                "{}: --rows writes JSON Lines or CSV, not {named}: give the file the extension \
+                 .jsonl or .csv",
                 rows.display()
             )));
         }
@@ -140,6 +145,14 @@ fn same_output(a: &std::path::Path, b: &std::path::Path) -> bool {
     full(a) == full(b)
 }
 
+/// The format of a --rows file: CSV when its extension says so, else JSON Lines.
+fn rows_format(path: &std::path::Path) -> RowFormat {
+    match super::args::extension_format(path) {
+        Some("csv") => RowFormat::Csv,
+        _ => RowFormat::JsonLines,
+    }
+}
+
 /// How a run into a rows file ended.
 enum Streamed {
     /// Every sample is in the file: their summary.
@@ -165,7 +178,7 @@ fn stream(
     let report = batch::run(
         &mc.samples(samples),
         &Request {
-            format: RowFormat::JsonLines,
+            format: rows_format(path),
             output: Some(path),
             resume: a.resume,
             shard,

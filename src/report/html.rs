@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use super::map::{self, colour, MapLink};
 use super::svg::{escape, BarRow, Bars, Chart, Segment, Series};
 use super::{num, Error};
-use crate::analysis::batch::Fingerprint;
+use crate::analysis::batch;
 use crate::analysis::compare::{Comparison, Metrics, VariantReport};
 use crate::analysis::pareto::Front;
 use crate::analysis::sweep::Row;
@@ -1451,8 +1451,8 @@ fn pareto(f: &Front) -> String {
     )
 }
 
-/// The rows of a sweep from the text of a rows file: JSON Lines (`symbio sweep`,
-/// its fingerprint line first when written to a file, or none) or one JSON array
+/// The rows of a sweep from the text of a rows file: JSON Lines (`symbio sweep`;
+/// the fingerprint line of an earlier version's rows file is skipped) or one JSON array
 /// of rows (`--format json`).
 pub fn read_rows(text: &str) -> Result<Vec<Row>, Error> {
     let bad = |line: usize, e: &dyn std::fmt::Display| Error::Input {
@@ -1464,7 +1464,7 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, Error> {
     }
     let mut rows = Vec::new();
     for (k, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || (k == 0 && Fingerprint::parse(line).is_ok()) {
+        if line.trim().is_empty() || (k == 0 && batch::is_old_fingerprint_line(line)) {
             continue;
         }
         rows.push(serde_json::from_str::<Row>(line).map_err(|e| bad(k + 1, &e))?);

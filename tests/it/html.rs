@@ -200,7 +200,6 @@ fn sweep_rows_are_drawn_against_the_swept_field() {
     let text = scratch.read("rows.jsonl");
     let values: Vec<Value> = text
         .lines()
-        .skip(1)
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(values.len(), 3);

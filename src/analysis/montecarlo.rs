@@ -160,6 +160,13 @@ pub struct MonteCarlo {
     /// Samples that could not be solved: their values make the scenario invalid,
     /// or the solver failed (see the rows' `error`).
     pub failed: usize,
+    /// Samples by status (`optimal`, `time_limit`, `time_limit_no_solution`,
+    /// `infeasible`, `invalid`, `error`), those with none left out.
+    pub statuses: BTreeMap<PointStatus, usize>,
+    /// Why samples have no plan: each constraint that the recorded flows of
+    /// existing links exceed (`supply of liugang/gbfs`), or the time limit, with
+    /// the samples it stops, most first (a sample may count under several).
+    pub no_plan_reasons: Vec<ReasonCount>,
     /// The plan with the file's own values.
     pub deterministic: Deterministic,
     /// The uncertain fields and what was drawn.
@@ -171,6 +178,31 @@ pub struct MonteCarlo {
     /// Links chosen in some sample or in the deterministic plan, by share
     /// (descending), then link.
     pub links: Vec<LinkShare>,
+}
+
+/// A reason for samples without a plan and how many it stops.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonCount {
+    /// The constraint exceeded (`supply of liugang/gbfs`, `share of rule
+    /// slag_for_clinker in cement_a/clinker`), or `the time limit came before
+    /// any plan`.
+    pub reason: String,
+    /// Samples it stops.
+    pub samples: usize,
+}
+
+/// The constraints a row's reason names, without their figures (which vary
+/// from sample to sample): the text before `: limit` of each clause.
+fn reasons_of(reason: &str) -> BTreeSet<String> {
+    reason
+        .split("; ")
+        .map(|clause| {
+            clause
+                .split_once(": limit ")
+                .map_or(clause, |(what, _)| what)
+                .to_owned()
+        })
+        .collect()
 }
 
 /// A uniform number in (0, 1) from 53 random bits (never exactly 0 or 1).
@@ -348,18 +380,24 @@ pub struct SampleRow {
     pub chosen: Vec<LinkKey>,
     /// Flow of each chosen link (same order), units per year.
     pub flows: Vec<f64>,
+    /// Why there is no plan, for `infeasible` (the constraints that the recorded
+    /// flows of existing links exceed, [`super::point::why_no_plan`]) and
+    /// `time_limit_no_solution` (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// What went wrong, for `invalid` and `error` (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
 /// The columns of a Monte Carlo row in CSV after the values drawn.
-const CSV_TAIL: [&str; 6] = [
+const CSV_TAIL: [&str; 7] = [
     "status",
     "net_benefit",
     "co2_avoided",
     "chosen",
     "flows",
+    "reason",
     "error",
 ];
 
@@ -381,6 +419,7 @@ impl SampleRow {
                 f.push(chosen.join(" "));
                 let flows: Vec<String> = self.flows.iter().map(f64::to_string).collect();
                 f.push(flows.join(" "));
+                f.push(self.reason.clone().unwrap_or_default());
                 f.push(self.error.clone().unwrap_or_default());
                 f.iter().map(|s| csv_field(s)).collect::<Vec<_>>().join(",")
             }
@@ -460,7 +499,8 @@ impl SampleRow {
             co2_avoided: optional(tail[2])?,
             chosen,
             flows,
-            error: (!tail[5].is_empty()).then(|| tail[5].to_owned()),
+            reason: (!tail[5].is_empty()).then(|| tail[5].to_owned()),
+            error: (!tail[6].is_empty()).then(|| tail[6].to_owned()),
         })
     }
 }
@@ -531,7 +571,7 @@ impl MonteCarloRun {
 
     /// The header of its rows in CSV: `point,seed`, the fields drawn (their
     /// paths, in the order of the `[[uncertainty]]` entries), then `status,
-    /// net_benefit, co2_avoided, chosen, flows, error`.
+    /// net_benefit, co2_avoided, chosen, flows, reason, error`.
     pub fn csv_header(&self) -> String {
         let mut h = vec!["point".to_owned(), "seed".to_owned()];
         h.extend(self.fields.iter().map(|f| f.path.clone()));
@@ -570,6 +610,7 @@ impl MonteCarloRun {
             co2_avoided: None,
             chosen: Vec::new(),
             flows: Vec::new(),
+            reason: None,
             error: None,
         };
         match solve_point(&self.loaded, &set, &self.solve) {
@@ -581,6 +622,7 @@ impl MonteCarloRun {
                 row.co2_avoided = has.then_some(t.figures.co2_avoided);
                 row.chosen = v.plan.links.iter().map(|l| l.key.clone()).collect();
                 row.flows = v.plan.links.iter().map(|l| l.flow).collect();
+                row.reason = super::point::why_no_plan(&v.plan);
             }
             Err(e) => {
                 row.status = PointStatus::of_error(&e);
@@ -646,7 +688,13 @@ impl MonteCarloRun {
         let mut co2 = Vec::new();
         let mut chosen: BTreeMap<LinkKey, (usize, f64)> = BTreeMap::new();
         let (mut infeasible, mut time_limited, mut failed) = (0, 0, 0);
+        let mut statuses: BTreeMap<PointStatus, usize> = BTreeMap::new();
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         for (k, row) in rows.iter().enumerate() {
+            *statuses.entry(row.status).or_default() += 1;
+            for r in row.reason.as_deref().map(reasons_of).unwrap_or_default() {
+                *reasons.entry(r).or_default() += 1;
+            }
             let bad = |why: &str| Error::option("rows", format!("sample {k}: {why}"));
             if row.point != k {
                 return Err(bad(&format!("found sample {} in its place", row.point)));
@@ -724,6 +772,15 @@ impl MonteCarloRun {
             infeasible,
             time_limited,
             failed,
+            statuses,
+            no_plan_reasons: {
+                let mut v: Vec<ReasonCount> = reasons
+                    .into_iter()
+                    .map(|(reason, samples)| ReasonCount { reason, samples })
+                    .collect();
+                v.sort_by(|a, b| b.samples.cmp(&a.samples).then(a.reason.cmp(&b.reason)));
+                v
+            },
             deterministic: Deterministic {
                 status: det.plan.status,
                 net_benefit: has.then_some(t.figures.net_benefit),

@@ -8,7 +8,7 @@ use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCar
 use super::batch::{self, Request};
 use std::collections::HashMap;
 
-use super::table::{grid, num, Align};
+use super::table::{count, grid, num, Align};
 use super::{
     args::{Format, InputArgs, OutputArgs, SolverArgs},
     output, syntax, CliError, Outcome,
@@ -251,17 +251,32 @@ fn table(r: &MonteCarlo, units: &HashMap<(&str, &str), &str>) -> String {
         "Monte Carlo of {} ({cur}): {} samples, seed {}\n",
         r.scenario, r.samples, r.seed
     );
+    let by_status: Vec<String> = r
+        .statuses
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.name().replace('_', " ")))
+        .collect();
     out.push_str(&format!(
-        "{} with a plan, {} infeasible, {} stopped at the time limit",
-        r.feasible, r.infeasible, r.time_limited
+        "Samples by status: {}; {} with a plan\n",
+        by_status.join(", "),
+        r.feasible
     ));
     if r.failed > 0 {
         out.push_str(&format!(
-            ", {} not solved (invalid values or a solver error: see the rows)",
+            "{} not solved (invalid values or a solver error: see the rows' error)\n",
             r.failed
         ));
     }
-    out.push('\n');
+    if !r.no_plan_reasons.is_empty() {
+        out.push_str("Why samples have no plan (see the rows' reason for the figures)\n");
+        for c in &r.no_plan_reasons {
+            let reason = match c.reason.as_str() {
+                t if t.starts_with("the time limit") => t.to_owned(),
+                t => format!("{t} exceeded by the recorded flows of existing links"),
+            };
+            out.push_str(&format!("  {reason}: {}\n", count(c.samples, "sample")));
+        }
+    }
     if let (Some(b), Some(c)) = (r.deterministic.net_benefit, r.deterministic.co2_avoided) {
         out.push_str(&format!(
             "With the file's own values: {} {cur}/yr, {} t CO2/yr\n",
@@ -291,12 +306,19 @@ fn table(r: &MonteCarlo, units: &HashMap<(&str, &str), &str>) -> String {
         rows.push(stats_row("CO2 avoided t/yr", s, 0));
     }
     if !rows.is_empty() {
-        out.push_str("\nResults over the samples with a plan\n");
+        out.push_str(&format!(
+            "\nResults over the {} with a plan (of {})\n",
+            count(r.feasible, "sample"),
+            r.samples
+        ));
         out.push_str(&grid(&stats_header("figure"), &rows));
     }
 
     if !r.links.is_empty() {
-        out.push_str("\nHow often each exchange is chosen\n");
+        out.push_str(&format!(
+            "\nHow often each exchange is chosen (share of the {} with a plan)\n",
+            count(r.feasible, "sample")
+        ));
         let rows: Vec<Vec<String>> = r
             .links
             .iter()

@@ -276,13 +276,14 @@ fn rows_csv_files_read_as_pandas_reads_them() {
     let (columns, records) = read_as_pandas(&mc);
     assert_eq!(columns[..2], ["point", "seed"]);
     assert_eq!(
-        columns[columns.len() - 6..],
+        columns[columns.len() - 7..],
         [
             "status",
             "net_benefit",
             "co2_avoided",
             "chosen",
             "flows",
+            "reason",
             "error"
         ]
     );

@@ -32,7 +32,7 @@ assert list(lines["point"]) == [0, 1, 2], lines
 assert list(lines["status"]) == list(sweep["status"])
 mc = pd.read_csv(f"{d}/mc.csv")
 assert list(mc.columns[:2]) == ["point", "seed"], list(mc.columns)
-assert list(mc.columns[-6:]) == ["status", "net_benefit", "co2_avoided", "chosen", "flows", "error"], list(mc.columns)
+assert list(mc.columns[-7:]) == ["status", "net_benefit", "co2_avoided", "chosen", "flows", "reason", "error"], list(mc.columns)
 assert list(mc["point"]) == list(range(6)) and set(mc["seed"]) == {3}, mc
 print(f"pandas {pd.__version__}: sweep.csv {sweep.shape}, sweep.jsonl {lines.shape}, mc.csv {mc.shape}")
 PY

@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use symbio::analysis::unplaced::{self, Unplaced};
 use symbio::domain::{LinkStatus, MaterialId, Scenario, SiteId};
 use symbio::network::{mandatory, Network};
 use symbio::plan::Conflict;
@@ -59,6 +60,9 @@ struct Report {
     /// when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<Warning>,
+    /// Sites without a location and the exchanges they lose (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unplaced: Vec<Unplaced>,
 }
 
 /// A figure the file leaves to its default.
@@ -229,6 +233,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             .iter()
             .map(Warning::of)
             .collect(),
+        unplaced: unplaced::unplaced(&s),
     };
     let text = match format {
         Format::Json => output::to_json(&report),
@@ -237,6 +242,9 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     a.out.emit(&text)?;
     if format == Format::Table && !a.out.quiet && !report.warnings.is_empty() {
         eprint!("{}", warnings(&report.warnings));
+    }
+    if !a.out.quiet {
+        eprint!("{}", unplaced_warnings(&report.unplaced));
     }
     if report.conflicts.is_empty() {
         Ok(Outcome::Done)
@@ -291,6 +299,14 @@ fn summary(r: &Report) -> String {
         "parts            {} independent\n",
         r.independent_parts
     ));
+    if !r.unplaced.is_empty() {
+        let sites: Vec<String> = r
+            .unplaced
+            .iter()
+            .map(|u| format!("{} ({} lost)", u.site, count(u.lost.len(), "exchange")))
+            .collect();
+        t.push_str(&table::wrap("no location      ", &sites.join(", ")));
+    }
     for (what, streams) in [
         ("outputs", &r.unmatched_outputs),
         ("inputs", &r.unmatched_inputs),
@@ -301,6 +317,58 @@ fn summary(r: &Report) -> String {
         ));
         for s in streams {
             t.push_str(&format!("  {}/{} ({})\n", s.site, s.id, s.material));
+        }
+    }
+    t
+}
+
+/// Most pairs named in the warning of an unplaced site.
+const SHOWN_PAIRS: usize = 5;
+
+/// A warning per site without a location, for stderr (nothing when every site
+/// has one): what it loses, and how to give it a place.
+pub fn unplaced_warnings(sites: &[Unplaced]) -> String {
+    let mut t = String::new();
+    for u in sites {
+        let lost = if u.lost.is_empty() {
+            "no exchange a rule allows is lost (none has a partner)".to_owned()
+        } else {
+            let shown: Vec<&str> = u
+                .lost
+                .iter()
+                .take(SHOWN_PAIRS)
+                .map(String::as_str)
+                .collect();
+            let more = u.lost.len().saturating_sub(SHOWN_PAIRS);
+            format!(
+                "{} a rule allows {} left out, no distance being known: {}{}",
+                count(u.lost.len(), "exchange"),
+                if u.lost.len() == 1 { "is" } else { "are" },
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        t.push_str(&table::wrap(
+            "warning: ",
+            &format!(
+                "site {} has no location (lat/lon or x_km/y_km), so it cannot be placed on \
+                 the map or given distances; {lost}; give it a location, or give each \
+                 exchange a link fact with distance_km",
+                u.site
+            ),
+        ));
+        if !u.facts_without_distance.is_empty() {
+            t.push_str(&table::wrap(
+                "  ",
+                &format!(
+                    "link facts without distance_km: {}",
+                    u.facts_without_distance.join(", ")
+                ),
+            ));
         }
     }
     t

@@ -181,6 +181,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     }
     let scenario = symbio::scenario::validate::validate(&loaded)?;
     a.plan.check_scenario(&scenario)?;
+    if !a.out.quiet {
+        eprint!(
+            "{}",
+            super::check::unplaced_warnings(&symbio::analysis::unplaced::unplaced(&scenario))
+        );
+    }
     if let Some(path) = &a.export_model {
         let net = symbio::network::build(&scenario)?;
         symbio::model::export(&scenario, &net, path)?;

@@ -236,3 +236,67 @@ fn report_refuses_to_print_a_page_on_a_terminal() {
     assert!(text.contains("give -o report.html"), "{text}");
     assert!(!text.contains("<!DOCTYPE html>"), "{text}");
 }
+
+/// Bug: a site without coordinates passed `check` as ok and `solve` dropped its
+/// exchanges without a word. Both now warn on stderr, naming the site and the
+/// exchanges it loses (`-q` silences them), and `check --format json` lists them.
+#[test]
+fn a_site_without_a_location_is_named_with_what_it_loses() {
+    let dir = Scratch::new();
+    let text = crate::read("tests/data/hand.toml").replace(
+        "name = \"Cement B\"\nx_km = 0.0\ny_km = 20.0\n",
+        "name = \"Cement B\"\n",
+    );
+    assert!(!text.contains("y_km = 20.0"));
+    let file = dir.write("unplaced.toml", &text);
+    let warning = [
+        "warning: site cement_b has no location",
+        "1 exchange a rule allows is left out",
+        "steel/slag->cement_b/clinker",
+    ];
+    let check = Symbio::new().arg("check").file_arg(&file).run();
+    check.stdout_contains("no location      cement_b (1 exchange lost)");
+    for needle in warning {
+        check.stderr_contains(needle);
+    }
+    let json = Symbio::new()
+        .arg("check")
+        .file_arg(&file)
+        .args(["--format", "json", "-q"])
+        .run();
+    assert!(json.stderr.is_empty(), "{}", json.stderr);
+    let v = json.stdout_json();
+    assert_eq!(v["unplaced"][0]["site"], "cement_b");
+    assert_eq!(
+        v["unplaced"][0]["lost"],
+        serde_json::json!(["steel/slag->cement_b/clinker"])
+    );
+
+    let solve = Symbio::new()
+        .arg("solve")
+        .file_arg(&file)
+        .args(["--format", "json"])
+        .run();
+    for needle in warning {
+        solve.stderr_contains(needle);
+    }
+    let plan = solve.stdout_json();
+    let links = plan["links"].as_array().unwrap();
+    assert!(!links.is_empty());
+    assert!(links.iter().all(|l| l["to_site"] != "cement_b"), "{plan}");
+    let quiet = Symbio::new()
+        .arg("solve")
+        .file_arg(&file)
+        .args(["-q", "--format", "json"])
+        .run();
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    // The shipped scenarios place every site: no warning.
+    let liuzhou = Symbio::new()
+        .args(["check", "scenarios/liuzhou.toml"])
+        .run();
+    assert!(
+        !liuzhou.stderr.contains("no location"),
+        "{}",
+        liuzhou.stderr
+    );
+}

@@ -22,6 +22,40 @@ pub enum Format {
     Json,
 }
 
+/// Output format of the subcommands whose result is one document with one main
+/// table (`compare`, `breakeven`, `montecarlo`): [`Format`]'s and `csv`, that
+/// table's rows (docs/plan-format.md says which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TableFormat {
+    /// A readable table.
+    #[default]
+    Table,
+    /// One JSON document with a stable schema (docs/plan-format.md).
+    Json,
+    /// The main table as CSV: a header line, then one row per line.
+    Csv,
+}
+
+/// One CSV line (no newline) of `cells`, each quoted when it has to be.
+pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
+    cells
+        .iter()
+        .map(|c| symbio::analysis::batch::csv_field(c.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// CSV text: the header line, then one line per row.
+pub fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = csv_line(header);
+    out.push('\n');
+    for r in rows {
+        out.push_str(&csv_line(r));
+        out.push('\n');
+    }
+    out
+}
+
 /// The `--format` value an output file's extension names (`plan.json`: `json`),
 /// if it names one.
 pub(super) fn extension_format(file: &Path) -> Option<&'static str> {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::table::{count, grid, num, Align};
 use super::{
-    args::{Format, InputArgs, OutputArgs, SolverArgs},
+    args::{csv_text, InputArgs, OutputArgs, SolverArgs, TableFormat as Format},
     output, syntax, CliError, Outcome,
 };
 
@@ -38,7 +38,8 @@ pub struct Args {
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
     /// Format of the summary [default: table; with -o FILE, the format its
-    /// extension names: .json].
+    /// extension names: .json, .csv]; csv: how often each exchange is chosen, a
+    /// row per link (the statistics are in the table and the JSON).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Stream one row per sample to this file (JSON Lines; CSV when it ends in
@@ -121,6 +122,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let text = match format {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result, &units(&loaded)),
+        Format::Csv => links_csv(&result),
     };
     a.out.emit(&text)?;
     Ok(if result.feasible > 0 {
@@ -243,6 +245,36 @@ fn units(loaded: &symbio::scenario::load::Loaded) -> HashMap<(&str, &str), &str>
         }
     }
     units
+}
+
+/// How often each exchange is chosen, as CSV: `link,share,chosen,samples_with_plan,
+/// mean_flow,in_deterministic_plan`, a row per link as in the JSON's `links`.
+fn links_csv(r: &MonteCarlo) -> String {
+    let rows: Vec<Vec<String>> = r
+        .links
+        .iter()
+        .map(|l| {
+            vec![
+                l.link.to_string(),
+                l.share.to_string(),
+                l.chosen.to_string(),
+                r.feasible.to_string(),
+                l.mean_flow.to_string(),
+                l.in_deterministic_plan.to_string(),
+            ]
+        })
+        .collect();
+    csv_text(
+        &[
+            "link",
+            "share",
+            "chosen",
+            "samples_with_plan",
+            "mean_flow",
+            "in_deterministic_plan",
+        ],
+        &rows,
+    )
 }
 
 fn table(r: &MonteCarlo, units: &HashMap<(&str, &str), &str>) -> String {

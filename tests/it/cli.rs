@@ -300,3 +300,94 @@ fn a_site_without_a_location_is_named_with_what_it_loses() {
         liuzhou.stderr
     );
 }
+
+/// CSV text read with a CSV reader: its header and its records.
+fn csv_of(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Bug: `compare`, `breakeven` and `montecarlo` had no CSV. Each writes its main
+/// table as CSV (`--format csv`, or `-o FILE.csv`), the rows of its JSON.
+#[test]
+fn compare_breakeven_and_montecarlo_write_csv() {
+    let dir = Scratch::new();
+    let json_and_csv = |args: &[&str], name: &str| {
+        let json = Symbio::new()
+            .args(args)
+            .args(["--format", "json"])
+            .run()
+            .stdout_json();
+        let file = dir.path(name);
+        Symbio::new().args(args).arg("-o").file_arg(&file).run();
+        (json, csv_of(&crate::read_path(&file)))
+    };
+
+    let (json, (header, rows)) = json_and_csv(
+        &["compare", "scenarios/liuzhou.toml", "--all"],
+        "compare.csv",
+    );
+    assert_eq!(header[..3], ["variant", "site", "name"]);
+    let sites = json["variants"][0]["sites"].as_array().unwrap();
+    assert_eq!(rows.len(), 2 * sites.len());
+    let first = &sites[0];
+    assert_eq!(rows[0][0], "brownfield");
+    assert_eq!(rows[0][1], first["site"].as_str().unwrap());
+    let change: f64 = rows[0][5].parse().unwrap();
+    assert_eq!(change, first["change"]["net_benefit"].as_f64().unwrap());
+    let gain: f64 = rows[0][6].parse().unwrap();
+    assert_eq!(
+        gain,
+        json["variants"][0]["gains"]["sites"][0]["gain"]
+            .as_f64()
+            .unwrap()
+    );
+    assert_eq!(rows[sites.len()][0], "greenfield");
+
+    let (json, (header, rows)) = json_and_csv(
+        &[
+            "breakeven",
+            "scenarios/liuzhou.toml",
+            "--param",
+            "parameters.carbon_price",
+            "--range",
+            "0..3000",
+        ],
+        "breakeven.csv",
+    );
+    assert_eq!(header, ["value", "low", "high", "change", "link"]);
+    let events = json["events"].as_array().unwrap();
+    assert!(!events.is_empty());
+    for (e, r) in events.iter().zip(&rows) {
+        assert_eq!(r[0].parse::<f64>().unwrap(), e["value"].as_f64().unwrap());
+        assert_eq!(r[3], e["change"].as_str().unwrap());
+    }
+    let always = json["always"].as_array().unwrap().len();
+    let never = json["never"].as_array().unwrap().len();
+    assert_eq!(rows.len(), events.len() + always + never);
+    assert_eq!(rows.iter().filter(|r| r[3] == "always").count(), always);
+
+    let (json, (header, rows)) = json_and_csv(
+        &[
+            "montecarlo",
+            "tests/data/montecarlo.toml",
+            "--samples",
+            "10",
+            "--seed",
+            "2",
+        ],
+        "summary.csv",
+    );
+    assert_eq!(header[..3], ["link", "share", "chosen"]);
+    let links = json["links"].as_array().unwrap();
+    assert_eq!(rows.len(), links.len());
+    for (l, r) in links.iter().zip(&rows) {
+        assert_eq!(r[1].parse::<f64>().unwrap(), l["share"].as_f64().unwrap());
+        assert_eq!(r[3], json["feasible"].to_string());
+    }
+}

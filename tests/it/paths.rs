@@ -94,8 +94,8 @@ fn a_format_that_contradicts_the_extension_is_refused() {
             "--range",
             "0..50",
         ],
-        "switches.csv",
-        &["writes no csv", "table, json"],
+        "switches.geojson",
+        &["writes no geojson", "table, json, csv"],
     );
     refused(
         &s,

@@ -167,6 +167,7 @@ pub mod domain;
 pub(crate) mod economics;
 pub mod error;
 pub mod files;
+pub mod limits;
 pub mod link_key;
 pub mod model;
 pub mod network;

@@ -44,6 +44,8 @@ pub enum CsvTable {
     Links,
     /// One row per site: its benefit.
     Sites,
+    /// One row per output or input used in part: what binds it.
+    Limits,
 }
 
 /// Arguments of `symbio solve`.
@@ -142,6 +144,7 @@ impl PlanOutput {
             PlanFormat::Csv => match self.table.unwrap_or_default() {
                 CsvTable::Links => report::csv::links(plan, s),
                 CsvTable::Sites => report::csv::sites(plan),
+                CsvTable::Limits => report::csv::limits(plan),
             }
             .map_err(report_error)?,
             PlanFormat::Geojson => report::geojson::collection(plan, s).map_err(report_error)?,

@@ -415,6 +415,35 @@ pub fn plan(p: &Plan, interrupted: bool) -> String {
             &sites,
         ));
     }
+    out.push_str(&limits(&p.limits));
+    out
+}
+
+/// The streams used in part and what stops more (nothing when none): a line
+/// each, wrapped, never cut.
+fn limits(limits: &[symbio::limits::StreamLimit]) -> String {
+    if limits.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nUsed in part, and what stops more\n");
+    for l in limits {
+        let binds: Vec<String> = l.binds.iter().map(ToString::to_string).collect();
+        let side = match l.side {
+            symbio::limits::Side::Output => "output",
+            symbio::limits::Side::Input => "input",
+        };
+        out.push_str(&wrap(
+            "  ",
+            &format!(
+                "{side} {}: {} of {} {}/yr; {}",
+                l.stream,
+                num(l.used, 0),
+                num(l.quantity, 0),
+                l.unit,
+                binds.join("; ")
+            ),
+        ));
+    }
     out
 }
 

@@ -47,7 +47,7 @@ pub struct Args {
 /// Runs `symbio breakeven`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let format = a.out.format(a.format, Format::Table)?;
-    let solve = a.solver.resolve()?;
+    let solve = a.solver.resolve_comparing()?;
     let (from, to) = syntax::range(&a.range)?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
     a.out

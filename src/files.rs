@@ -242,13 +242,21 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 /// [`write_atomic`] for bytes that need not be text (a workbook).
+/// A fingerprint file beside the output (left by rows written there before,
+/// which the document replaces) is removed, so that the document is not taken
+/// for rows.
 pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let target = resolve(path)?;
     if is_special(&target) {
         return write_special(&target, path, bytes);
     }
     let _lock = OutputLock::acquire(&target, path)?;
-    replace(&target, path, bytes)
+    replace(&target, path, bytes)?;
+    let side = fingerprint_path(&target);
+    match std::fs::remove_file(&side) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(&side)(e)),
+        _ => Ok(()),
+    }
 }
 
 /// What a file holds, as far as writing over it goes: the documents a user made
@@ -482,10 +490,14 @@ mod tests {
             file("r.jsonl", b"{\"symbio_rows\":1}\n{}"),
             Some(Kind::Rows)
         );
-        // Plain rows, told by the fingerprint file beside them.
+        // Plain rows, told by the fingerprint file beside them, which a
+        // document written over them removes.
         assert_eq!(file("p.csv", b"point,x\n0,1\n"), Some(Kind::Other));
         file("p.csv.symbio", b"{\"symbio_rows\":2}\n");
         assert_eq!(file("p.csv", b"point,x\n0,1\n"), Some(Kind::Rows));
+        write_atomic(&dir.path().join("p.csv"), "site,benefit\n").unwrap();
+        assert!(!dir.path().join("p.csv.symbio").exists());
+        assert_eq!(kind_of(&dir.path().join("p.csv")), Some(Kind::Other));
         assert_eq!(
             file("t.txt", b"Scenario x\nStatus optimal\n"),
             Some(Kind::Other)

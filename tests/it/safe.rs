@@ -481,4 +481,6 @@ fn export_to_csv_checks_each_file_it_would_write() {
     };
     refused_kind(export(), &rows_file, "the rows of a sweep");
     assert!(input.exists(), "with --force every sheet is written");
+    // The sheet is no rows file any more: its fingerprint file is gone.
+    assert!(!folder.join("modes.csv.symbio").exists());
 }

@@ -189,9 +189,9 @@ impl Row {
     }
 }
 
-/// The rows of a sweep's CSV (`--format csv`, with or without the fingerprint
-/// line a rows file starts with), or why they are not: the message names the
-/// line.
+/// The rows of a sweep's CSV (`--format csv`: a rows file or stdout; the
+/// fingerprint line that rows files of earlier versions started with is skipped
+/// as a comment), or why they are not: the message names the line.
 pub fn read_csv(text: &str) -> Result<Vec<Row>, String> {
     use serde_json::{Map, Value};
     let mut reader = csv::ReaderBuilder::new()

@@ -66,6 +66,9 @@ pub struct Summary {
     /// when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// Sites without a location and the exchanges they lose (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unplaced: Vec<crate::analysis::unplaced::Unplaced>,
     /// Technologies (absent without plants).
     #[serde(skip_serializing_if = "is_zero")]
     pub technologies: usize,
@@ -279,6 +282,7 @@ pub fn summary(loaded: &Loaded, s: &Scenario) -> Result<Summary, Error> {
             .map(|c| FileConflict::of(s, &net, c))
             .collect(),
         warnings: defaults::unstated(loaded).iter().map(Warning::of).collect(),
+        unplaced: crate::analysis::unplaced::unplaced(s),
         technologies: s.technologies.len(),
         plants: s.plants.iter().map(|p| PlantLine::of(s, &net, p)).collect(),
     })

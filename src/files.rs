@@ -61,6 +61,20 @@ pub fn resolve(path: &Path) -> Result<PathBuf, Error> {
     )))
 }
 
+/// What the name of a rows file's fingerprint file adds to the rows file's name.
+pub const FINGERPRINT_SUFFIX: &str = ".symbio";
+
+/// The fingerprint file of the rows file `rows` (see
+/// `analysis::batch::Fingerprint`): `NAME.symbio` beside the file the path
+/// names (through symbolic links), so that every path to the rows finds the
+/// same fingerprint.
+pub fn fingerprint_path(rows: &Path) -> PathBuf {
+    let target = resolve(rows).unwrap_or_else(|_| rows.to_owned());
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(FINGERPRINT_SUFFIX);
+    target.with_file_name(name)
+}
+
 /// Whether `path` (resolved) exists and is not a regular file (a device, a fifo,
 /// a directory): such an output is written directly.
 pub(crate) fn is_special(path: &Path) -> bool {
@@ -228,13 +242,21 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 /// [`write_atomic`] for bytes that need not be text (a workbook).
+/// A fingerprint file beside the output (left by rows written there before,
+/// which the document replaces) is removed, so that the document is not taken
+/// for rows.
 pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let target = resolve(path)?;
     if is_special(&target) {
         return write_special(&target, path, bytes);
     }
     let _lock = OutputLock::acquire(&target, path)?;
-    replace(&target, path, bytes)
+    replace(&target, path, bytes)?;
+    let side = fingerprint_path(&target);
+    match std::fs::remove_file(&side) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(&side)(e)),
+        _ => Ok(()),
+    }
 }
 
 /// What a file holds, as far as writing over it goes: the documents a user made
@@ -246,7 +268,8 @@ pub enum Kind {
     Scenario,
     /// A workbook: xlsx or ods (a zip), or an older xls.
     Workbook,
-    /// The rows of a sweep or a Monte Carlo run (they start with the fingerprint line).
+    /// The rows of a sweep or a Monte Carlo run (a file with a fingerprint
+    /// file `NAME.symbio` beside it), or such a fingerprint file.
     Rows,
     /// Anything else (a plan, a table, a report, ...).
     Other,
@@ -319,7 +342,11 @@ pub fn kind_of(path: &Path) -> Option<Kind> {
         return Some(Kind::Workbook);
     }
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    // A fingerprint file, or rows of an earlier version (the fingerprint first).
     if first.starts_with(b"# symbio_rows=") || first.starts_with(b"{\"symbio_rows\"") {
+        return Some(Kind::Rows);
+    }
+    if std::fs::read(fingerprint_path(path)).is_ok_and(|t| t.starts_with(b"{\"symbio_rows\"")) {
         return Some(Kind::Rows);
     }
     let toml_name = path
@@ -463,6 +490,14 @@ mod tests {
             file("r.jsonl", b"{\"symbio_rows\":1}\n{}"),
             Some(Kind::Rows)
         );
+        // Plain rows, told by the fingerprint file beside them, which a
+        // document written over them removes.
+        assert_eq!(file("p.csv", b"point,x\n0,1\n"), Some(Kind::Other));
+        file("p.csv.symbio", b"{\"symbio_rows\":2}\n");
+        assert_eq!(file("p.csv", b"point,x\n0,1\n"), Some(Kind::Rows));
+        write_atomic(&dir.path().join("p.csv"), "site,benefit\n").unwrap();
+        assert!(!dir.path().join("p.csv.symbio").exists());
+        assert_eq!(kind_of(&dir.path().join("p.csv")), Some(Kind::Other));
         assert_eq!(
             file("t.txt", b"Scenario x\nStatus optimal\n"),
             Some(Kind::Other)

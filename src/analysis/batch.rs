@@ -4,10 +4,12 @@
 //!
 //! Output files hold one row per line, each carrying its point index: JSON Lines
 //! (`{"point":7,...}`) or CSV (a header line, then rows whose first field is the
-//! point). Rows are appended as points finish, each written whole and flushed, so
-//! an interrupted run keeps every finished row and never a half-written one (a
-//! trailing line without its newline, from a crash mid-write, is dropped on
-//! resume). Once every point of the run is done, the run rewrites the
+//! point), and nothing else, so that any CSV or JSON Lines reader takes them as
+//! they are. Which run wrote them (its [`Fingerprint`]) is kept in a fingerprint
+//! file beside them, `FILE.symbio` ([`fingerprint_path`]). Rows are appended as
+//! points finish, each written whole and flushed, so an interrupted run keeps
+//! every finished row and never a half-written one (a trailing line without its
+//! newline, from a crash mid-write, is dropped on resume). Once every point of the run is done, the run rewrites the
 //! file sorted by point index (atomically), so a completed run, a resumed run and
 //! merged shards give the same bytes.
 
@@ -227,13 +229,16 @@ fn complete_lines(text: &str) -> (Vec<&str>, usize) {
     (lines, end)
 }
 
-/// Version of the layout of rows files, the first field of their first line.
-pub const ROWS_VERSION: u64 = 1;
+/// Version of the layout of rows files, the first field of their fingerprint file.
+pub const ROWS_VERSION: u64 = 2;
+
+pub use crate::files::{fingerprint_path, FINGERPRINT_SUFFIX};
 
 /// What the rows of a batch run depend on, each part a stable 64-bit FNV-1a
-/// hash (16 hex digits, the same on every run and machine): the first line of
-/// every rows file, so that resuming and merging refuse the rows of another run.
-/// It does not depend on the shard, the thread count or the file's path.
+/// hash (16 hex digits, the same on every run and machine), written in the
+/// fingerprint file beside every rows file, so that resuming and merging refuse
+/// the rows of another run. It does not depend on the shard, the thread count
+/// or the file's path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fingerprint {
@@ -247,16 +252,24 @@ pub struct Fingerprint {
     pub solver: String,
 }
 
-/// The first line of a rows file, as JSON.
+/// The content of a fingerprint file, as JSON.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RowsHead {
     symbio_rows: u64,
+    format: String,
     fingerprint: Fingerprint,
 }
 
-/// What the text of a CSV fingerprint line starts with (a comment line).
-const CSV_COMMENT: &str = "# ";
+impl Format {
+    /// The format's name in a fingerprint file (and as an extension).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::JsonLines => "jsonl",
+            Format::Csv => "csv",
+        }
+    }
+}
 
 /// The 64-bit FNV-1a hash of `bytes`, as 16 hex digits.
 pub fn fnv1a64(bytes: &[u8]) -> String {
@@ -279,6 +292,12 @@ struct ScenarioContent<'a> {
     sites: Vec<&'a SiteFile>,
     links: Vec<&'a LinkFile>,
     uncertainty: Vec<&'a UncertaintyFile>,
+}
+
+/// Whether the first line of a file is the fingerprint line that rows files of
+/// an earlier version of symbio started with.
+pub fn is_old_fingerprint_line(line: &str) -> bool {
+    line.starts_with("{\"symbio_rows\"") || line.starts_with("# symbio_rows=")
 }
 
 impl Fingerprint {
@@ -314,67 +333,68 @@ impl Fingerprint {
         }
     }
 
-    /// The first line of a rows file of `format` (no newline):
-    /// `{"symbio_rows":1,"fingerprint":{"scenario":"…","grid":"…","solver":"…"}}`
-    /// in JSON Lines, `# symbio_rows=1 scenario=… grid=… solver=…` in CSV (a
-    /// comment line without commas or quotes, which CSV readers skip as one line).
-    pub fn line(&self, format: Format) -> String {
-        match format {
-            Format::JsonLines => serde_json::to_string(&RowsHead {
-                symbio_rows: ROWS_VERSION,
-                fingerprint: self.clone(),
-            })
-            .unwrap_or_default(),
-            Format::Csv => format!(
-                "{CSV_COMMENT}symbio_rows={ROWS_VERSION} scenario={} grid={} solver={}",
-                self.scenario, self.grid, self.solver
-            ),
-        }
+    /// The text of the fingerprint file of rows of `format` (one line of JSON
+    /// and its newline):
+    /// `{"symbio_rows":2,"format":"csv","fingerprint":{"scenario":"…","grid":"…","solver":"…"}}`.
+    pub fn file_text(&self, format: Format) -> String {
+        let mut text = serde_json::to_string(&RowsHead {
+            symbio_rows: ROWS_VERSION,
+            format: format.name().to_owned(),
+            fingerprint: self.clone(),
+        })
+        .unwrap_or_default();
+        text.push('\n');
+        text
     }
 
-    /// The format and the fingerprint of the first line of a rows file.
-    pub fn parse(line: &str) -> Result<(Format, Fingerprint), String> {
+    /// The format and the fingerprint that the text of a fingerprint file says.
+    pub fn parse(text: &str) -> Result<(Format, Fingerprint), String> {
         let not = || {
-            "it is not the fingerprint line a rows file of symbio starts with \
-             ({\"symbio_rows\":1,\"fingerprint\":…} or # symbio_rows=1 …): the file was \
-             not written as the rows of a sweep or a Monte Carlo run by this version of symbio"
+            "it is not a fingerprint file of symbio's rows \
+             ({\"symbio_rows\":2,\"format\":…,\"fingerprint\":…})"
                 .to_owned()
         };
-        let (format, head) = match line.strip_prefix(CSV_COMMENT) {
-            Some(fields) => {
-                let mut kv = BTreeMap::new();
-                for field in fields.split(' ') {
-                    let (k, v) = field.split_once('=').ok_or_else(not)?;
-                    kv.insert(k, v);
-                }
-                let mut take = |k: &str| kv.remove(k).map(str::to_owned).ok_or_else(not);
-                let version = take("symbio_rows")?.parse().map_err(|_| not())?;
-                let fingerprint = Fingerprint {
-                    scenario: take("scenario")?,
-                    grid: take("grid")?,
-                    solver: take("solver")?,
-                };
-                if !kv.is_empty() {
-                    return Err(not());
-                }
-                let head = RowsHead {
-                    symbio_rows: version,
-                    fingerprint,
-                };
-                (Format::Csv, head)
-            }
-            None => (
-                Format::JsonLines,
-                serde_json::from_str::<RowsHead>(line).map_err(|_| not())?,
-            ),
-        };
+        let head: RowsHead = serde_json::from_str(text.trim_end()).map_err(|_| not())?;
         if head.symbio_rows != ROWS_VERSION {
             return Err(format!(
                 "rows files of version {} are not read by this version of symbio (it reads version {ROWS_VERSION})",
                 head.symbio_rows
             ));
         }
+        let format = match head.format.as_str() {
+            "jsonl" => Format::JsonLines,
+            "csv" => Format::Csv,
+            _ => return Err(not()),
+        };
         Ok((format, head.fingerprint))
+    }
+
+    /// The format and fingerprint of the rows file `rows` (whose first line is
+    /// `first_line`), read from its fingerprint file; an error naming the rows
+    /// file when that file is missing or is not one.
+    pub fn of_rows(rows: &Path, first_line: &str) -> Result<(Format, Fingerprint), Error> {
+        let side = fingerprint_path(rows);
+        let text = match std::fs::read_to_string(&side) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let why = if is_old_fingerprint_line(first_line) {
+                    "it was written by an earlier version of symbio (its first line is a \
+                     fingerprint), whose rows files this version does not read"
+                        .to_owned()
+                } else {
+                    format!(
+                        "its fingerprint file {} is missing, so nothing tells which run wrote \
+                         these rows (rows captured from standard output have none: write \
+                         rows to a file to resume or merge them); restore that file, or \
+                         start the run afresh",
+                        side.display()
+                    )
+                };
+                return Err(rows_error(rows, why));
+            }
+            Err(e) => return Err(io_error(&side)(e)),
+        };
+        Fingerprint::parse(&text).map_err(|m| rows_error(rows, format!("{}: {m}", side.display())))
     }
 
     /// What differs between the runs of two fingerprints (`None` when nothing):
@@ -411,15 +431,9 @@ pub(crate) fn another_run(differs: String, row: Option<String>) -> String {
     }
 }
 
-/// The lines a rows file starts with: the fingerprint, then the header (CSV).
-fn head_text(fingerprint: &Fingerprint, format: Format, header: Option<&str>) -> String {
-    let mut text = fingerprint.line(format);
-    text.push('\n');
-    if let Some(h) = header {
-        text.push_str(h);
-        text.push('\n');
-    }
-    text
+/// The lines a rows file starts with: the header (CSV), or nothing.
+fn head_text(header: Option<&str>) -> String {
+    header.map_or_else(String::new, |h| format!("{h}\n"))
 }
 
 /// An output file that rows are appended to as they finish, by its one writer:
@@ -435,8 +449,10 @@ pub(crate) struct RowFile {
     target: PathBuf,
     file: File,
     format: Format,
-    /// The fingerprint and header lines, each with its newline.
+    /// The header line with its newline (CSV), or nothing.
     head: String,
+    /// The text of the fingerprint file.
+    fingerprint: String,
     special: bool,
     _lock: Option<OutputLock>,
 }
@@ -481,14 +497,17 @@ impl RowFile {
             target,
             file,
             format,
-            head: head_text(fingerprint, format, header),
+            head: head_text(header),
+            fingerprint: fingerprint.file_text(format),
             special,
             _lock: lock,
         };
         Ok((f, text))
     }
 
-    /// Empties the file (a regular one) and writes its first lines.
+    /// Empties the file (a regular one), writes its header, then its
+    /// fingerprint file (none beside a special file). A run stopped between the
+    /// two leaves rows without a row, which a resumed run starts afresh.
     fn start(mut self) -> Result<RowFile, Error> {
         if !self.special {
             self.file.set_len(0).map_err(io_error(&self.path))?;
@@ -496,11 +515,19 @@ impl RowFile {
         let head = std::mem::take(&mut self.head);
         self.write_text(&head)?;
         self.head = head;
+        if !self.special {
+            // Under the lock of the rows, which every writer of them holds.
+            replace(
+                &fingerprint_path(&self.target),
+                &self.path,
+                &self.fingerprint,
+            )?;
+        }
         Ok(self)
     }
 
-    /// Creates (or empties) the file and writes the fingerprint line and the
-    /// header, if the format has one.
+    /// Creates (or empties) the file, writes the header if the format has one,
+    /// and the fingerprint file beside it.
     pub(crate) fn create(
         path: &Path,
         format: Format,
@@ -513,10 +540,12 @@ impl RowFile {
     }
 
     /// Opens a file to continue a run: returns it with the points it holds already.
-    /// A missing or empty file starts afresh. Its fingerprint must be
-    /// `fingerprint`, its header `header`, and `check(point, line)` must accept
-    /// every row (it tells whether the row belongs to this run); a trailing
-    /// half-written line is cut off. A file refused is left as it was.
+    /// A missing or empty file (or one with only this run's header) starts
+    /// afresh. Its fingerprint file must say `fingerprint` (a file with rows
+    /// and no fingerprint file is refused), its header must be `header`, and
+    /// `check(point, line)` must accept every row (it tells whether the row
+    /// belongs to this run); a trailing half-written line is cut off. A file
+    /// refused is left as it was.
     pub fn resume(
         path: &Path,
         format: Format,
@@ -526,16 +555,15 @@ impl RowFile {
     ) -> Result<(RowFile, BTreeSet<usize>), Error> {
         let (f, text) = Self::open(path, format, fingerprint, header, true)?;
         let (lines, end) = complete_lines(&text);
-        if lines.is_empty() {
+        if lines.is_empty() || (header.is_some() && lines == [header.unwrap_or_default()]) {
             return Ok((f.start()?, BTreeSet::new()));
         }
         let bad = |what: String| rows_error(path, format!("cannot resume: {what}"));
         let mut rows = lines.iter().enumerate();
-        let Some((_, first)) = rows.next() else {
-            return Ok((f.start()?, BTreeSet::new()));
-        };
-        let (found_format, found) =
-            Fingerprint::parse(first).map_err(|m| bad(format!("line 1: {m}")))?;
+        let (found_format, found) = Fingerprint::of_rows(path, lines[0]).map_err(|e| match e {
+            Error::Rows { message, .. } => bad(message),
+            e => e,
+        })?;
         if found_format != format {
             return Err(bad("it holds rows of another format".into()));
         }
@@ -826,8 +854,11 @@ pub fn run_batch<B: Batch>(
 /// Shard outputs joined into one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merged {
-    /// The joined file: the header (CSV), then every row sorted by point index.
+    /// The joined rows: the header (CSV), then every row sorted by point index.
     pub text: String,
+    /// Their format and the text of their fingerprint file (`None` when no
+    /// input held a row or a header).
+    pub fingerprint: Option<(Format, String)>,
     /// Rows in it.
     pub rows: usize,
     /// Point indices below the largest one that no input holds.
@@ -835,9 +866,10 @@ pub struct Merged {
 }
 
 /// Joins the outputs of several runs (the shards of one sweep) into the content
-/// of a single run: the fingerprint line, one header, rows sorted by point index.
-/// The inputs must have the same fingerprint (they are shards of one run), format
-/// and header; a point found in two inputs must have the same row.
+/// of a single run: one header, rows sorted by point index, and the fingerprint
+/// they share. Every input must have its fingerprint file, and the same
+/// fingerprint (they are shards of one run), format and header; a point found
+/// in two inputs must have the same row.
 pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
     let mut first: Option<(Format, Fingerprint, Option<String>, &Path)> = None;
     let mut rows: BTreeMap<usize, (String, &Path)> = BTreeMap::new();
@@ -852,15 +884,9 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
         }
         let (lines, _) = complete_lines(&text);
         let Some(line1) = lines.first() else { continue };
-        let (f, fingerprint) =
-            Fingerprint::parse(line1).map_err(|m| rows_error(path, format!("line 1: {m}")))?;
+        let (f, fingerprint) = Fingerprint::of_rows(path, line1)?;
         let header = match f.has_header() {
-            true => Some(
-                lines
-                    .get(1)
-                    .ok_or_else(|| rows_error(path, "it has no header line".into()))?
-                    .to_string(),
-            ),
+            true => Some(line1.to_string()),
             false => None,
         };
         match &first {
@@ -886,7 +912,7 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
                 }
             }
         }
-        let skip = 1 + usize::from(f.has_header());
+        let skip = usize::from(f.has_header());
         for (k, line) in lines.iter().enumerate().skip(skip) {
             let p = f
                 .point_of(line)
@@ -906,8 +932,10 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
         }
     }
     let mut text = String::new();
+    let mut side = None;
     if let Some((f, fingerprint, header, _)) = &first {
-        text = head_text(fingerprint, *f, header.as_deref());
+        text = head_text(header.as_deref());
+        side = Some((*f, fingerprint.file_text(*f)));
     }
     for (line, _) in rows.values() {
         text.push_str(line);
@@ -920,9 +948,34 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Merged, Error> {
     };
     Ok(Merged {
         text,
+        fingerprint: side,
         rows: rows.len(),
         missing,
     })
+}
+
+/// Writes joined rows to `path` as their one writer, with their fingerprint
+/// file beside it (a special file such as `/dev/null` gets the rows only): the
+/// old fingerprint file is removed first, so that a run stopped half-way leaves
+/// rows without a fingerprint (which resuming and merging refuse), never rows
+/// under another run's fingerprint.
+pub fn write_merged(path: &Path, merged: &Merged) -> Result<(), Error> {
+    let target = resolve(path)?;
+    if is_special(&target) {
+        return crate::files::write_atomic(path, &merged.text);
+    }
+    let _lock = OutputLock::acquire(&target, path)?;
+    let side = fingerprint_path(&target);
+    match std::fs::remove_file(&side) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error(&side)(e)),
+    }
+    replace(&target, path, &merged.text)?;
+    if let Some((_, text)) = &merged.fingerprint {
+        replace(&side, path, text)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1044,30 +1097,33 @@ mod tests {
     }
 
     #[test]
-    fn fingerprint_lines_read_back() {
+    fn fingerprint_files_read_back() {
         let f = fp("g");
-        let line = f.line(Format::JsonLines);
-        assert!(line.starts_with("{\"symbio_rows\":1,\"fingerprint\":{\"scenario\":\""));
+        let text = f.file_text(Format::JsonLines);
+        assert!(text.starts_with(
+            "{\"symbio_rows\":2,\"format\":\"jsonl\",\"fingerprint\":{\"scenario\":\""
+        ));
+        assert!(text.ends_with("}\n") && text.lines().count() == 1);
         assert_eq!(
-            Fingerprint::parse(&line),
+            Fingerprint::parse(&text),
             Ok((Format::JsonLines, f.clone()))
         );
-        let csv = f.line(Format::Csv);
-        assert_eq!(
-            csv,
-            format!(
-                "# symbio_rows=1 scenario={} grid={} solver={}",
-                f.scenario, f.grid, f.solver
-            )
-        );
-        assert!(!csv.contains([',', '"']));
+        let csv = f.file_text(Format::Csv);
         assert_eq!(Fingerprint::parse(&csv), Ok((Format::Csv, f.clone())));
-        assert!(Fingerprint::parse(&csv.replace(" solver=", " x=")).is_err());
+        assert!(Fingerprint::parse(&csv.replace("\"csv\"", "\"tsv\"")).is_err());
         assert!(Fingerprint::parse("{\"point\":0}").is_err());
-        assert!(Fingerprint::parse(&line.replace(":1,", ":2,")).is_err());
+        assert!(Fingerprint::parse(&text.replace(":2,", ":1,")).is_err());
         assert_eq!(f.differs(&f), None);
         let d = f.differs(&fp("h")).unwrap();
         assert!(d.contains("grid/sampler") && !d.contains("scenario"), "{d}");
+    }
+
+    /// The rows of a file, and its fingerprint file's text.
+    fn files(path: &Path) -> (String, String) {
+        (
+            std::fs::read_to_string(path).unwrap(),
+            std::fs::read_to_string(fingerprint_path(path)).unwrap(),
+        )
     }
 
     #[test]
@@ -1088,11 +1144,10 @@ mod tests {
         assert_eq!(done.into_iter().collect::<Vec<_>>(), vec![0, 2]);
         f.append("1,10").unwrap();
         f.finish().unwrap();
-        let head = format!("{}\n", f0.line(Format::Csv));
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            format!("{head}point,x\n0,0\n1,10\n2,20\n")
-        );
+        let whole = "point,x\n0,0\n1,10\n2,20\n".to_owned();
+        let side = f0.file_text(Format::Csv);
+        assert_eq!(files(&path), (whole.clone(), side.clone()));
+        assert_eq!(dir.path().join("rows.csv.symbio"), fingerprint_path(&path));
         // Another header is another sweep.
         let e =
             RowFile::resume(&path, Format::Csv, &f0, Some("point,y"), |_, _| Ok(())).unwrap_err();
@@ -1108,7 +1163,7 @@ mod tests {
         .unwrap_err();
         let m = e.to_string();
         assert!(
-            m.contains("grid/sampler differs") && m.contains("line 4: not this sweep"),
+            m.contains("grid/sampler differs") && m.contains("line 3: not this sweep"),
             "{m}"
         );
         // A second writer while the first holds the file.
@@ -1117,19 +1172,30 @@ mod tests {
         let e = RowFile::create(&path, Format::Csv, &f0, Some("point,x")).unwrap_err();
         assert!(matches!(e, Error::Busy { .. }), "{e}");
         drop(held);
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            format!("{head}point,x\n0,0\n1,10\n2,20\n")
-        );
+        assert_eq!(files(&path), (whole.clone(), side.clone()));
+        // Without its fingerprint file, rows are refused and left as they are.
+        std::fs::remove_file(fingerprint_path(&path)).unwrap();
+        let e =
+            RowFile::resume(&path, Format::Csv, &f0, Some("point,x"), |_, _| Ok(())).unwrap_err();
+        assert!(e.to_string().contains("rows.csv.symbio is missing"), "{e}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), whole);
+        // A header alone (a run stopped before its fingerprint file) starts afresh.
+        std::fs::write(&path, "point,x\n").unwrap();
+        let (f, done) =
+            RowFile::resume(&path, Format::Csv, &f0, Some("point,x"), |_, _| Ok(())).unwrap();
+        assert!(done.is_empty());
+        f.finish().unwrap();
+        assert_eq!(files(&path), ("point,x\n".to_owned(), side));
     }
 
     #[test]
     fn merge_joins_and_checks() {
         let dir = tempfile::tempdir().unwrap();
-        let head = format!("{}\n", fp("g").line(Format::JsonLines));
+        let side = fp("g").file_text(Format::JsonLines);
         let write = |name: &str, text: &str| {
             let p = dir.path().join(name);
-            std::fs::write(&p, format!("{head}{text}")).unwrap();
+            std::fs::write(&p, text).unwrap();
+            std::fs::write(fingerprint_path(&p), &side).unwrap();
             p
         };
         let a = write("a.jsonl", "{\"point\":2,\"v\":1}\n{\"point\":0,\"v\":0}\n");
@@ -1137,28 +1203,30 @@ mod tests {
         let m = merge(&[a.clone(), b.clone()]).unwrap();
         assert_eq!(
             m.text,
-            format!(
-                "{head}{{\"point\":0,\"v\":0}}\n{{\"point\":1,\"v\":5}}\n{{\"point\":2,\"v\":1}}\n"
-            )
+            "{\"point\":0,\"v\":0}\n{\"point\":1,\"v\":5}\n{\"point\":2,\"v\":1}\n"
         );
+        assert_eq!(m.fingerprint, Some((Format::JsonLines, side.clone())));
         assert_eq!((m.rows, m.missing.len()), (3, 0));
+        let out = dir.path().join("m.jsonl");
+        write_merged(&out, &m).unwrap();
+        assert_eq!(files(&out), (m.text.clone(), side.clone()));
+        assert_eq!(merge(std::slice::from_ref(&out)).unwrap(), m);
         let m = merge(std::slice::from_ref(&a)).unwrap();
         assert_eq!(m.missing, vec![1]);
         let c = write("c.jsonl", "{\"point\":1,\"v\":6}\n");
         assert!(merge(&[a.clone(), b, c]).is_err());
         let d = dir.path().join("d.csv");
-        std::fs::write(&d, format!("{}\npoint,x\n1,5\n", fp("g").line(Format::Csv))).unwrap();
+        std::fs::write(&d, "point,x\n1,5\n").unwrap();
+        std::fs::write(fingerprint_path(&d), fp("g").file_text(Format::Csv)).unwrap();
         assert!(merge(&[a.clone(), d]).is_err());
         let e = write("e.jsonl", "{\"point\":1,\"v\":5}\n{\"poi");
         assert!(merge(&[a.clone(), e]).is_err());
-        // Another run's shard, and a file without a fingerprint.
+        // Another run's shard, and a file without a fingerprint file.
         let other = dir.path().join("other.jsonl");
+        std::fs::write(&other, "{\"point\":1,\"v\":5}\n").unwrap();
         std::fs::write(
-            &other,
-            format!(
-                "{}\n{{\"point\":1,\"v\":5}}\n",
-                fp("h").line(Format::JsonLines)
-            ),
+            fingerprint_path(&other),
+            fp("h").file_text(Format::JsonLines),
         )
         .unwrap();
         let m = merge(&[a.clone(), other]).unwrap_err().to_string();
@@ -1168,9 +1236,7 @@ mod tests {
         );
         let bare = dir.path().join("bare.jsonl");
         std::fs::write(&bare, "{\"point\":1,\"v\":5}\n").unwrap();
-        assert!(merge(&[a, bare])
-            .unwrap_err()
-            .to_string()
-            .contains("fingerprint"));
+        let m = merge(&[a, bare]).unwrap_err().to_string();
+        assert!(m.contains("bare.jsonl.symbio is missing"), "{m}");
     }
 }

@@ -9,3 +9,4 @@ pub mod pareto;
 pub mod point;
 pub mod shards;
 pub mod sweep;
+pub mod unplaced;

@@ -19,7 +19,9 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::batch::{self, rows_error, Batch, Destination, Fingerprint, Format, RunOptions};
+use super::batch::{
+    self, csv_field, rows_error, Batch, Destination, Fingerprint, Format, RunOptions,
+};
 use super::point::{solve_point, PointStatus};
 use crate::domain::Scenario;
 use crate::error::Error;
@@ -158,6 +160,13 @@ pub struct MonteCarlo {
     /// Samples that could not be solved: their values make the scenario invalid,
     /// or the solver failed (see the rows' `error`).
     pub failed: usize,
+    /// Samples by status (`optimal`, `time_limit`, `time_limit_no_solution`,
+    /// `infeasible`, `invalid`, `error`), those with none left out.
+    pub statuses: BTreeMap<PointStatus, usize>,
+    /// Why samples have no plan: each constraint that the recorded flows of
+    /// existing links exceed (`supply of liugang/gbfs`), or the time limit, with
+    /// the samples it stops, most first (a sample may count under several).
+    pub no_plan_reasons: Vec<ReasonCount>,
     /// The plan with the file's own values.
     pub deterministic: Deterministic,
     /// The uncertain fields and what was drawn.
@@ -169,6 +178,31 @@ pub struct MonteCarlo {
     /// Links chosen in some sample or in the deterministic plan, by share
     /// (descending), then link.
     pub links: Vec<LinkShare>,
+}
+
+/// A reason for samples without a plan and how many it stops.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonCount {
+    /// The constraint exceeded (`supply of liugang/gbfs`, `share of rule
+    /// slag_for_clinker in cement_a/clinker`), or `the time limit came before
+    /// any plan`.
+    pub reason: String,
+    /// Samples it stops.
+    pub samples: usize,
+}
+
+/// The constraints a row's reason names, without their figures (which vary
+/// from sample to sample): the text before `: limit` of each clause.
+fn reasons_of(reason: &str) -> BTreeSet<String> {
+    reason
+        .split("; ")
+        .map(|clause| {
+            clause
+                .split_once(": limit ")
+                .map_or(clause, |(what, _)| what)
+                .to_owned()
+        })
+        .collect()
 }
 
 /// A uniform number in (0, 1) from 53 random bits (never exactly 0 or 1).
@@ -346,20 +380,128 @@ pub struct SampleRow {
     pub chosen: Vec<LinkKey>,
     /// Flow of each chosen link (same order), units per year.
     pub flows: Vec<f64>,
+    /// Why there is no plan, for `infeasible` (the constraints that the recorded
+    /// flows of existing links exceed, [`super::point::why_no_plan`]) and
+    /// `time_limit_no_solution` (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// What went wrong, for `invalid` and `error` (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
+/// The columns of a Monte Carlo row in CSV after the values drawn.
+const CSV_TAIL: [&str; 7] = [
+    "status",
+    "net_benefit",
+    "co2_avoided",
+    "chosen",
+    "flows",
+    "reason",
+    "error",
+];
+
 impl SampleRow {
-    /// The row as one line of JSON (no newline).
-    pub(crate) fn encode(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The row as one line (no newline) of `format`: JSON, or CSV with the
+    /// columns of [`MonteCarloRun::csv_header`] (chosen links and their flows
+    /// separated by spaces).
+    pub(crate) fn encode(&self, format: Format) -> String {
+        match format {
+            Format::JsonLines => serde_json::to_string(self).unwrap_or_default(),
+            Format::Csv => {
+                let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+                let mut f: Vec<String> = vec![self.point.to_string(), self.seed.to_string()];
+                f.extend(self.values.values().map(|v| v.to_string()));
+                f.push(self.status.name().to_owned());
+                f.push(opt(self.net_benefit));
+                f.push(opt(self.co2_avoided));
+                let chosen: Vec<String> = self.chosen.iter().map(LinkKey::to_string).collect();
+                f.push(chosen.join(" "));
+                let flows: Vec<String> = self.flows.iter().map(f64::to_string).collect();
+                f.push(flows.join(" "));
+                f.push(self.reason.clone().unwrap_or_default());
+                f.push(self.error.clone().unwrap_or_default());
+                f.iter().map(|s| csv_field(s)).collect::<Vec<_>>().join(",")
+            }
+        }
     }
 
-    /// A row read back from a line of JSON.
-    pub(crate) fn decode(line: &str) -> Result<SampleRow, String> {
-        serde_json::from_str(line).map_err(|e| format!("not a Monte Carlo row: {e}"))
+    /// A row read back from a line of `format`; `paths` are the fields drawn,
+    /// the columns of a CSV row after the seed.
+    pub(crate) fn decode(
+        format: Format,
+        line: &str,
+        paths: &[String],
+    ) -> Result<SampleRow, String> {
+        match format {
+            Format::JsonLines => {
+                serde_json::from_str(line).map_err(|e| format!("not a Monte Carlo row: {e}"))
+            }
+            Format::Csv => Self::decode_csv(line, paths),
+        }
+    }
+
+    fn decode_csv(line: &str, paths: &[String]) -> Result<SampleRow, String> {
+        use serde_json::Value;
+        let not = |why: String| format!("not a Monte Carlo row: {why}");
+        let record = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes())
+            .records()
+            .next()
+            .ok_or_else(|| not("an empty line".into()))?
+            .map_err(|e| not(e.to_string()))?;
+        let cells: Vec<&str> = record.iter().collect();
+        let want = 2 + paths.len() + CSV_TAIL.len();
+        if cells.len() != want {
+            return Err(not(format!(
+                "{} fields where {want} were expected",
+                cells.len()
+            )));
+        }
+        let number = |cell: &str| -> Result<Value, String> {
+            serde_json::from_str::<Value>(cell)
+                .ok()
+                .filter(Value::is_number)
+                .ok_or_else(|| not(format!("{cell:?} is not a number")))
+        };
+        let optional = |cell: &str| -> Result<Option<f64>, String> {
+            match cell {
+                "" => Ok(None),
+                c => number(c).map(|v| v.as_f64()),
+            }
+        };
+        let whole = |cell: &str| -> Result<u64, String> {
+            cell.parse()
+                .map_err(|_| not(format!("{cell:?} is not a whole number")))
+        };
+        let mut values = serde_json::Map::new();
+        for (path, cell) in paths.iter().zip(&cells[2..]) {
+            values.insert(path.clone(), number(cell)?);
+        }
+        let tail = &cells[2 + paths.len()..];
+        let status: PointStatus = serde_json::from_value(Value::from(tail[0]))
+            .map_err(|_| not(format!("{:?} is not a status", tail[0])))?;
+        let chosen = tail[3]
+            .split_whitespace()
+            .map(|k| k.parse::<LinkKey>().map_err(|e| not(e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let flows = tail[4]
+            .split_whitespace()
+            .map(|v| optional(v).map(|v| v.unwrap_or_default()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SampleRow {
+            point: whole(cells[0])? as usize,
+            seed: whole(cells[1])?,
+            values,
+            status,
+            net_benefit: optional(tail[1])?,
+            co2_avoided: optional(tail[2])?,
+            chosen,
+            flows,
+            reason: (!tail[5].is_empty()).then(|| tail[5].to_owned()),
+            error: (!tail[6].is_empty()).then(|| tail[6].to_owned()),
+        })
     }
 }
 
@@ -427,6 +569,21 @@ impl MonteCarloRun {
         Fingerprint::new(&self.loaded, &sampler, &self.solve)
     }
 
+    /// The header of its rows in CSV: `point,seed`, the fields drawn (their
+    /// paths, in the order of the `[[uncertainty]]` entries), then `status,
+    /// net_benefit, co2_avoided, chosen, flows, reason, error`.
+    pub fn csv_header(&self) -> String {
+        let mut h = vec!["point".to_owned(), "seed".to_owned()];
+        h.extend(self.fields.iter().map(|f| f.path.clone()));
+        h.extend(CSV_TAIL.iter().map(|c| (*c).to_owned()));
+        h.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")
+    }
+
+    /// The paths of the fields drawn, in order.
+    fn field_paths(&self) -> Vec<String> {
+        self.fields.iter().map(|f| f.path.clone()).collect()
+    }
+
     fn values(&self, k: usize) -> serde_json::Map<String, serde_json::Value> {
         self.fields
             .iter()
@@ -453,6 +610,7 @@ impl MonteCarloRun {
             co2_avoided: None,
             chosen: Vec::new(),
             flows: Vec::new(),
+            reason: None,
             error: None,
         };
         match solve_point(&self.loaded, &set, &self.solve) {
@@ -464,6 +622,7 @@ impl MonteCarloRun {
                 row.co2_avoided = has.then_some(t.figures.co2_avoided);
                 row.chosen = v.plan.links.iter().map(|l| l.key.clone()).collect();
                 row.flows = v.plan.links.iter().map(|l| l.flow).collect();
+                row.reason = super::point::why_no_plan(&v.plan);
             }
             Err(e) => {
                 row.status = PointStatus::of_error(&e);
@@ -475,8 +634,8 @@ impl MonteCarloRun {
 
     /// Whether a line read back from a rows file is sample `k` of this run (same
     /// seed, same fields, same values drawn), for resuming and summarising.
-    pub(crate) fn check_row(&self, k: usize, line: &str) -> Result<(), String> {
-        let row = SampleRow::decode(line)?;
+    pub(crate) fn check_row(&self, format: Format, k: usize, line: &str) -> Result<(), String> {
+        let row = SampleRow::decode(format, line, &self.field_paths())?;
         if row.point != k {
             return Err(format!("it is sample {} where {k} was expected", row.point));
         }
@@ -529,7 +688,13 @@ impl MonteCarloRun {
         let mut co2 = Vec::new();
         let mut chosen: BTreeMap<LinkKey, (usize, f64)> = BTreeMap::new();
         let (mut infeasible, mut time_limited, mut failed) = (0, 0, 0);
+        let mut statuses: BTreeMap<PointStatus, usize> = BTreeMap::new();
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         for (k, row) in rows.iter().enumerate() {
+            *statuses.entry(row.status).or_default() += 1;
+            for r in row.reason.as_deref().map(reasons_of).unwrap_or_default() {
+                *reasons.entry(r).or_default() += 1;
+            }
             let bad = |why: &str| Error::option("rows", format!("sample {k}: {why}"));
             if row.point != k {
                 return Err(bad(&format!("found sample {} in its place", row.point)));
@@ -607,6 +772,15 @@ impl MonteCarloRun {
             infeasible,
             time_limited,
             failed,
+            statuses,
+            no_plan_reasons: {
+                let mut v: Vec<ReasonCount> = reasons
+                    .into_iter()
+                    .map(|(reason, samples)| ReasonCount { reason, samples })
+                    .collect();
+                v.sort_by(|a, b| b.samples.cmp(&a.samples).then(a.reason.cmp(&b.reason)));
+                v
+            },
             deterministic: Deterministic {
                 status: det.plan.status,
                 net_benefit: has.then_some(t.figures.net_benefit),
@@ -646,23 +820,35 @@ impl MonteCarloRun {
             });
         }
         let mut lines = text.lines().enumerate().filter(|(_, l)| !l.is_empty());
-        let Some((_, first)) = lines.next() else {
+        let Some(&(_, first)) = lines.clone().next().as_ref() else {
             return Err(rows_error(path, "it holds no sample".into()));
         };
-        let (format, found) =
-            Fingerprint::parse(first).map_err(|m| rows_error(path, format!("line 1: {m}")))?;
-        if format != Format::JsonLines {
-            return Err(rows_error(path, "Monte Carlo rows are JSON Lines".into()));
+        let (format, found) = Fingerprint::of_rows(path, first)?;
+        if format.has_header() {
+            let header = self.csv_header();
+            match lines.next() {
+                Some((_, h)) if h == header => {}
+                Some((_, h)) => {
+                    return Err(rows_error(
+                        path,
+                        format!(
+                            "its header is\n  {h}\nbut the rows of this scenario's samples \
+                             have\n  {header}"
+                        ),
+                    ))
+                }
+                None => return Err(rows_error(path, "it has no header line".into())),
+            }
         }
         let lines: Vec<(usize, &str)> = lines.collect();
         let mut rows: Vec<SampleRow> = Vec::new();
         let mut problem = None;
         for &(n, line) in &lines {
             let k = rows.len();
-            let row = match Format::JsonLines.point_of(line) {
+            let row = match format.point_of(line) {
                 Some(p) if p == k => self
-                    .check_row(k, line)
-                    .and_then(|()| SampleRow::decode(line)),
+                    .check_row(format, k, line)
+                    .and_then(|()| SampleRow::decode(format, line, &self.field_paths())),
                 Some(p) => Err(format!(
                     "sample {p} where sample {k} was expected \
                      (is a shard missing, or not merged?)"
@@ -714,8 +900,7 @@ fn names_link(s: &Scenario, k: &LinkKey) -> bool {
         && s.modes.iter().any(|m| m.id == k.mode)
 }
 
-/// Samples `0..count` of a Monte Carlo run, as a batch of points (rows of JSON
-/// Lines only).
+/// Samples `0..count` of a Monte Carlo run, as a batch of points.
 pub struct Samples<'a> {
     run: &'a MonteCarloRun,
     count: usize,
@@ -728,8 +913,8 @@ impl Batch for Samples<'_> {
         self.count
     }
 
-    fn header(&self, _: Format) -> Option<String> {
-        None
+    fn header(&self, format: Format) -> Option<String> {
+        format.has_header().then(|| self.run.csv_header())
     }
 
     fn fingerprint(&self) -> Fingerprint {
@@ -744,18 +929,18 @@ impl Batch for Samples<'_> {
         row.status
     }
 
-    fn encode(&self, row: &SampleRow, _: Format) -> String {
-        row.encode()
+    fn encode(&self, row: &SampleRow, format: Format) -> String {
+        row.encode(format)
     }
 
-    fn check_row(&self, _: Format, p: usize, line: &str) -> Result<(), String> {
+    fn check_row(&self, format: Format, p: usize, line: &str) -> Result<(), String> {
         if p >= self.count {
             return Err(format!(
                 "sample {p} is beyond the {} samples of this run",
                 self.count
             ));
         }
-        self.run.check_row(p, line)
+        self.run.check_row(format, p, line)
     }
 }
 
@@ -788,7 +973,7 @@ pub fn run(loaded: &Loaded, o: &MonteCarloOptions) -> Result<MonteCarlo, Error> 
     )?;
     let rows = lines
         .iter()
-        .map(|l| SampleRow::decode(l).map_err(|m| Error::option("rows", m)))
+        .map(|l| SampleRow::decode(Format::JsonLines, l, &[]).map_err(|m| Error::option("rows", m)))
         .collect::<Result<Vec<_>, Error>>()?;
     mc.summarise(&rows)
 }

@@ -7,8 +7,9 @@ use crate::domain::Scenario;
 use crate::error::{Error, Problem, Problems};
 use crate::link_key::LinkKey;
 use crate::model::{self, SolveOptions, Status};
+use crate::network::mandatory::Constraint;
 use crate::network::{self, Network};
-use crate::plan::{self, Plan};
+use crate::plan::{self, Conflict, Plan};
 use crate::scenario::load::Loaded;
 use crate::scenario::path::FieldPath;
 use crate::scenario::validate;
@@ -61,6 +62,69 @@ pub fn solve_point(
         network,
         plan,
     })
+}
+
+/// A figure of a conflict: whole numbers and figures of 100 or more without
+/// decimals, smaller ones with three significant digits (two decimals at least).
+fn figure(v: f64) -> String {
+    if v.fract() == 0.0 || v.abs() >= 100.0 {
+        crate::report::num(v, 0)
+    } else {
+        let decimals = (2.0 - v.abs().log10().floor()).clamp(2.0, 9.0) as usize;
+        crate::report::num(v, decimals)
+    }
+}
+
+/// A conflict in one line: the constraint, its limit, what the recorded flows
+/// need and by how much they exceed it (`supply of liugang/gbfs: limit 400,000
+/// t/yr, recorded flows need 500,000 t/yr, exceeded by 100,000 t/yr`).
+pub fn conflict_sentence(c: &Conflict) -> String {
+    let none = String::new;
+    let what = match c.constraint {
+        Constraint::Supply => format!("supply of {}", c.output.clone().unwrap_or_else(none)),
+        Constraint::Demand => format!("demand of {}", c.input.clone().unwrap_or_else(none)),
+        Constraint::Share => format!(
+            "share of rule {} in {}",
+            c.rule.clone().unwrap_or_else(none),
+            c.input.clone().unwrap_or_else(none)
+        ),
+        Constraint::Capacity => format!(
+            "capacity of {}",
+            c.links.first().map_or_else(none, ToString::to_string)
+        ),
+    };
+    let u = &c.unit;
+    format!(
+        "{what}: limit {} {u}/yr, recorded flows need {} {u}/yr, exceeded by {} {u}/yr",
+        figure(c.limit),
+        figure(c.required),
+        figure(c.excess)
+    )
+}
+
+/// Why a point has no plan, in one line (`None` when it has one): for an
+/// infeasible one, every constraint that the recorded flows of existing links
+/// exceed on their own, with those links (`supply of liugang/gbfs: limit …,
+/// exceeded by … (existing liugang/gbfs->cement_a/clinker@truck)`, joined by
+/// `; `); for a time limit before any plan, that.
+pub fn why_no_plan(plan: &Plan) -> Option<String> {
+    match plan.status {
+        Status::Optimal | Status::TimeLimit => None,
+        Status::TimeLimitNoSolution => Some("the time limit came before any plan".into()),
+        Status::Infeasible if plan.infeasibility.is_empty() => {
+            Some("no plan meets every constraint".into())
+        }
+        Status::Infeasible => Some(
+            plan.infeasibility
+                .iter()
+                .map(|c| {
+                    let links: Vec<String> = c.links.iter().map(ToString::to_string).collect();
+                    format!("{} (existing {})", conflict_sentence(c), links.join(", "))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    }
 }
 
 /// How a point of a batch run ended, as its row says: the solver's status, or

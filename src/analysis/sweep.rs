@@ -118,12 +118,17 @@ pub struct Row {
     /// Chosen links as `from_site/from_output->to_site/to_input@mode`, in plan order.
     #[serde(with = "link_key::as_text")]
     pub chosen: Vec<LinkKey>,
+    /// Why there is no plan, for `infeasible` (the constraints that the recorded
+    /// flows of existing links exceed, [`super::point::why_no_plan`]) and
+    /// `time_limit_no_solution`.
+    #[serde(default)]
+    pub reason: Option<String>,
     /// What went wrong, for `invalid` and `error`.
     pub error: Option<String>,
 }
 
 /// Names of the last CSV columns.
-const CSV_TAIL: [&str; 2] = ["chosen", "error"];
+const CSV_TAIL: [&str; 3] = ["chosen", "reason", "error"];
 
 fn opt(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -149,6 +154,7 @@ impl Row {
                 existing_links: t.existing_links,
             }),
             chosen: plan.links.iter().map(|l| l.key.clone()).collect(),
+            reason: super::point::why_no_plan(plan),
             error: None,
         }
     }
@@ -175,6 +181,7 @@ impl Row {
                 }
                 let chosen: Vec<String> = self.chosen.iter().map(LinkKey::to_string).collect();
                 f.push(chosen.join(" "));
+                f.push(self.reason.clone().unwrap_or_default());
                 f.push(self.error.clone().unwrap_or_default());
                 f.iter().map(|s| csv_field(s)).collect::<Vec<_>>().join(",")
             }
@@ -182,9 +189,9 @@ impl Row {
     }
 }
 
-/// The rows of a sweep's CSV (`--format csv`, with or without the fingerprint
-/// line a rows file starts with), or why they are not: the message names the
-/// line.
+/// The rows of a sweep's CSV (`--format csv`: a rows file or stdout; the
+/// fingerprint line that rows files of earlier versions started with is skipped
+/// as a comment), or why they are not: the message names the line.
 pub fn read_csv(text: &str) -> Result<Vec<Row>, String> {
     use serde_json::{Map, Value};
     let mut reader = csv::ReaderBuilder::new()
@@ -206,7 +213,7 @@ pub fn read_csv(text: &str) -> Result<Vec<Row>, String> {
     let Some(axes) = axes else {
         return Err(format!(
             "its header is not that of a sweep's CSV (point, the swept fields, status, \
-             objective, gap, {}, links, existing_links, chosen, error)",
+             objective, gap, {}, links, existing_links, chosen, reason, error)",
             Figures::NAMES.join(", ")
         ));
     };
@@ -259,7 +266,8 @@ pub fn read_csv(text: &str) -> Result<Vec<Row>, String> {
             "gap": number(rest[2]).map_err(at)?,
             "totals": totals,
             "chosen": tail[0].split_whitespace().collect::<Vec<_>>(),
-            "error": (!tail[1].is_empty()).then_some(tail[1]),
+            "reason": (!tail[1].is_empty()).then_some(tail[1]),
+            "error": (!tail[2].is_empty()).then_some(tail[2]),
         });
         rows.push(serde_json::from_value::<Row>(row).map_err(|e| at(e.to_string()))?);
     }
@@ -379,6 +387,7 @@ impl Sweep {
                 gap: None,
                 totals: None,
                 chosen: Vec::new(),
+                reason: None,
                 error: Some(e.to_string().trim_end().to_owned()),
             },
         }

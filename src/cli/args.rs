@@ -22,6 +22,40 @@ pub enum Format {
     Json,
 }
 
+/// Output format of the subcommands whose result is one document with one main
+/// table (`compare`, `breakeven`, `montecarlo`): [`Format`]'s and `csv`, that
+/// table's rows (docs/plan-format.md says which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TableFormat {
+    /// A readable table.
+    #[default]
+    Table,
+    /// One JSON document with a stable schema (docs/plan-format.md).
+    Json,
+    /// The main table as CSV: a header line, then one row per line.
+    Csv,
+}
+
+/// One CSV line (no newline) of `cells`, each quoted when it has to be.
+pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
+    cells
+        .iter()
+        .map(|c| symbio::analysis::batch::csv_field(c.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// CSV text: the header line, then one line per row.
+pub fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = csv_line(header);
+    out.push('\n');
+    for r in rows {
+        out.push_str(&csv_line(r));
+        out.push('\n');
+    }
+    out
+}
+
 /// The `--format` value an output file's extension names (`plan.json`: `json`),
 /// if it names one.
 pub(super) fn extension_format(file: &Path) -> Option<&'static str> {
@@ -217,9 +251,14 @@ pub struct SolverArgs {
     /// Stop the solver after this many seconds (the best plan found is reported).
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
-    /// Relative optimality gap at which to stop (0 proves optimality).
-    #[arg(long, value_name = "RELATIVE", default_value_t = 1e-6)]
-    pub gap: f64,
+    /// Relative optimality gap at which to stop: a part of the network whose
+    /// plan is within it of a proven bound is `optimal` (0 proves optimality;
+    /// 0.001 is 0.1 % of the net benefit, far below the uncertainty of any
+    /// scenario figure; large regions need a --time-limit) [default: 0.001; for
+    /// pareto and breakeven 1e-6, as their answers compare plans that differ by
+    /// less than 0.1 %].
+    #[arg(long, value_name = "RELATIVE")]
+    pub gap: Option<f64>,
     /// Threads the command may use: independent parts, points or samples solved
     /// side by side, one HiGHS thread each (the result is the same whatever the
     /// number); at most 256.
@@ -257,12 +296,24 @@ pub enum ReduceArg {
 }
 
 impl SolverArgs {
-    /// Resolves the options, rejecting values that make no sense.
+    /// Resolves the options, rejecting values that make no sense; without
+    /// --gap, [`symbio::PLANNING_GAP`].
     pub fn resolve(&self) -> Result<symbio::SolveOptions, CliError> {
-        if !(self.gap.is_finite() && self.gap >= 0.0) {
+        self.resolve_with(symbio::PLANNING_GAP)
+    }
+
+    /// [`SolverArgs::resolve`] for the subcommands whose answers compare plans
+    /// that differ by less than the planning gap (a Pareto front's points, the
+    /// plans either side of a break-even value): without --gap, 10⁻⁶.
+    pub fn resolve_comparing(&self) -> Result<symbio::SolveOptions, CliError> {
+        self.resolve_with(symbio::COMPARING_GAP)
+    }
+
+    fn resolve_with(&self, default_gap: f64) -> Result<symbio::SolveOptions, CliError> {
+        let gap = self.gap.unwrap_or(default_gap);
+        if !(gap.is_finite() && gap >= 0.0) {
             return Err(CliError::Usage(format!(
-                "--gap must be a number ≥ 0, got {}",
-                self.gap
+                "--gap must be a number ≥ 0, got {gap}"
             )));
         }
         if let Some(t) = self.time_limit {
@@ -283,7 +334,7 @@ impl SolverArgs {
         }
         Ok(symbio::SolveOptions {
             time_limit: self.time_limit,
-            gap: self.gap,
+            gap,
             threads: self.threads,
             decompose: true,
             reduce: match self.reduce {

@@ -34,8 +34,8 @@ pub struct Request<'a> {
 /// Runs the batch into the request's output (a file, or stdout) with a progress
 /// bar and Ctrl-C handling. Returns the report; an interrupted run has been said
 /// on stderr already.
-/// A shard's rows on stdout start with the fingerprint line a rows file starts
-/// with, so that they can be merged as a file is.
+/// Rows on stdout are the rows a file gets, without the fingerprint file
+/// beside it: a shard to be merged or resumed is written to a file.
 pub fn run<B: Batch>(b: &B, r: &Request<'_>) -> Result<Report, CliError> {
     let mut stdout = write_stdout;
     let destination = match r.output {
@@ -43,12 +43,7 @@ pub fn run<B: Batch>(b: &B, r: &Request<'_>) -> Result<Report, CliError> {
             path,
             resume: r.resume,
         },
-        None => {
-            if r.shard.is_some() {
-                write_stdout(&b.fingerprint().line(r.format));
-            }
-            Destination::Lines(&mut stdout)
-        }
+        None => Destination::Lines(&mut stdout),
     };
     drive(b, destination, r)
 }

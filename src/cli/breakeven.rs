@@ -7,7 +7,7 @@ use symbio::analysis::breakeven::{self, BreakEven, BreakevenOptions, Change};
 
 use super::table::{self, grid, num, Align};
 use super::{
-    args::{Format, InputArgs, OutputArgs, SolverArgs},
+    args::{csv_text, InputArgs, OutputArgs, SolverArgs, TableFormat as Format},
     output, syntax, CliError, Outcome,
 };
 
@@ -31,7 +31,9 @@ pub struct Args {
     /// the middle of the bracket (default: range width / 10,000).
     #[arg(long, value_name = "WIDTH")]
     pub tol: Option<f64>,
-    /// Output format [default: table; with -o FILE, the format its extension names: .json].
+    /// Output format [default: table; with -o FILE, the format its extension
+    /// names: .json, .csv]; csv: one row per switch (value, low, high, change,
+    /// link), then the links always and never in the plan.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     #[command(flatten)]
@@ -45,7 +47,7 @@ pub struct Args {
 /// Runs `symbio breakeven`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let format = a.out.format(a.format, Format::Table)?;
-    let solve = a.solver.resolve()?;
+    let solve = a.solver.resolve_comparing()?;
     let (from, to) = syntax::range(&a.range)?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
     a.out
@@ -65,6 +67,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let text = match format {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result),
+        Format::Csv => csv(&result),
     };
     a.out.emit(&text)?;
     Ok(Outcome::Done)
@@ -78,6 +81,44 @@ fn decimals(tol: f64) -> usize {
     } else {
         (-half.log10()).ceil().clamp(0.0, 9.0) as usize
     }
+}
+
+/// How a switch is written.
+fn change_name(c: Change) -> &'static str {
+    match c {
+        Change::Enters => "enters",
+        Change::Leaves => "leaves",
+    }
+}
+
+/// The switches as CSV rows (`value,low,high,change,link`), then a row per link
+/// always (`always`) or never (`never`) in the plan, without values.
+fn csv(r: &BreakEven) -> String {
+    let mut rows: Vec<Vec<String>> = r
+        .events
+        .iter()
+        .map(|e| {
+            vec![
+                e.value.to_string(),
+                e.low.to_string(),
+                e.high.to_string(),
+                change_name(e.change).into(),
+                e.link.to_string(),
+            ]
+        })
+        .collect();
+    for (change, links) in [("always", &r.always), ("never", &r.never)] {
+        rows.extend(links.iter().map(|l| {
+            vec![
+                String::new(),
+                String::new(),
+                String::new(),
+                change.to_owned(),
+                l.to_string(),
+            ]
+        }));
+    }
+    csv_text(&["value", "low", "high", "change", "link"], &rows)
 }
 
 fn table(r: &BreakEven) -> String {
@@ -111,11 +152,7 @@ fn table(r: &BreakEven) -> String {
             .map(|e| {
                 vec![
                     num(e.value, d),
-                    match e.change {
-                        Change::Enters => "enters",
-                        Change::Leaves => "leaves",
-                    }
-                    .into(),
+                    change_name(e.change).into(),
                     e.link.to_string(),
                 ]
             })

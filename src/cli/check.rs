@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use symbio::analysis::unplaced::Unplaced;
 use symbio::check::{FileConflict, Summary, Warning};
 use symbio::{Error, Problem, Problems};
 
@@ -70,6 +71,9 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     a.out.emit(&text)?;
     if format == Format::Table && !a.out.quiet && !report.warnings.is_empty() {
         eprint!("{}", warnings(&report.warnings));
+    }
+    if !a.out.quiet {
+        eprint!("{}", unplaced_warnings(&report.unplaced));
     }
     if report.conflicts.is_empty() {
         Ok(Outcome::Done)
@@ -148,6 +152,14 @@ fn summary(r: &Summary) -> String {
         "parts            {} independent\n",
         r.independent_parts
     ));
+    if !r.unplaced.is_empty() {
+        let sites: Vec<String> = r
+            .unplaced
+            .iter()
+            .map(|u| format!("{} ({} lost)", u.site, count(u.lost.len(), "exchange")))
+            .collect();
+        t.push_str(&table::wrap("no location      ", &sites.join(", ")));
+    }
     for (what, streams) in [
         ("outputs", &r.unmatched_outputs),
         ("inputs", &r.unmatched_inputs),
@@ -171,6 +183,58 @@ fn warnings(w: &[Warning]) -> String {
     );
     for w in w {
         t.push_str(&table::wrap("  ", &format!("{} ({})", w.path, w.file)));
+    }
+    t
+}
+
+/// Most pairs named in the warning of an unplaced site.
+const SHOWN_PAIRS: usize = 5;
+
+/// A warning per site without a location, for stderr (nothing when every site
+/// has one): what it loses, and how to give it a place.
+pub fn unplaced_warnings(sites: &[Unplaced]) -> String {
+    let mut t = String::new();
+    for u in sites {
+        let lost = if u.lost.is_empty() {
+            "no exchange a rule allows is lost (none has a partner)".to_owned()
+        } else {
+            let shown: Vec<&str> = u
+                .lost
+                .iter()
+                .take(SHOWN_PAIRS)
+                .map(String::as_str)
+                .collect();
+            let more = u.lost.len().saturating_sub(SHOWN_PAIRS);
+            format!(
+                "{} a rule allows {} left out, no distance being known: {}{}",
+                count(u.lost.len(), "exchange"),
+                if u.lost.len() == 1 { "is" } else { "are" },
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        t.push_str(&table::wrap(
+            "warning: ",
+            &format!(
+                "site {} has no location (lat/lon or x_km/y_km), so it cannot be placed on \
+                 the map or given distances; {lost}; give it a location, or give each \
+                 exchange a link fact with distance_km",
+                u.site
+            ),
+        ));
+        if !u.facts_without_distance.is_empty() {
+            t.push_str(&table::wrap(
+                "  ",
+                &format!(
+                    "link facts without distance_km: {}",
+                    u.facts_without_distance.join(", ")
+                ),
+            ));
+        }
     }
     t
 }

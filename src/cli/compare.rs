@@ -12,7 +12,7 @@ use symbio::analysis::compare::{
 
 use super::table::{self, num, status, Align};
 use super::{
-    args::{Format, InputArgs, OutputArgs, SolverArgs},
+    args::{csv_text, InputArgs, OutputArgs, SolverArgs, TableFormat as Format},
     output, syntax, CliError, Outcome,
 };
 
@@ -66,7 +66,9 @@ pub struct Args {
     /// gains at least its baseline gain, and what that costs the district.
     #[arg(long)]
     pub individually_rational: bool,
-    /// Output format [default: table; with -o FILE, the format its extension names: .json].
+    /// Output format [default: table; with -o FILE, the format its extension
+    /// names: .json, .csv]; csv: each firm in each optimum, a row per variant and
+    /// site (before transfers, after, change).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     #[command(flatten)]
@@ -118,6 +120,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let text = match format {
         Format::Json => output::to_json(&c),
         Format::Table => render(&c),
+        Format::Csv => sites_csv(&c),
     };
     a.out.emit(&text)?;
     Ok(if c.has_plans() {
@@ -125,6 +128,53 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     } else {
         Outcome::NoPlan
     })
+}
+
+/// Each firm in each optimum as CSV, a row per variant and site in scenario
+/// order: its net benefit today and in the optimum before transfers, the
+/// change, its gain after the transfers of the split (empty without a plan),
+/// and the changes of CO2 avoided and transport energy.
+fn sites_csv(c: &Comparison) -> String {
+    let mut rows = Vec::new();
+    for v in &c.variants {
+        let gains = v.gains.as_ref();
+        for (k, s) in v.sites.iter().enumerate() {
+            let gain = gains
+                .and_then(|g| g.sites.get(k))
+                .filter(|g| g.site == s.site)
+                .map_or(String::new(), |g| g.gain.to_string());
+            rows.push(vec![
+                match v.variant {
+                    Variant::Baseline => "baseline",
+                    Variant::Brownfield => "brownfield",
+                    Variant::Greenfield => "greenfield",
+                }
+                .to_owned(),
+                s.site.clone(),
+                s.name.clone(),
+                s.change.baseline.net_benefit.to_string(),
+                s.change.optimized.net_benefit.to_string(),
+                s.change.change.net_benefit.to_string(),
+                gain,
+                s.change.change.co2_avoided.to_string(),
+                s.change.change.transport_energy_gj.to_string(),
+            ]);
+        }
+    }
+    csv_text(
+        &[
+            "variant",
+            "site",
+            "name",
+            "net_benefit_today",
+            "net_benefit_before_transfers",
+            "change_before_transfers",
+            "gain_after_transfers",
+            "co2_avoided_change",
+            "transport_energy_gj_change",
+        ],
+        &rows,
+    )
 }
 
 /// Rows under a header with aligned columns, each line indented by two spaces.

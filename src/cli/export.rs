@@ -57,8 +57,8 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let scenario = validate::validate(&loaded)?;
     let book = sheets::export(&loaded, &scenario)?;
     match to {
-        To::Xlsx => sheets::write_xlsx(target, &book)?,
-        To::Csv => sheets::write_csv(target, &book)?,
+        To::Xlsx => sheets::write_xlsx(target, &book, &loaded.files, a.out.force)?,
+        To::Csv => sheets::write_csv(target, &book, &loaded.files, a.out.force)?,
     }
     if !a.out.quiet {
         eprintln!("wrote {} ({} sheets)", target.display(), book.len());

@@ -52,11 +52,10 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     }
     a.out.guard(a.shards.clone(), symbio::files::Kind::Rows)?;
     let merged = batch::merge(&a.shards)?;
-    let format = if merged.text.starts_with('#') {
-        "csv"
-    } else {
-        "jsonl"
-    };
+    let format = merged
+        .fingerprint
+        .as_ref()
+        .map_or("jsonl", |(f, _)| f.name());
     if let Some((file, named)) = a
         .out
         .file()
@@ -88,7 +87,14 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
             }
         )));
     }
-    a.out.emit(&merged.text)?;
+    match a.out.file() {
+        // The rows, then their fingerprint file beside them.
+        Some(file) => {
+            a.out.guard(a.shards.clone(), symbio::files::Kind::Rows)?;
+            batch::write_merged(file, &merged)?;
+        }
+        None => a.out.emit(&merged.text)?,
+    }
     if !a.out.quiet {
         eprintln!(
             "{} rows from {} files written to {}",

@@ -8,9 +8,9 @@ use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCar
 use super::batch::{self, Request};
 use std::collections::HashMap;
 
-use super::table::{grid, num, Align};
+use super::table::{count, grid, num, Align};
 use super::{
-    args::{Format, InputArgs, OutputArgs, SolverArgs},
+    args::{csv_text, InputArgs, OutputArgs, SolverArgs, TableFormat as Format},
     output, syntax, CliError, Outcome,
 };
 
@@ -19,7 +19,8 @@ use super::{
 #[command(after_help = "\
 Long runs: with --rows FILE each sample is solved and its row (sample index as
 `point`, the values drawn, status, net benefit, CO2 avoided, chosen links and their
-flows) appended to FILE as JSON Lines as it finishes; the summary is written when
+flows) appended to FILE as it finishes (JSON Lines, or CSV when FILE ends in .csv;
+the run's fingerprint goes to FILE.symbio beside it); the summary is written when
 every sample is done. Ctrl-C stops cleanly keeping the finished rows, --resume
 continues, --shard K/N runs the samples K modulo N. Join shards with
 `symbio merge shard-*.jsonl -o all.jsonl`, then summarise with
@@ -37,11 +38,13 @@ pub struct Args {
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
     /// Format of the summary [default: table; with -o FILE, the format its
-    /// extension names: .json].
+    /// extension names: .json, .csv]; csv: how often each exchange is chosen, a
+    /// row per link (the statistics are in the table and the JSON).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Stream one row per sample to this file (JSON Lines) as samples finish,
-    /// sorted by sample at the end; the summary is written once all are done.
+    /// Stream one row per sample to this file (JSON Lines; CSV when it ends in
+    /// .csv) as samples finish, sorted by sample at the end; the summary is
+    /// written once all are done.
     #[arg(long, value_name = "FILE")]
     pub rows: Option<PathBuf>,
     /// Skip the samples already in the --rows file and append the others.
@@ -75,9 +78,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let mut inputs = loaded.files.clone();
     inputs.extend(a.from_rows.iter().cloned());
     if let Some(rows) = &a.rows {
-        if let Some(named) = super::args::extension_format(rows).filter(|n| *n != "jsonl") {
+        if let Some(named) =
+            super::args::extension_format(rows).filter(|n| !["jsonl", "csv"].contains(n))
+        {
             return Err(CliError::Usage(format!(
-                "{}: --rows writes JSON Lines, not {named}: give the file the extension .jsonl",
+                "{}: --rows writes JSON Lines or CSV, not {named}: give the file the extension \
+                 .jsonl or .csv",
                 rows.display()
             )));
         }
@@ -116,6 +122,7 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let text = match format {
         Format::Json => output::to_json(&result),
         Format::Table => table(&result, &units(&loaded)),
+        Format::Csv => links_csv(&result),
     };
     a.out.emit(&text)?;
     Ok(if result.feasible > 0 {
@@ -138,6 +145,14 @@ fn same_output(a: &std::path::Path, b: &std::path::Path) -> bool {
             .join(p.file_name().unwrap_or_default())
     };
     full(a) == full(b)
+}
+
+/// The format of a --rows file: CSV when its extension says so, else JSON Lines.
+fn rows_format(path: &std::path::Path) -> RowFormat {
+    match super::args::extension_format(path) {
+        Some("csv") => RowFormat::Csv,
+        _ => RowFormat::JsonLines,
+    }
 }
 
 /// How a run into a rows file ended.
@@ -165,7 +180,7 @@ fn stream(
     let report = batch::run(
         &mc.samples(samples),
         &Request {
-            format: RowFormat::JsonLines,
+            format: rows_format(path),
             output: Some(path),
             resume: a.resume,
             shard,
@@ -232,23 +247,68 @@ fn units(loaded: &symbio::scenario::load::Loaded) -> HashMap<(&str, &str), &str>
     units
 }
 
+/// How often each exchange is chosen, as CSV: `link,share,chosen,samples_with_plan,
+/// mean_flow,in_deterministic_plan`, a row per link as in the JSON's `links`.
+fn links_csv(r: &MonteCarlo) -> String {
+    let rows: Vec<Vec<String>> = r
+        .links
+        .iter()
+        .map(|l| {
+            vec![
+                l.link.to_string(),
+                l.share.to_string(),
+                l.chosen.to_string(),
+                r.feasible.to_string(),
+                l.mean_flow.to_string(),
+                l.in_deterministic_plan.to_string(),
+            ]
+        })
+        .collect();
+    csv_text(
+        &[
+            "link",
+            "share",
+            "chosen",
+            "samples_with_plan",
+            "mean_flow",
+            "in_deterministic_plan",
+        ],
+        &rows,
+    )
+}
+
 fn table(r: &MonteCarlo, units: &HashMap<(&str, &str), &str>) -> String {
     let cur = &r.currency;
     let mut out = format!(
         "Monte Carlo of {} ({cur}): {} samples, seed {}\n",
         r.scenario, r.samples, r.seed
     );
+    let by_status: Vec<String> = r
+        .statuses
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.name().replace('_', " ")))
+        .collect();
     out.push_str(&format!(
-        "{} with a plan, {} infeasible, {} stopped at the time limit",
-        r.feasible, r.infeasible, r.time_limited
+        "Samples by status: {}; {} with a plan\n",
+        by_status.join(", "),
+        r.feasible
     ));
     if r.failed > 0 {
         out.push_str(&format!(
-            ", {} not solved (invalid values or a solver error: see the rows)",
+            "{} not solved (invalid values or a solver error: see the rows' error)\n",
             r.failed
         ));
     }
-    out.push('\n');
+    if !r.no_plan_reasons.is_empty() {
+        out.push_str("Why samples have no plan (see the rows' reason for the figures)\n");
+        for c in &r.no_plan_reasons {
+            let reason = match c.reason.as_str() {
+                t if t.starts_with("the time limit") => t.to_owned(),
+                t => format!("{t} exceeded by the recorded flows of existing links"),
+            };
+            out.push_str(&format!("  {reason}: {}\n", count(c.samples, "sample")));
+        }
+    }
     if let (Some(b), Some(c)) = (r.deterministic.net_benefit, r.deterministic.co2_avoided) {
         out.push_str(&format!(
             "With the file's own values: {} {cur}/yr, {} t CO2/yr\n",
@@ -278,12 +338,19 @@ fn table(r: &MonteCarlo, units: &HashMap<(&str, &str), &str>) -> String {
         rows.push(stats_row("CO2 avoided t/yr", s, 0));
     }
     if !rows.is_empty() {
-        out.push_str("\nResults over the samples with a plan\n");
+        out.push_str(&format!(
+            "\nResults over the {} with a plan (of {})\n",
+            count(r.feasible, "sample"),
+            r.samples
+        ));
         out.push_str(&grid(&stats_header("figure"), &rows));
     }
 
     if !r.links.is_empty() {
-        out.push_str("\nHow often each exchange is chosen\n");
+        out.push_str(&format!(
+            "\nHow often each exchange is chosen (share of the {} with a plan)\n",
+            count(r.feasible, "sample")
+        ));
         let rows: Vec<Vec<String>> = r
             .links
             .iter()

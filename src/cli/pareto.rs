@@ -47,7 +47,7 @@ pub struct Args {
 /// Runs `symbio pareto`.
 pub fn run(a: &Args) -> Result<Outcome, CliError> {
     let format = a.out.format(a.format, ParetoFormat::Table)?;
-    let solve = a.solver.resolve()?;
+    let solve = a.solver.resolve_comparing()?;
     let loaded = symbio::scenario::load::load_with(&a.file, &a.input.options())?;
     a.out
         .guard(loaded.files.clone(), symbio::files::Kind::Other)?;

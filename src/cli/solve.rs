@@ -47,6 +47,8 @@ pub enum CsvTable {
     Sites,
     /// One row per plant: opened or not, size, throughput, streams, economics.
     Plants,
+    /// One row per output or input used in part: what binds it.
+    Limits,
 }
 
 /// Arguments of `symbio solve`.
@@ -146,6 +148,7 @@ impl PlanOutput {
                 CsvTable::Links => report::csv::links(plan, s),
                 CsvTable::Sites => report::csv::sites(plan),
                 CsvTable::Plants => report::csv::plants(plan, s),
+                CsvTable::Limits => report::csv::limits(plan),
             }
             .map_err(report_error)?,
             PlanFormat::Geojson => report::geojson::collection(plan, s).map_err(report_error)?,
@@ -185,6 +188,12 @@ pub fn run(a: &Args) -> Result<Outcome, CliError> {
     }
     let scenario = symbio::scenario::validate::validate(&loaded)?;
     a.plan.check_scenario(&scenario)?;
+    if !a.out.quiet {
+        eprint!(
+            "{}",
+            super::check::unplaced_warnings(&symbio::analysis::unplaced::unplaced(&scenario))
+        );
+    }
     if let Some(path) = &a.export_model {
         let net = symbio::network::build(&scenario)?;
         symbio::model::export(&scenario, &net, path)?;

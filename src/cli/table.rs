@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::sync::OnceLock;
 
-use symbio::network::mandatory::Constraint;
 use symbio::plan::{Conflict, Plan, PlanLink};
 use symbio::Status;
 
@@ -232,41 +231,9 @@ pub fn status_of(status: Status, gap: Option<f64>, interrupted: bool) -> String 
     }
 }
 
-/// A figure of a conflict: whole numbers and figures of 100 or more without
-/// decimals, smaller ones with three significant digits (two decimals at least).
-fn figure(v: f64) -> String {
-    if v.fract() == 0.0 || v.abs() >= 100.0 {
-        num(v, 0)
-    } else {
-        let decimals = (2.0 - v.abs().log10().floor()).clamp(2.0, 9.0) as usize;
-        num(v, decimals)
-    }
-}
-
-/// A conflict in one line: the constraint, its limit, what the recorded flows
-/// need and by how much they exceed it.
+/// A conflict in one line ([`symbio::analysis::point::conflict_sentence`]).
 pub fn conflict(c: &Conflict) -> String {
-    let none = String::new;
-    let what = match c.constraint {
-        Constraint::Supply => format!("supply of {}", c.output.clone().unwrap_or_else(none)),
-        Constraint::Demand => format!("demand of {}", c.input.clone().unwrap_or_else(none)),
-        Constraint::Share => format!(
-            "share of rule {} in {}",
-            c.rule.clone().unwrap_or_else(none),
-            c.input.clone().unwrap_or_else(none)
-        ),
-        Constraint::Capacity => format!(
-            "capacity of {}",
-            c.links.first().map_or_else(none, ToString::to_string)
-        ),
-    };
-    let u = &c.unit;
-    format!(
-        "{what}: limit {} {u}/yr, recorded flows need {} {u}/yr, exceeded by {} {u}/yr",
-        figure(c.limit),
-        figure(c.required),
-        figure(c.excess)
-    )
+    symbio::analysis::point::conflict_sentence(c)
 }
 
 /// The table of a plan's links: one line per link when that fits the width,
@@ -458,6 +425,35 @@ pub fn plan(p: &Plan, interrupted: bool) -> String {
                 ("CO2 t/yr", Align::Right),
             ],
             &sites,
+        ));
+    }
+    out.push_str(&limits(&p.limits));
+    out
+}
+
+/// The streams used in part and what stops more (nothing when none): a line
+/// each, wrapped, never cut.
+fn limits(limits: &[symbio::limits::StreamLimit]) -> String {
+    if limits.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nUsed in part, and what stops more\n");
+    for l in limits {
+        let binds: Vec<String> = l.binds.iter().map(ToString::to_string).collect();
+        let side = match l.side {
+            symbio::limits::Side::Output => "output",
+            symbio::limits::Side::Input => "input",
+        };
+        out.push_str(&wrap(
+            "  ",
+            &format!(
+                "{side} {}: {} of {} {}/yr; {}",
+                l.stream,
+                num(l.used, 0),
+                num(l.quantity, 0),
+                l.unit,
+                binds.join("; ")
+            ),
         ));
     }
     out

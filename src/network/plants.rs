@@ -10,6 +10,11 @@ use crate::domain::{InputId, OutputId, PlantId, PlantStatus, Scenario};
 // link's `displaced_per_unit` × flow.
 use crate::error::Problem;
 
+/// How far a throughput may pass a size's capacity and still be held by it,
+/// relative and absolute: HiGHS keeps rows to its primal feasibility
+/// tolerance (1e-7, scaled), so a plan at a capacity can lie a little above it.
+pub const SIZE_TOLERANCE: f64 = 1e-6;
+
 /// A plant's economics: per unit processed (its throughput, what arrives at
 /// its inputs), and per year for each size it may open at.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,15 +94,16 @@ impl PlantTerms {
     }
 
     /// The size a throughput `t` opens at: the cheapest whose capacity holds it
-    /// (within a relative 1e-9), `None` when none does; a throughput of 0
-    /// opens none unless the plant must open.
+    /// (within the solver's feasibility tolerance, [`SIZE_TOLERANCE`] relative
+    /// and absolute: a plan at a size's capacity may pass it by as much), `None`
+    /// when none does; a throughput of 0 opens none unless the plant must open.
     pub fn size_for(&self, t: f64, mandatory: bool) -> Option<(usize, f64, f64)> {
         if t <= 0.0 && !mandatory {
             return None;
         }
         self.sizes
             .iter()
-            .filter(|z| t <= z.1 * (1.0 + 1e-9))
+            .filter(|z| t <= z.1 * (1.0 + SIZE_TOLERANCE) + SIZE_TOLERANCE)
             .min_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)))
             .copied()
     }

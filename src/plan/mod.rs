@@ -239,6 +239,10 @@ pub struct Plan {
     /// the JSON when empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub infeasibility: Vec<Conflict>,
+    /// The outputs and inputs the plan uses in part, with the limits that stop
+    /// more ([`crate::limits`]; absent from the JSON when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<crate::limits::StreamLimit>,
 }
 
 /// A constraint that the recorded flows of existing links exceed on their own
@@ -372,7 +376,6 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         best_bound: sol.best_bound.map(round),
         gap: sol.gap.map(round),
         totals,
-        links,
         sites,
         plants,
         network: NetworkSummary {
@@ -386,6 +389,8 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         } else {
             Vec::new()
         },
+        limits: crate::limits::binding(s, &links),
+        links,
     }
 }
 
@@ -620,6 +625,7 @@ mod tests {
                 pruned_other: 0,
             },
             infeasibility: Vec::new(),
+            limits: Vec::new(),
         };
         assert!(plan.clone().finite().is_ok());
         plan.totals.figures.net_benefit = f64::INFINITY;

@@ -131,6 +131,32 @@ pub fn plants(plan: &Plan, s: &Scenario) -> Result<String, Error> {
     table(&columns, &plan.plants)
 }
 
+/// The outputs and inputs the plan uses in part, one row each:
+/// `side,stream,quantity,used,unit,binds`, `binds` the limits in words joined
+/// by `; ` (`share of rule r at site/input`; see [`crate::limits`]).
+pub fn limits(plan: &Plan) -> Result<String, Error> {
+    let columns: Vec<String> = ["side", "stream", "quantity", "used", "unit", "binds"]
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let rows: Vec<Value> = plan
+        .limits
+        .iter()
+        .map(|l| {
+            let binds: Vec<String> = l.binds.iter().map(ToString::to_string).collect();
+            serde_json::json!({
+                "side": l.side,
+                "stream": l.stream,
+                "quantity": l.quantity,
+                "used": l.used,
+                "unit": l.unit,
+                "binds": binds.join("; "),
+            })
+        })
+        .collect();
+    table(&columns, &rows)
+}
+
 /// A header of `columns`, then one row per item: each cell the item's JSON
 /// field at the column's dotted path.
 fn table<T: Serialize>(columns: &[String], items: &[T]) -> Result<String, Error> {

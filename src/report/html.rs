@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use super::map::{self, colour, MapLink};
 use super::svg::{escape, BarRow, Bars, Chart, Segment, Series};
 use super::{num, Error};
-use crate::analysis::batch::Fingerprint;
+use crate::analysis::batch;
 use crate::analysis::compare::{Comparison, Metrics, VariantReport};
 use crate::analysis::pareto::Front;
 use crate::analysis::sweep::Row;
@@ -81,6 +81,7 @@ pub fn page(c: &Contents) -> String {
         body.push_str(&map_section(plan, s, palette));
         body.push_str(&exchanges(plan, s));
         body.push_str(&super::plants::section(plan));
+        body.push_str(&limits(plan));
         body.push_str(&firms(plan, c.comparison));
         body.push_str(&flows(plan, s, palette));
     }
@@ -729,6 +730,34 @@ fn exchanges(p: &Plan, s: &Scenario) -> String {
     }
     format!(
         "<section id=\"exchanges\"><h2>Exchanges</h2><p class=\"lead\">What goes from which site to which, how, and how much per year. Payback: a new link's capex over its yearly net benefit before capital charges.</p><table><thead><tr><th class=\"n\">#</th><th>from → to</th><th>material</th><th>mode</th><th class=\"n\">km</th><th class=\"n\">flow/yr</th><th class=\"n\">net benefit {cur}/yr</th><th class=\"n\">CO2 t/yr</th><th class=\"n\">capex {cur}</th><th class=\"n\">payback</th><th></th></tr></thead><tbody>{rows}</tbody></table></section>\n"
+    )
+}
+
+/// The outputs and inputs used in part, with what stops more (nothing when
+/// every stream is used whole or not at all).
+fn limits(p: &Plan) -> String {
+    if p.limits.is_empty() {
+        return String::new();
+    }
+    let mut rows = String::new();
+    for l in &p.limits {
+        let binds: Vec<String> = l.binds.iter().map(|b| escape(&b.to_string())).collect();
+        rows.push_str(&format!(
+            "<tr class=\"limit\"><td>{}</td><td class=\"id\">{}</td><td class=\"n\">{} of {} {}</td><td>{}</td></tr>",
+            match l.side {
+                crate::limits::Side::Output => "offered",
+                crate::limits::Side::Input => "demanded",
+            },
+            escape(&l.stream),
+            num(l.used, 0),
+            num(l.quantity, 0),
+            escape(&l.unit),
+            binds.join("<br>"),
+        ));
+    }
+    format!(
+        "<section id=\"limits\"><h2>What stops more</h2><p class=\"lead\">{} used in part, and the limit that keeps each from more: a supply used up, a demand met, a rule's largest share reached, a link's capacity or recorded flow, partners out of reach, or a further unit that would not pay.</p><table><thead><tr><th></th><th>stream</th><th class=\"n\">used per year</th><th>binding limit</th></tr></thead><tbody>{rows}</tbody></table></section>\n",
+        escape(&count(p.limits.len(), "stream", "streams")),
     )
 }
 
@@ -1452,8 +1481,8 @@ fn pareto(f: &Front) -> String {
     )
 }
 
-/// The rows of a sweep from the text of a rows file: JSON Lines (`symbio sweep`,
-/// its fingerprint line first when written to a file, or none) or one JSON array
+/// The rows of a sweep from the text of a rows file: JSON Lines (`symbio sweep`;
+/// the fingerprint line of an earlier version's rows file is skipped) or one JSON array
 /// of rows (`--format json`).
 pub fn read_rows(text: &str) -> Result<Vec<Row>, Error> {
     let bad = |line: usize, e: &dyn std::fmt::Display| Error::Input {
@@ -1465,7 +1494,7 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, Error> {
     }
     let mut rows = Vec::new();
     for (k, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || (k == 0 && Fingerprint::parse(line).is_ok()) {
+        if line.trim().is_empty() || (k == 0 && batch::is_old_fingerprint_line(line)) {
             continue;
         }
         rows.push(serde_json::from_str::<Row>(line).map_err(|e| bad(k + 1, &e))?);

@@ -3,8 +3,9 @@
 //! and Ctrl-C are tested once, over a table of the two subcommands.
 //!
 //! `sweep` streams its rows with `--output FILE` (JSON Lines or CSV, chosen by
-//! `--format`), `montecarlo` with `--rows FILE` (JSON Lines; its `--format` is
-//! the summary's). `symbio merge SHARD... -o OUT` joins the shards of either.
+//! `--format`), `montecarlo` with `--rows FILE` (JSON Lines, or CSV when FILE
+//! ends in .csv; its `--format` is the summary's). Every rows file has its
+//! fingerprint file `FILE.symbio` beside it. `symbio merge SHARD... -o OUT` joins the shards of either.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -33,11 +34,17 @@ const CSV: RowFormat = RowFormat {
     args: &["--format", "csv"],
     header: true,
 };
-/// Monte Carlo rows are JSON Lines whatever its `--format` (the summary's).
+/// Monte Carlo rows are JSON Lines or CSV by the extension of the rows file,
+/// whatever its `--format` (the summary's).
 const MC_ROWS: RowFormat = RowFormat {
     name: "jsonl",
     args: &[],
     header: false,
+};
+const MC_CSV: RowFormat = RowFormat {
+    name: "csv",
+    args: &[],
+    header: true,
 };
 
 /// One batch subcommand and the runs its tests make.
@@ -117,7 +124,7 @@ pub fn montecarlo() -> Batch {
         command: "montecarlo",
         rows_flag: "--rows",
         noun: "samples",
-        formats: &[MC_ROWS],
+        formats: &[MC_ROWS, MC_CSV],
         short: strings(&[&[MC][..], &short, &["--threads", "2"]].concat()),
         short_rows: 45,
         // Drawn with another seed.
@@ -197,26 +204,33 @@ impl Batch {
     }
 }
 
-/// The lines a rows file starts with before its rows: the fingerprint, then the
-/// header (CSV).
+/// The lines a rows file starts with before its rows: the header (CSV).
 pub fn head_lines(format: &RowFormat) -> usize {
-    1 + usize::from(format.header)
+    usize::from(format.header)
 }
 
-/// The fingerprint line a JSON Lines rows file starts with, parsed.
+/// The fingerprint file beside a rows file.
+pub fn side(rows: &Path) -> PathBuf {
+    let mut name = rows.file_name().unwrap().to_os_string();
+    name.push(".symbio");
+    rows.with_file_name(name)
+}
+
+/// The fingerprint of a rows file, from its fingerprint file (`FILE.symbio`, one
+/// line of JSON).
 #[track_caller]
-pub fn fingerprint(text: &str) -> Value {
-    let first = text.lines().next().expect("a first line");
-    let v: Value = serde_json::from_str(first).expect("the fingerprint line is JSON");
-    assert_eq!(v["symbio_rows"], 1, "{first}");
+pub fn fingerprint(rows: &Path) -> Value {
+    let text = read_path(&side(rows));
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let v: Value = serde_json::from_str(&text).expect("the fingerprint file is JSON");
+    assert_eq!(v["symbio_rows"], 2, "{text}");
     v["fingerprint"].clone()
 }
 
-/// The rows of a JSON Lines rows file (after its fingerprint line).
+/// The rows of a JSON Lines rows file: every line is one.
 #[track_caller]
 pub fn rows_of(text: &str) -> Vec<Value> {
-    fingerprint(text);
-    json_lines(text.split_once('\n').map_or("", |(_, rows)| rows))
+    json_lines(text)
 }
 
 /// The point of each row of a rows file.
@@ -279,7 +293,7 @@ fn shards_merged_equal_one_run() {
     });
 }
 
-/// The first lines of `text` (the fingerprint and the header count), then half a line:
+/// The first lines of `text` (the header counts), then half a line:
 /// a run cut short while writing.
 fn truncated(text: &str, keep: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -294,7 +308,7 @@ fn truncated(text: &str, keep: usize) -> String {
 #[test]
 fn resume_keeps_finished_rows_and_gives_identical_bytes() {
     for_each_format(|b, dir, format| {
-        let (_, full_run, full_text) = b.quick(dir, "full", format);
+        let (full, full_run, full_text) = b.quick(dir, "full", format);
         assert_eq!(full_text.lines().count(), b.short_rows + head_lines(format));
 
         let keep = 7;
@@ -302,6 +316,7 @@ fn resume_keeps_finished_rows_and_gives_identical_bytes() {
             &format!("part.{}", format.name),
             &truncated(&full_text, keep),
         );
+        std::fs::copy(side(&full), side(&part)).unwrap();
         let resume = || b.cmd(&b.short, format, &part).arg("--resume").run();
         let run = resume();
         let done_before = keep - head_lines(format);
@@ -374,7 +389,7 @@ fn ctrl_c_keeps_whole_rows_and_resume_completes() {
         res.stderr_contains("--resume");
         assert!(res.stdout.is_empty(), "{}", res.stdout);
         let text = read_path(&out);
-        let n = text.lines().count() - 1;
+        let n = text.lines().count();
         assert!((3..b.long_rows).contains(&n), "{}: {n} rows", b.command);
         // Only whole rows.
         assert!(text.ends_with('\n'));

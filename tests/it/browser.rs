@@ -218,6 +218,10 @@ fn the_liuzhou_report_renders_in_chromium_with_the_plan_figures() {
         .find("<section id=\"assumptions\"")
         .expect("assumptions")..];
     assert!(assumptions[..assumptions.find("</section>").unwrap()].contains(LIUZHOU));
+    // What stops more: a row per output and input the plan uses in part.
+    let limits = plan["limits"].as_array().map_or(0, Vec::len);
+    assert!(limits > 0, "Liuzhou uses some streams in part");
+    assert_eq!(dom.matches("<tr class=\"limit\"").count(), limits);
     // One table of the firms: a row per site with a benefit, its figure the plan's.
     let firms: Vec<&Value> = plan["sites"]
         .as_array()

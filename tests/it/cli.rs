@@ -236,3 +236,184 @@ fn report_refuses_to_print_a_page_on_a_terminal() {
     assert!(text.contains("give -o report.html"), "{text}");
     assert!(!text.contains("<!DOCTYPE html>"), "{text}");
 }
+
+/// Bug: a site without coordinates passed `check` as ok and `solve` dropped its
+/// exchanges without a word. Both now warn on stderr, naming the site and the
+/// exchanges it loses (`-q` silences them), and `check --format json` lists them.
+#[test]
+fn a_site_without_a_location_is_named_with_what_it_loses() {
+    let dir = Scratch::new();
+    let text = crate::read("tests/data/hand.toml").replace(
+        "name = \"Cement B\"\nx_km = 0.0\ny_km = 20.0\n",
+        "name = \"Cement B\"\n",
+    );
+    assert!(!text.contains("y_km = 20.0"));
+    let file = dir.write("unplaced.toml", &text);
+    let warning = [
+        "warning: site cement_b has no location",
+        "1 exchange a rule allows is left out",
+        "steel/slag->cement_b/clinker",
+    ];
+    let check = Symbio::new().arg("check").file_arg(&file).run();
+    check.stdout_contains("no location      cement_b (1 exchange lost)");
+    for needle in warning {
+        check.stderr_contains(needle);
+    }
+    let json = Symbio::new()
+        .arg("check")
+        .file_arg(&file)
+        .args(["--format", "json", "-q"])
+        .run();
+    assert!(json.stderr.is_empty(), "{}", json.stderr);
+    let v = json.stdout_json();
+    assert_eq!(v["unplaced"][0]["site"], "cement_b");
+    assert_eq!(
+        v["unplaced"][0]["lost"],
+        serde_json::json!(["steel/slag->cement_b/clinker"])
+    );
+
+    let solve = Symbio::new()
+        .arg("solve")
+        .file_arg(&file)
+        .args(["--format", "json"])
+        .run();
+    for needle in warning {
+        solve.stderr_contains(needle);
+    }
+    let plan = solve.stdout_json();
+    let links = plan["links"].as_array().unwrap();
+    assert!(!links.is_empty());
+    assert!(links.iter().all(|l| l["to_site"] != "cement_b"), "{plan}");
+    let quiet = Symbio::new()
+        .arg("solve")
+        .file_arg(&file)
+        .args(["-q", "--format", "json"])
+        .run();
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    // The shipped scenarios place every site: no warning.
+    let liuzhou = Symbio::new()
+        .args(["check", "scenarios/liuzhou.toml"])
+        .run();
+    assert!(
+        !liuzhou.stderr.contains("no location"),
+        "{}",
+        liuzhou.stderr
+    );
+}
+
+/// CSV text read with a CSV reader: its header and its records.
+fn csv_of(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Bug: `compare`, `breakeven` and `montecarlo` had no CSV. Each writes its main
+/// table as CSV (`--format csv`, or `-o FILE.csv`), the rows of its JSON.
+#[test]
+fn compare_breakeven_and_montecarlo_write_csv() {
+    let dir = Scratch::new();
+    let json_and_csv = |args: &[&str], name: &str| {
+        let json = Symbio::new()
+            .args(args)
+            .args(["--format", "json"])
+            .run()
+            .stdout_json();
+        let file = dir.path(name);
+        Symbio::new().args(args).arg("-o").file_arg(&file).run();
+        (json, csv_of(&crate::read_path(&file)))
+    };
+
+    let (json, (header, rows)) = json_and_csv(
+        &["compare", "scenarios/liuzhou.toml", "--all"],
+        "compare.csv",
+    );
+    assert_eq!(header[..3], ["variant", "site", "name"]);
+    let sites = json["variants"][0]["sites"].as_array().unwrap();
+    assert_eq!(rows.len(), 2 * sites.len());
+    let first = &sites[0];
+    assert_eq!(rows[0][0], "brownfield");
+    assert_eq!(rows[0][1], first["site"].as_str().unwrap());
+    let change: f64 = rows[0][5].parse().unwrap();
+    assert_eq!(change, first["change"]["net_benefit"].as_f64().unwrap());
+    let gain: f64 = rows[0][6].parse().unwrap();
+    assert_eq!(
+        gain,
+        json["variants"][0]["gains"]["sites"][0]["gain"]
+            .as_f64()
+            .unwrap()
+    );
+    assert_eq!(rows[sites.len()][0], "greenfield");
+
+    let (json, (header, rows)) = json_and_csv(
+        &[
+            "breakeven",
+            "scenarios/liuzhou.toml",
+            "--param",
+            "parameters.carbon_price",
+            "--range",
+            "0..3000",
+        ],
+        "breakeven.csv",
+    );
+    assert_eq!(header, ["value", "low", "high", "change", "link"]);
+    let events = json["events"].as_array().unwrap();
+    assert!(!events.is_empty());
+    for (e, r) in events.iter().zip(&rows) {
+        assert_eq!(r[0].parse::<f64>().unwrap(), e["value"].as_f64().unwrap());
+        assert_eq!(r[3], e["change"].as_str().unwrap());
+    }
+    let always = json["always"].as_array().unwrap().len();
+    let never = json["never"].as_array().unwrap().len();
+    assert_eq!(rows.len(), events.len() + always + never);
+    assert_eq!(rows.iter().filter(|r| r[3] == "always").count(), always);
+
+    let (json, (header, rows)) = json_and_csv(
+        &[
+            "montecarlo",
+            "tests/data/montecarlo.toml",
+            "--samples",
+            "10",
+            "--seed",
+            "2",
+        ],
+        "summary.csv",
+    );
+    assert_eq!(header[..3], ["link", "share", "chosen"]);
+    let links = json["links"].as_array().unwrap();
+    assert_eq!(rows.len(), links.len());
+    for (l, r) in links.iter().zip(&rows) {
+        assert_eq!(r[1].parse::<f64>().unwrap(), l["share"].as_f64().unwrap());
+        assert_eq!(r[3], json["feasible"].to_string());
+    }
+}
+
+/// Bug: the default `--gap` was 10⁻⁶, which never closed on regions. It is now
+/// 0.001 (0.1 % of the net benefit), said in `--help`; `--gap 0` is still exact,
+/// and the shipped scenarios give the same plan either way (their searches
+/// prove optimality).
+#[test]
+fn the_default_gap_is_a_planners_and_gap_0_stays_exact() {
+    let help = Symbio::new().args(["solve", "--help"]).run().stdout;
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains("[default: 0.001;"), "{help}");
+    assert!(help.contains("for pareto and breakeven 1e-6"), "{help}");
+    for scenario in ["scenarios/liuzhou.toml", "scenarios/kalundborg.toml"] {
+        let plan = |gap: &[&str]| {
+            Symbio::new()
+                .args(["solve", scenario, "--format", "json", "-q"])
+                .args(gap)
+                .run()
+                .stdout
+        };
+        let default = plan(&[]);
+        assert_eq!(default, plan(&["--gap", "0"]), "{scenario}");
+        let v: serde_json::Value = serde_json::from_str(&default).unwrap();
+        assert_eq!(v["status"], "optimal");
+        assert_eq!(v["gap"], 0.0, "{scenario}");
+    }
+}

@@ -17,9 +17,13 @@
 //! Optimum: 17,597 + 17,294 + 16,000 = 50,891 EUR/yr; CO2 avoided
 //! 300·0.799 + 300·0.798 + 3157.89·0.19 = 239.7 + 239.4 + 600 = 1079.1 t/yr.
 
+use std::path::Path;
+
 use serde_json::Value;
 
-use crate::{assert_close, Symbio};
+use crate::{assert_close, Scratch, Symbio};
+
+const HAND: &str = "tests/data/hand.toml";
 
 fn plan() -> Value {
     Symbio::new()
@@ -104,4 +108,118 @@ fn site_benefits_add_up_to_the_net_benefit() {
 fn table_output_matches_snapshot() {
     let run = Symbio::new().args(["solve", "tests/data/hand.toml"]).run();
     insta::assert_snapshot!("hand_table", run.stdout);
+}
+
+/// Bug: a plan using 10,345 t of 15,000 t of tyres gave no hint that the share
+/// at the kilns bound. The plan now says, for each output and input used in
+/// part, which limit stops more. In the hand plan (docs/worked-example.md) the
+/// slag is used whole (300 t to each cement plant), the steam in part: the
+/// chemical plant's 3,000 t demand is met, so `demand` binds it; cement A takes
+/// 300 t of 600, its rule's 50 % share, with the slag used up; cement B 300 of
+/// 1,000, held by the slag's supply alone. A capacity of 100 t on the link to
+/// cement B leaves 200 t of slag: the share at A, that capacity, and cement C
+/// (50 km, beyond the truck's 30 km) hold it.
+#[test]
+fn the_plan_says_which_limit_binds_each_stream_used_in_part() {
+    let limits = |file: &Path| {
+        let plan = Symbio::new()
+            .arg("solve")
+            .file_arg(file)
+            .args(["--format", "json", "-q"])
+            .run()
+            .stdout_json();
+        let mut by_stream = std::collections::BTreeMap::new();
+        for l in plan["limits"].as_array().unwrap() {
+            let binds: Vec<String> = l["binds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| {
+                    let part = |k: &str| b[k].as_str().map(|v| format!(" {v}")).unwrap_or_default();
+                    format!(
+                        "{}{}{}",
+                        b["limit"].as_str().unwrap(),
+                        part("at"),
+                        part("rule")
+                    )
+                })
+                .collect();
+            let key = format!(
+                "{} {}",
+                l["side"].as_str().unwrap(),
+                l["stream"].as_str().unwrap()
+            );
+            by_stream.insert(key, (l["used"].as_f64().unwrap(), binds));
+        }
+        by_stream
+    };
+    let hand = limits(&crate::path(HAND));
+    assert_eq!(hand.len(), 3, "{hand:?}");
+    assert_eq!(hand["output steel/steam"].1, ["demand chem/steam"]);
+    assert_eq!(
+        hand["input cement_a/clinker"],
+        (
+            300.0,
+            vec![
+                "supply steel/slag".to_owned(),
+                "share cement_a/clinker slag_for_clinker".to_owned()
+            ]
+        )
+    );
+    assert_eq!(
+        hand["input cement_b/clinker"],
+        (300.0, vec!["supply steel/slag".to_owned()])
+    );
+
+    let dir = Scratch::new();
+    let capped = dir.write(
+        "capped.toml",
+        &format!(
+            "[scenario]\nname = \"capped\"\ncurrency = \"EUR\"\ninclude = [{:?}]\n\
+             [[links]]\nfrom_site = \"steel\"\nfrom_output = \"slag\"\nto_site = \"cement_b\"\n\
+             to_input = \"clinker\"\nmode = \"truck\"\ncapacity = 100.0\n",
+            crate::path(HAND).display().to_string()
+        ),
+    );
+    let capped = limits(&capped);
+    let link = "steel/slag->cement_b/clinker@truck";
+    assert_eq!(
+        capped["output steel/slag"],
+        (
+            400.0,
+            vec![
+                "share cement_a/clinker slag_for_clinker".to_owned(),
+                format!("capacity {link}"),
+                "distance cement_c/clinker".to_owned()
+            ]
+        )
+    );
+    assert_eq!(
+        capped["input cement_b/clinker"],
+        (100.0, vec![format!("capacity {link}")])
+    );
+
+    // The table says the same in words, and the CSV of --table limits.
+    let table = Symbio::new().args(["solve", HAND]).run().stdout;
+    assert!(
+        table.contains("Used in part, and what stops more"),
+        "{table}"
+    );
+    for needle in [
+        "input cement_a/clinker: 300 of 600 t/yr; supply of steel/slag; share of rule",
+        "slag_for_clinker at",
+        "output steel/steam: 3,158 of 5,000 t_steam/yr; demand of chem/steam",
+    ] {
+        assert!(table.contains(needle), "{needle}\n{table}");
+    }
+    let csv = Symbio::new()
+        .args(["solve", HAND, "--format", "csv", "--table", "limits"])
+        .run()
+        .stdout;
+    assert!(
+        csv.starts_with("side,stream,quantity,used,unit,binds\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\noutput,steel/steam,5000.0,"), "{csv}");
+    assert!(csv.contains(",t_steam,demand of chem/steam\n"), "{csv}");
 }

@@ -637,8 +637,8 @@ fn shipped_scenarios_export_and_import_back_to_the_same_scenario_and_optimum() {
         let scenario = symbio::scenario::validate::validate(&loaded).unwrap();
         let book = sheets::export(&loaded, &scenario).unwrap();
         let s = Scratch::new();
-        sheets::write_xlsx(&s.path("book.xlsx"), &book).unwrap();
-        sheets::write_csv(&s.path("book"), &book).unwrap();
+        sheets::write_xlsx(&s.path("book.xlsx"), &book, &[], false).unwrap();
+        sheets::write_csv(&s.path("book"), &book, &[], false).unwrap();
         let want = optimum(&scenario);
         for exported in ["book.xlsx", "book"] {
             let imported = import(&s.path(exported), &s)

@@ -461,3 +461,64 @@ fn the_shipped_uncertain_liuzhou_runs_as_the_readme_says() {
     assert_eq!(out["inputs"].as_array().unwrap().len(), s.uncertainty.len());
     assert!(s.uncertainty.len() >= 3);
 }
+
+/// Bug: Monte Carlo on Liuzhou with gbfs drawn around its existing link's
+/// 500,000 t said "N with a plan, M infeasible" and nothing more, and its
+/// statistics did not say they leave the infeasible samples out. The summary
+/// now counts samples by status, names the constraint that stops them with
+/// how many it stops, and says its statistics are over the samples with a plan;
+/// each infeasible row gives the reason with its figures.
+#[test]
+fn the_summary_counts_statuses_and_says_why_samples_have_no_plan() {
+    let dir = Scratch::new();
+    let file = dir.write(
+        "gbfs.toml",
+        &format!(
+            "[scenario]\nname = \"gbfs uncertain\"\ncurrency = \"CNY\"\ninclude = [{:?}]\n\
+             [[uncertainty]]\npath = \"sites.liugang.outputs.gbfs.quantity\"\n\
+             distribution = \"uniform\"\nmin = 400000.0\nmax = 600000.0\n",
+            path("scenarios/liuzhou.toml").display().to_string()
+        ),
+    );
+    let rows = dir.path("rows.jsonl");
+    let run = |args: &[&str]| {
+        Symbio::new()
+            .arg("montecarlo")
+            .file_arg(&file)
+            .args(["--samples", "20", "--seed", "1"])
+            .args(args)
+    };
+    let json = run(&["--format", "json"]).run().stdout_json();
+    let table = run(&["--rows", rows.to_str().unwrap(), "-q"]).run().stdout;
+    let lines = batch::rows_of(&read_path(&rows));
+    let count = |status: &str| lines.iter().filter(|r| r["status"] == status).count();
+    let (optimal, infeasible) = (count("optimal"), count("infeasible"));
+    assert!(optimal > 0 && infeasible > 0 && optimal + infeasible == 20);
+    assert_eq!(json["statuses"]["optimal"], optimal);
+    assert_eq!(json["statuses"]["infeasible"], infeasible);
+    assert_eq!(json["feasible"], optimal);
+    let reasons = json["no_plan_reasons"].as_array().unwrap();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert_eq!(reasons[0]["reason"], "supply of liugang/gbfs");
+    assert_eq!(reasons[0]["samples"], infeasible);
+    for r in lines.iter().filter(|r| r["status"] == "infeasible") {
+        let drawn = r["values"]["sites.liugang.outputs.gbfs.quantity"]
+            .as_f64()
+            .unwrap();
+        assert!(drawn < 500_000.0, "{r}");
+        let reason = r["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("supply of liugang/gbfs: limit ")
+                && reason.contains("recorded flows need 500,000 t/yr"),
+            "{reason}"
+        );
+    }
+    for needle in [
+        format!("Samples by status: {optimal} optimal, {infeasible} infeasible"),
+        format!("supply of liugang/gbfs exceeded by the recorded flows of existing links: {infeasible} samples"),
+        format!("Results over the {optimal} samples with a plan (of 20)"),
+        format!("share of the {optimal} samples with a plan"),
+    ] {
+        assert!(table.contains(&needle), "{needle}\n{table}");
+    }
+}

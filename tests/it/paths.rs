@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::{Scratch, Symbio};
+use crate::{read_path, Scratch, Symbio};
 
 const HAND: &str = "tests/data/hand.toml";
 
@@ -94,8 +94,8 @@ fn a_format_that_contradicts_the_extension_is_refused() {
             "--range",
             "0..50",
         ],
-        "switches.csv",
-        &["writes no csv", "table, json"],
+        "switches.geojson",
+        &["writes no geojson", "table, json, csv"],
     );
     refused(
         &s,
@@ -159,8 +159,8 @@ fn report(flag: &str, file: &Path) -> String {
 #[test]
 fn report_reads_every_format_of_sweep_and_pareto() {
     let s = Scratch::new();
-    assert!(sweep(&s, "rows.jsonl").starts_with("{\"symbio_rows\""));
-    assert!(sweep(&s, "rows.csv").starts_with("# symbio_rows"));
+    assert!(sweep(&s, "rows.jsonl").starts_with("{\"point\":0,"));
+    assert!(sweep(&s, "rows.csv").starts_with("point,"));
     assert!(sweep(&s, "rows.json").starts_with('['));
     let stdout_csv = Symbio::new()
         .args(["sweep", HAND, "--set", "parameters.carbon_price=0,25,50"])
@@ -198,23 +198,126 @@ fn report_reads_every_format_of_sweep_and_pareto() {
         .stderr_contains("front.txt");
 }
 
+/// `montecarlo --rows` writes CSV to a `.csv` file, JSON Lines to any other
+/// but a name that says another format (`.json`), which is refused.
 #[test]
-fn montecarlo_rows_are_json_lines_whatever_the_name_says_else() {
+fn montecarlo_rows_follow_the_extension_of_their_file() {
     let s = Scratch::new();
     let run = Symbio::new()
-        .args([
-            "montecarlo",
-            "tests/data/montecarlo.toml",
-            "--samples",
-            "4",
-            "--rows",
-        ])
-        .file_arg(s.path("rows.csv"))
+        .args(["montecarlo", MC, "--samples", "4", "--rows"])
+        .file_arg(s.path("rows.json"))
         .expect_code(2)
         .run();
-    run.stderr_contains("rows.csv")
-        .stderr_contains("JSON Lines");
-    assert!(!s.path("rows.csv").exists());
+    run.stderr_contains("rows.json")
+        .stderr_contains("JSON Lines or CSV");
+    assert!(!s.path("rows.json").exists());
+    let csv = s.path("rows.csv");
+    Symbio::new()
+        .args(["montecarlo", MC, "--samples", "4", "-q", "--rows"])
+        .file_arg(&csv)
+        .run();
+    assert!(read_path(&csv).starts_with("point,seed,"));
+}
+
+const MC: &str = "tests/data/montecarlo.toml";
+
+/// A CSV file read as `pandas.read_csv` reads it by default: the first line is
+/// the header (no line skipped, `#` no comment), every other line a record of
+/// as many fields. Returns the columns and the records.
+fn read_as_pandas(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let columns: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let records: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    for r in &records {
+        assert_eq!(r.len(), columns.len(), "{}: {r:?}", path.display());
+    }
+    (columns, records)
+}
+
+/// Bug: `pandas.read_csv` read one column from a sweep's CSV (its first line was
+/// a fingerprint). A sweep CSV and a Monte Carlo rows CSV now read as pandas reads
+/// them with their header as the columns, one record per point in order, and
+/// the JSON Lines rows with one object per line (`read_json(lines=True)`).
+#[test]
+fn rows_csv_files_read_as_pandas_reads_them() {
+    let s = Scratch::new();
+    sweep(&s, "rows.csv");
+    let (columns, records) = read_as_pandas(&s.path("rows.csv"));
+    assert_eq!(
+        columns[..5],
+        [
+            "point",
+            "parameters.carbon_price",
+            "status",
+            "objective",
+            "gap"
+        ]
+    );
+    assert!(columns.contains(&"net_benefit".to_owned()));
+    let prices: Vec<&str> = records.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(prices, ["0.0", "25.0", "50.0"]);
+    for (k, r) in records.iter().enumerate() {
+        assert_eq!(r[0], k.to_string());
+    }
+
+    let mc_rows = |name: &str| {
+        let rows = s.path(name);
+        Symbio::new()
+            .args(["montecarlo", MC, "--samples", "6", "--seed", "3", "-q"])
+            .arg("--rows")
+            .file_arg(&rows)
+            .run();
+        rows
+    };
+    let mc = mc_rows("mc.csv");
+    let (columns, records) = read_as_pandas(&mc);
+    assert_eq!(columns[..2], ["point", "seed"]);
+    assert_eq!(
+        columns[columns.len() - 7..],
+        [
+            "status",
+            "net_benefit",
+            "co2_avoided",
+            "chosen",
+            "flows",
+            "reason",
+            "error"
+        ]
+    );
+    assert_eq!(records.len(), 6);
+    for (k, r) in records.iter().enumerate() {
+        assert_eq!(
+            (r[0].as_str(), r[1].as_str()),
+            (k.to_string().as_str(), "3")
+        );
+    }
+    // The CSV summarises as the JSON Lines of the same run.
+    let jsonl = mc_rows("mc.jsonl");
+    let lines: Vec<serde_json::Value> = read_path(&jsonl)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert!(lines.iter().all(|v| v.get("point").is_some()));
+    let summary = |rows: &Path| {
+        Symbio::new()
+            .args([
+                "montecarlo",
+                MC,
+                "--seed",
+                "3",
+                "--format",
+                "json",
+                "--from-rows",
+            ])
+            .file_arg(rows)
+            .run()
+            .stdout
+    };
+    assert_eq!(summary(&mc), summary(&jsonl));
 }
 
 #[test]

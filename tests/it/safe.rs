@@ -441,3 +441,46 @@ fn schema_man_and_completions_write_over_no_scenario() {
         );
     }
 }
+
+/// Bug: `export --to csv -o FOLDER` checked the folder only, so a sheet file in
+/// it was written over whatever it held: the scenario read (a TOML scenario
+/// named like a sheet), or a rows file. Each file it would write is checked
+/// before any is written; `--force` writes over the rows, never over the input.
+#[test]
+fn export_to_csv_checks_each_file_it_would_write() {
+    let s = park();
+    let folder = s.path("out");
+    std::fs::create_dir_all(&folder).unwrap();
+    // The scenario itself, under the name of a sheet.
+    let input = folder.join("sites.csv");
+    std::fs::write(&input, read("tests/data/hand.toml")).unwrap();
+    let export = || {
+        Symbio::new()
+            .args(["export", "--to", "csv"])
+            .file_arg(&input)
+            .arg("-o")
+            .file_arg(&folder)
+    };
+    refused_input(export().arg("--force"), &input);
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        1,
+        "nothing else written"
+    );
+    // Rows of a sweep (plain CSV, with their fingerprint file beside them).
+    std::fs::remove_file(&input).unwrap();
+    let rows_file = folder.join("modes.csv");
+    rows(&s, &rows_file);
+    let park = s.path("park.toml");
+    let export = || {
+        Symbio::new()
+            .args(["export", "--to", "csv"])
+            .file_arg(&park)
+            .arg("-o")
+            .file_arg(&folder)
+    };
+    refused_kind(export(), &rows_file, "the rows of a sweep");
+    assert!(input.exists(), "with --force every sheet is written");
+    // The sheet is no rows file any more: its fingerprint file is gone.
+    assert!(!folder.join("modes.csv.symbio").exists());
+}

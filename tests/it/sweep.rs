@@ -183,3 +183,42 @@ fn shards_of_different_formats_are_not_merged() {
         .expect_code(2)
         .run();
 }
+
+/// Bug: an infeasible point said only `infeasible`. Its row now says why: the
+/// constraint that the recorded flows of existing links exceed, with the link
+/// (Liuzhou records 500,000 t of gbfs from liugang to cement plant A, so an
+/// output of 400,000 t cannot carry it); in JSON Lines and CSV alike, and a
+/// point with a plan has none.
+#[test]
+fn an_infeasible_point_says_which_recorded_flow_cannot_be_met() {
+    let set = "sites.liugang.outputs.gbfs.quantity=400000,600000";
+    let rows = Symbio::new()
+        .args(["sweep", "scenarios/liuzhou.toml", "--set", set])
+        .run()
+        .stdout_rows();
+    assert_eq!(rows[0]["status"], "infeasible");
+    let reason = rows[0]["reason"].as_str().unwrap();
+    for needle in [
+        "supply of liugang/gbfs",
+        "limit 400,000 t/yr",
+        "recorded flows need 500,000 t/yr",
+        "exceeded by 100,000 t/yr",
+        "existing liugang/gbfs->cement_a/clinker@truck",
+    ] {
+        assert!(reason.contains(needle), "{needle}: {reason}");
+    }
+    assert_eq!(rows[1]["status"], "optimal");
+    assert!(rows[1]["reason"].is_null());
+
+    let csv = Symbio::new()
+        .args(["sweep", "scenarios/liuzhou.toml", "--set", set])
+        .args(["--format", "csv"])
+        .run()
+        .stdout;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let at = reader.headers().unwrap().iter().position(|h| h == "reason");
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let at = at.expect("a reason column");
+    assert_eq!(&records[0][at], reason);
+    assert_eq!(&records[1][at], "");
+}

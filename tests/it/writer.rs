@@ -147,35 +147,33 @@ fn resume_refuses_other_solver_options() {
     assert_eq!(read_path(&out), before);
 }
 
-/// Rows files start with one fingerprint line: JSON in JSON Lines, a comment line
-/// `# symbio_rows=1 scenario=… grid=… solver=…` in CSV (pandas: `skiprows=1`). It is the scenario's content, not its
-/// path; it is the same for every shard and thread count; and a sharded run on
-/// stdout prints it too, so that its output merges like a file.
+/// Bug: rows files began with a fingerprint line (`# symbio_rows=1 …` in CSV,
+/// `{"symbio_rows"…}` in JSON Lines), so `pandas.read_csv` read one column and
+/// `read_json(lines=True)` an extra row, and rows sent to stdout had no such
+/// line. Rows files are now plain, the bytes stdout gets; the fingerprint is in
+/// `FILE.symbio` beside them. It is the scenario's content, not its path; it is
+/// the same for every shard and thread count.
 #[test]
-fn rows_files_start_with_the_fingerprint_of_the_run() {
+fn rows_files_are_plain_and_their_fingerprint_is_beside_them() {
     let dir = Scratch::new();
     let set = "parameters.carbon_price=0..30:10";
     let (jsonl, csv) = (dir.path("rows.jsonl"), dir.path("rows.csv"));
     hand_sweep(set, &jsonl).run();
     hand_sweep(set, &csv).args(["--format", "csv"]).run();
     let (j, c) = (read_path(&jsonl), read_path(&csv));
-    let first = j.lines().next().unwrap();
-    assert!(
-        first.starts_with(r#"{"symbio_rows":1,"fingerprint":{"scenario":""#),
-        "{first}"
-    );
-    let fp = fingerprint(&j);
-    let part = |p: &str| fp[p].as_str().unwrap().to_owned();
-    assert_eq!(
-        c.lines().next().unwrap(),
-        format!(
-            "# symbio_rows=1 scenario={} grid={} solver={}",
-            part("scenario"),
-            part("grid"),
-            part("solver")
-        )
-    );
-    assert!(c.lines().nth(1).unwrap().starts_with("point,"));
+    assert!(j.lines().all(|l| l.starts_with(r#"{"point":"#)), "{j}");
+    assert!(c.starts_with("point,"), "{c}");
+    for (format, text) in [("jsonl", &j), ("csv", &c)] {
+        let stdout = Symbio::new()
+            .args(["sweep", HAND, "--set", set, "--quiet", "--format", format])
+            .run()
+            .stdout;
+        assert_eq!(&stdout, text, "{format}: stdout and -o differ");
+    }
+    let fp = fingerprint(&jsonl);
+    assert_eq!(fingerprint(&csv), fp);
+    let side = read_path(&crate::batch::side(&csv));
+    assert!(side.contains(r#""format":"csv""#), "{side}");
     for part in ["scenario", "grid", "solver"] {
         let h = fp[part].as_str().unwrap();
         assert!(
@@ -184,7 +182,7 @@ fn rows_files_start_with_the_fingerprint_of_the_run() {
         );
     }
 
-    // The same content elsewhere, under another name: the same scenario part.
+    // The same content elsewhere, under another name: the same fingerprint.
     let copy = dir.write("copy.toml", &crate::read(HAND));
     let moved = dir.path("moved.jsonl");
     Symbio::new()
@@ -194,19 +192,43 @@ fn rows_files_start_with_the_fingerprint_of_the_run() {
         .file_arg(&moved)
         .run();
     assert_eq!(read_path(&moved), j);
+    assert_eq!(fingerprint(&moved), fp);
 
-    // A shard on stdout, merged with a shard in a file: the single run's bytes.
-    let shard0 = Symbio::new()
-        .args(["sweep", HAND, "--set", set, "--quiet", "--shard", "0/2"])
-        .run();
-    let s0 = dir.write("s0.jsonl", &shard0.stdout);
-    let s1 = dir.path("s1.jsonl");
+    // Shards in files merge into the single run's rows and fingerprint; a
+    // shard captured from stdout has no fingerprint file and is refused.
+    let (s0, s1) = (dir.path("s0.jsonl"), dir.path("s1.jsonl"));
+    hand_sweep(set, &s0).args(["--shard", "0/2"]).run();
     hand_sweep(set, &s1)
         .args(["--shard", "1/2", "--threads", "2"])
         .run();
     let m = dir.path("m.jsonl");
     merge(&m, &[&s1, &s0]).run();
     assert_eq!(read_path(&m), j);
+    assert_eq!(fingerprint(&m), fp);
+    let shard0 = Symbio::new()
+        .args(["sweep", HAND, "--set", set, "--quiet", "--shard", "0/2"])
+        .run();
+    let captured = dir.write("captured.jsonl", &shard0.stdout);
+    assert_eq!(shard0.stdout, read_path(&s0));
+    merge(&dir.path("m2.jsonl"), &[&s1, &captured])
+        .expect_code(2)
+        .run()
+        .stderr_contains("captured.jsonl.symbio is missing");
+
+    // Without its fingerprint file a rows file is not resumed, and is left
+    // as it was; with it back, it is.
+    let kept = dir.path("kept");
+    std::fs::rename(crate::batch::side(&jsonl), &kept).unwrap();
+    hand_sweep(set, &jsonl)
+        .arg("--resume")
+        .expect_code(2)
+        .run()
+        .stderr_contains("cannot resume")
+        .stderr_contains("rows.jsonl.symbio is missing");
+    assert_eq!(read_path(&jsonl), j);
+    std::fs::rename(&kept, crate::batch::side(&jsonl)).unwrap();
+    hand_sweep(set, &jsonl).arg("--resume").run();
+    assert_eq!(read_path(&jsonl), j);
 }
 
 /// `--from-rows` refuses the rows of another scenario (here the fixture with

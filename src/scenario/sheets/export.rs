@@ -1,7 +1,7 @@
 //! From a merged scenario to sheets, in the layout [`super::import()`] reads: one
 //! sheet per section with every column of [`super::LAYOUT`], one row per item.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -260,8 +260,17 @@ pub fn to_xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
     book.save_to_buffer().map_err(|e| e.to_string())
 }
 
-/// Writes the sheets as an xlsx workbook at `path`, whole or not at all.
-pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), Error> {
+/// Writes the sheets as an xlsx workbook at `path`, whole or not at all,
+/// unless [`crate::files::check_output`] refuses it: `path` is one of `inputs`
+/// (the files the scenario was read from), or holds another kind of document
+/// than a workbook and `force` is false.
+pub fn write_xlsx(
+    path: &Path,
+    sheets: &[Sheet],
+    inputs: &[PathBuf],
+    force: bool,
+) -> Result<(), Error> {
+    crate::files::check_output(path, inputs, crate::files::Kind::Workbook, force)?;
     let bytes = to_xlsx(sheets).map_err(|m| Error::Io {
         path: path.to_owned(),
         source: std::io::Error::other(m),
@@ -269,17 +278,36 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), Error> {
     crate::files::write_atomic_bytes(path, &bytes)
 }
 
+/// The file of each sheet in the folder `dir`, in sheet order: `NAME.csv`.
+pub fn csv_paths(dir: &Path, sheets: &[Sheet]) -> Vec<PathBuf> {
+    sheets
+        .iter()
+        .map(|s| dir.join(format!("{}.csv", s.name)))
+        .collect()
+}
+
 /// Writes the sheets as `NAME.csv` files in the folder `dir` (created when
-/// missing), each whole or not at all.
-pub fn write_csv(dir: &Path, sheets: &[Sheet]) -> Result<(), Error> {
+/// missing), each whole or not at all. Every file is checked before any is
+/// written ([`crate::files::check_output`]): none may be one of `inputs` (the
+/// files the scenario was read from), nor hold a scenario, a workbook or rows
+/// unless `force`.
+pub fn write_csv(
+    dir: &Path,
+    sheets: &[Sheet],
+    inputs: &[PathBuf],
+    force: bool,
+) -> Result<(), Error> {
+    let paths = csv_paths(dir, sheets);
+    for path in &paths {
+        crate::files::check_output(path, inputs, crate::files::Kind::Other, force)?;
+    }
     std::fs::create_dir_all(dir).map_err(crate::files::io_error(dir))?;
-    for s in sheets {
-        let path = dir.join(format!("{}.csv", s.name));
+    for (s, path) in sheets.iter().zip(&paths) {
         let text = to_csv(s).map_err(|m| Error::Io {
             path: path.clone(),
             source: std::io::Error::other(m),
         })?;
-        crate::files::write_atomic(&path, &text)?;
+        crate::files::write_atomic(path, &text)?;
     }
     Ok(())
 }

@@ -125,7 +125,15 @@ pub struct Row {
     pub reason: Option<String>,
     /// What went wrong, for `invalid` and `error`.
     pub error: Option<String>,
+    /// Of a scenario with plants, the plants the plan opens as `plant:size`, in
+    /// scenario order (absent without plants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plants: Option<Vec<String>>,
 }
+
+/// The CSV column of the open plants, before [`CSV_TAIL`], in the rows of a
+/// scenario with plants.
+const PLANTS_COLUMN: &str = "plants";
 
 /// Names of the last CSV columns.
 const CSV_TAIL: [&str; 3] = ["chosen", "reason", "error"];
@@ -156,6 +164,7 @@ impl Row {
             chosen: plan.links.iter().map(|l| l.key.clone()).collect(),
             reason: super::point::why_no_plan(plan),
             error: None,
+            plants: open_plants(plan),
         }
     }
 
@@ -179,6 +188,9 @@ impl Row {
                         f.extend(std::iter::repeat(String::new()).take(Figures::NAMES.len() + 2))
                     }
                 }
+                if let Some(plants) = &self.plants {
+                    f.push(plants.join(" "));
+                }
                 let chosen: Vec<String> = self.chosen.iter().map(LinkKey::to_string).collect();
                 f.push(chosen.join(" "));
                 f.push(self.reason.clone().unwrap_or_default());
@@ -187,6 +199,16 @@ impl Row {
             }
         }
     }
+}
+
+/// The plants a plan opens, `plant:size` (`None` without plants).
+fn open_plants(plan: &Plan) -> Option<Vec<String>> {
+    (!plan.plants.is_empty()).then(|| {
+        plan.plants
+            .iter()
+            .filter_map(|p| p.size.as_ref().map(|z| format!("{}:{z}", p.plant)))
+            .collect()
+    })
 }
 
 /// The rows of a sweep's CSV (`--format csv`: a rows file or stdout; the
@@ -204,8 +226,10 @@ pub fn read_csv(text: &str) -> Result<Vec<Row>, String> {
         .map(str::to_owned)
         .collect();
     // point, the axes, status, objective, gap, the figures, links,
-    // existing_links, chosen, error.
-    let fixed = 1 + 3 + Figures::NAMES.len() + 2 + CSV_TAIL.len();
+    // existing_links, (plants,) chosen, reason, error.
+    let with_plants =
+        header.len() > CSV_TAIL.len() && header[header.len() - CSV_TAIL.len() - 1] == PLANTS_COLUMN;
+    let fixed = 1 + 3 + Figures::NAMES.len() + 2 + usize::from(with_plants) + CSV_TAIL.len();
     let axes = header.len().checked_sub(fixed).filter(|_| {
         header.first().is_some_and(|h| h == "point")
             && header[header.len() - CSV_TAIL.len()..] == CSV_TAIL
@@ -268,6 +292,11 @@ pub fn read_csv(text: &str) -> Result<Vec<Row>, String> {
             "chosen": tail[0].split_whitespace().collect::<Vec<_>>(),
             "reason": (!tail[1].is_empty()).then_some(tail[1]),
             "error": (!tail[2].is_empty()).then_some(tail[2]),
+            "plants": with_plants.then(|| {
+                cells[cells.len() - CSV_TAIL.len() - 1]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+            }),
         });
         rows.push(serde_json::from_value::<Row>(row).map_err(|e| at(e.to_string()))?);
     }
@@ -362,6 +391,7 @@ impl Sweep {
             .chain(["status", "objective", "gap"])
             .chain(Figures::NAMES)
             .chain(["links", "existing_links"])
+            .chain((!self.base.plants.is_empty()).then_some(PLANTS_COLUMN))
             .chain(CSV_TAIL)
             .map(csv_field)
             .collect::<Vec<_>>()
@@ -389,6 +419,7 @@ impl Sweep {
                 chosen: Vec::new(),
                 reason: None,
                 error: Some(e.to_string().trim_end().to_owned()),
+                plants: (!self.base.plants.is_empty()).then(Vec::new),
             },
         }
     }

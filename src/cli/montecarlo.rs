@@ -231,7 +231,8 @@ fn stats_header(first: &str) -> [(&str, Align); 7] {
     ]
 }
 
-/// The unit of each output, by site and output id.
+/// The unit of each output, by site and output id (a plant's outputs by its
+/// id and their material).
 fn units(loaded: &symbio::scenario::load::Loaded) -> HashMap<(&str, &str), &str> {
     let of: HashMap<&str, &str> = (loaded.materials.iter())
         .map(|m| (m.item.id.as_str(), m.item.unit.as_str()))
@@ -241,6 +242,17 @@ fn units(loaded: &symbio::scenario::load::Loaded) -> HashMap<(&str, &str), &str>
         for o in &s.item.outputs {
             if let Some(u) = of.get(o.material.as_str()) {
                 units.insert((s.item.id.as_str(), o.id.as_str()), *u);
+            }
+        }
+    }
+    for p in &loaded.plants {
+        let tech = loaded
+            .technologies
+            .iter()
+            .find(|t| t.item.id == p.item.technology);
+        for o in tech.into_iter().flat_map(|t| &t.item.outputs) {
+            if let Some(u) = of.get(o.material.as_str()) {
+                units.insert((p.item.id.as_str(), o.material.as_str()), *u);
             }
         }
     }

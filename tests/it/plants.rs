@@ -434,3 +434,62 @@ fn the_report_shows_each_plant() {
     );
     assert!(section.contains("closed"), "{section}");
 }
+
+/// A sweep of a scenario with plants says which plants each point opens, in
+/// its JSON Lines and in a CSV column that reads back; a scenario without
+/// plants keeps its columns.
+#[test]
+fn sweep_rows_name_the_plants_each_point_opens() {
+    let rows = Symbio::new()
+        .args([
+            "sweep",
+            "tests/data/plants.toml",
+            "--set",
+            "technologies.grinding.operating_cost=0,60",
+        ])
+        .run()
+        .stdout_rows();
+    assert_eq!(
+        rows[0]["plants"],
+        serde_json::json!(["grinder_at_steel:large"])
+    );
+    // At 60 EUR/t grinding costs more than GGBS saves: nothing opens.
+    assert_eq!(rows[1]["plants"], serde_json::json!([]));
+    let dir = Scratch::new();
+    let csv = dir.path("sweep.csv");
+    Symbio::new()
+        .args([
+            "sweep",
+            "tests/data/plants.toml",
+            "--set",
+            "technologies.grinding.operating_cost=0,60",
+            "-o",
+        ])
+        .arg(&csv)
+        .run();
+    let text = dir.read("sweep.csv");
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.ends_with(",existing_links,plants,chosen,reason,error"),
+        "{header}"
+    );
+    // The rows read back (the report reads sweep CSVs).
+    Symbio::new()
+        .args(["report", "--sweep"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(dir.path("sweep.html"))
+        .run();
+    let plain = Symbio::new()
+        .args([
+            "sweep",
+            "tests/data/hand.toml",
+            "--set",
+            "parameters.carbon_price=0,10",
+            "--format",
+            "csv",
+        ])
+        .run()
+        .stdout;
+    assert!(!plain.lines().next().unwrap().contains("plants"));
+}

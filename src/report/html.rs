@@ -326,6 +326,8 @@ svg text{font-family:inherit}\
 .map-bg{fill:#f7f9fb;stroke:var(--line)}\
 .link{fill:none;stroke-linecap:round;opacity:.88}.link:hover{opacity:1;stroke:#111}\
 .place circle{fill:#15324e;stroke:#fff;stroke-width:2}.place.idle circle{fill:#b5bec8}\
+.place rect.plant{fill:#8a4b08;stroke:#fff;stroke-width:2}.place.idle rect.plant{fill:#d9c2a6}\
+.place circle.plant-ring{fill:none;stroke:#8a4b08;stroke-width:2}\
 .place-number{fill:#fff;font-size:10px;font-weight:700}\
 .place-label{font-size:12px;fill:var(--ink);paint-order:stroke;stroke:#f7f9fb;stroke-width:4px;stroke-linejoin:round}\
 .scale-bar text{font-size:12px;fill:var(--ink)}.scale-bar .note{fill:var(--muted);font-size:11px}\
@@ -691,8 +693,13 @@ fn map_section(p: &Plan, s: &Scenario, palette: &Palette) -> String {
     } else {
         String::new()
     };
+    let plants = if s.plants.is_empty() {
+        ""
+    } else {
+        " Plants are diamonds, and a site with a plant at it is ringed."
+    };
     format!(
-        "<section id=\"map-section\"><h2>Map of the exchanges</h2><p class=\"lead\">Each line is an exchange of the plan, from the site that offers a waste or by-product to the site that uses it.</p><div class=\"map-wrap\"><div>{svg}{note}</div>{legend}</div></section>\n"
+        "<section id=\"map-section\"><h2>Map of the exchanges</h2><p class=\"lead\">Each line is an exchange of the plan, from the site that offers a waste or by-product to the site that uses it.{plants}</p><div class=\"map-wrap\"><div>{svg}{note}</div>{legend}</div></section>\n"
     )
 }
 

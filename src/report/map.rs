@@ -192,14 +192,26 @@ pub fn map(s: &Scenario, links: &[MapLink], id: &str, width: f64, height: f64) -
                 escape(&text)
             )
         });
+        // A plant is a diamond; a site with a plant at it is ringed.
+        let plants = pl
+            .sites
+            .iter()
+            .filter(|&&k| s.sites[k].plant.is_some())
+            .count();
+        let (x, y) = (px(pl.at.0), px(pl.at.1));
+        let marker = if plants == pl.sites.len() {
+            format!("<rect class=\"plant\" x=\"{}\" y=\"{}\" width=\"16\" height=\"16\" transform=\"rotate(45 {x} {y})\"/>", px(pl.at.0 - 8.0), px(pl.at.1 - 8.0))
+        } else if plants > 0 {
+            format!("<circle class=\"plant-ring\" cx=\"{x}\" cy=\"{y}\" r=\"13\"/><circle cx=\"{x}\" cy=\"{y}\" r=\"9\"/>")
+        } else {
+            format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"9\"/>")
+        };
         out.push_str(&format!(
-            "<g class=\"place{}\" data-tip=\"{}\"><title>{}</title><circle cx=\"{x}\" cy=\"{y}\" r=\"9\"/><text class=\"place-number\" x=\"{x}\" y=\"{y}\" dy=\"0.35em\" text-anchor=\"middle\">{}</text>{text}</g>",
+            "<g class=\"place{}\" data-tip=\"{}\"><title>{}</title>{marker}<text class=\"place-number\" x=\"{x}\" y=\"{y}\" dy=\"0.35em\" text-anchor=\"middle\">{}</text>{text}</g>",
             if pl.linked { "" } else { " idle" },
             escape(&names.join("\n")),
             escape(&names.join("\n")),
             pl.number,
-            x = px(pl.at.0),
-            y = px(pl.at.1),
         ));
         key.push((pl.number, names));
     }

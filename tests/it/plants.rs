@@ -493,3 +493,30 @@ fn sweep_rows_name_the_plants_each_point_opens() {
         .stdout;
     assert!(!plain.lines().next().unwrap().contains("plants"));
 }
+
+/// On the report's map a plant of its own place is a diamond and a site with
+/// a plant at it is ringed; a map without plants has neither.
+#[test]
+fn plants_are_diamonds_on_the_map() {
+    let dir = Scratch::new();
+    for (file, plants) in [
+        ("tests/data/plants.toml", true),
+        ("tests/data/hand.toml", false),
+    ] {
+        let page = dir.path("page.html");
+        Symbio::new()
+            .args(["report", file, "--force", "-o"])
+            .arg(&page)
+            .run();
+        let html = dir.read("page.html");
+        let map = html
+            .split("<section id=\"map-section\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .expect("a map");
+        // grinder_east stands alone; grinder_at_steel at the steelworks.
+        assert_eq!(map.contains("<rect class=\"plant\""), plants, "{file}");
+        assert_eq!(map.contains("class=\"plant-ring\""), plants, "{file}");
+        assert_eq!(map.contains("Plants are diamonds"), plants, "{file}");
+    }
+}

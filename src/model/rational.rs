@@ -180,19 +180,22 @@ fn fair_transfers(
     Ok(Some(out))
 }
 
-/// Each reached plant's operator and own net benefit under `flows`: −c_p t_p
-/// less the charge of the cheapest size that holds t_p.
+/// Each reached plant's operator and own net benefit under `flows`
+/// ([`PlantTerms::own_net_benefit`](crate::network::plants::PlantTerms::own_net_benefit)).
 fn plant_own(s: &Scenario, net: &Network, flows: &[f64]) -> Vec<(usize, f64)> {
     use crate::network::plants::{reached, throughput, PlantTerms};
     let p = &s.parameters;
     reached(s, &net.links)
         .into_iter()
         .map(|q| {
-            let terms = PlantTerms::of(s, q);
             let t = throughput(s, q, &net.links, flows);
             let plant = &s.plants[q.0];
-            let charge = terms.size_for(t, plant.is_mandatory()).map_or(0.0, |z| z.2);
-            let own = -terms.cost_per_unit(p.carbon_price, p.energy_price) * t - charge;
+            let own = PlantTerms::of(s, q).own_net_benefit(
+                t,
+                plant.is_mandatory(),
+                p.carbon_price,
+                p.energy_price,
+            );
             (plant.firm, own)
         })
         .collect()

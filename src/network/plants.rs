@@ -88,6 +88,14 @@ impl PlantTerms {
         self.processing_co2 + self.disposal_co2
     }
 
+    /// The plant's own net benefit at throughput `t`, carbon and energy
+    /// priced: −c_p t less the charge of the size `t` opens
+    /// ([`PlantTerms::size_for`]).
+    pub fn own_net_benefit(&self, t: f64, mandatory: bool, carbon: f64, energy: f64) -> f64 {
+        let charge = self.size_for(t, mandatory).map_or(0.0, |z| z.2);
+        -self.cost_per_unit(carbon, energy) * t - charge
+    }
+
     /// The largest capacity it may open at.
     pub fn largest(&self) -> f64 {
         self.sizes.iter().map(|z| z.1).fold(0.0, f64::max)

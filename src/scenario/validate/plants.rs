@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
 
 use super::{coordinates, unique, Bound, Place, Validation};
 use crate::domain::{
@@ -255,12 +256,9 @@ impl<'a> Validation<'a> {
             }
             let members: HashSet<_> = scc.iter().copied().collect();
             let mut techs: Vec<usize> = g
-                .edge_indices()
-                .filter(|&e| {
-                    let (a, b) = g.edge_endpoints(e).expect("an edge of the graph");
-                    members.contains(&a) && members.contains(&b)
-                })
-                .map(|e| g[e])
+                .edge_references()
+                .filter(|e| members.contains(&e.source()) && members.contains(&e.target()))
+                .map(|e| *e.weight())
                 .collect();
             techs.sort_unstable();
             techs.dedup();

@@ -520,3 +520,38 @@ fn plants_are_diamonds_on_the_map() {
         assert_eq!(map.contains("Plants are diamonds"), plants, "{file}");
     }
 }
+
+/// What a time limit leaves when the search found nothing: the empty plan,
+/// with the plants that must open at their cheapest size (and the plan's
+/// figures agree with it), or no plan when a group asks for plants open.
+#[test]
+fn a_time_limit_leaves_the_empty_plan_with_plants_that_must_open() {
+    let base = std::fs::read_to_string(crate::path("tests/data/plants.toml")).unwrap();
+    let read = |text: &str| {
+        let s = symbio::scenario::read_str(std::path::Path::new("p.toml"), text).unwrap();
+        let net = symbio::network::build(&s).unwrap();
+        (s, net)
+    };
+    let (s, net) = read(&base);
+    let empty = symbio::model::unsolved(&s, &net, &[]);
+    assert_eq!(empty.status, symbio::Status::TimeLimit);
+    assert_eq!(empty.objective, Some(0.0));
+    // The grinder at the steelworks forced: it opens small (2,000 EUR/yr).
+    let forced = base.replace(
+        "id = \"grinder_at_steel\"\ntechnology = \"grinding\"\nsite = \"steel\"\n",
+        "id = \"grinder_at_steel\"\ntechnology = \"grinding\"\nsite = \"steel\"\nstatus = \"forced\"\n",
+    );
+    let (s, net) = read(&forced);
+    let empty = symbio::model::unsolved(&s, &net, &[]);
+    assert_eq!(empty.objective, Some(-2_000.0));
+    let plan = symbio::plan::assemble(&s, &net, &empty);
+    assert_close(plan.totals.figures.net_benefit, -2_000.0, 1e-12);
+    assert_eq!(plan.plants[0].size.as_deref(), Some("small"));
+    // A group that asks for a plant open: no empty plan.
+    let group = format!(
+        "{base}\n[[plant_groups]]\nid = \"one\"\ntechnology = \"grinding\"\nmin_open = 1\n"
+    );
+    let (s, net) = read(&group);
+    let none = symbio::model::unsolved(&s, &net, &[]);
+    assert_eq!(none.status, symbio::Status::TimeLimitNoSolution);
+}

@@ -53,9 +53,11 @@ pub(crate) fn unsolved_with(
 
 /// The plan a time limit leaves when the search found none: every link off but
 /// the mandatory ones, built empty. It is feasible when no link has a recorded
-/// quantity (those are fixed flows that must fit) and no extra constraint asks
-/// for more than nothing; then it is reported with status `time_limit`, its net
-/// benefit (minus the mandatory links' charges), the best bound known (HiGHS's,
+/// quantity (those are fixed flows that must fit), no extra constraint asks
+/// for more than nothing and no plant group asks for plants open; then it is
+/// reported with status `time_limit`, its net benefit (minus the mandatory
+/// links' charges and those of the plants that must open, at their cheapest
+/// size), the best bound known (HiGHS's,
 /// else [`trivial_bound`]) and the gap, and a plan is never lost to a time limit.
 fn empty_plan(
     s: &Scenario,
@@ -65,16 +67,35 @@ fn empty_plan(
 ) -> Option<Solution> {
     if net.links.iter().any(|l| l.recorded_quantity.is_some())
         || extra.iter().any(|c| c.at_least > 0.0)
-        || crate::network::plants::any_reached(s, &net.links)
     {
         return None;
     }
+    // Of the plants the links reach, those that must open do at their
+    // cheapest size with nothing to process; a group that asks for plants
+    // open leaves no empty plan.
+    let plants = crate::network::plants::reached(s, &net.links);
+    let asks_open = s
+        .plant_groups
+        .iter()
+        .any(|g| g.min_open.is_some_and(|m| m > 0) && g.plants.iter().any(|p| plants.contains(p)));
+    if asks_open {
+        return None;
+    }
+    let plant_charges: f64 = plants
+        .iter()
+        .filter(|p| s.plants[p.0].is_mandatory())
+        .map(|&p| {
+            let terms = crate::network::plants::PlantTerms::of(s, p);
+            terms.size_for(0.0, true).map_or(0.0, |z| z.2)
+        })
+        .sum();
     let objective: f64 = -net
         .links
         .iter()
         .filter(|l| l.is_mandatory())
         .map(|l| l.fixed_charge_per_year())
-        .sum::<f64>();
+        .sum::<f64>()
+        - plant_charges;
     let bound = bound
         .filter(|b| b.is_finite())
         .unwrap_or_else(|| trivial_bound(s, &net.links))

@@ -17,6 +17,12 @@ use serde_json::Value;
 
 use crate::{assert_close, Scratch, Symbio};
 
+/// A test scenario's text with `extra` tables after it.
+fn data_with(file: &str, extra: &str) -> String {
+    let text = std::fs::read_to_string(crate::path(file)).unwrap();
+    format!("{text}\n{extra}")
+}
+
 fn solve(path: &str, extra: &[&str]) -> Value {
     let mut args = vec!["solve", path, "--format", "json", "--gap", "0"];
     args.extend_from_slice(extra);
@@ -82,9 +88,8 @@ fn one_milp_and_the_parts_agree_with_plants() {
 #[test]
 fn a_free_pass_through_plant_changes_nothing() {
     let base = solve("tests/data/hand.toml", &[]);
-    let text = std::fs::read_to_string(crate::path("tests/data/hand.toml")).unwrap();
-    let text = format!(
-        "{text}\n{}",
+    let text = data_with(
+        "tests/data/hand.toml",
         r#"
 [[technologies]]
 id = "pass"
@@ -96,7 +101,7 @@ sizes = [{ id = "any", capacity = 1000000.0 }]
 id = "pass_at_steel"
 technology = "pass"
 site = "steel"
-"#
+"#,
     );
     let (_dir, path) = Scratch::with("hand_pass.toml", &text);
     let with = solve(path.to_str().unwrap(), &[]);
@@ -110,9 +115,8 @@ site = "steel"
 
 #[test]
 fn bad_plants_are_named_all_at_once() {
-    let text = std::fs::read_to_string(crate::path("tests/data/plants.toml")).unwrap();
-    let text = format!(
-        "{text}\n{}",
+    let text = data_with(
+        "tests/data/plants.toml",
         r#"
 [[technologies]]
 id = "broken"
@@ -134,7 +138,7 @@ technology = "grindng"
 id = "steel"
 technology = "grinding"
 site = "steel"
-"#
+"#,
     );
     let (_dir, path) = Scratch::with("bad_plants.toml", &text);
     let run = Symbio::new()
@@ -344,15 +348,14 @@ fn an_individually_rational_plan_counts_a_plant_as_its_operators() {
 /// dominated and every command sees one link there.
 #[test]
 fn a_parallel_link_into_a_plant_that_another_mode_beats_is_left_out() {
-    let text = std::fs::read_to_string(crate::path("tests/data/plants.toml")).unwrap();
-    let text = format!(
-        "{text}\n{}",
+    let text = data_with(
+        "tests/data/plants.toml",
         r#"
 [[modes]]
 id = "conveyor"
 units = ["t"]
 max_distance_km = 2.0
-"#
+"#,
     );
     let (_dir, path) = Scratch::with("conveyor.toml", &text);
     let p = solve(path.to_str().unwrap(), &[]);

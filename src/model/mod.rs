@@ -77,7 +77,7 @@ mod tests {
         ],
         &["search/greedy", "search/fallback"],
         &["search/plain"],
-        &["search/cuts", "search/lns"],
+        &["search/cuts", "search/lns", "search/plant_duals"],
         &["search/reduce"],
         &["search/part"],
         &["search/decompose"],

@@ -193,6 +193,15 @@ pub fn reached(s: &Scenario, links: &[CandidateLink]) -> Vec<PlantId> {
         .collect()
 }
 
+/// Whether a plant group with a plant among `plants` (ascending) asks for
+/// plants open (a least number open above 0).
+pub fn group_asks_open(s: &Scenario, plants: &[PlantId]) -> bool {
+    s.plant_groups.iter().any(|g| {
+        g.min_open.is_some_and(|m| m > 0)
+            && g.plants.iter().any(|p| plants.binary_search(p).is_ok())
+    })
+}
+
 /// Whether any of `links` reaches or leaves a plant: the search steps written
 /// for links alone (the greedy plan, the reductions) stay off such a network.
 pub fn any_reached(s: &Scenario, links: &[CandidateLink]) -> bool {

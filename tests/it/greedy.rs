@@ -13,6 +13,48 @@ use symbio::network::{self, Network};
 use crate::oracle::instance;
 
 /// Every constraint of the MILP holds for the plan (within rounding).
+/// Whether the plants `net` reaches keep their rows under `flows`: what
+/// leaves each output at most its yield of the throughput, the throughput
+/// within the largest size, each input's share within its limits.
+fn plants_feasible(s: &Scenario, net: &Network, flows: &[f64]) -> Result<(), String> {
+    use symbio::network::plants::{reached, throughput, PlantTerms};
+    let tol = |x: f64| 1e-6 * x.abs().max(1.0);
+    for p in reached(s, &net.links) {
+        let plant = &s.plants[p.0];
+        let tech = &s.technologies[plant.technology.0];
+        let t = throughput(s, p, &net.links, flows);
+        let largest = PlantTerms::of(s, p).largest();
+        if t > largest + tol(largest) {
+            return Err(format!(
+                "plant {}: {t} above its largest size {largest}",
+                plant.id
+            ));
+        }
+        let sum = |f: &dyn Fn(&symbio::network::CandidateLink) -> bool, by: bool| -> f64 {
+            net.links
+                .iter()
+                .zip(flows)
+                .filter(|(l, _)| f(l))
+                .map(|(l, &x)| if by { l.displaced_per_unit * x } else { x })
+                .sum()
+        };
+        for (o, to) in plant.outputs.iter().zip(&tech.outputs) {
+            let out = sum(&|l| l.output == *o, false);
+            let made = to.yield_per_unit * t;
+            if out > made + tol(made) {
+                return Err(format!("plant {}: {out} sent of {made} made", plant.id));
+            }
+        }
+        for (i, ti) in plant.inputs.iter().zip(&tech.inputs) {
+            let arrived = sum(&|l| l.input == *i, true);
+            if arrived < ti.min_share * t - tol(t) || arrived > ti.max_share * t + tol(t) {
+                return Err(format!("plant {}: input share {arrived} of {t}", plant.id));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn feasible(
     s: &Scenario,
     net: &Network,
@@ -39,8 +81,12 @@ pub(crate) fn feasible(
         }
         *supply.entry(l.output.0).or_default() += x;
         *demand.entry(l.input.0).or_default() += l.displaced_per_unit * x;
-        *share.entry((l.input.0, l.rule.0)).or_default() += l.displaced_per_unit * x;
+        // A plant's mix is its technology's, not the rules' shares.
+        if s.plant_of_input(l.input).is_none() {
+            *share.entry((l.input.0, l.rule.0)).or_default() += l.displaced_per_unit * x;
+        }
     }
+    plants_feasible(s, net, flows)?;
     for (o, used) in supply {
         let q = s.outputs[o].quantity;
         if used > q + tol(q) {

@@ -28,7 +28,7 @@ use crate::oracle::simplex_max;
 type Stream = (f64, f64, f64, f64, f64);
 
 #[derive(Debug, Clone)]
-struct Instance {
+pub(crate) struct Instance {
     /// Sources of raw material: disposal cost and CO2.
     sources: Vec<Stream>,
     /// Customers of the virgin material: price and CO2.
@@ -59,7 +59,7 @@ fn status() -> impl Strategy<Value = PlantStatus> {
     ]
 }
 
-fn instance() -> impl Strategy<Value = Instance> {
+pub(crate) fn instance() -> impl Strategy<Value = Instance> {
     (1usize..=2, 1usize..=2, 1usize..=2, any::<bool>())
         .prop_filter("at most 8 links", |&(s, p, c, raw)| {
             s * p + p * c + if raw { s * c } else { 0 } <= 8
@@ -129,7 +129,7 @@ fn crf() -> f64 {
 }
 
 impl Instance {
-    fn scenario_file(&self) -> ScenarioFile {
+    pub(crate) fn scenario_file(&self) -> ScenarioFile {
         let material = |id: &str| MaterialFile {
             id: id.into(),
             name: None,

@@ -247,6 +247,35 @@ fn a_part_too_large_for_its_time_is_searched_on_its_best_links() {
     crate::greedy::feasible(&s, &net, &sol.flows, &sol.built).unwrap();
 }
 
+/// What a plan of `net` is worth: its links' net benefit and the plants'
+/// own terms at the throughputs its flows give.
+fn worth(s: &Scenario, net: &Network, flows: &[f64], built: &[bool]) -> f64 {
+    use symbio::network::plants::{reached, throughput, PlantTerms};
+    let p = &s.parameters;
+    let links: f64 = net
+        .links
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            l.margin_per_unit(p.carbon_price, p.energy_price) * flows[k]
+                - if built[k] {
+                    l.fixed_charge_per_year()
+                } else {
+                    0.0
+                }
+        })
+        .sum();
+    let plants: f64 = reached(s, &net.links)
+        .into_iter()
+        .map(|q| {
+            let t = throughput(s, q, &net.links, flows);
+            let mandatory = s.plants[q.0].is_mandatory();
+            PlantTerms::of(s, q).own_net_benefit(t, mandatory, p.carbon_price, p.energy_price)
+        })
+        .sum();
+    links + plants
+}
+
 /// The reductions' first plan alone (`reduce::first_plan`, the quick pass of a
 /// decomposed solve): a feasible plan worth what it says and at most the
 /// optimum, a bound at least the optimum, and the observer told of both.
@@ -267,20 +296,7 @@ fn check_first_plan(s: &Scenario, net: &Network) -> Result<(), TestCaseError> {
     };
     prop_assert_eq!(first.flows.len(), net.links.len());
     crate::greedy::feasible(s, net, &first.flows, &first.built).map_err(TestCaseError::fail)?;
-    let p = &s.parameters;
-    let worth: f64 = net
-        .links
-        .iter()
-        .enumerate()
-        .map(|(k, l)| {
-            l.margin_per_unit(p.carbon_price, p.energy_price) * first.flows[k]
-                - if first.built[k] {
-                    l.fixed_charge_per_year()
-                } else {
-                    0.0
-                }
-        })
-        .sum();
+    let worth = worth(s, net, &first.flows, &first.built);
     let tol = 1e-6 * best.abs().max(1.0);
     let got = first.objective.unwrap();
     prop_assert!(
@@ -336,6 +352,48 @@ proptest! {
     #[test]
     fn first_plans_lie_under_the_optimum_and_their_bounds_over_it_on_districts(n in 1usize..3, seed in 0u64..1000) {
         let (s, net) = scenario(&generate::districts(n, seed));
+        check_first_plan(&s, &net)?;
+    }
+}
+
+/// A scenario of the plant oracle's instances, and its network.
+fn plant_instance(inst: &crate::plant_oracle::Instance) -> (Scenario, Network) {
+    let json = serde_json::to_string(&inst.scenario_file()).unwrap();
+    let s = symbio::scenario::read_str(Path::new("plants.json"), &json).unwrap();
+    let net = network::build(&s).unwrap();
+    (s, net)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// With plants: the reduced optimum is the unreduced MILP's, `L(π)` (the
+    /// plants' own subproblems in it) is the LP's optimum, column generation
+    /// gives the LP over every link, and the first plan lies under the
+    /// optimum with a bound over it.
+    #[test]
+    fn reductions_with_plants_match_the_unreduced_milp(inst in crate::plant_oracle::instance()) {
+        let (s, net) = plant_instance(&inst);
+        check_against_unreduced(&s, &net)?;
+        let optimum = model::solve(&s, &net, &exact(Reduce::Never)).unwrap().objective;
+        check_generated_relaxation(&s, &net, optimum)?;
+        check_first_plan(&s, &net)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// The same on small regions with candidate plants of three technologies
+    /// (slag grinding, tyre processing, a rail hub).
+    #[test]
+    fn reductions_with_plants_match_the_unreduced_milp_on_regions(n in 20usize..45, seed in 0u64..1000) {
+        let catalog = crate::path("scenarios/catalog/default.toml").display().to_string();
+        let (s, net) = scenario(&generate::region_with_plants(n, seed, &catalog));
+        prop_assume!(symbio::network::plants::any_reached(&s, &net.links));
+        check_against_unreduced(&s, &net)?;
+        let optimum = model::solve(&s, &net, &exact(Reduce::Never)).unwrap().objective;
+        check_generated_relaxation(&s, &net, optimum)?;
         check_first_plan(&s, &net)?;
     }
 }

@@ -12,7 +12,7 @@ mod rows;
 
 pub use model::{build, export};
 pub(crate) use model::{clean, highs_options, Added, Cut, Goal, Model};
-pub(crate) use plants::PlantRow;
+pub(crate) use plants::{define_plant_variables, plant_benefit, plant_constraints, PlantRow};
 pub(crate) use rows::{RowKey, Rows};
 
 use super::milp::{Column, Milp};

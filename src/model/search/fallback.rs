@@ -74,11 +74,7 @@ fn empty_plan(
     // cheapest size with nothing to process; a group that asks for plants
     // open leaves no empty plan.
     let plants = crate::network::plants::reached(s, &net.links);
-    let asks_open = s
-        .plant_groups
-        .iter()
-        .any(|g| g.min_open.is_some_and(|m| m > 0) && g.plants.iter().any(|p| plants.contains(p)));
-    if asks_open {
+    if crate::network::plants::group_asks_open(s, &plants) {
         return None;
     }
     let plant_charges: f64 = plants

@@ -19,6 +19,7 @@ pub mod greedy;
 mod lns;
 mod part;
 pub(crate) mod plain;
+mod plant_duals;
 pub mod reduce;
 
 pub use fallback::unsolved;

@@ -66,8 +66,10 @@ pub(crate) fn first_plan(
 }
 
 /// Whether a net-benefit search of `net` with the rows `extra` is reduced:
-/// none of those, no plant (the reductions are written for links alone), a
-/// size `options.reduce` reduces, and the time the reductions need.
+/// none of those, no plant group that asks for plants open (a plant opened
+/// only for its group carries nothing, and a network restricted to the
+/// links that pay may not reach it), a size `options.reduce` reduces, and
+/// the time the reductions need.
 fn reduces(
     s: &Scenario,
     net: &Network,
@@ -79,7 +81,10 @@ fn reduces(
     extra.is_empty()
         && options.reduce.applies(links)
         && reduce::has_time(deadline, links)
-        && !crate::network::plants::any_reached(s, &net.links)
+        && !crate::network::plants::group_asks_open(
+            s,
+            &crate::network::plants::reached(s, &net.links),
+        )
 }
 
 /// Resumes the search of a time-limited solve of `net` (a solution of a solve

@@ -55,6 +55,7 @@
 use std::collections::BTreeMap;
 
 use super::plain::solve_plain;
+use super::plant_duals::{self, at_mandatory_plant, at_plant_input, PlantDuals, PlantTerm};
 use super::{cuts, greedy, lns};
 use crate::domain::{InputId, OutputId, RuleId, Scenario};
 use crate::error::Error;
@@ -240,8 +241,15 @@ fn solve_within(
     reduction.relaxation = Some(relaxed.value);
 
     // Step 3: the first plan, on the links the relaxation uses.
+    // The links every network searched keeps: those built anyway, and those
+    // of a plant that must open (so that its charge is in every plan).
+    let stays: Vec<bool> = sub
+        .links
+        .iter()
+        .map(|l| l.is_mandatory() || at_mandatory_plant(s, l))
+        .collect();
     let used: Vec<usize> = (0..sub.links.len())
-        .filter(|&k| relaxed.flows[k] > USED_FLOW || sub.links[k].is_mandatory())
+        .filter(|&k| relaxed.flows[k] > USED_FLOW || stays[k])
         .collect();
     let restricted = sub.part(&used);
     let report_first = |objective: Option<f64>, _: Option<f64>| {
@@ -294,10 +302,16 @@ fn solve_within(
 
     // Step 4: reduced-cost fixing against the first plan, then the search.
     let threshold = first_value - FIXING_TOLERANCE * first_value.abs().max(1.0);
+    // A plant that no better plan opens carries nothing in one: its links go.
+    let closed = relaxed.closed_plants(s, threshold);
     let kept: Vec<usize> = (0..sub.links.len())
         .filter(|&k| {
             let l = &sub.links[k];
-            l.is_mandatory() || first.built[k] || relaxed.bound_with(k, l) >= threshold
+            let shut = plant_duals::plants_of(s, l)
+                .into_iter()
+                .flatten()
+                .any(|p| closed[p.0]);
+            stays[k] || first.built[k] || (!shut && relaxed.bound_with(k, l) >= threshold)
         })
         .collect();
     reduction.after_fixing = Some(kept.len());
@@ -313,11 +327,7 @@ fn solve_within(
         Some(cap) if restricted => best_links(
             kept.iter().map(|&k| {
                 let l = &sub.links[k];
-                (
-                    k,
-                    l.is_mandatory() || first.built[k],
-                    relaxed.bound_with(k, l),
-                )
+                (k, stays[k] || first.built[k], relaxed.bound_with(k, l))
             }),
             cap,
         ),
@@ -532,9 +542,22 @@ struct Relaxed {
     reduced: Vec<f64>,
     /// `h_l(π)`: per link, its term of `L(π)`.
     term: Vec<f64>,
+    /// `H_p(π)`: per plant the links reach, its term of `L(π)`.
+    plants: Vec<PlantTerm>,
 }
 
 impl Relaxed {
+    /// Per plant of the scenario, whether no plan worth `threshold` or more
+    /// opens it: `L(π) − H_p + (its best term open)` is below (never one that
+    /// must open).
+    fn closed_plants(&self, s: &Scenario, threshold: f64) -> Vec<bool> {
+        let mut closed = vec![false; s.plants.len()];
+        for p in &self.plants {
+            closed[p.plant.0] = !p.mandatory && self.bound - p.term + p.open < threshold;
+        }
+        closed
+    }
+
     /// The bound on every plan that builds link `k` (step 4 of the module doc).
     fn bound_with(&self, k: usize, l: &CandidateLink) -> f64 {
         self.bound - self.term[k] + self.reduced[k].max(0.0) * l.upper_bound.max(0.0)
@@ -570,6 +593,8 @@ pub fn relaxation_bound(
 /// The duals of the relaxation's rows, by stream: 0 for a row the LP did not
 /// have (a row without a link of the LP is slack).
 struct Duals {
+    /// The plant and group rows' duals.
+    plants: PlantDuals,
     /// `π_o` per output, by scenario index.
     supply: Vec<f64>,
     /// `μ_i` per input, by scenario index.
@@ -579,9 +604,10 @@ struct Duals {
 }
 
 impl Duals {
-    /// Every dual 0 (an LP without rows).
-    fn none(s: &Scenario) -> Duals {
+    /// Every dual 0 (an LP without rows) of a network of `links` links.
+    fn none(s: &Scenario, links: usize) -> Duals {
         Duals {
+            plants: PlantDuals::none(s, links),
             supply: vec![0.0; s.outputs.len()],
             demand: vec![0.0; s.inputs.len()],
             share: BTreeMap::new(),
@@ -608,14 +634,16 @@ impl Duals {
             .iter()
             .map(|((i, r), pi)| pi * s.rules[r.0].max_share * s.inputs[i.0].quantity)
             .sum();
-        supply + demand + share
+        supply + demand + share + self.plants.constant()
     }
 
-    /// What a unit of a link's flow pays the rows it is in:
-    /// `π_o + ρ_l α_l (μ_i + ν_ir)`.
-    fn charge(&self, l: &CandidateLink) -> f64 {
+    /// What a unit of link `k`'s flow pays the rows it is in:
+    /// `π_o + ρ_l α_l (μ_i + ν_ir)`, and the plants' rows.
+    fn charge(&self, k: usize, l: &CandidateLink) -> f64 {
         let share = self.share.get(&(l.input, l.rule)).copied().unwrap_or(0.0);
-        self.supply[l.output.0] + l.displaced_per_unit * (self.demand[l.input.0] + share)
+        self.supply[l.output.0]
+            + l.displaced_per_unit * (self.demand[l.input.0] + share)
+            + self.plants.charge(k, l)
     }
 }
 
@@ -639,18 +667,24 @@ fn restricted_lp(
     for (l, &c) in sub.links.iter().zip(&x) {
         milp.add_cost(c, per_unit(l));
     }
-    let vars = Vars {
+    let mut vars = Vars {
         x,
         y: Vec::new(),
         plants: Vec::new(),
     };
+    // The plants the links reach, their sizes continuous.
+    vars.plants = formulation::define_plant_variables(s, &sub, &mut milp);
+    formulation::plant_benefit(s, &vars, &mut milp);
+    milp.integer.fill(false);
     let mut rows = Rows::default();
     formulation::supply_constraints(s, &sub, &vars, &mut milp, &mut rows);
     formulation::demand_constraints(s, &sub, &vars, &mut milp, &mut rows);
+    formulation::plant_constraints(s, &sub, &vars, &mut milp, &mut rows);
     let Some(lp) = highs::solve_lp(milp, deadline.left())? else {
         return Ok(None);
     };
-    let mut duals = Duals::none(s);
+    let mut duals = Duals::none(s, net.links.len());
+    duals.plants = PlantDuals::read(s, net, &rows, &lp, active);
     for (key, row) in rows.nodes() {
         let dual = lp.dual(row).max(0.0);
         match key {
@@ -670,20 +704,21 @@ fn restricted_lp(
     Ok(Some((lp.objective, flows, duals)))
 }
 
-/// The first links of column generation: the mandatory and recorded ones, and
-/// of the others (`candidates`) the best few of each output and of each input
-/// by margin per unit.
+/// The first links of column generation: the `forced` ones (mandatory,
+/// recorded), and of the others (`candidates`) the best few of each output
+/// and of each input by margin per unit.
 fn first_columns(
     net: &Network,
     candidates: &[usize],
     per_unit: &dyn Fn(&CandidateLink) -> f64,
+    forced: &dyn Fn(&CandidateLink) -> bool,
 ) -> Vec<usize> {
     let mut chosen = vec![false; net.links.len()];
     let mut by_output: BTreeMap<OutputId, Vec<usize>> = BTreeMap::new();
     let mut by_input: BTreeMap<InputId, Vec<usize>> = BTreeMap::new();
     for &k in candidates {
         let l = &net.links[k];
-        if l.is_mandatory() || l.recorded_quantity.is_some() {
+        if forced(l) {
             chosen[k] = true;
         } else {
             by_output.entry(l.output).or_default().push(k);
@@ -735,9 +770,19 @@ fn relaxation(
             margin(l) - l.fixed_charge_per_year() / l.upper_bound
         }
     };
-    let forced = |l: &CandidateLink| l.is_mandatory() || l.recorded_quantity.is_some();
+    // Links built anyway, recorded flows, and the links of plants that must
+    // open (so that the LP has each such plant and its charge).
+    let forced = |l: &CandidateLink| {
+        l.is_mandatory() || l.recorded_quantity.is_some() || at_mandatory_plant(s, l)
+    };
+    // A link into a plant may pay through the plant's balance dual, which can
+    // be negative (what the plant makes of a unit is worth more than the
+    // unit's own margin).
     let candidates: Vec<usize> = (0..net.links.len())
-        .filter(|&k| forced(&net.links[k]) || per_unit(&net.links[k]) > 0.0)
+        .filter(|&k| {
+            let l = &net.links[k];
+            forced(l) || per_unit(l) > 0.0 || at_plant_input(s, l.input)
+        })
         .collect();
     let generated = match pricing {
         Pricing::Auto => candidates.len() >= PRICING_FROM_LINKS,
@@ -745,7 +790,7 @@ fn relaxation(
         Pricing::Generated => true,
     };
     let mut active = if generated {
-        first_columns(net, &candidates, &per_unit)
+        first_columns(net, &candidates, &per_unit, &forced)
     } else {
         candidates.clone()
     };
@@ -760,7 +805,7 @@ fn relaxation(
         }
         let solved = if active.is_empty() {
             // Nothing to send: every dual is 0.
-            (0.0, Vec::new(), Duals::none(s))
+            (0.0, Vec::new(), Duals::none(s, net.links.len()))
         } else {
             match restricted_lp(s, net, &active, &per_unit, deadline)? {
                 Some(solved) => solved,
@@ -775,7 +820,7 @@ fn relaxation(
                 continue;
             }
             let value = per_unit(l);
-            let rc = value - solved.2.charge(l);
+            let rc = value - solved.2.charge(k, l);
             if rc > PRICING_TOLERANCE * value.abs().max(1.0) {
                 paying.entry(l.output).or_default().push((rc, k));
             }
@@ -802,8 +847,8 @@ fn relaxation(
     let mut bound = duals.rhs_value(s);
     let mut reduced = Vec::with_capacity(net.links.len());
     let mut term = Vec::with_capacity(net.links.len());
-    for l in &net.links {
-        let g = margin(l) - duals.charge(l);
+    for (k, l) in net.links.iter().enumerate() {
+        let g = margin(l) - duals.charge(k, l);
         let u = l.upper_bound.max(0.0);
         let f = l.fixed_charge_per_year();
         let h = match (l.recorded_quantity, l.is_mandatory()) {
@@ -815,6 +860,9 @@ fn relaxation(
         reduced.push(g);
         term.push(h);
     }
+    // Each plant's own subproblem.
+    let plants = duals.plants.terms(s, net);
+    bound += plants.iter().map(|p| p.term).sum::<f64>();
     let charges: f64 = net
         .links
         .iter()
@@ -827,6 +875,7 @@ fn relaxation(
         bound,
         reduced,
         term,
+        plants,
     }))
 }
 

@@ -234,7 +234,8 @@ impl Stream {
 /// The summary of scenario `s`, validated from `loaded`: its candidate network
 /// is built.
 pub fn summary(loaded: &Loaded, s: &Scenario) -> Result<Summary, Error> {
-    let net = crate::network::build(s)?;
+    // Periods are summarised, and the network is that of the annual totals.
+    let net = crate::network::build_annual(s, crate::network::BuildOptions::default())?;
     let p = &net.pruned;
     Ok(Summary {
         file: loaded.root.display().to_string(),

@@ -521,7 +521,7 @@ fn every_problem_is_named_by_its_cell_all_at_once() {
     write_xlsx(&book, &sheets, (0, 0));
     let found = problems(import(&book, &s));
     let want = [
-        "notes: unknown sheet, expected one of `scenario`, `parameters`, `materials`, `modes`, `rules`, `sites`, `outputs`, `inputs`, `links`, `uncertainty`, `technologies`, `technology_inputs`, `technology_outputs`, `technology_sizes`, `plants`, `plant_groups`",
+        "notes: unknown sheet, expected one of `scenario`, `parameters`, `materials`, `modes`, `rules`, `sites`, `outputs`, `inputs`, `links`, `uncertainty`, `technologies`, `technology_inputs`, `technology_outputs`, `technology_sizes`, `plants`, `plant_groups`, `periods`, `profiles`, `stores`",
         "sites!C6: y_km must be a number, got \"two\"",
         "outputs!E1: unknown column `disposal_cots`, did you mean `disposal_cost`?",
         "outputs!D3: quantity must be a number, got \"lots\"",

@@ -1204,6 +1204,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn prices_by_period_and_store_costs_are_money() {
+        assert!(is_money_path("sites.town.inputs.heat.prices.winter"));
+        assert!(is_money_path("stores.pit.cost_per_unit_charged"));
+        assert!(is_money_path("stores.pit.capex"));
+        assert!(is_money_path("periods.winter.energy_price"));
+        assert!(!is_money_path("sites.town.inputs.heat.factors.winter"));
+        assert!(!is_money_path("sites.town.inputs.heat.quantities.winter"));
+        assert!(!is_money_path("stores.pit.capacity"));
+    }
+
+    #[test]
     fn line_col_counts_from_one() {
         assert_eq!(line_col("a\nbc\nd", 0), (1, 1));
         assert_eq!(line_col("a\nbc\nd", 3), (2, 2));

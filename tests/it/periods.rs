@@ -310,3 +310,81 @@ factors = { winter = 1.0, summer = 2.0 }
     assert_close(s.output_in(OutputId(0), PeriodId(1)), 400.0, 1e-12);
     assert_eq!(s.profiles.len(), 3);
 }
+
+#[test]
+fn fields_of_periods_profiles_and_stores_are_paths_of_the_analyses() {
+    // A good path reaches the solve, which refuses periods for now; a path
+    // to nothing is named as such before.
+    let good = [
+        "periods.winter.share",
+        "periods.summer.energy_price",
+        "sites.town.inputs.heat.factors.winter",
+        "sites.town.inputs.heat.prices.summer",
+        "stores.town_tank.capacity",
+    ];
+    for p in good {
+        let set = format!("{p}=0.5,1");
+        Symbio::new()
+            .args(["sweep", PERIODS, "--set", &set])
+            .expect_code(2)
+            .run()
+            .stderr_contains("not yet optimised");
+        Symbio::new()
+            .args(["breakeven", PERIODS, "--param", p, "--range", "0.5..1"])
+            .expect_code(2)
+            .run()
+            .stderr_contains("not yet optimised");
+    }
+    // Explicit quantities are a path too; a value that breaks their sum is
+    // named as a file's would be.
+    let q = "sites.chem.inputs.steam.quantities.winter";
+    for (values, says) in [
+        ("1500", "not yet optimised"),
+        ("1000", "sum to 2500, but the stream's quantity is 3000"),
+    ] {
+        let set = format!("{q}={values}");
+        Symbio::new()
+            .args(["sweep", PERIODS, "--set", &set])
+            .expect_code(2)
+            .run()
+            .stderr_contains(says);
+    }
+    let bad = "sites.town.inputs.heat.factors.autumn";
+    let set = format!("{bad}=1,2");
+    let run = Symbio::new()
+        .args(["sweep", PERIODS, "--set", &set])
+        .expect_code(2)
+        .run();
+    run.stderr_contains("has no factors for period \"autumn\"");
+    assert!(!run.stderr.contains("not yet optimised"), "{}", run.stderr);
+    // Monte Carlo draws them too: the [[uncertainty]] paths are checked.
+    let mut text = std::fs::read_to_string(crate::path(PERIODS)).unwrap();
+    for p in good {
+        text.push_str(&format!(
+            "\n[[uncertainty]]\npath = \"{p}\"\ndistribution = \"uniform\"\nmin = 0.5\nmax = 1.0\n"
+        ));
+    }
+    let dir = Scratch::new();
+    dir.write(
+        "hand.toml",
+        &crate::read_path(&crate::path("tests/data/hand.toml")),
+    );
+    let mc = dir.write("mc.toml", &text);
+    Symbio::new().arg("check").file_arg(&mc).run();
+    Symbio::new()
+        .args(["montecarlo", "--samples", "2"])
+        .file_arg(&mc)
+        .expect_code(2)
+        .run()
+        .stderr_contains("not yet optimised");
+    text.push_str(&format!(
+        "\n[[uncertainty]]\npath = \"{bad}\"\ndistribution = \"uniform\"\nmin = 0.5\nmax = 1.0\n"
+    ));
+    let mc = dir.write("mc.toml", &text);
+    Symbio::new()
+        .arg("check")
+        .file_arg(&mc)
+        .expect_code(2)
+        .run()
+        .stderr_contains("has no factors for period \"autumn\"");
+}

@@ -259,7 +259,10 @@ fn solving_a_scenario_with_periods_says_they_are_not_yet_optimised() {
     );
     for args in [
         &["solve", PERIODS][..],
+        &["solve", PERIODS, "--shard", "1/2"][..],
         &["sweep", PERIODS, "--set", "parameters.carbon_price=0,10"][..],
+        &["pareto", PERIODS][..],
+        &["compare", PERIODS, "--all"][..],
     ] {
         Symbio::new()
             .args(args)

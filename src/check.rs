@@ -2,7 +2,9 @@
 //! reports it: the scenario's size, the candidate links and what was left out,
 //! the independent parts, the streams no link can serve, the recorded flows
 //! that cannot fit (each with the field it was written in) and the figures left
-//! to their defaults.
+//! to their defaults; with periods, the periods, each profile's quantities by
+//! period and the stores (read and checked, not yet optimised: the network is
+//! that of the annual totals).
 //!
 //! ```
 //! let path = std::path::Path::new("tests/data/hand.toml");
@@ -16,7 +18,7 @@
 
 use serde::Serialize;
 
-use crate::domain::{LinkStatus, MaterialId, Scenario, SiteId};
+use crate::domain::{self, LinkStatus, MaterialId, Scenario, SiteId};
 use crate::error::Error;
 use crate::network::{mandatory, Network};
 use crate::plan::Conflict;
@@ -76,6 +78,109 @@ pub struct Summary {
     /// without plants).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plants: Vec<PlantLine>,
+    /// The periods of the year (absent without periods).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<PeriodLine>,
+    /// The streams with a profile, each with its quantities by period (absent
+    /// without periods).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<ProfileLine>,
+    /// The stores (absent without).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<StoreLine>,
+}
+
+/// A period as `check` lists it.
+#[derive(Debug, Serialize)]
+pub struct PeriodLine {
+    /// Period id.
+    pub period: String,
+    /// Fraction of the year.
+    pub share: f64,
+    /// Price of transport energy in it, currency per GJ.
+    pub energy_price: f64,
+}
+
+/// A stream with a profile, as `check` lists it.
+#[derive(Debug, Serialize)]
+pub struct ProfileLine {
+    /// Its site's id.
+    pub site: String,
+    /// `output` or `input`.
+    pub kind: &'static str,
+    /// Its id.
+    pub id: String,
+    /// Unit of its material.
+    pub unit: String,
+    /// Its annual quantity.
+    pub quantity: f64,
+    /// Units in each period, in the order of `periods`.
+    pub by_period: Vec<f64>,
+    /// An input's price in each period, when it varies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prices: Option<Vec<f64>>,
+}
+
+impl ProfileLine {
+    fn of(s: &Scenario, p: &domain::Profile) -> ProfileLine {
+        let periods = (0..s.periods.len()).map(domain::PeriodId);
+        let (kind, site, id, material, quantity, by_period) = match p.stream {
+            domain::Stream::Output(o) => {
+                let out = &s.outputs[o.0];
+                let q = periods.map(|k| s.output_in(o, k)).collect();
+                ("output", out.site, &out.id, out.material, out.quantity, q)
+            }
+            domain::Stream::Input(i) => {
+                let inp = &s.inputs[i.0];
+                let q = periods.map(|k| s.input_in(i, k)).collect();
+                ("input", inp.site, &inp.id, inp.material, inp.quantity, q)
+            }
+        };
+        ProfileLine {
+            site: s.sites[site.0].id.clone(),
+            kind,
+            id: id.clone(),
+            unit: s.materials[material.0].unit.clone(),
+            quantity,
+            by_period,
+            prices: p.prices.clone(),
+        }
+    }
+}
+
+/// A store as `check` lists it.
+#[derive(Debug, Serialize)]
+pub struct StoreLine {
+    /// Store id.
+    pub store: String,
+    /// candidate or existing.
+    pub status: &'static str,
+    /// `at SITE`, or `at plant PLANT`.
+    pub place: String,
+    /// Material id of what it holds.
+    pub material: String,
+    /// Most it holds, in the material's unit.
+    pub capacity: f64,
+    /// The material's unit.
+    pub unit: String,
+}
+
+impl StoreLine {
+    fn of(s: &Scenario, st: &domain::Store) -> StoreLine {
+        let place = match st.plant {
+            Some(p) => format!("at plant {}", s.plants[p.0].id),
+            None => format!("at {}", s.sites[st.site.0].id),
+        };
+        let m = &s.materials[st.material.0];
+        StoreLine {
+            store: st.id.clone(),
+            status: st.status.name(),
+            place,
+            material: m.id.clone(),
+            capacity: st.capacity,
+            unit: m.unit.clone(),
+        }
+    }
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -234,7 +339,8 @@ impl Stream {
 /// The summary of scenario `s`, validated from `loaded`: its candidate network
 /// is built.
 pub fn summary(loaded: &Loaded, s: &Scenario) -> Result<Summary, Error> {
-    let net = crate::network::build(s)?;
+    // Periods are summarised, and the network is that of the annual totals.
+    let net = crate::network::build_annual(s, crate::network::BuildOptions::default())?;
     let p = &net.pruned;
     Ok(Summary {
         file: loaded.root.display().to_string(),
@@ -285,5 +391,16 @@ pub fn summary(loaded: &Loaded, s: &Scenario) -> Result<Summary, Error> {
         unplaced: crate::analysis::unplaced::unplaced(s),
         technologies: s.technologies.len(),
         plants: s.plants.iter().map(|p| PlantLine::of(s, &net, p)).collect(),
+        periods: s
+            .periods
+            .iter()
+            .map(|p| PeriodLine {
+                period: p.id.clone(),
+                share: p.share,
+                energy_price: p.energy_price,
+            })
+            .collect(),
+        profiles: s.profiles.iter().map(|p| ProfileLine::of(s, p)).collect(),
+        stores: s.stores.iter().map(|st| StoreLine::of(s, st)).collect(),
     })
 }

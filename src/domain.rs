@@ -40,6 +40,10 @@ index_type!(
     TechnologyId,
     /// Index of a [`Plant`] in [`Scenario::plants`].
     PlantId,
+    /// Index of a [`Period`] in [`Scenario::periods`].
+    PeriodId,
+    /// Index of a [`Store`] in [`Scenario::stores`].
+    StoreId,
 );
 
 /// Global parameters with their defaults applied.
@@ -330,6 +334,87 @@ pub struct Scenario {
     pub plants: Vec<Plant>,
     /// Limits on how many plants of a group open.
     pub plant_groups: Vec<PlantGroup>,
+    /// Periods of the year, in the order written (empty: one year, as without
+    /// periods).
+    pub periods: Vec<Period>,
+    /// Streams whose quantity (or price) varies by period, sorted by stream;
+    /// the others are flat ([`Scenario::output_in`]).
+    pub profiles: Vec<Profile>,
+    /// Stores.
+    pub stores: Vec<Store>,
+}
+
+/// A period of the year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Period {
+    /// Id from the file.
+    pub id: String,
+    /// Readable name (the id when none was given).
+    pub name: String,
+    /// Fraction of the year; the shares of all periods sum to 1 exactly (the
+    /// shares written, within the tolerance of validation, scaled to 1).
+    pub share: f64,
+    /// Currency per GJ of transport energy in it: its own, or
+    /// [`Parameters::energy_price`].
+    pub energy_price: f64,
+}
+
+/// An output or an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Stream {
+    /// An output.
+    Output(OutputId),
+    /// An input.
+    Input(InputId),
+}
+
+/// A stream's quantity (and an input's price) by period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The stream.
+    pub stream: Stream,
+    /// Units in each period, in the order of [`Scenario::periods`]; they sum
+    /// to the stream's annual quantity. `None`: flat (quantity × share).
+    pub quantities: Option<Vec<f64>>,
+    /// An input's price per unit in each period. `None`: its price all year.
+    pub prices: Option<Vec<f64>>,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+/// A store of one material at a site or at a plant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Store {
+    /// Id from the file.
+    pub id: String,
+    /// Readable name.
+    pub name: String,
+    /// The site it stands at (a plant's own site for a store at a plant).
+    pub site: SiteId,
+    /// The plant it stands at, if it was placed at one.
+    pub plant: Option<PlantId>,
+    /// What it holds.
+    pub material: MaterialId,
+    /// Most it holds, units.
+    pub capacity: f64,
+    /// Fastest it fills, units per year (× a period's share in a period).
+    pub max_charge: Option<f64>,
+    /// Fastest it empties, units per year (× a period's share in a period).
+    pub max_discharge: Option<f64>,
+    /// Fraction of what it holds lost in each period.
+    pub loss_per_period: f64,
+    /// Currency per unit put into it.
+    pub cost_per_unit_charged: f64,
+    /// candidate or existing.
+    pub status: StoreStatus,
+    /// Capital cost of a candidate, currency.
+    pub capex: f64,
+    /// Years over which capex is annualised.
+    pub lifetime_years: f64,
+    /// Currency per year of a store in use.
+    pub fixed_cost_per_year: f64,
+    /// Where it was written.
+    pub origin: Origin,
 }
 
 /// What a technology takes in.
@@ -478,6 +563,48 @@ impl Scenario {
         self.sites[self.inputs[i.0].site.0].plant
     }
 
+    /// Whether the scenario has periods (then its quantities are also known by
+    /// period).
+    pub fn has_periods(&self) -> bool {
+        !self.periods.is_empty()
+    }
+
+    /// The profile of a stream, when it has one.
+    pub fn profile(&self, stream: Stream) -> Option<&Profile> {
+        self.profiles
+            .binary_search_by_key(&stream, |p| p.stream)
+            .ok()
+            .map(|k| &self.profiles[k])
+    }
+
+    /// Units of output `o` in period `p`: its profile's, else its annual
+    /// quantity × the period's share.
+    pub fn output_in(&self, o: OutputId, p: PeriodId) -> f64 {
+        self.quantity_in(Stream::Output(o), self.outputs[o.0].quantity, p)
+    }
+
+    /// Units of input `i` in period `p`: its profile's, else its annual
+    /// quantity × the period's share.
+    pub fn input_in(&self, i: InputId, p: PeriodId) -> f64 {
+        self.quantity_in(Stream::Input(i), self.inputs[i.0].quantity, p)
+    }
+
+    /// The price per unit of input `i` in period `p`: its profile's, else its
+    /// price.
+    pub fn input_price_in(&self, i: InputId, p: PeriodId) -> f64 {
+        self.profile(Stream::Input(i))
+            .and_then(|f| f.prices.as_ref())
+            .map_or(self.inputs[i.0].price, |prices| prices[p.0])
+    }
+
+    /// A stream's units in a period, `annual` a year.
+    fn quantity_in(&self, stream: Stream, annual: f64, p: PeriodId) -> f64 {
+        match self.profile(stream).and_then(|f| f.quantities.as_ref()) {
+            Some(q) => q[p.0],
+            None => annual * self.periods[p.0].share,
+        }
+    }
+
     /// The scenario's own sites, before the sites that stand for plants.
     pub fn firm_sites(&self) -> &[Site] {
         let n = self.plants.first().map_or(self.sites.len(), |p| p.site.0);
@@ -624,6 +751,27 @@ impl PlantStatus {
             PlantStatus::Existing => "existing",
             PlantStatus::Forced => "forced",
             PlantStatus::Forbidden => "forbidden",
+        }
+    }
+}
+
+/// Status of a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreStatus {
+    /// May be built or not (the default).
+    #[default]
+    Candidate,
+    /// Operating today: part of the baseline, carries no capex.
+    Existing,
+}
+
+impl StoreStatus {
+    /// The status as files spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StoreStatus::Candidate => "candidate",
+            StoreStatus::Existing => "existing",
         }
     }
 }

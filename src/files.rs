@@ -319,7 +319,7 @@ impl std::fmt::Display for Overwrite {
 }
 
 /// The top-level keys of a scenario file.
-const SCENARIO_KEYS: [&str; 11] = crate::scenario::load::SECTIONS;
+const SCENARIO_KEYS: &[&str] = &crate::scenario::load::SECTIONS;
 
 /// Files larger than this are not read whole to tell whether they are a scenario.
 const SNIFF_WHOLE: u64 = 64 * 1024 * 1024;

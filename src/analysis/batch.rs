@@ -29,8 +29,8 @@ use crate::model::SolveOptions;
 use crate::parallel::Pool;
 use crate::scenario::load::{Loaded, Located};
 use crate::scenario::schema::{
-    LinkFile, MaterialFile, ModeFile, ParametersFile, RuleFile, ScenarioHeader, SiteFile,
-    UncertaintyFile,
+    LinkFile, MaterialFile, ModeFile, ParametersFile, PeriodFile, ProfileFile, RuleFile,
+    ScenarioHeader, SiteFile, StoreFile, UncertaintyFile,
 };
 
 /// How rows are written.
@@ -292,6 +292,14 @@ struct ScenarioContent<'a> {
     sites: Vec<&'a SiteFile>,
     links: Vec<&'a LinkFile>,
     uncertainty: Vec<&'a UncertaintyFile>,
+    // Left out when empty, so that the fingerprints of scenarios without
+    // periods are as they were.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    periods: Vec<&'a PeriodFile>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    profiles: Vec<&'a ProfileFile>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    stores: Vec<&'a StoreFile>,
 }
 
 /// Whether the first line of a file is the fingerprint line that rows files of
@@ -300,14 +308,13 @@ pub fn is_old_fingerprint_line(line: &str) -> bool {
     line.starts_with("{\"symbio_rows\"") || line.starts_with("# symbio_rows=")
 }
 
-impl Fingerprint {
-    /// The fingerprint of a run of `loaded` over the points `grid` describes
-    /// (any text that tells one run's points from another's) with `solver`.
-    pub fn new(loaded: &Loaded, grid: &str, solver: &SolveOptions) -> Fingerprint {
+impl<'a> ScenarioContent<'a> {
+    /// The content of `loaded`.
+    fn of(loaded: &'a Loaded) -> Self {
         fn items<T>(v: &[Located<T>]) -> Vec<&T> {
             v.iter().map(|l| &l.item).collect()
         }
-        let content = ScenarioContent {
+        ScenarioContent {
             header: ScenarioHeader {
                 include: Vec::new(),
                 ..loaded.header.clone()
@@ -319,7 +326,18 @@ impl Fingerprint {
             sites: items(&loaded.sites),
             links: items(&loaded.links),
             uncertainty: items(&loaded.uncertainty),
-        };
+            periods: items(&loaded.periods),
+            profiles: items(&loaded.profiles),
+            stores: items(&loaded.stores),
+        }
+    }
+}
+
+impl Fingerprint {
+    /// The fingerprint of a run of `loaded` over the points `grid` describes
+    /// (any text that tells one run's points from another's) with `solver`.
+    pub fn new(loaded: &Loaded, grid: &str, solver: &SolveOptions) -> Fingerprint {
+        let content = ScenarioContent::of(loaded);
         let bits = |v: f64| format!("{:016x}", v.to_bits());
         let solver = format!(
             "gap={};time_limit={}",
@@ -1086,6 +1104,30 @@ mod tests {
             grid: fnv1a64(grid.as_bytes()),
             solver: fnv1a64(b"solver"),
         }
+    }
+
+    #[test]
+    fn periods_count_in_the_fingerprint_only_when_there_are_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/periods.toml");
+        let loaded = crate::scenario::load::load(Path::new(path)).unwrap();
+        let solver = SolveOptions::default();
+        let scenario = |l: &Loaded| Fingerprint::new(l, "g", &solver).scenario;
+        let mut factor = loaded.clone();
+        factor.profiles[0].item.factors.insert("winter".into(), 2.0);
+        let mut store = loaded.clone();
+        store.stores[0].item.capacity = Some(1.0);
+        let mut share = loaded.clone();
+        share.periods[0].item.share = Some(0.4);
+        for changed in [&factor, &store, &share] {
+            assert_ne!(scenario(changed), scenario(&loaded));
+        }
+        // Without them the content hashed is what it was before periods.
+        let mut annual = loaded.clone();
+        annual.periods.clear();
+        annual.profiles.clear();
+        annual.stores.clear();
+        let text = serde_json::to_string(&ScenarioContent::of(&annual)).unwrap();
+        assert!(text.ends_with(",\"uncertainty\":[]}"), "{text}");
     }
 
     #[test]

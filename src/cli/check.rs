@@ -136,6 +136,7 @@ fn summary(r: &Summary) -> String {
             ));
         }
     }
+    t.push_str(&periods(r));
     t.push_str(&format!(
         "link facts       {} ({} existing)\n",
         r.link_facts, r.existing_links
@@ -171,6 +172,81 @@ fn summary(r: &Summary) -> String {
         for s in streams {
             t.push_str(&format!("  {}/{} ({})\n", s.site, s.id, s.material));
         }
+    }
+    t
+}
+
+/// The periods, the profiles' quantities by period and the stores (nothing
+/// without periods).
+fn periods(r: &Summary) -> String {
+    use symbio::report::num;
+    if r.periods.is_empty() {
+        return String::new();
+    }
+    let shares: Vec<String> = r
+        .periods
+        .iter()
+        .map(|p| format!("{} {}", p.period, (p.share * 1e4).round() / 1e4))
+        .collect();
+    let mut t = table::wrap(
+        "periods          ",
+        &format!(
+            "{} ({}): not yet optimised, solve refuses them",
+            r.periods.len(),
+            shares.join(", ")
+        ),
+    );
+    let by_period = |values: &[f64], decimals: usize| -> String {
+        let each: Vec<String> = r
+            .periods
+            .iter()
+            .zip(values)
+            .map(|(p, v)| format!("{} {}", p.period, num(*v, decimals)))
+            .collect();
+        each.join(", ")
+    };
+    let prices: Vec<f64> = r.periods.iter().map(|p| p.energy_price).collect();
+    t.push_str(&table::wrap(
+        "  energy price   ",
+        &format!("{} per GJ", by_period(&prices, 2)),
+    ));
+    if !r.profiles.is_empty() {
+        t.push_str(&format!(
+            "profiles         {}\n",
+            count(r.profiles.len(), "stream")
+        ));
+    }
+    for p in &r.profiles {
+        let mut line = format!(
+            "{}/{} ({}, {} {}/yr): {}",
+            p.site,
+            p.id,
+            p.kind,
+            num(p.quantity, 0),
+            p.unit,
+            by_period(&p.by_period, 0)
+        );
+        if let Some(prices) = &p.prices {
+            line.push_str(&format!("; price {}", by_period(prices, 2)));
+        }
+        t.push_str(&table::wrap("  ", &line));
+    }
+    if !r.stores.is_empty() {
+        t.push_str(&format!("stores           {}\n", r.stores.len()));
+    }
+    for s in &r.stores {
+        t.push_str(&table::wrap(
+            "  ",
+            &format!(
+                "{} ({}, {}, {}): {} {}",
+                s.store,
+                s.status,
+                s.place,
+                s.material,
+                num(s.capacity, 0),
+                s.unit
+            ),
+        ));
     }
     t
 }

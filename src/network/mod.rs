@@ -290,8 +290,26 @@ pub struct BuildOptions {
 /// lossy for its distance, or its pair has no rule), naming the `[[links]]` entry,
 /// and when a link's coefficient, bound or share of the objective is not below
 /// [`MAX_COEFFICIENT`] in magnitude, naming the fields whose product it is.
+/// Fails too for a scenario with periods, which no model solves yet
+/// ([`NOT_BY_PERIOD`]).
 pub fn build(s: &Scenario) -> Result<Network, Error> {
     build_with(s, BuildOptions::default())
+}
+
+/// What a solve of a scenario with periods says: the periods, profiles and
+/// stores are read and validated, but the model is still one of annual totals.
+pub const NOT_BY_PERIOD: &str = "periods and stores are read and checked but not yet \
+     optimised: the model solves annual totals only, so this scenario is not solved; leave \
+     out [[periods]], [[profiles]] and [[stores]] to solve it on annual totals";
+
+/// The error for a scenario with periods, before any network is built for a
+/// solve.
+fn not_by_period(s: &Scenario) -> Result<(), Error> {
+    if !s.has_periods() {
+        return Ok(());
+    }
+    let problem = Problem::new(&s.file, "periods", None, NOT_BY_PERIOD);
+    Err(Error::Invalid(Problems(vec![problem])))
 }
 
 /// Like [`build`], with options.
@@ -302,6 +320,13 @@ pub fn build(s: &Scenario) -> Result<Network, Error> {
 /// Existing and forced links that cannot be formed and figures out of range
 /// are reported together; otherwise the links are put in a graph with the sites and streams.
 pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
+    not_by_period(s)?;
+    build_annual(s, options)
+}
+
+/// Like [`build_with`], on the annual totals of a scenario with periods too:
+/// the candidate network `symbio check` summarises.
+pub(crate) fn build_annual(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
     let facts = facts_by_pair(s);
     let mut search = pairs::PairSearch::new(s, &facts);
     let mut former = links::Former::new(s, &facts, options);

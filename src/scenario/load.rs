@@ -11,8 +11,9 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::schema::{
-    LinkFile, MaterialFile, ModeFile, ParametersFile, PlantFile, PlantGroupFile, RuleFile,
-    ScenarioFile, ScenarioHeader, SiteFile, TechnologyFile, UncertaintyFile,
+    LinkFile, MaterialFile, ModeFile, ParametersFile, PeriodFile, PlantFile, PlantGroupFile,
+    ProfileFile, RuleFile, ScenarioFile, ScenarioHeader, SiteFile, StoreFile, TechnologyFile,
+    UncertaintyFile,
 };
 use crate::error::{Error, Problem, Problems, Refusal};
 
@@ -54,6 +55,12 @@ pub struct Loaded {
     pub plants: Vec<Located<PlantFile>>,
     /// Plant groups of every file.
     pub plant_groups: Vec<Located<PlantGroupFile>>,
+    /// Periods of every file.
+    pub periods: Vec<Located<PeriodFile>>,
+    /// Profiles of every file.
+    pub profiles: Vec<Located<ProfileFile>>,
+    /// Stores of every file.
+    pub stores: Vec<Located<StoreFile>>,
     /// Every file read: the root and its includes, canonical, sorted.
     pub files: Vec<PathBuf>,
 }
@@ -139,6 +146,9 @@ fn load_text(path: &Path, text: &str, budget: u64, options: &LoadOptions) -> Res
         technologies: Vec::new(),
         plants: Vec::new(),
         plant_groups: Vec::new(),
+        periods: Vec::new(),
+        profiles: Vec::new(),
+        stores: Vec::new(),
         files: Vec::new(),
     };
     let folder = match path.parent() {
@@ -408,6 +418,9 @@ fn merge(
     put.items("technologies", &mut into.technologies, file.technologies);
     put.items("plants", &mut into.plants, file.plants);
     into.plant_groups.extend(locate(path, file.plant_groups));
+    put.items("periods", &mut into.periods, file.periods);
+    into.profiles.extend(locate(path, file.profiles));
+    put.items("stores", &mut into.stores, file.stores);
     visit.reach.insert(canonical(path), reach);
     visit.stack.pop();
 }
@@ -438,7 +451,9 @@ replaceable!(
     RuleFile,
     SiteFile,
     TechnologyFile,
-    PlantFile
+    PlantFile,
+    PeriodFile,
+    StoreFile
 );
 
 /// Puts one file's items into the merged scenario.
@@ -594,6 +609,19 @@ fn scale_money(file: &mut ScenarioFile, rate: f64) {
             z.capex *= rate;
         }
     }
+    for p in &mut file.periods {
+        if let Some(v) = &mut p.energy_price {
+            *v *= rate;
+        }
+    }
+    for p in &mut file.profiles {
+        p.prices.values_mut().for_each(|v| *v *= rate);
+    }
+    for st in &mut file.stores {
+        st.cost_per_unit_charged *= rate;
+        st.capex *= rate;
+        st.fixed_cost_per_year *= rate;
+    }
     for l in &mut file.links {
         for v in [
             &mut l.transport_cost_per_unit,
@@ -628,8 +656,12 @@ fn scale_money(file: &mut ScenarioFile, rate: f64) {
 }
 
 /// Whether a field path (`modes.truck.cost_per_unit_km`) addresses a money figure,
-/// i.e. one of the fields [`scale_money`] converts.
+/// i.e. one of the fields [`scale_money`] converts (an input's price in a period
+/// is `sites.ID.inputs.ID.prices.PERIOD`).
 fn is_money_path(path: &str) -> bool {
+    if path.rsplit('.').nth(1) == Some("prices") {
+        return true;
+    }
     matches!(
         path.rsplit('.').next(),
         Some(
@@ -644,6 +676,7 @@ fn is_money_path(path: &str) -> bool {
                 | "capex"
                 | "carbon_price"
                 | "energy_price"
+                | "cost_per_unit_charged"
         )
     )
 }
@@ -948,6 +981,9 @@ fn parse_file(path: &Path, text: &str, found: &mut Found) -> Option<ScenarioFile
             "technologies" => file.technologies = many(path, "technologies", value, found),
             "plants" => file.plants = many(path, "plants", value, found),
             "plant_groups" => file.plant_groups = many(path, "plant_groups", value, found),
+            "periods" => file.periods = many(path, "periods", value, found),
+            "profiles" => file.profiles = many(path, "profiles", value, found),
+            "stores" => file.stores = many(path, "stores", value, found),
             other => {
                 let message = super::did_you_mean(other, SECTIONS).map_or_else(
                     || {
@@ -968,7 +1004,7 @@ fn parse_file(path: &Path, text: &str, found: &mut Found) -> Option<ScenarioFile
 }
 
 /// The sections of a scenario file (its top-level keys).
-pub(crate) const SECTIONS: [&str; 11] = [
+pub(crate) const SECTIONS: [&str; 14] = [
     "scenario",
     "parameters",
     "materials",
@@ -980,6 +1016,9 @@ pub(crate) const SECTIONS: [&str; 11] = [
     "technologies",
     "plants",
     "plant_groups",
+    "periods",
+    "profiles",
+    "stores",
 ];
 
 fn many<T: DeserializeOwned>(path: &Path, name: &str, value: Tree, found: &mut Found) -> Vec<T> {
@@ -1163,6 +1202,17 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn prices_by_period_and_store_costs_are_money() {
+        assert!(is_money_path("sites.town.inputs.heat.prices.winter"));
+        assert!(is_money_path("stores.pit.cost_per_unit_charged"));
+        assert!(is_money_path("stores.pit.capex"));
+        assert!(is_money_path("periods.winter.energy_price"));
+        assert!(!is_money_path("sites.town.inputs.heat.factors.winter"));
+        assert!(!is_money_path("sites.town.inputs.heat.quantities.winter"));
+        assert!(!is_money_path("stores.pit.capacity"));
+    }
 
     #[test]
     fn line_col_counts_from_one() {

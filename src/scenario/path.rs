@@ -4,7 +4,9 @@
 //! `sites.liugang.lat`, `links.0.capex` (links by index, as they have no id),
 //! `technologies.grinding.operating_cost`, `technologies.grinding.sizes.large.capex`,
 //! `technologies.grinding.outputs.ggbs.yield` (a technology's inputs and outputs
-//! by material), `plants.grinder_east.x_km`.
+//! by material), `plants.grinder_east.x_km`, `periods.winter.share`,
+//! `stores.pit.capacity`, and a stream's profile by period:
+//! `sites.town.inputs.heat.factors.winter` (also `quantities`, `prices`).
 //!
 //! Paths address the merged file ([`Loaded`]), before validation, so a value set
 //! here is validated like one written in the file.
@@ -122,6 +124,7 @@ fn apply(loaded: &mut Loaded, path: &str, edit: &mut Edit<'_>) -> Result<(), Pat
                 _ => edit_in(path, &mut loaded.materials, &id, |m| &m.id, field, edit),
             }
         }
+        Some("sites") if is_profile_path(&parts) => profile_entry(loaded, path, &parts, edit),
         Some("sites") => {
             let id = by_id("sites", parts.get(1))?;
             let site = loaded
@@ -179,6 +182,16 @@ fn apply(loaded: &mut Loaded, path: &str, edit: &mut Edit<'_>) -> Result<(), Pat
             let field = field_of(path, &parts, 2)?;
             edit_in(path, &mut loaded.plants, &id, |p| &p.id, field, edit)
         }
+        Some("periods") => {
+            let id = by_id("periods", parts.get(1))?;
+            let field = field_of(path, &parts, 2)?;
+            edit_in(path, &mut loaded.periods, &id, |p| &p.id, field, edit)
+        }
+        Some("stores") => {
+            let id = by_id("stores", parts.get(1))?;
+            let field = field_of(path, &parts, 2)?;
+            edit_in(path, &mut loaded.stores, &id, |st| &st.id, field, edit)
+        }
         Some("technologies") => {
             let id = by_id("technologies", parts.get(1))?;
             let tech = loaded
@@ -220,10 +233,59 @@ fn apply(loaded: &mut Loaded, path: &str, edit: &mut Edit<'_>) -> Result<(), Pat
         }
         _ => Err(err(
             path,
-            "paths start with parameters, modes, rules, materials, sites, links, technologies \
-             or plants",
+            "paths start with parameters, modes, rules, materials, sites, links, technologies, \
+             plants, periods or stores",
         )),
     }
+}
+
+/// Whether a path addresses a value of a stream's profile:
+/// `sites.SITE.outputs.ID.factors.PERIOD` (or `inputs`; `quantities`, `prices`).
+fn is_profile_path(parts: &[&str]) -> bool {
+    parts.len() == 6
+        && matches!(parts[2], "outputs" | "inputs")
+        && matches!(parts[4], "factors" | "quantities" | "prices")
+}
+
+/// Edits one period's value of the profile of a stream (a path of
+/// [`is_profile_path`]); the profile and the period's entry must be written.
+fn profile_entry(
+    loaded: &mut Loaded,
+    path: &str,
+    parts: &[&str],
+    edit: &mut Edit<'_>,
+) -> Result<(), PathError> {
+    let (site, kind, stream, table, period) = (parts[1], parts[2], parts[3], parts[4], parts[5]);
+    let profile = loaded
+        .profiles
+        .iter_mut()
+        .map(|l| &mut l.item)
+        .find(|p| {
+            let id = if kind == "outputs" {
+                &p.output
+            } else {
+                &p.input
+            };
+            p.site == site && id.as_deref() == Some(stream)
+        })
+        .ok_or_else(|| err(path, format!("no profile of {site}/{stream} ({kind})")))?;
+    let values = match table {
+        "factors" => &mut profile.factors,
+        "quantities" => &mut profile.quantities,
+        _ => &mut profile.prices,
+    };
+    let slot = values.get_mut(period).ok_or_else(|| {
+        err(
+            path,
+            format!("the profile of {site}/{stream} has no {table} for period \"{period}\""),
+        )
+    })?;
+    let mut v = serde_json::Value::from(*slot);
+    edit(&mut v).map_err(|m| err(path, m))?;
+    *slot = v
+        .as_f64()
+        .ok_or_else(|| err(path, format!("`{table}.{period}` cannot take this value")))?;
+    Ok(())
 }
 
 fn field_of<'a>(path: &str, parts: &[&'a str], at: usize) -> Result<&'a str, PathError> {
@@ -328,26 +390,83 @@ outputs = [{ id = "slag", material = "slag", quantity = 100.0 }]
     fn plant_and_technology_fields_are_set_by_path() {
         let text = include_str!("../../tests/data/plants.toml");
         let mut l = super::super::load::load_str(Path::new("p.toml"), text).unwrap();
-        for (p, v) in [
-            ("technologies.grinding.operating_cost", 12.0),
-            ("technologies.grinding.sizes.large.capex", 1000.0),
-            ("technologies.grinding.outputs.ggbs.yield", 0.9),
-            ("technologies.grinding.inputs.gbfs.max_share", 0.5),
-            ("plants.grinder_east.x_km", 3.0),
-        ] {
-            set(&mut l, p, v).unwrap();
-            assert_eq!(get(&l, p).unwrap(), Some(v), "{p}");
-        }
+        set_and_get(
+            &mut l,
+            &[
+                ("technologies.grinding.operating_cost", 12.0),
+                ("technologies.grinding.sizes.large.capex", 1000.0),
+                ("technologies.grinding.outputs.ggbs.yield", 0.9),
+                ("technologies.grinding.inputs.gbfs.max_share", 0.5),
+                ("plants.grinder_east.x_km", 3.0),
+            ],
+        );
         assert_eq!(l.technologies[0].item.sizes[1].capex, 1000.0);
-        for p in [
-            "technologies.milling.operating_cost",
-            "technologies.grinding.sizes.huge.capex",
-            "technologies.grinding.outputs.gbfs.yield",
-            "plants.nowhere.x_km",
-            "plants.grinder_east.technology",
-        ] {
-            assert_eq!(set(&mut l, p, 1.0).unwrap_err().path, p);
+        refused(
+            &mut l,
+            &[
+                "technologies.milling.operating_cost",
+                "technologies.grinding.sizes.huge.capex",
+                "technologies.grinding.outputs.gbfs.yield",
+                "plants.nowhere.x_km",
+                "plants.grinder_east.technology",
+            ],
+        );
+    }
+
+    /// Sets each field and reads it back.
+    #[track_caller]
+    fn set_and_get(l: &mut Loaded, fields: &[(&str, f64)]) {
+        for &(p, v) in fields {
+            set(l, p, v).unwrap();
+            assert_eq!(get(l, p).unwrap(), Some(v), "{p}");
         }
+    }
+
+    /// Each path is refused, and named.
+    #[track_caller]
+    fn refused(l: &mut Loaded, paths: &[&str]) {
+        for &p in paths {
+            assert_eq!(set(l, p, 1.0).unwrap_err().path, p);
+        }
+    }
+
+    #[test]
+    fn period_profile_and_store_fields_are_set_by_path() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/periods.toml");
+        let mut l = super::super::load::load(Path::new(path)).unwrap();
+        set_and_get(
+            &mut l,
+            &[
+                ("periods.winter.share", 0.25),
+                ("periods.summer.hours", 6570.0),
+                ("periods.summer.energy_price", 3.0),
+                ("sites.town.inputs.heat.factors.winter", 4.0),
+                ("sites.town.inputs.heat.prices.summer", 11.0),
+                ("sites.chem.inputs.steam.quantities.winter", 1000.0),
+                ("stores.town_tank.capacity", 500.0),
+                ("stores.town_tank.loss_per_period", 0.2),
+                ("stores.town_tank.max_charge", 800.0),
+            ],
+        );
+        assert_eq!(l.periods[0].item.share, Some(0.25));
+        assert_eq!(l.profiles[0].item.factors["winter"], 4.0);
+        assert_eq!(l.stores[0].item.capacity, Some(500.0));
+        // An unset optional field can be set: winter has no hours.
+        assert_eq!(get(&l, "periods.winter.hours").unwrap(), None);
+        refused(
+            &mut l,
+            &[
+                "periods.spring.share",
+                "periods.winter.id",
+                "stores.pit.capacity",
+                "stores.town_tank.status",
+                "sites.town.inputs.heat.factors.autumn",
+                "sites.town.inputs.heat.quantities.winter",
+                "sites.steel.outputs.slag.factors.winter",
+                "sites.town.outputs.heat.factors.winter",
+            ],
+        );
+        assert!(set(&mut l, "periods.winter.share", f64::NAN).is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{DistributionKind, LinkStatus, MaterialKind, Payer, PlantStatus};
+use crate::domain::{DistributionKind, LinkStatus, MaterialKind, Payer, PlantStatus, StoreStatus};
 
 /// A whole scenario file (or an included file).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -50,6 +50,15 @@ pub struct ScenarioFile {
     /// Limits on how many plants of a group open.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plant_groups: Vec<PlantGroupFile>,
+    /// Periods of the year (seasons, months, shifts), each a share of it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<PeriodFile>,
+    /// Outputs' and inputs' quantities (and inputs' prices) by period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<ProfileFile>,
+    /// Stores that carry a material from one period to another.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<StoreFile>,
 }
 
 /// The `[scenario]` table.
@@ -457,6 +466,108 @@ pub struct PlantGroupFile {
     pub max_open: Option<u32>,
     /// Fewest plants of the group that open.
     pub min_open: Option<u32>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[periods]]` entry: a part of the year (a season, a month, a shift
+/// pattern's block), its length given as a `share` of the year or in `hours`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodFile {
+    /// Unique id, referred to by profiles.
+    pub id: String,
+    /// Human-readable name.
+    pub name: Option<String>,
+    /// Fraction of the year, in (0, 1]; the shares of all periods sum to 1.
+    pub share: Option<f64>,
+    /// Length in hours of a year of 8,760 h, instead of `share` (share = hours / 8760).
+    pub hours: Option<f64>,
+    /// Price of transport energy in this period, currency per GJ (default
+    /// `parameters.energy_price`).
+    pub energy_price: Option<f64>,
+    /// `true`: this item replaces the item with the same id that an included file
+    /// defines, as a whole (every field as written here). Without it a duplicate id
+    /// is an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[profiles]]` entry: how one output's or input's quantity spreads over
+/// the periods (relative `factors` or explicit `quantities`), and an input's
+/// price by period.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFile {
+    /// The site whose stream it is.
+    pub site: String,
+    /// The output's id within `site` (or `input`).
+    pub output: Option<String>,
+    /// The input's id within `site` (or `output`).
+    pub input: Option<String>,
+    /// Period id → factor ≥ 0: the stream's rate in that period relative to its
+    /// rate in the others (all 1: a flat profile). The year's total stays the
+    /// stream's `quantity`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub factors: BTreeMap<String, f64>,
+    /// Period id → units in that period, instead of `factors`; they sum to the
+    /// stream's `quantity`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub quantities: BTreeMap<String, f64>,
+    /// Period id → price per unit of an input's virgin resource in that period.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prices: BTreeMap<String, f64>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// One `[[stores]]` entry: a stock of one material at a site or at a plant,
+/// filled in some periods and emptied in others.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StoreFile {
+    /// Unique id among stores.
+    pub id: String,
+    /// Human-readable name.
+    pub name: Option<String>,
+    /// The site it stands at (or `plant`).
+    pub site: Option<String>,
+    /// The plant it stands at (or `site`).
+    pub plant: Option<String>,
+    /// Material id of what it holds.
+    pub material: String,
+    /// Most it holds, units of the material, > 0.
+    pub capacity: Option<f64>,
+    /// Fastest it fills, units per year (in a period, at most this × the
+    /// period's share); no limit but the capacity when absent.
+    pub max_charge: Option<f64>,
+    /// Fastest it empties, units per year (in a period, at most this × the
+    /// period's share); no limit but the capacity when absent.
+    pub max_discharge: Option<f64>,
+    /// Fraction of what it holds that is lost in each period, in [0, 1).
+    #[serde(default)]
+    pub loss_per_period: f64,
+    /// Cost per unit put into it, currency.
+    #[serde(default)]
+    pub cost_per_unit_charged: f64,
+    /// candidate (default) or existing.
+    #[serde(default)]
+    pub status: StoreStatus,
+    /// Capital cost of building a candidate store, currency.
+    #[serde(default)]
+    pub capex: f64,
+    /// Years over which `capex` is annualised (needed when `capex` > 0).
+    pub lifetime_years: Option<f64>,
+    /// Fixed cost per year of a store in use (existing, or a candidate built), currency.
+    #[serde(default)]
+    pub fixed_cost_per_year: f64,
+    /// `true`: this item replaces the item with the same id that an included file
+    /// defines, as a whole (every field as written here). Without it a duplicate id
+    /// is an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
     /// Where the figures come from.
     pub source: Option<String>,
 }

@@ -2,7 +2,8 @@
 //! every number checked, every problem collected.
 //!
 //! [`validate`] reads the sections in order — `[scenario]`, `[parameters]`, materials,
-//! modes, rules, sites, links, uncertainty — each step a method of `Validation`, which
+//! modes, rules, sites, plants, periods (with profiles and stores), links,
+//! uncertainty — each step a method of `Validation`, which
 //! holds the problems found so far and what the earlier sections resolved to.
 
 use std::collections::{HashMap, HashSet};
@@ -13,12 +14,15 @@ use super::load::{Loaded, Located};
 use super::schema::{LinkFile, MaterialFile, ModeFile, RuleFile, SiteFile};
 use crate::domain::{
     Input, InputId, LinkFact, LinkStatus, Location, Material, MaterialId, Mode, ModeId, Origin,
-    Output, OutputId, Parameters, Plant, PlantGroup, Rule, Scenario, Site, SiteId, Technology,
+    Output, OutputId, Parameters, Period, Plant, PlantGroup, Profile, Rule, Scenario, Site, SiteId,
+    Store, Technology,
 };
 
+mod periods;
 mod plants;
 use crate::error::{Error, Problem, Problems};
 use crate::link_key;
+pub use periods::{HOURS_PER_YEAR, SHARE_TOLERANCE};
 
 /// Largest magnitude of any number in a scenario (docs/scenario-format.md,
 /// "Numeric range"): far beyond any plant's figures, and small enough that the
@@ -175,6 +179,7 @@ pub fn validate(loaded: &Loaded) -> Result<Scenario, Error> {
     v.rules();
     v.sites();
     v.plants();
+    v.periods(&parameters);
     v.links();
     v.uncertainty();
     v.finish(name, currency, parameters)
@@ -217,6 +222,12 @@ struct Validation<'a> {
     plants: Vec<Plant>,
     /// Plant groups read.
     plant_groups: Vec<PlantGroup>,
+    /// Periods read.
+    periods: Vec<Period>,
+    /// Profiles whose stream exists, sorted by stream.
+    profiles: Vec<Profile>,
+    /// Stores whose place and material exist.
+    stores: Vec<Store>,
 }
 
 impl<'a> Validation<'a> {
@@ -242,6 +253,9 @@ impl<'a> Validation<'a> {
             technologies: Vec::new(),
             plants: Vec::new(),
             plant_groups: Vec::new(),
+            periods: Vec::new(),
+            profiles: Vec::new(),
+            stores: Vec::new(),
         }
     }
 
@@ -711,6 +725,9 @@ impl<'a> Validation<'a> {
             technologies: self.technologies,
             plants: self.plants,
             plant_groups: self.plant_groups,
+            periods: self.periods,
+            profiles: self.profiles,
+            stores: self.stores,
         })
     }
 

@@ -120,6 +120,9 @@ fn schema_is_json_schema_of_the_file_format() {
         "rules",
         "sites",
         "links",
+        "periods",
+        "profiles",
+        "stores",
     ] {
         assert!(props.get(key).is_some(), "schema lacks {key}");
     }

@@ -333,6 +333,15 @@ fn placeless(mut s: Scenario) -> Scenario {
         l.origin.file = std::sync::Arc::from(Path::new(""));
         l.origin.path.clear();
     }
+    for o in s
+        .profiles
+        .iter_mut()
+        .map(|p| &mut p.origin)
+        .chain(s.stores.iter_mut().map(|st| &mut st.origin))
+    {
+        o.file = std::sync::Arc::from(Path::new(""));
+        o.path.clear();
+    }
     s
 }
 
@@ -521,7 +530,7 @@ fn every_problem_is_named_by_its_cell_all_at_once() {
     write_xlsx(&book, &sheets, (0, 0));
     let found = problems(import(&book, &s));
     let want = [
-        "notes: unknown sheet, expected one of `scenario`, `parameters`, `materials`, `modes`, `rules`, `sites`, `outputs`, `inputs`, `links`, `uncertainty`, `technologies`, `technology_inputs`, `technology_outputs`, `technology_sizes`, `plants`, `plant_groups`",
+        "notes: unknown sheet, expected one of `scenario`, `parameters`, `materials`, `modes`, `rules`, `sites`, `outputs`, `inputs`, `links`, `uncertainty`, `technologies`, `technology_inputs`, `technology_outputs`, `technology_sizes`, `plants`, `plant_groups`, `periods`, `profiles`, `stores`",
         "sites!C6: y_km must be a number, got \"two\"",
         "outputs!E1: unknown column `disposal_cots`, did you mean `disposal_cost`?",
         "outputs!D3: quantity must be a number, got \"lots\"",
@@ -654,6 +663,69 @@ fn shipped_scenarios_export_and_import_back_to_the_same_scenario_and_optimum() {
             assert_eq!(got.1, want.1, "{} as {exported}", file.display());
         }
     }
+}
+
+#[test]
+fn periods_profiles_and_stores_export_and_import_back() {
+    let file = crate::path("tests/data/periods.toml");
+    let loaded = symbio::scenario::load::load(&file).unwrap();
+    let scenario = symbio::scenario::validate::validate(&loaded).unwrap();
+    let book = sheets::export(&loaded, &scenario).unwrap();
+    let header = |name: &str| -> Vec<String> {
+        let sheet = book.iter().find(|s| s.name == name).unwrap();
+        sheet.rows[0]
+            .iter()
+            .map(|c| match c {
+                sheets::Cell::Text(t) => t.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    // One column per period of each table of the profiles, after the fields.
+    assert_eq!(
+        header("profiles"),
+        [
+            "site",
+            "output",
+            "input",
+            "source",
+            "factors.summer",
+            "factors.winter",
+            "quantities.summer",
+            "quantities.winter",
+            "prices.summer",
+            "prices.winter"
+        ]
+    );
+    assert_eq!(header("periods")[..4], ["id", "name", "share", "hours"]);
+    assert!(header("stores").contains(&"loss_per_period".to_owned()));
+    let s = Scratch::new();
+    sheets::write_xlsx(&s.path("book.xlsx"), &book, &[], false).unwrap();
+    sheets::write_csv(&s.path("book"), &book, &[], false).unwrap();
+    for exported in ["book.xlsx", "book"] {
+        let imported = import(&s.path(exported), &s)
+            .unwrap_or_else(|e| panic!("periods.toml as {exported}: {e}"));
+        assert_eq!(
+            placeless(imported.scenario.clone()),
+            placeless(scenario.clone()),
+            "periods.toml as {exported}"
+        );
+        assert!(imported.text.contains("[[profiles]]"), "{}", imported.text);
+    }
+    // A bad factor is named by its cell: factors.winter (column F) of the
+    // town's heat, the first profile (row 2).
+    let csv = s.path("book").join("profiles.csv");
+    let text = crate::read_path(&csv);
+    let town = text.lines().find(|l| l.starts_with("town,")).unwrap();
+    let bad = town.replacen(",3,", ",-3,", 1);
+    assert_ne!(bad, town);
+    std::fs::write(&csv, text.replace(town, &bad)).unwrap();
+    let found = problems(import(&s.path("book"), &s));
+    assert_eq!(
+        found,
+        ["profiles!F2: factors.winter must be ≥ 0, got -3"],
+        "{text}"
+    );
 }
 
 #[test]

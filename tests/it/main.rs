@@ -20,6 +20,7 @@ mod montecarlo;
 mod oracle;
 mod pareto;
 mod paths;
+mod periods;
 mod plant_oracle;
 mod plants;
 mod progress;

@@ -37,6 +37,16 @@ fn check() {
 }
 
 #[test]
+fn check_periods() {
+    // Periods, profiles and stores, summarised (not yet optimised).
+    formats(
+        "check_periods",
+        &["check", "tests/data/periods.toml"],
+        &["table", "json"],
+    );
+}
+
+#[test]
 fn compare_all() {
     formats(
         "compare_all_ulsan",

@@ -41,7 +41,8 @@ fn located<T: Serialize>(section: &str, items: &[Located<T>]) -> Vec<Row> {
 
 /// The sheets of a merged scenario (includes resolved, money in its currency):
 /// `scenario` (the validated `scenario`'s name and currency), `parameters`, and one
-/// sheet per section, `outputs` and `inputs` with their site's id in `site`.
+/// sheet per section, `outputs` and `inputs` with their site's id in `site`
+/// (the sheets of plants and of periods only when the scenario has them).
 /// A list item holding a comma (which the list's cell could not tell apart) is an
 /// error naming it.
 pub fn export(loaded: &Loaded, scenario: &Scenario) -> Result<Vec<Sheet>, Error> {
@@ -56,6 +57,10 @@ pub fn export(loaded: &Loaded, scenario: &Scenario) -> Result<Vec<Sheet>, Error>
             }
             "plants" => loaded.plants.is_empty(),
             "plant_groups" => loaded.plant_groups.is_empty(),
+            // And those of periods for a scenario that has them.
+            "periods" => loaded.periods.is_empty(),
+            "profiles" => loaded.profiles.is_empty(),
+            "stores" => loaded.stores.is_empty(),
             _ => false,
         };
         if absent {
@@ -92,7 +97,10 @@ pub fn export(loaded: &Loaded, scenario: &Scenario) -> Result<Vec<Sheet>, Error>
                 children(l.name, &loaded.technologies)
             }
             "plants" => located(l.name, &loaded.plants),
-            _ => located(l.name, &loaded.plant_groups),
+            "plant_groups" => located(l.name, &loaded.plant_groups),
+            "periods" => located(l.name, &loaded.periods),
+            "profiles" => located(l.name, &loaded.profiles),
+            _ => located(l.name, &loaded.stores),
         };
         sheets.push(sheet(l, &rows, &mut problems));
     }
@@ -130,18 +138,20 @@ fn children<T: serde::Serialize>(sheet: &str, parents: &[Located<T>]) -> Vec<Row
     rows
 }
 
-/// One sheet: the layout's columns (and a column per key of its keyed field), a
+/// One sheet: the layout's columns (and a column per key of each keyed field), a
 /// row per item.
 fn sheet(l: &Layout, rows: &[Row], problems: &mut Vec<Problem>) -> Sheet {
     let mut keys: Vec<String> = Vec::new();
-    if let Some((field, _)) = l.keyed {
+    for &(field, _) in l.keyed {
+        let mut these: Vec<String> = Vec::new();
         for r in rows {
             if let Some(Value::Object(m)) = r.fields.get(field) {
-                keys.extend(m.keys().map(|k| format!("{field}.{k}")));
+                these.extend(m.keys().map(|k| format!("{field}.{k}")));
             }
         }
-        keys.sort();
-        keys.dedup();
+        these.sort();
+        these.dedup();
+        keys.extend(these);
     }
     let header: Vec<String> = l
         .columns

@@ -657,7 +657,7 @@ impl Run<'_> {
 /// Puts a cell's value into its item: under its header, or, for a keyed column
 /// (`exchange_rates.EUR`), under its key in the table field.
 fn insert(item: &mut toml::Table, l: &Layout, header: &str, v: toml::Value) {
-    if let Some((field, _)) = l.keyed {
+    for &(field, _) in l.keyed {
         if let Some(key) = header.strip_prefix(field).and_then(|r| r.strip_prefix('.')) {
             let entry = item
                 .entry(field)
@@ -743,6 +743,7 @@ fn is_id(header: &str) -> bool {
                 | "to_site"
                 | "to_input"
                 | "technology"
+                | "plant"
         )
 }
 

@@ -81,14 +81,15 @@ pub struct Layout {
     /// Its columns, in the order export writes them.
     pub columns: &'static [Column],
     /// Columns that name a key of a table field, dotted as the field path is
-    /// (`exchange_rates.EUR`): the field and what its values are.
-    pub keyed: Option<(&'static str, Kind)>,
+    /// (`exchange_rates.EUR`, `factors.winter`): each such field and what its
+    /// values are.
+    pub keyed: &'static [(&'static str, Kind)],
 }
 
 impl Layout {
     /// The column of a header, when the sheet has one of that name.
     pub fn column(&self, header: &str) -> Option<Column> {
-        if let Some((field, kind)) = self.keyed {
+        for &(field, kind) in self.keyed {
             let key = header.strip_prefix(field).and_then(|r| r.strip_prefix('.'));
             if key.is_some_and(|k| !k.is_empty()) {
                 return Some(Column {
@@ -181,7 +182,7 @@ pub const LAYOUT: &[Layout] = &[
             col("currency", Text, false),
             col("description", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "parameters",
@@ -196,7 +197,7 @@ pub const LAYOUT: &[Layout] = &[
             col("processing_paid_by", Text, false),
             col("source", Text, false),
         ],
-        keyed: Some(("exchange_rates", Number)),
+        keyed: &[("exchange_rates", Number)],
     },
     Layout {
         name: "materials",
@@ -210,7 +211,7 @@ pub const LAYOUT: &[Layout] = &[
             col("replace", Bool, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "modes",
@@ -232,7 +233,7 @@ pub const LAYOUT: &[Layout] = &[
             col("replace", Bool, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "rules",
@@ -250,7 +251,7 @@ pub const LAYOUT: &[Layout] = &[
             col("replace", Bool, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "sites",
@@ -267,7 +268,7 @@ pub const LAYOUT: &[Layout] = &[
             col("replace", Bool, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "outputs",
@@ -282,7 +283,7 @@ pub const LAYOUT: &[Layout] = &[
             col("disposal_co2", Number, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "inputs",
@@ -297,7 +298,7 @@ pub const LAYOUT: &[Layout] = &[
             col("co2", Number, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "links",
@@ -318,7 +319,7 @@ pub const LAYOUT: &[Layout] = &[
             col("quantity", Number, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "uncertainty",
@@ -334,7 +335,7 @@ pub const LAYOUT: &[Layout] = &[
             col("sd", Number, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "technologies",
@@ -349,7 +350,7 @@ pub const LAYOUT: &[Layout] = &[
             col("replace", Bool, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "technology_inputs",
@@ -361,7 +362,7 @@ pub const LAYOUT: &[Layout] = &[
             col("min_share", Number, false),
             col("max_share", Number, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "technology_outputs",
@@ -374,7 +375,7 @@ pub const LAYOUT: &[Layout] = &[
             col("disposal_cost", Number, false),
             col("disposal_co2", Number, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "technology_sizes",
@@ -388,7 +389,7 @@ pub const LAYOUT: &[Layout] = &[
             col("capex", Number, false),
             col("lifetime_years", Number, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "plants",
@@ -409,7 +410,7 @@ pub const LAYOUT: &[Layout] = &[
             col("replace", Bool, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
     },
     Layout {
         name: "plant_groups",
@@ -423,7 +424,62 @@ pub const LAYOUT: &[Layout] = &[
             col("min_open", Number, false),
             col("source", Text, false),
         ],
-        keyed: None,
+        keyed: &[],
+    },
+    Layout {
+        name: "periods",
+        required: false,
+        single: false,
+        columns: &[
+            col("id", Text, true),
+            col("name", Text, false),
+            col("share", Number, false),
+            col("hours", Number, false),
+            col("energy_price", Number, false),
+            col("replace", Bool, false),
+            col("source", Text, false),
+        ],
+        keyed: &[],
+    },
+    Layout {
+        name: "profiles",
+        required: false,
+        single: false,
+        columns: &[
+            col("site", Text, true),
+            col("output", Text, false),
+            col("input", Text, false),
+            col("source", Text, false),
+        ],
+        keyed: &[
+            ("factors", Number),
+            ("quantities", Number),
+            ("prices", Number),
+        ],
+    },
+    Layout {
+        name: "stores",
+        required: false,
+        single: false,
+        columns: &[
+            col("id", Text, true),
+            col("name", Text, false),
+            col("site", Text, false),
+            col("plant", Text, false),
+            col("material", Text, true),
+            col("capacity", Number, false),
+            col("max_charge", Number, false),
+            col("max_discharge", Number, false),
+            col("loss_per_period", Number, false),
+            col("cost_per_unit_charged", Number, false),
+            col("status", Text, false),
+            col("capex", Number, false),
+            col("lifetime_years", Number, false),
+            col("fixed_cost_per_year", Number, false),
+            col("replace", Bool, false),
+            col("source", Text, false),
+        ],
+        keyed: &[],
     },
 ];
 
@@ -546,6 +602,9 @@ mod tests {
             ("technology_sizes", "SizeFile", &[][..]),
             ("plants", "PlantFile", &[][..]),
             ("plant_groups", "PlantGroupFile", &[][..]),
+            ("periods", "PeriodFile", &[][..]),
+            ("profiles", "ProfileFile", &[][..]),
+            ("stores", "StoreFile", &[][..]),
         ];
         for (sheet, def, elsewhere) in cases {
             let l = layout(sheet).unwrap();
@@ -556,7 +615,7 @@ mod tests {
                 .iter()
                 .map(|c| c.name)
                 .filter(|n| Some(*n) != key)
-                .chain(l.keyed.map(|(f, _)| f))
+                .chain(l.keyed.iter().map(|&(f, _)| f))
                 .chain(elsewhere.iter().copied())
                 .map(str::to_owned)
                 .collect();
@@ -582,5 +641,11 @@ mod tests {
         assert!(p.column("exchange_rates.").is_none());
         assert!(p.column("exchange_rates").is_none());
         assert_eq!(p.column("circuity").unwrap().kind, Kind::Number);
+        let profiles = layout("profiles").unwrap();
+        for field in ["factors", "quantities", "prices"] {
+            let header = format!("{field}.winter");
+            assert_eq!(profiles.column(&header).unwrap().name, field);
+        }
+        assert!(profiles.column("shares.winter").is_none());
     }
 }

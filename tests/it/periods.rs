@@ -1,0 +1,393 @@
+//! Periods, profiles and stores (docs/scenario-format.md, "Periods, profiles
+//! and stores"): read, checked and resolved to quantities by period; bad input
+//! named all at once; a solve refused, since no model optimises periods yet.
+//!
+//! `tests/data/periods.toml` is `tests/data/hand.toml` over two halves of the
+//! year: the town's 2,000 t_steam of heat at factors 3 (winter) and 1
+//! (summer), so 2,000 × 0.5 × 3 / (0.5 × 3 + 0.5 × 1) = 1,500 in winter and 500
+//! in summer; the chemical plant's 3,000 as 1,500 and 1,500.
+
+use std::path::Path;
+
+use symbio::domain::{InputId, OutputId, PeriodId, Stream};
+
+use crate::{assert_close, Scratch, Symbio};
+
+const PERIODS: &str = "tests/data/periods.toml";
+
+/// A test scenario's text with `extra` tables after it.
+fn data_with(file: &str, extra: &str) -> String {
+    let text = std::fs::read_to_string(crate::path(file)).unwrap();
+    format!("{text}\n{extra}")
+}
+
+fn read(path: &str) -> symbio::Scenario {
+    symbio::scenario::read(&crate::path(path)).unwrap()
+}
+
+fn input(s: &symbio::Scenario, site: &str, id: &str) -> InputId {
+    let k = s
+        .inputs
+        .iter()
+        .position(|i| i.id == id && s.sites[i.site.0].id == site)
+        .unwrap();
+    InputId(k)
+}
+
+#[test]
+fn profiles_resolve_to_quantities_by_period() {
+    let s = read(PERIODS);
+    assert_eq!(s.periods.len(), 2);
+    assert_eq!(s.periods[0].id, "winter");
+    // 4,380 h of a year of 8,760 h.
+    assert_close(s.periods[1].share, 0.5, 1e-15);
+    assert_close(s.periods[0].energy_price, 8.0, 1e-15);
+    // The summer's energy price is the parameters' (0 in hand.toml).
+    assert_close(s.periods[1].energy_price, 0.0, 1e-15);
+    let (w, su) = (PeriodId(0), PeriodId(1));
+    let heat = input(&s, "town", "heat");
+    assert_close(s.input_in(heat, w), 1500.0, 1e-12);
+    assert_close(s.input_in(heat, su), 500.0, 1e-12);
+    assert_close(s.input_price_in(heat, w), 18.0, 1e-15);
+    assert_close(s.input_price_in(heat, su), 12.0, 1e-15);
+    let steam = input(&s, "chem", "steam");
+    assert_close(s.input_in(steam, w), 1500.0, 1e-12);
+    // No price by period: the input's own, all year.
+    assert_close(s.input_price_in(steam, su), 20.0, 1e-15);
+    // A stream without a profile is flat: its quantity × the share.
+    let slag = OutputId(0);
+    assert!(s.profile(Stream::Output(slag)).is_none());
+    assert_close(s.output_in(slag, w), 300.0, 1e-12);
+    assert_close(s.output_in(slag, su), 300.0, 1e-12);
+    // Every stream's periods sum to its annual quantity.
+    for i in 0..s.inputs.len() {
+        let sum = s.input_in(InputId(i), w) + s.input_in(InputId(i), su);
+        assert_close(sum, s.inputs[i].quantity, 1e-12);
+    }
+    let store = &s.stores[0];
+    assert_eq!(store.id, "town_tank");
+    assert_eq!(s.sites[store.site.0].id, "town");
+    assert_eq!(s.materials[store.material.0].id, "steam");
+    assert_close(store.capacity, 400.0, 1e-15);
+    assert_eq!(store.max_charge, Some(1000.0));
+}
+
+#[test]
+fn one_period_of_the_whole_year_is_the_annual_scenario() {
+    let text = data_with(
+        "tests/data/hand.toml",
+        "[[periods]]\nid = \"year\"\nshare = 1.0\n",
+    );
+    let s = symbio::scenario::read_str(&crate::path("tests/data/year.toml"), &text).unwrap();
+    let annual = read("tests/data/hand.toml");
+    for o in 0..s.outputs.len() {
+        assert_eq!(s.output_in(OutputId(o), PeriodId(0)), s.outputs[o].quantity);
+    }
+    for i in 0..s.inputs.len() {
+        assert_eq!(s.input_in(InputId(i), PeriodId(0)), s.inputs[i].quantity);
+    }
+    // Everything but the period is as without it.
+    assert_eq!(s.outputs, annual.outputs);
+    assert_eq!(s.inputs, annual.inputs);
+    assert!(s.profiles.is_empty() && s.stores.is_empty());
+}
+
+#[test]
+fn shares_within_the_tolerance_are_scaled_to_one() {
+    let text = data_with(
+        "tests/data/hand.toml",
+        "[[periods]]\nid = \"a\"\nshare = 0.3333333\n\
+         [[periods]]\nid = \"b\"\nshare = 0.6666666\n",
+    );
+    let s = symbio::scenario::read_str(&crate::path("tests/data/thirds.toml"), &text).unwrap();
+    let sum: f64 = s.periods.iter().map(|p| p.share).sum();
+    assert_close(sum, 1.0, 1e-15);
+    // 7 parts in 10^6 short of 1: beyond the tolerance.
+    let text = text.replace("0.6666666", "0.66666");
+    let e = symbio::scenario::read_str(&crate::path("tests/data/thirds.toml"), &text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("periods: the shares of the periods sum to 0.99999"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_periods_profiles_and_stores_are_named_all_at_once() {
+    let text = data_with(
+        "tests/data/hand.toml",
+        r#"
+[[periods]]
+id = "winter"
+share = 0.5
+
+[[periods]]
+id = "summer"
+share = 0.3
+
+[[periods]]
+id = "winter"
+share = 0.1
+
+[[profiles]]
+site = "town"
+input = "heat"
+factors = { winter = 2.0 }
+
+[[profiles]]
+site = "chem"
+input = "steam"
+factors = { winter = -1.0, summer = 2.0 }
+
+[[profiles]]
+site = "steel"
+output = "slag"
+quantities = { winter = 300.0, autumn = 300.0 }
+
+[[stores]]
+id = "no_capacity"
+site = "town"
+material = "steam"
+
+[[stores]]
+id = "nowhere"
+site = "twon"
+material = "steem"
+capacity = 10.0
+loss_per_period = 1.0
+max_charge = -5.0
+
+[[stores]]
+id = "at_no_plant"
+plant = "grinder"
+material = "steam"
+capacity = 10.0
+max_discharge = -1.0
+"#,
+    );
+    let (_dir, path) = Scratch::with("bad_periods.toml", &text);
+    let run = Symbio::new()
+        .args(["check", path.to_str().unwrap()])
+        .expect_code(2)
+        .run();
+    for needle in [
+        // The shares: 0.5 + 0.3 + 0.1.
+        "periods: the shares of the periods sum to 0.9",
+        // A period id twice.
+        "periods[2].id (id \"winter\"): duplicate id",
+        // A profile of another length than the periods.
+        "profiles[0].factors (id \"town/heat\"): gives 1 of the 2 periods",
+        "missing: summer",
+        // A negative factor.
+        "profiles[1].factors.winter (id \"chem/steam\"): must be ≥ 0, got -1",
+        // A period no [[periods]] entry has.
+        "profiles[2].quantities.autumn (id \"steel/slag\"): unknown period \"autumn\"",
+        // A store without capacity.
+        "stores[0].capacity (id \"no_capacity\"): missing",
+        // Unknown site, material and plant.
+        "stores[1].site (id \"nowhere\"): unknown site \"twon\", did you mean `town`?",
+        "stores[1].material (id \"nowhere\"): unknown material \"steem\", did you mean `steam`?",
+        "stores[2].plant (id \"at_no_plant\"): unknown plant \"grinder\"",
+        // A loss outside [0, 1).
+        "stores[1].loss_per_period (id \"nowhere\"): must be below 1",
+        // Charge and discharge limits below 0.
+        "stores[1].max_charge (id \"nowhere\"): must be ≥ 0, got -5",
+        "stores[2].max_discharge (id \"at_no_plant\"): must be ≥ 0, got -1",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "no {needle:?} in:\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn profiles_and_stores_without_periods_are_named() {
+    // No [[periods]] at all: a file of its own, as the problems above need periods.
+    let text = data_with(
+        "tests/data/hand.toml",
+        r#"
+[[profiles]]
+site = "chem"
+input = "steam"
+quantities = { winter = 1500.0, summer = 1500.0 }
+
+[[stores]]
+id = "tank"
+site = "chem"
+material = "steam"
+capacity = 10.0
+"#,
+    );
+    let (_dir, path) = Scratch::with("no_periods.toml", &text);
+    Symbio::new()
+        .args(["check", path.to_str().unwrap()])
+        .expect_code(2)
+        .run()
+        .stderr_contains("profiles[0] (id \"chem/steam\"): a profile needs periods")
+        .stderr_contains("stores[0] (id \"tank\"): a store needs periods");
+}
+
+#[test]
+fn explicit_quantities_sum_to_the_stream_quantity() {
+    let text = std::fs::read_to_string(crate::path(PERIODS))
+        .unwrap()
+        .replace("summer = 1500.0 }", "summer = 1000.0 }");
+    let e = symbio::scenario::read_str(&crate::path(PERIODS), &text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(
+            "profiles[1].quantities (id \"chem/steam\"): sum to 2500, but the stream's quantity \
+             is 3000"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn solving_a_scenario_with_periods_says_they_are_not_yet_optimised() {
+    let s = read(PERIODS);
+    let e = symbio::solve(&s, &symbio::SolveOptions::default()).unwrap_err();
+    assert!(e.is_bad_input());
+    assert!(
+        e.to_string()
+            .contains("periods and stores are read and checked but not yet optimised"),
+        "{e}"
+    );
+    for args in [
+        &["solve", PERIODS][..],
+        &["solve", PERIODS, "--shard", "1/2"][..],
+        &["sweep", PERIODS, "--set", "parameters.carbon_price=0,10"][..],
+        &["pareto", PERIODS][..],
+        &["compare", PERIODS, "--all"][..],
+    ] {
+        Symbio::new()
+            .args(args)
+            .expect_code(2)
+            .run()
+            .stderr_contains("not yet optimised");
+    }
+    // The same scenario without its periods solves.
+    let text = std::fs::read_to_string(crate::path("tests/data/hand.toml")).unwrap();
+    let annual = symbio::scenario::read_str(Path::new("tests/data/hand.toml"), &text).unwrap();
+    assert!(symbio::solve(&annual, &symbio::SolveOptions::default()).is_ok());
+}
+
+#[test]
+fn an_including_file_replaces_a_period_and_adds_profiles() {
+    // A variant over tests/data/periods.toml: winter's energy price retuned,
+    // and the steelworks' slag made seasonal, without touching the base.
+    let dir = Scratch::new();
+    let base = std::fs::read_to_string(crate::path(PERIODS)).unwrap();
+    dir.write("periods.toml", &base);
+    dir.write(
+        "hand.toml",
+        &std::fs::read_to_string(crate::path("tests/data/hand.toml")).unwrap(),
+    );
+    let variant = dir.write(
+        "variant.toml",
+        r#"
+[scenario]
+currency = "EUR"
+include = ["periods.toml"]
+
+[[periods]]
+id = "winter"
+replace = true
+share = 0.5
+energy_price = 10.0
+
+[[profiles]]
+site = "steel"
+output = "slag"
+factors = { winter = 1.0, summer = 2.0 }
+"#,
+    );
+    let s = symbio::scenario::read(&variant).unwrap();
+    assert_eq!(s.periods[0].id, "winter");
+    assert_close(s.periods[0].energy_price, 10.0, 1e-15);
+    assert_close(s.output_in(OutputId(0), PeriodId(0)), 200.0, 1e-12);
+    assert_close(s.output_in(OutputId(0), PeriodId(1)), 400.0, 1e-12);
+    assert_eq!(s.profiles.len(), 3);
+}
+
+#[test]
+fn fields_of_periods_profiles_and_stores_are_paths_of_the_analyses() {
+    // A good path reaches the solve, which refuses periods for now; a path
+    // to nothing is named as such before.
+    let good = [
+        "periods.winter.share",
+        "periods.summer.energy_price",
+        "sites.town.inputs.heat.factors.winter",
+        "sites.town.inputs.heat.prices.summer",
+        "stores.town_tank.capacity",
+    ];
+    for p in good {
+        let set = format!("{p}=0.5,1");
+        Symbio::new()
+            .args(["sweep", PERIODS, "--set", &set])
+            .expect_code(2)
+            .run()
+            .stderr_contains("not yet optimised");
+        Symbio::new()
+            .args(["breakeven", PERIODS, "--param", p, "--range", "0.5..1"])
+            .expect_code(2)
+            .run()
+            .stderr_contains("not yet optimised");
+    }
+    // Explicit quantities are a path too; a value that breaks their sum is
+    // named as a file's would be.
+    let q = "sites.chem.inputs.steam.quantities.winter";
+    for (values, says) in [
+        ("1500", "not yet optimised"),
+        ("1000", "sum to 2500, but the stream's quantity is 3000"),
+    ] {
+        let set = format!("{q}={values}");
+        Symbio::new()
+            .args(["sweep", PERIODS, "--set", &set])
+            .expect_code(2)
+            .run()
+            .stderr_contains(says);
+    }
+    let bad = "sites.town.inputs.heat.factors.autumn";
+    let set = format!("{bad}=1,2");
+    let run = Symbio::new()
+        .args(["sweep", PERIODS, "--set", &set])
+        .expect_code(2)
+        .run();
+    run.stderr_contains("has no factors for period \"autumn\"");
+    assert!(!run.stderr.contains("not yet optimised"), "{}", run.stderr);
+    // Monte Carlo draws them too: the [[uncertainty]] paths are checked.
+    let mut text = std::fs::read_to_string(crate::path(PERIODS)).unwrap();
+    for p in good {
+        text.push_str(&format!(
+            "\n[[uncertainty]]\npath = \"{p}\"\ndistribution = \"uniform\"\nmin = 0.5\nmax = 1.0\n"
+        ));
+    }
+    let dir = Scratch::new();
+    dir.write(
+        "hand.toml",
+        &crate::read_path(&crate::path("tests/data/hand.toml")),
+    );
+    let mc = dir.write("mc.toml", &text);
+    Symbio::new().arg("check").file_arg(&mc).run();
+    Symbio::new()
+        .args(["montecarlo", "--samples", "2"])
+        .file_arg(&mc)
+        .expect_code(2)
+        .run()
+        .stderr_contains("not yet optimised");
+    text.push_str(&format!(
+        "\n[[uncertainty]]\npath = \"{bad}\"\ndistribution = \"uniform\"\nmin = 0.5\nmax = 1.0\n"
+    ));
+    let mc = dir.write("mc.toml", &text);
+    Symbio::new()
+        .arg("check")
+        .file_arg(&mc)
+        .expect_code(2)
+        .run()
+        .stderr_contains("has no factors for period \"autumn\"");
+}

@@ -18,11 +18,13 @@
 //! A row is full when what it holds is within [`FULL`] (relative) of its
 //! limit, the plan's figures being rounded to 9 digits.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rstar::{primitives::GeomWithData, RTree};
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{InputId, LinkStatus, OutputId, RuleId, Scenario};
+use crate::domain::{InputId, LinkFact, LinkStatus, MaterialId, OutputId, Rule, RuleId, Scenario};
 use crate::plan::PlanLink;
 
 /// Relative tolerance within which a row counts as full.
@@ -128,32 +130,56 @@ struct Built<'a> {
 /// inputs, each in scenario order, with the limits that bind them (see the
 /// module doc). Links whose ids are not the scenario's are skipped.
 pub fn binding(s: &Scenario, links: &[PlanLink]) -> Vec<StreamLimit> {
-    let site = |id: &str| s.sites.iter().position(|x| x.id == id);
-    let output_of = |site_id: &str, id: &str| {
-        let k = site(site_id)?;
-        (0..s.outputs.len())
-            .map(OutputId)
-            .find(|o| s.outputs[o.0].site.0 == k && s.outputs[o.0].id == id)
-    };
-    let input_of = |site_id: &str, id: &str| {
-        let k = site(site_id)?;
-        (0..s.inputs.len())
-            .map(InputId)
-            .find(|i| s.inputs[i.0].site.0 == k && s.inputs[i.0].id == id)
-    };
+    // Streams, rules and modes by their ids, and the link facts by pair: one
+    // lookup per built link.
+    let sites: HashMap<&str, usize> = s
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(k, x)| (x.id.as_str(), k))
+        .collect();
+    let outputs: HashMap<(usize, &str), OutputId> = s
+        .outputs
+        .iter()
+        .enumerate()
+        .map(|(k, o)| ((o.site.0, o.id.as_str()), OutputId(k)))
+        .collect();
+    let inputs: HashMap<(usize, &str), InputId> = s
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(k, i)| ((i.site.0, i.id.as_str()), InputId(k)))
+        .collect();
+    let rules: HashMap<&str, usize> = s
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.id.as_str(), k))
+        .collect();
+    let modes: HashMap<&str, usize> = s
+        .modes
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (m.id.as_str(), k))
+        .collect();
+    let mut facts_of: Facts<'_> = HashMap::new();
+    for f in &s.links {
+        facts_of.entry((f.output, f.input)).or_default().push(f);
+    }
+    let output_of = |site_id: &str, id: &str| outputs.get(&(*sites.get(site_id)?, id)).copied();
+    let input_of = |site_id: &str, id: &str| inputs.get(&(*sites.get(site_id)?, id)).copied();
     let built: Vec<Built> = links
         .iter()
         .filter_map(|l| {
             let output = output_of(&l.key.from_site, &l.key.from_output)?;
             let input = input_of(&l.key.to_site, &l.key.to_input)?;
-            let rule = RuleId(s.rules.iter().position(|r| r.id == l.rule)?);
-            let mode = s.modes.iter().position(|m| m.id == l.key.mode)?;
-            let facts: Vec<_> = s
-                .links
-                .iter()
-                .filter(|f| {
-                    f.output == output && f.input == input && f.mode.map_or(true, |m| m.0 == mode)
-                })
+            let rule = RuleId(*rules.get(l.rule.as_str())?);
+            let mode = *modes.get(l.key.mode.as_str())?;
+            let facts: Vec<_> = facts_of
+                .get(&(output, input))
+                .into_iter()
+                .flatten()
+                .filter(|f| f.mode.map_or(true, |m| m.0 == mode))
                 .collect();
             let fact_capacity = facts.iter().filter_map(|f| f.capacity).reduce(f64::min);
             let capacity = match (fact_capacity, s.modes[mode].capacity) {
@@ -173,6 +199,14 @@ pub fn binding(s: &Scenario, links: &[PlanLink]) -> Vec<StreamLimit> {
             })
         })
         .collect();
+    // The built links of each output and of each input, in plan order.
+    let mut built_from: HashMap<OutputId, Vec<usize>> = HashMap::new();
+    let mut built_to: HashMap<InputId, Vec<usize>> = HashMap::new();
+    for (k, b) in built.iter().enumerate() {
+        built_from.entry(b.output).or_default().push(k);
+        built_to.entry(b.input).or_default().push(k);
+    }
+    let reach = Reach::new(s, &facts_of);
     let mut sent: BTreeMap<OutputId, f64> = BTreeMap::new();
     let mut received: BTreeMap<InputId, f64> = BTreeMap::new();
     let mut by_rule: BTreeMap<(InputId, RuleId), f64> = BTreeMap::new();
@@ -266,14 +300,13 @@ pub fn binding(s: &Scenario, links: &[PlanLink]) -> Vec<StreamLimit> {
         if used <= 0.0 || output_full(o) || s.plant_of_output(o).is_some() {
             continue;
         }
-        let mut binds: BTreeSet<Binding> = built
-            .iter()
-            .filter(|b| b.output == o)
-            .flat_map(|b| link_limits(b, true))
+        let mut binds: BTreeSet<Binding> = built_from
+            .get(&o)
+            .into_iter()
+            .flatten()
+            .flat_map(|&b| link_limits(&built[b], true))
             .collect();
-        binds.extend(out_of_reach(s, Side::Output, o.0, &|i| {
-            !input_full(InputId(i))
-        }));
+        binds.extend(reach.out_of_reach(Side::Output, o.0, &|i| !input_full(InputId(i))));
         result.push(StreamLimit {
             side: Side::Output,
             stream: stream_out(o),
@@ -289,14 +322,13 @@ pub fn binding(s: &Scenario, links: &[PlanLink]) -> Vec<StreamLimit> {
         if used <= 0.0 || input_full(i) || s.plant_of_input(i).is_some() {
             continue;
         }
-        let mut binds: BTreeSet<Binding> = built
-            .iter()
-            .filter(|b| b.input == i)
-            .flat_map(|b| link_limits(b, false))
+        let mut binds: BTreeSet<Binding> = built_to
+            .get(&i)
+            .into_iter()
+            .flatten()
+            .flat_map(|&b| link_limits(&built[b], false))
             .collect();
-        binds.extend(out_of_reach(s, Side::Input, i.0, &|o| {
-            !output_full(OutputId(o))
-        }));
+        binds.extend(reach.out_of_reach(Side::Input, i.0, &|o| !output_full(OutputId(o))));
         result.push(StreamLimit {
             side: Side::Input,
             stream: stream_in(i),
@@ -309,65 +341,145 @@ pub fn binding(s: &Scenario, links: &[PlanLink]) -> Vec<StreamLimit> {
     result
 }
 
-/// A `distance` binding when some partner of stream `k` (an output's inputs, an
-/// input's outputs) that a rule allows, at another site with room left
-/// (`room`), is farther than every mode of the rule reaches (each mode having
-/// a `max_distance_km`), with no link fact giving the pair a distance: the
-/// nearest such partner.
-fn out_of_reach(
-    s: &Scenario,
-    side: Side,
-    k: usize,
-    room: &dyn Fn(usize) -> bool,
-) -> Option<Binding> {
-    let pairs: Vec<(OutputId, InputId)> = match side {
-        Side::Output => (0..s.inputs.len())
-            .map(|i| (OutputId(k), InputId(i)))
-            .collect(),
-        Side::Input => (0..s.outputs.len())
-            .map(|o| (OutputId(o), InputId(k)))
-            .collect(),
-    };
-    let mut nearest: Option<(f64, String)> = None;
-    for (o, i) in pairs {
-        let (out, inp) = (&s.outputs[o.0], &s.inputs[i.0]);
-        let partner = match side {
-            Side::Output => i.0,
-            Side::Input => o.0,
-        };
-        if out.site == inp.site || !room(partner) {
-            continue;
+/// The streams of a scenario by material and the place of their site, for the
+/// nearest partner out of reach ([`Reach::out_of_reach`]).
+struct Reach<'s> {
+    s: &'s Scenario,
+    facts: &'s Facts<'s>,
+    /// Per material, its inputs and its outputs at a site with a place, by the
+    /// place's embedding ([`crate::domain::Location::embed`]: distances there
+    /// grow with the distances between places).
+    inputs: Vec<StreamTree>,
+    outputs: Vec<StreamTree>,
+}
+
+/// The link facts of each output and input pair.
+type Facts<'s> = HashMap<(OutputId, InputId), Vec<&'s LinkFact>>;
+
+/// Streams (scenario indices) by the embedding of their site's place.
+type StreamTree = RTree<GeomWithData<[f64; 3], usize>>;
+
+impl<'s> Reach<'s> {
+    fn new(s: &'s Scenario, facts: &'s Facts<'s>) -> Reach<'s> {
+        let n = s.materials.len();
+        let (mut inputs, mut outputs) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+        for (k, i) in s.inputs.iter().enumerate() {
+            if let Some(at) = s.sites[i.site.0].location {
+                inputs[i.material.0].push(GeomWithData::new(at.embed(), k));
+            }
         }
-        if s.links.iter().any(|f| f.output == o && f.input == i) {
-            continue;
+        for (k, o) in s.outputs.iter().enumerate() {
+            if let Some(at) = s.sites[o.site.0].location {
+                outputs[o.material.0].push(GeomWithData::new(at.embed(), k));
+            }
         }
-        let (Some(a), Some(b)) = (s.sites[out.site.0].location, s.sites[inp.site.0].location)
-        else {
-            continue;
-        };
-        let Some(d) = a.distance_km(&b).map(|d| d * s.parameters.circuity) else {
-            continue;
-        };
-        let beyond = s
-            .rules
-            .iter()
-            .filter(|r| r.from == out.material && r.to == inp.material && !r.modes.is_empty())
-            .any(|r| {
-                r.modes
-                    .iter()
-                    .all(|m| s.modes[m.0].max_distance_km.is_some_and(|max| d > max))
-            });
-        if beyond && nearest.as_ref().map_or(true, |(n, _)| d < *n) {
-            let name = match side {
-                Side::Output => format!("{}/{}", s.sites[inp.site.0].id, inp.id),
-                Side::Input => format!("{}/{}", s.sites[out.site.0].id, out.id),
-            };
-            nearest = Some((d, name));
+        Reach {
+            s,
+            facts,
+            inputs: inputs.into_iter().map(RTree::bulk_load).collect(),
+            outputs: outputs.into_iter().map(RTree::bulk_load).collect(),
         }
     }
-    nearest.map(|(_, at)| Binding {
-        limit: Limit::Distance,
-        at: Some(at),
-        rule: None,
-    })
+
+    /// A `distance` binding when some partner of stream `k` (an output's
+    /// inputs, an input's outputs) that a rule allows, at another site with
+    /// room left (`room`), is farther than every mode of the rule reaches (each
+    /// mode having a `max_distance_km`), with no link fact giving the pair a
+    /// distance: the nearest such partner (of equally near ones, the first in
+    /// scenario order). Only the materials of rules whose every mode has a
+    /// reach are looked at, and their streams nearest first, so each walk ends
+    /// at the first partner out of reach.
+    fn out_of_reach(&self, side: Side, k: usize, room: &dyn Fn(usize) -> bool) -> Option<Binding> {
+        let s = self.s;
+        let (site, material) = match side {
+            Side::Output => (s.outputs[k].site, s.outputs[k].material),
+            Side::Input => (s.inputs[k].site, s.inputs[k].material),
+        };
+        let beyond_reach = |r: &Rule, d: f64| {
+            !r.modes.is_empty()
+                && r.modes
+                    .iter()
+                    .all(|m| s.modes[m.0].max_distance_km.is_some_and(|max| d > max))
+        };
+        // The partners' materials of the rules that can leave a partner out of
+        // reach (every mode has a reach).
+        let mut partners: Vec<MaterialId> = s
+            .rules
+            .iter()
+            .filter(|r| beyond_reach(r, f64::INFINITY))
+            .filter_map(|r| match side {
+                Side::Output => (r.from == material).then_some(r.to),
+                Side::Input => (r.to == material).then_some(r.from),
+            })
+            .collect();
+        partners.sort_unstable();
+        partners.dedup();
+        if partners.is_empty() {
+            return None;
+        }
+        let q = s.sites[site.0].location?.embed();
+        // (distance, partner) of the nearest found.
+        let mut nearest: Option<(f64, usize)> = None;
+        for m in partners {
+            let tree = match side {
+                Side::Output => &self.inputs[m.0],
+                Side::Input => &self.outputs[m.0],
+            };
+            // The embedding's distance of the first out of reach in this material.
+            let mut found: Option<f64> = None;
+            for point in tree.nearest_neighbor_iter(&q) {
+                let p = point.geom();
+                let along = (p[0] - q[0]).hypot(p[1] - q[1]).hypot(p[2] - q[2]);
+                if found.is_some_and(|e| along > e) {
+                    break;
+                }
+                let partner = point.data;
+                let (o, i) = match side {
+                    Side::Output => (OutputId(k), InputId(partner)),
+                    Side::Input => (OutputId(partner), InputId(k)),
+                };
+                let (out, inp) = (&s.outputs[o.0], &s.inputs[i.0]);
+                if out.site == inp.site || !room(partner) || self.facts.contains_key(&(o, i)) {
+                    continue;
+                }
+                let (Some(a), Some(b)) =
+                    (s.sites[out.site.0].location, s.sites[inp.site.0].location)
+                else {
+                    continue;
+                };
+                let Some(d) = a.distance_km(&b).map(|d| d * s.parameters.circuity) else {
+                    continue;
+                };
+                let beyond = s
+                    .rules
+                    .iter()
+                    .filter(|r| r.from == out.material && r.to == inp.material)
+                    .any(|r| beyond_reach(r, d));
+                if !beyond {
+                    continue;
+                }
+                found.get_or_insert(along);
+                if nearest.map_or(true, |(n, j)| d < n || (d == n && partner < j)) {
+                    nearest = Some((d, partner));
+                }
+            }
+        }
+        nearest.map(|(_, partner)| {
+            let name = match side {
+                Side::Output => {
+                    let inp = &s.inputs[partner];
+                    format!("{}/{}", s.sites[inp.site.0].id, inp.id)
+                }
+                Side::Input => {
+                    let out = &s.outputs[partner];
+                    format!("{}/{}", s.sites[out.site.0].id, out.id)
+                }
+            };
+            Binding {
+                limit: Limit::Distance,
+                at: Some(name),
+                rule: None,
+            }
+        })
+    }
 }

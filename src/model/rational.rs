@@ -183,12 +183,13 @@ fn fair_transfers(
 /// Each reached plant's operator and own net benefit under `flows`
 /// ([`PlantTerms::own_net_benefit`](crate::network::plants::PlantTerms::own_net_benefit)).
 fn plant_own(s: &Scenario, net: &Network, flows: &[f64]) -> Vec<(usize, f64)> {
-    use crate::network::plants::{reached, throughput, PlantTerms};
+    use crate::network::plants::{reached, throughputs, PlantTerms};
     let p = &s.parameters;
+    let throughputs = throughputs(s, &net.links, flows);
     reached(s, &net.links)
         .into_iter()
         .map(|q| {
-            let t = throughput(s, q, &net.links, flows);
+            let t = throughputs[q.0];
             let plant = &s.plants[q.0];
             let own = PlantTerms::of(s, q).own_net_benefit(
                 t,

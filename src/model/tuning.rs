@@ -46,6 +46,14 @@ pub const SMALL_MILP_LINKS: usize = 64;
 /// its search (chosen with the generated regions, commit 54480fd).
 pub const REDUCE_FROM_LINKS: usize = 1000;
 
+/// Share of the time left that the LP relaxation's rounds of column
+/// generation may take before the first plan (the duals of the last LP solved
+/// price every link all the same). A choice, from one measurement: on the
+/// 15,000-site region with plants (`examples/region --plants`) the largest
+/// part's relaxation (4.8 M links, 13 rounds of 0.5–2.2 s) took the whole of
+/// its first-pass share and left the first plan no time.
+pub(crate) const RELAXATION_SHARE: f64 = 0.4;
+
 /// Share of the time left that the first plan's MILP may take (a choice, not
 /// a measurement: the first plan is a start, the search after it gets the rest).
 pub(crate) const FIRST_PLAN_SHARE: f64 = 0.1;

@@ -211,15 +211,20 @@ pub fn any_reached(s: &Scenario, links: &[CandidateLink]) -> bool {
             .any(|l| s.plant_of_output(l.output).is_some() || s.plant_of_input(l.input).is_some())
 }
 
-/// What a plant processes under the flows `flows` of `links`: the sum of what
-/// arrives at its inputs, in the units of its input materials.
-pub fn throughput(s: &Scenario, p: PlantId, links: &[CandidateLink], flows: &[f64]) -> f64 {
-    links
-        .iter()
-        .zip(flows)
-        .filter(|(l, _)| s.plant_of_input(l.input) == Some(p))
-        .map(|(l, &x)| l.displaced_per_unit * x)
-        .sum()
+/// What each plant of the scenario processes under the flows `flows` of
+/// `links`, by plant index: the sum of what arrives at its inputs, in the
+/// units of its input materials (one pass over the links).
+pub fn throughputs(s: &Scenario, links: &[CandidateLink], flows: &[f64]) -> Vec<f64> {
+    let mut t = vec![0.0; s.plants.len()];
+    if s.plants.is_empty() {
+        return t;
+    }
+    for (l, &x) in links.iter().zip(flows) {
+        if let Some(p) = s.plant_of_input(l.input) {
+            t[p.0] += l.displaced_per_unit * x;
+        }
+    }
+    t
 }
 
 /// Drops the links to or from a plant that a parallel link (same output and

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{round, SiteBenefit};
 use crate::domain::{Location, PlantId, Scenario};
-use crate::network::plants::{throughput, PlantTerms};
+use crate::network::plants::{throughputs, PlantTerms};
 use crate::network::Network;
 
 /// One plant of the scenario in a plan, open or not.
@@ -98,11 +98,27 @@ pub(super) fn plan_plants(
     let p = &s.parameters;
     let mut totals = PlantTotals::default();
     let mut plants = Vec::new();
+    let throughputs = throughputs(s, &net.links, flows);
+    // What arrives at each input and leaves each output, by scenario index
+    // (one pass over the links).
+    let mut arrived = vec![0.0; s.inputs.len()];
+    let mut left = vec![0.0; s.outputs.len()];
+    for (l, &x) in net.links.iter().zip(flows) {
+        if x <= 0.0 {
+            continue;
+        }
+        if s.plant_of_input(l.input).is_some() {
+            arrived[l.input.0] += l.displaced_per_unit * x;
+        }
+        if s.plant_of_output(l.output).is_some() {
+            left[l.output.0] += x;
+        }
+    }
     for (k, plant) in s.plants.iter().enumerate() {
         let id = PlantId(k);
         let tech = &s.technologies[plant.technology.0];
         let terms = PlantTerms::of(s, id);
-        let t = throughput(s, id, &net.links, flows);
+        let t = throughputs[k];
         let size = terms.size_for(t, plant.is_mandatory());
         // Every stream of the technology, 0 where nothing goes.
         let zero = |ms: &mut dyn Iterator<Item = crate::domain::MaterialId>| {
@@ -111,18 +127,13 @@ pub(super) fn plan_plants(
         };
         let mut inputs = zero(&mut tech.inputs.iter().map(|i| i.material));
         let mut sent = zero(&mut tech.outputs.iter().map(|o| o.material));
-        for (l, &x) in net.links.iter().zip(flows) {
-            if x <= 0.0 {
-                continue;
-            }
-            if s.plant_of_input(l.input) == Some(id) {
-                let m = &s.input_material(l.input).id;
-                *inputs.entry(m.clone()).or_insert(0.0) += l.displaced_per_unit * x;
-            }
-            if s.plant_of_output(l.output) == Some(id) {
-                let m = &s.output_material(l.output).id;
-                *sent.entry(m.clone()).or_insert(0.0) += x;
-            }
+        for &i in &plant.inputs {
+            let m = &s.input_material(i).id;
+            *inputs.entry(m.clone()).or_insert(0.0) += arrived[i.0];
+        }
+        for &o in &plant.outputs {
+            let m = &s.output_material(o).id;
+            *sent.entry(m.clone()).or_insert(0.0) += left[o.0];
         }
         let made: BTreeMap<String, f64> = tech
             .outputs

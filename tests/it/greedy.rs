@@ -17,12 +17,13 @@ use crate::oracle::instance;
 /// leaves each output at most its yield of the throughput, the throughput
 /// within the largest size, each input's share within its limits.
 fn plants_feasible(s: &Scenario, net: &Network, flows: &[f64]) -> Result<(), String> {
-    use symbio::network::plants::{reached, throughput, PlantTerms};
+    use symbio::network::plants::{reached, throughputs, PlantTerms};
     let tol = |x: f64| 1e-6 * x.abs().max(1.0);
+    let throughputs = throughputs(s, &net.links, flows);
     for p in reached(s, &net.links) {
         let plant = &s.plants[p.0];
         let tech = &s.technologies[plant.technology.0];
-        let t = throughput(s, p, &net.links, flows);
+        let t = throughputs[p.0];
         let largest = PlantTerms::of(s, p).largest();
         if t > largest + tol(largest) {
             return Err(format!(

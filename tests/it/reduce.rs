@@ -250,7 +250,7 @@ fn a_part_too_large_for_its_time_is_searched_on_its_best_links() {
 /// What a plan of `net` is worth: its links' net benefit and the plants'
 /// own terms at the throughputs its flows give.
 fn worth(s: &Scenario, net: &Network, flows: &[f64], built: &[bool]) -> f64 {
-    use symbio::network::plants::{reached, throughput, PlantTerms};
+    use symbio::network::plants::{reached, throughputs, PlantTerms};
     let p = &s.parameters;
     let links: f64 = net
         .links
@@ -265,10 +265,11 @@ fn worth(s: &Scenario, net: &Network, flows: &[f64], built: &[bool]) -> f64 {
                 }
         })
         .sum();
+    let throughputs = throughputs(s, &net.links, flows);
     let plants: f64 = reached(s, &net.links)
         .into_iter()
         .map(|q| {
-            let t = throughput(s, q, &net.links, flows);
+            let t = throughputs[q.0];
             let mandatory = s.plants[q.0].is_mandatory();
             PlantTerms::of(s, q).own_net_benefit(t, mandatory, p.carbon_price, p.energy_price)
         })

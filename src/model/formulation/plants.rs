@@ -206,8 +206,9 @@ pub(crate) fn plant_values(
     flows: &[f64],
     values: &mut [f64],
 ) {
+    let throughputs = crate::network::plants::throughputs(s, &net.links, flows);
     for pv in &v.plants {
-        let t = crate::network::plants::throughput(s, pv.plant, &net.links, flows);
+        let t = throughputs[pv.plant.0];
         values[pv.throughput.index] = t;
         let mandatory = s.plants[pv.plant.0].is_mandatory();
         if let Some(size) = pv.terms.size_for(t, mandatory) {

@@ -68,8 +68,8 @@ use crate::model::solution::{relative_gap, tidy_gap, Solution, Status};
 use crate::model::tuning::{
     COLUMNS_PER_STREAM, CUTS_ONLY_SHARE, CUT_SHARE, FIRST_PLAN_ONLY_SHARE,
     FIRST_PLAN_SECONDS_PER_LINK, FIRST_PLAN_SHARE, FIXING_TOLERANCE, LEAST_LIMIT, LNS_SHARE,
-    PRICING_FROM_LINKS, PRICING_TOLERANCE, SEARCH_ALL_LINKS_UP_TO, SEARCH_SECONDS_PER_LINK,
-    USED_FLOW,
+    PRICING_FROM_LINKS, PRICING_TOLERANCE, RELAXATION_SHARE, SEARCH_ALL_LINKS_UP_TO,
+    SEARCH_SECONDS_PER_LINK, USED_FLOW,
 };
 use crate::network::{CandidateLink, Network};
 
@@ -229,7 +229,7 @@ fn solve_within(
     let sub = net.part(&undominated);
     let widen = |sol: Solution, kept: &[usize]| spread(sol, kept, n);
 
-    let Some(relaxed) = relaxation(s, &sub, deadline, Pricing::Auto)? else {
+    let Some(relaxed) = relaxation(s, &sub, deadline.part(RELAXATION_SHARE), Pricing::Auto)? else {
         // Infeasible (a recorded quantity that cannot fit), or out of time: the
         // MILP of the undominated links says which.
         let start = earlier.map(|e| narrow(e, &undominated));

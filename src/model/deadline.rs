@@ -6,22 +6,43 @@ use std::time::{Duration, Instant};
 
 use super::tuning::LEAST_LIMIT;
 
-/// The moment a run must end by, or none.
+/// The moment a run must end by, or none; and, for the rounds of a solve
+/// without a time limit, the branch-and-bound nodes each search may take (a
+/// budget of work that, unlike time, gives the same plan on every machine).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline {
     at: Option<Instant>,
+    nodes: Option<u32>,
 }
 
 impl Deadline {
     /// No deadline: every step may take as long as it needs.
-    pub const NONE: Deadline = Deadline { at: None };
+    pub const NONE: Deadline = Deadline {
+        at: None,
+        nodes: None,
+    };
 
     /// The deadline `seconds` from now (`None`: no deadline; a negative limit
     /// is now).
     pub fn after(seconds: Option<f64>) -> Deadline {
         Deadline {
             at: seconds.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0))),
+            nodes: None,
         }
+    }
+
+    /// This deadline, each search under it taking at most `nodes`
+    /// branch-and-bound nodes.
+    pub(crate) fn with_nodes(self, nodes: u32) -> Deadline {
+        Deadline {
+            nodes: Some(nodes),
+            ..self
+        }
+    }
+
+    /// The branch-and-bound nodes each search may take (`None`: no limit).
+    pub(crate) fn nodes(&self) -> Option<u32> {
+        self.nodes
     }
 
     /// Whether there is a deadline.
@@ -53,8 +74,11 @@ impl Deadline {
     /// deadline itself without one).
     pub fn part(&self, share: f64) -> Deadline {
         match self.share(share) {
-            Some(t) => Deadline::after(Some(t)),
-            None => Deadline::NONE,
+            Some(t) => Deadline {
+                nodes: self.nodes,
+                ..Deadline::after(Some(t))
+            },
+            None => *self,
         }
     }
 
@@ -63,6 +87,7 @@ impl Deadline {
         let step = Instant::now() + Duration::from_secs_f64(seconds.max(0.0));
         Deadline {
             at: Some(self.at.map_or(step, |at| at.min(step))),
+            nodes: self.nodes,
         }
     }
 
@@ -73,6 +98,7 @@ impl Deadline {
             at: self
                 .at
                 .map(|at| at.checked_sub(reserve).unwrap_or_else(Instant::now)),
+            nodes: self.nodes,
         }
     }
 }

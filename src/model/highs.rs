@@ -19,6 +19,8 @@ use crate::error::Error;
 pub(crate) struct HighsOptions {
     /// HiGHS's `time_limit`, seconds (none: no limit).
     pub time_limit: Option<f64>,
+    /// HiGHS's `mip_max_nodes`, branch-and-bound nodes (none: no limit).
+    pub nodes: Option<u32>,
     /// HiGHS's `mip_rel_gap`.
     pub gap: f64,
     /// HiGHS's `threads` (at least 1).
@@ -347,6 +349,9 @@ pub(crate) fn solve(
     }
     if let Some(t) = options.time_limit {
         set_option(&mut model, "time_limit", t)?;
+    }
+    if let Some(n) = options.nodes {
+        set_option(&mut model, "mip_max_nodes", n.min(i32::MAX as u32) as i32)?;
     }
     let hooks = Hooks { control };
     if control.stop.is_some() || control.progress.is_some() {

@@ -165,6 +165,13 @@ pub(crate) const NEIGHBOURHOOD_BETTER: f64 = 1e-9;
 /// The share of the time limit the glance at the parts may take.
 pub(crate) const GLANCE_SHARE: f64 = 0.05;
 
+/// The branch-and-bound nodes of each search of the first pass of a solve
+/// without a time limit (with a gap above 0); each round after it doubles
+/// them, until the whole is within the gap (a budget of work, so that a
+/// solve without a time limit gives the same plan on every machine). A
+/// choice, not a measurement: small networks close far within it.
+pub(crate) const FIRST_PASS_NODES: u32 = 500;
+
 /// The time a part's glance takes, seconds per link: its greedy plan and its
 /// LP relaxation by columns take about 1.3 µs per link together on the
 /// 15,000-site region (7.6 s for 5.7 million links).

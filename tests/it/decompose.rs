@@ -419,3 +419,46 @@ fn the_most_co2_avoided_is_the_same_part_by_part_and_as_one_milp() {
         .sum();
     assert!(close(co2, a), "{co2} vs {a}");
 }
+
+/// Without a time limit and with a gap above 0 the parts are searched in
+/// rounds of branch-and-bound nodes until the whole is within the gap: the
+/// solve ends `optimal`, its plan within the gap of a bound at least the
+/// optimum's, and the plan is the same on one thread and on two (work, not
+/// time, ends each search).
+#[test]
+fn a_solve_without_a_time_limit_ends_when_the_whole_is_within_the_gap() {
+    let catalog = crate::path("scenarios/catalog/default.toml");
+    let text = generate::region(60, 4, &catalog.display().to_string());
+    let s = symbio::scenario::read_str(Path::new("r.toml"), &text).unwrap();
+    let gap = 0.01;
+    let options = SolveOptions {
+        gap,
+        ..SolveOptions::default()
+    };
+    let one = symbio::solve(
+        &s,
+        &SolveOptions {
+            threads: 1,
+            ..options
+        },
+    )
+    .unwrap();
+    assert_eq!(one.status, Status::Optimal);
+    let (objective, bound) = (one.objective.unwrap(), one.best_bound.unwrap());
+    assert!(bound >= objective && bound - objective <= gap * objective.abs() * (1.0 + 1e-9));
+    let optimum = symbio::solve(&s, &exact()).unwrap().objective.unwrap();
+    let tol = 1e-6 * optimum.abs();
+    assert!(objective <= optimum + tol && bound >= optimum - tol);
+    let two = symbio::solve(
+        &s,
+        &SolveOptions {
+            threads: 2,
+            ..options
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::to_string(&two).unwrap(),
+        serde_json::to_string(&one).unwrap()
+    );
+}

@@ -216,6 +216,7 @@ pub(crate) fn highs_options(
 ) -> HighsOptions {
     HighsOptions {
         time_limit: deadline.left(),
+        nodes: deadline.nodes(),
         gap: options.gap,
         threads: options.threads,
         feasibility_jump: links >= SMALL_MILP_LINKS,

@@ -28,7 +28,8 @@ pub(crate) enum PlantRow {
     /// A link k into or out of the plant carries nothing unless the plant
     /// opens: x_k − U_k Σ_s z_ps ≤ 0 (implied by the rows above for a whole
     /// plan, it tightens the LP relaxation as the strong formulation of
-    /// facility location does).
+    /// facility location does; left out where the LP implies it too, a link
+    /// that alone can fill the plant's largest size).
     Open(usize),
 }
 
@@ -148,12 +149,31 @@ pub(crate) fn plant_constraints(
                 .flat_map(|links| links.iter().copied());
             let mut touching: Vec<usize> = touching.collect();
             touching.sort_unstable();
+            let largest = pv.terms.largest();
             for k in touching {
                 let l = &net.links[k];
                 if l.recorded_quantity.is_some() {
                     continue;
                 }
                 let u = l.upper_bound.max(0.0);
+                // Implied where the link alone can carry all that the plant
+                // takes in (ρα U ≥ K_max) or makes (U ≥ η K_max): the balance
+                // or yield row and the capacity row bound it as tightly.
+                let room = match s.plant_of_input(l.input) == Some(pv.plant) {
+                    true => l.displaced_per_unit * u,
+                    false => {
+                        let n = plant.outputs.iter().position(|&o| o == l.output);
+                        let eta = n.map_or(0.0, |n| tech.outputs[n].yield_per_unit);
+                        if eta > 0.0 {
+                            u / eta
+                        } else {
+                            0.0
+                        }
+                    }
+                };
+                if room >= largest {
+                    continue;
+                }
                 let mut terms = vec![(v.x[k], 1.0)];
                 terms.extend(pv.open.iter().map(|&z| (z, -u)));
                 put(PlantRow::Open(k), m.at_most(0.0, terms));

@@ -59,6 +59,15 @@
 //!   or more is resumed first and alone, with every thread (its
 //!   neighbourhoods, `search::lns`, use them), for its share.
 //!
+//! Without a time limit and with a gap above 0, the same searches go in
+//! rounds of work instead of time, so that the plan is the same on every
+//! machine: the first pass gives each part's searches `FIRST_PASS_NODES`
+//! branch-and-bound nodes, and each round after it resumes the parts still
+//! open with twice the nodes of the round before, until the parts together
+//! are within the gap of their summed bound (then the whole is `optimal`, its
+//! parts with it) or every part is. At a gap of 0 every part is searched
+//! until it is proven, as one MILP would be.
+//!
 //! A part whose share is less than building its MILP takes is not searched, and
 //! a part stopped before it found any plan is not left without one: either
 //! keeps what the glance had, or else the better of the greedy plan and the
@@ -80,9 +89,9 @@ use crate::model::formulation::Goal;
 use crate::model::options::{Control, SolveOptions};
 use crate::model::solution::{better_of, settled, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
-    ALONE_SHARE, FIRST_PASS_SECONDS_PER_LINK, FIRST_PASS_SHARE, FIRST_PLAN_SECONDS_PER_LINK,
-    GLANCE_SECONDS_PER_LINK, GLANCE_SHARE, MIN_ROUND, QUICK_PASS_SECONDS_PER_LINK,
-    QUICK_PASS_SHARE, SMALL_PART_WEIGHT,
+    ALONE_SHARE, FIRST_PASS_NODES, FIRST_PASS_SECONDS_PER_LINK, FIRST_PASS_SHARE,
+    FIRST_PLAN_SECONDS_PER_LINK, GLANCE_SECONDS_PER_LINK, GLANCE_SHARE, MIN_ROUND,
+    QUICK_PASS_SECONDS_PER_LINK, QUICK_PASS_SHARE, SMALL_PART_WEIGHT,
 };
 use crate::network::Network;
 
@@ -150,7 +159,7 @@ pub(crate) fn solve_by(
 ) -> Result<Solution, Error> {
     let groups = parts(net, extra);
     let one_thread = options.one_thread();
-    if groups.len() < 2 {
+    if groups.len() < 2 && !by_nodes(deadline, options) {
         let goal = Goal::NetBenefit;
         return solve_part(s, net, &one_thread, deadline, extra, goal, control);
     }
@@ -284,8 +293,10 @@ pub fn solve_groups(
     // not depend on how long the whole may take.
     let links: usize = which.iter().map(|&g| groups[g].len()).sum();
     let by_links = (links as f64 * FIRST_PASS_SECONDS_PER_LINK).max(MIN_ROUND);
+    let nodes = by_nodes(deadline, options);
     let first_deadline = match limit {
         Some(_) => first_pass_end.within(by_links),
+        None if nodes => Deadline::NONE.with_nodes(FIRST_PASS_NODES),
         None => Deadline::NONE,
     };
     let first_seconds = first_deadline.remaining();
@@ -348,6 +359,20 @@ pub fn solve_groups(
     // Then rounds, each up to twice as long as the one before, in which the
     // parts still open are resumed where the gap is; the last ends by the
     // deadline.
+    if nodes {
+        node_rounds(
+            s,
+            net,
+            groups,
+            which,
+            extra,
+            options,
+            pool.as_ref(),
+            &watch,
+            control,
+            &mut solutions,
+        )?;
+    }
     if let (Some(_), Some(first)) = (limit, first_seconds) {
         let mut round = first;
         loop {
@@ -375,6 +400,103 @@ pub fn solve_groups(
         }
     }
     Ok(which.iter().filter_map(|g| solutions.remove(g)).collect())
+}
+
+/// Whether a solve until `deadline` goes in rounds of branch-and-bound
+/// nodes: without a time limit and with a gap above 0 (at 0 every part is
+/// searched until it is proven).
+fn by_nodes(deadline: Deadline, options: &SolveOptions) -> bool {
+    !deadline.is_set() && options.gap > 0.0
+}
+
+/// The rounds of a solve without a time limit (see the module doc): while
+/// the parts `which` together are not within `options.gap` of their summed
+/// bound, the parts still open are resumed from their plans, each search
+/// with twice the nodes of the round before. When the whole is within the
+/// gap, its open parts are `optimal` with it.
+#[allow(clippy::too_many_arguments)]
+fn node_rounds(
+    s: &Scenario,
+    net: &Network,
+    groups: &[Vec<usize>],
+    which: &[usize],
+    extra: &[FlowConstraint],
+    options: &SolveOptions,
+    pool: Option<&crate::parallel::Pool>,
+    watch: &Watch<'_>,
+    control: Control<'_>,
+    solutions: &mut BTreeMap<usize, Solution>,
+) -> Result<(), Error> {
+    let one_thread = options.one_thread();
+    let mut nodes = FIRST_PASS_NODES;
+    loop {
+        let parts: Vec<&Solution> = which.iter().filter_map(|g| solutions.get(g)).collect();
+        if whole_within(&parts, options.gap) {
+            for g in which {
+                if let Some(sol) = solutions.get_mut(g) {
+                    if sol.status == Status::TimeLimit {
+                        sol.status = Status::Optimal;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        let open: Vec<usize> = which
+            .iter()
+            .copied()
+            .filter(|g| {
+                solutions.get(g).is_some_and(|sol| {
+                    matches!(sol.status, Status::TimeLimit | Status::TimeLimitNoSolution)
+                })
+            })
+            .collect();
+        if open.is_empty() || control.stopped() {
+            return Ok(());
+        }
+        nodes = nodes.saturating_mul(2);
+        let until = Deadline::NONE.with_nodes(nodes);
+        let resume = |&g: &usize| -> Result<(usize, Solution), Error> {
+            let links = &groups[g];
+            let sub = net.part(links);
+            let local = local_constraints(extra, links);
+            let earlier = &solutions[&g];
+            let report =
+                |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
+            let part_control = Control {
+                stop: control.stop,
+                progress: control.progress.is_some().then_some(&report as _),
+            };
+            let sol = if earlier.status.has_plan() {
+                resume_by(s, &sub, &one_thread, until, &local, earlier, part_control)?
+            } else {
+                let goal = Goal::NetBenefit;
+                solve_part(s, &sub, &one_thread, until, &local, goal, part_control)?
+            };
+            watch.part(g, sol.objective, sol.best_bound);
+            Ok((g, settled(sol, options.gap)))
+        };
+        for r in each(pool, &open, resume) {
+            let (g, sol) = r?;
+            solutions.insert(g, sol);
+        }
+    }
+}
+
+/// Whether every part of `parts` has a plan and a bound and together they are
+/// within `gap`: their summed bound less their summed net benefit at most
+/// `gap` of the latter's size.
+fn whole_within(parts: &[&Solution], gap: f64) -> bool {
+    let (mut objective, mut bound) = (0.0, 0.0);
+    for sol in parts {
+        match (sol.status.has_plan(), sol.objective, sol.best_bound) {
+            (true, Some(o), Some(b)) => {
+                objective += o;
+                bound += b;
+            }
+            _ => return false,
+        }
+    }
+    bound - objective <= gap * objective.abs()
 }
 
 /// One round of [`solve_groups`], until `deadline` (the round's end): the parts
@@ -705,6 +827,20 @@ mod tests {
             flows: vec![1.0, 2.0],
             built: vec![true, false],
         }
+    }
+
+    #[test]
+    fn the_whole_is_within_the_gap_by_its_sums() {
+        let a = sol(Status::TimeLimit, Some(100.0), Some(103.0), Some(0.03));
+        let b = sol(Status::Optimal, Some(900.0), Some(900.0), Some(0.0));
+        // (1003 − 1000) / 1000 = 0.3 %.
+        assert!(whole_within(&[&a, &b], 0.003));
+        assert!(!whole_within(&[&a, &b], 0.002));
+        // A part without a plan or a bound leaves the whole open.
+        let none = sol(Status::TimeLimitNoSolution, None, None, None);
+        assert!(!whole_within(&[&a, &b, &none], 0.5));
+        let unbounded = sol(Status::TimeLimit, Some(1.0), None, None);
+        assert!(!whole_within(&[&b, &unbounded], 0.5));
     }
 
     #[test]

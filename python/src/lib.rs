@@ -378,7 +378,7 @@ impl NativeScenario {
 
     /// Solves the scenario. Returns the plan and whether a KeyboardInterrupt
     /// stopped the search (the plan is then the best known, status time_limit).
-    #[pyo3(signature = (time_limit=None, gap=1e-3, threads=1, decompose=true, progress=None))]
+    #[pyo3(signature = (time_limit=None, gap=1e-2, threads=1, decompose=true, progress=None))]
     fn solve(
         &self,
         py: Python<'_>,
@@ -470,7 +470,7 @@ impl NativePlan {
 /// Returns the lines (the header first), whether every point is done, and the
 /// KeyboardInterrupt that stopped it, if one did.
 #[pyfunction]
-#[pyo3(signature = (scenario, axes, time_limit=None, gap=1e-3, threads=1, progress=None))]
+#[pyo3(signature = (scenario, axes, time_limit=None, gap=1e-2, threads=1, progress=None))]
 fn sweep(
     py: Python<'_>,
     scenario: &NativeScenario,
@@ -531,7 +531,7 @@ fn analysis<T: Send + serde::Serialize>(
 /// `symbio compare` as JSON; `shapley` (exact limit, samples, seed) asks for
 /// the Shapley value of every site (`--allocation shapley`).
 #[pyfunction]
-#[pyo3(signature = (scenario, variants, supplier_share=0.5, individually_rational=false, shapley=None, time_limit=None, gap=1e-3, threads=1))]
+#[pyo3(signature = (scenario, variants, supplier_share=0.5, individually_rational=false, shapley=None, time_limit=None, gap=1e-2, threads=1))]
 #[allow(clippy::too_many_arguments)]
 fn compare_json(
     py: Python<'_>,
@@ -630,7 +630,7 @@ fn breakeven_json(
 
 /// `symbio montecarlo --format json`.
 #[pyfunction]
-#[pyo3(signature = (scenario, samples=100, seed=0, time_limit=None, gap=1e-3, threads=1))]
+#[pyo3(signature = (scenario, samples=100, seed=0, time_limit=None, gap=1e-2, threads=1))]
 fn montecarlo_json(
     py: Python<'_>,
     scenario: &NativeScenario,

@@ -76,7 +76,7 @@ def sweep(
     values: Mapping[str, Iterable[float]],
     *,
     time_limit: Optional[float] = None,
-    gap: float = 1e-3,
+    gap: float = 1e-2,
     threads: int = 1,
     progress: Optional[Callable[[int, int], Any]] = None,
 ) -> Analysis:
@@ -135,7 +135,7 @@ def compare(
     samples: int = 1000,
     seed: int = 0,
     time_limit: Optional[float] = None,
-    gap: float = 1e-3,
+    gap: float = 1e-2,
     threads: int = 1,
 ) -> Analysis:
     """Today's network against the optimum (``symbio compare``; ``variants``
@@ -287,7 +287,7 @@ def montecarlo(
     samples: int = 100,
     seed: int = 0,
     time_limit: Optional[float] = None,
-    gap: float = 1e-3,
+    gap: float = 1e-2,
     threads: int = 1,
 ) -> Analysis:
     """Samples the scenario's ``[[uncertainty]]`` section (``symbio montecarlo``).

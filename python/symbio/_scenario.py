@@ -235,7 +235,7 @@ class Scenario:
     def solve(
         self,
         time_limit: Optional[float] = None,
-        gap: float = 1e-3,
+        gap: float = 1e-2,
         threads: int = 1,
         *,
         decompose: bool = True,

@@ -31,7 +31,7 @@ class NativeScenario:
     def solve(
         self,
         time_limit: Optional[float] = None,
-        gap: float = 1e-3,
+        gap: float = 1e-2,
         threads: int = 1,
         decompose: bool = True,
         progress: Optional[_Progress] = None,
@@ -47,7 +47,7 @@ def sweep(
     scenario: NativeScenario,
     axes: Sequence[tuple[str, Sequence[float]]],
     time_limit: Optional[float] = None,
-    gap: float = 1e-3,
+    gap: float = 1e-2,
     threads: int = 1,
     progress: Optional[Callable[[int, int], Any]] = None,
 ) -> tuple[list[str], bool, Optional[BaseException]]: ...
@@ -58,7 +58,7 @@ def compare_json(
     individually_rational: bool = False,
     shapley: Optional[tuple[int, int, int]] = None,
     time_limit: Optional[float] = None,
-    gap: float = 1e-3,
+    gap: float = 1e-2,
     threads: int = 1,
 ) -> str: ...
 def pareto_json(
@@ -84,7 +84,7 @@ def montecarlo_json(
     samples: int = 100,
     seed: int = 0,
     time_limit: Optional[float] = None,
-    gap: float = 1e-3,
+    gap: float = 1e-2,
     threads: int = 1,
 ) -> str: ...
 def version() -> str: ...

@@ -251,12 +251,12 @@ pub struct SolverArgs {
     /// Stop the solver after this many seconds (the best plan found is reported).
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
-    /// Relative optimality gap at which to stop: a part of the network whose
-    /// plan is within it of a proven bound is `optimal` (0 proves optimality;
-    /// 0.001 is 0.1 % of the net benefit, far below the uncertainty of any
-    /// scenario figure; large regions need a --time-limit) [default: 0.001; for
-    /// pareto and breakeven 1e-6, as their answers compare plans that differ by
-    /// less than 0.1 %].
+    /// Relative optimality gap at which to stop: the plan is `optimal` once
+    /// the whole network's plan is within it of a proven bound (0 proves
+    /// optimality; 0.01 is 1 % of the net benefit, below the uncertainty of
+    /// any scenario figure, and ends on regions of thousands of sites without
+    /// a time limit) [default: 0.01; for pareto and breakeven 1e-6, as their
+    /// answers compare plans that differ by less than 1 %].
     #[arg(long, value_name = "RELATIVE")]
     pub gap: Option<f64>,
     /// Threads the command may use: independent parts, points or samples solved

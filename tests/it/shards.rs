@@ -123,7 +123,7 @@ fn bad_sets_of_shards_are_refused_by_name() {
     Symbio::new()
         .arg("solve")
         .file_arg(&file)
-        .args(["--shard", "1/3", "--gap", "0.01", "-o"])
+        .args(["--shard", "1/3", "--gap", "0.05", "-o"])
         .file_arg(&q)
         .run();
     merge(&file, &[&p[0], &q, &p[2]])

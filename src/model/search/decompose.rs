@@ -90,7 +90,7 @@ use crate::model::options::{Control, SolveOptions};
 use crate::model::solution::{better_of, settled, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
     ALONE_SHARE, FIRST_PASS_NODES, FIRST_PASS_SECONDS_PER_LINK, FIRST_PASS_SHARE,
-    FIRST_PLAN_SECONDS_PER_LINK, GLANCE_SECONDS_PER_LINK, GLANCE_SHARE, MIN_ROUND,
+    FIRST_PLAN_SECONDS_PER_LINK, GLANCE_SECONDS_PER_LINK, GLANCE_SHARE, MIN_ROUND, PART_GAP_SHARE,
     QUICK_PASS_SECONDS_PER_LINK, QUICK_PASS_SHARE, SMALL_PART_WEIGHT,
 };
 use crate::network::Network;
@@ -294,6 +294,13 @@ pub fn solve_groups(
     let links: usize = which.iter().map(|&g| groups[g].len()).sum();
     let by_links = (links as f64 * FIRST_PASS_SECONDS_PER_LINK).max(MIN_ROUND);
     let nodes = by_nodes(deadline, options);
+    // Searched by nodes, each part's search aims at a tighter gap than the
+    // whole's, so that a part small enough is proven within its nodes while
+    // the whole stops at the gap asked.
+    let searched = match nodes {
+        true => part_gap(&one_thread),
+        false => one_thread,
+    };
     let first_deadline = match limit {
         Some(_) => first_pass_end.within(by_links),
         None if nodes => Deadline::NONE.with_nodes(FIRST_PASS_NODES),
@@ -332,7 +339,7 @@ pub fn solve_groups(
             Some(quick) => resume_by(
                 s,
                 &sub,
-                &one_thread,
+                &searched,
                 part_deadline,
                 &local,
                 quick,
@@ -341,7 +348,7 @@ pub fn solve_groups(
             None => {
                 let goal = Goal::NetBenefit;
                 let until = part_deadline;
-                solve_part(s, &sub, &one_thread, until, &local, goal, part_control)?
+                solve_part(s, &sub, &searched, until, &local, goal, part_control)?
             }
         };
         let sol = match known {
@@ -427,7 +434,7 @@ fn node_rounds(
     control: Control<'_>,
     solutions: &mut BTreeMap<usize, Solution>,
 ) -> Result<(), Error> {
-    let one_thread = options.one_thread();
+    let searched = part_gap(&options.one_thread());
     let mut nodes = FIRST_PASS_NODES;
     loop {
         let parts: Vec<&Solution> = which.iter().filter_map(|g| solutions.get(g)).collect();
@@ -467,10 +474,10 @@ fn node_rounds(
                 progress: control.progress.is_some().then_some(&report as _),
             };
             let sol = if earlier.status.has_plan() {
-                resume_by(s, &sub, &one_thread, until, &local, earlier, part_control)?
+                resume_by(s, &sub, &searched, until, &local, earlier, part_control)?
             } else {
                 let goal = Goal::NetBenefit;
-                solve_part(s, &sub, &one_thread, until, &local, goal, part_control)?
+                solve_part(s, &sub, &searched, until, &local, goal, part_control)?
             };
             watch.part(g, sol.objective, sol.best_bound);
             Ok((g, settled(sol, options.gap)))
@@ -479,6 +486,15 @@ fn node_rounds(
             let (g, sol) = r?;
             solutions.insert(g, sol);
         }
+    }
+}
+
+/// The options of a part's search in rounds of nodes: `options` with
+/// `PART_GAP_SHARE` of its gap.
+fn part_gap(options: &SolveOptions) -> SolveOptions {
+    SolveOptions {
+        gap: options.gap * PART_GAP_SHARE,
+        ..*options
     }
 }
 

@@ -117,8 +117,9 @@ impl std::fmt::Debug for Control<'_> {
 }
 
 /// How one link's value falls on its two sites before any transfer, for
-/// [`solve_individually_rational`]: the supplier gains `supplier_per_unit` per unit
-/// sent and bears `supplier_per_year` when the link is built, the receiver likewise.
+/// [`solve_individually_rational`](crate::model::solve_individually_rational):
+/// the supplier gains `supplier_per_unit` per unit sent and bears
+/// `supplier_per_year` when the link is built, the receiver likewise.
 /// The two per-unit figures add up to the link's margin v_l, the two annual ones to
 /// its annual charge F_l.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -158,10 +158,11 @@ pub(crate) fn solve_by(
     control: Control<'_>,
 ) -> Result<Solution, Error> {
     let groups = parts(net, extra);
-    let one_thread = options.one_thread();
     if groups.len() < 2 && !by_nodes(deadline, options) {
         let goal = Goal::NetBenefit;
-        return solve_part(s, net, &one_thread, deadline, extra, goal, control);
+        let searched = part_gap(&options.one_thread());
+        let sol = solve_part(s, net, &searched, deadline, extra, goal, control)?;
+        return Ok(settled(sol, searched.gap));
     }
     if asks_of_no_link(extra) {
         return Ok(Solution::without_plan(Status::Infeasible, net.links.len()));
@@ -187,7 +188,16 @@ pub fn solve_groups(
     extra: &[FlowConstraint],
     control: Control<'_>,
 ) -> Result<Vec<Solution>, Error> {
-    let one_thread = options.one_thread();
+    // Each part's search aims at a tighter gap than the whole's, so that a
+    // part small enough is proven while the whole stops at the gap asked.
+    let searched = part_gap(&options.one_thread());
+    // A part is done within that tighter gap under a time limit (the time is
+    // the caller's to spend); in rounds of nodes the whole decides, and a part
+    // within the gap asked is done.
+    let done_gap = match by_nodes(deadline, options) {
+        true => options.gap,
+        false => searched.gap,
+    };
     let threads = options.threads.max(1) as usize;
     // The time the parts have in all: the glance's and the first pass's
     // shares are of it.
@@ -218,7 +228,7 @@ pub fn solve_groups(
             }
             let sub = net.part(links);
             let local = local_constraints(extra, links);
-            let sol = glance(s, &sub, &local, options.gap)?;
+            let sol = glance(s, &sub, &local, done_gap)?;
             watch.part(g, sol.objective, sol.best_bound);
             Ok(Some(sol))
         };
@@ -266,13 +276,13 @@ pub fn solve_groups(
                 stop: control.stop,
                 progress: control.progress.is_some().then_some(&report as _),
             };
-            let sol = first_plan(s, &sub, &one_thread, part_deadline, &local, part_control)?;
+            let sol = first_plan(s, &sub, &searched, part_deadline, &local, part_control)?;
             let sol = match glances.get(&g) {
                 Some(known) => better_of(sol, known),
                 None => sol,
             };
             watch.part(g, sol.objective, sol.best_bound);
-            Ok(Some(settled(sol, options.gap)))
+            Ok(Some(settled(sol, done_gap)))
         };
         let found = each(pool.as_ref(), &open, quick_part);
         for (&(g, _), sol) in open.iter().zip(found) {
@@ -294,13 +304,6 @@ pub fn solve_groups(
     let links: usize = which.iter().map(|&g| groups[g].len()).sum();
     let by_links = (links as f64 * FIRST_PASS_SECONDS_PER_LINK).max(MIN_ROUND);
     let nodes = by_nodes(deadline, options);
-    // Searched by nodes, each part's search aims at a tighter gap than the
-    // whole's, so that a part small enough is proven within its nodes while
-    // the whole stops at the gap asked.
-    let searched = match nodes {
-        true => part_gap(&one_thread),
-        false => one_thread,
-    };
     let first_deadline = match limit {
         Some(_) => first_pass_end.within(by_links),
         None if nodes => Deadline::NONE.with_nodes(FIRST_PASS_NODES),
@@ -356,7 +359,7 @@ pub fn solve_groups(
             None => sol,
         };
         watch.part(g, sol.objective, sol.best_bound);
-        Ok(settled(sol, options.gap))
+        Ok(settled(sol, done_gap))
     };
     let solved = each(pool.as_ref(), &order, solve_part);
     let mut solutions: BTreeMap<usize, Solution> = BTreeMap::new();
@@ -489,9 +492,9 @@ fn node_rounds(
     }
 }
 
-/// The options of a part's search in rounds of nodes: `options` with
-/// `PART_GAP_SHARE` of its gap.
-fn part_gap(options: &SolveOptions) -> SolveOptions {
+/// The options of a part's search: `options` with `PART_GAP_SHARE` of its
+/// gap (whether the part, or the whole, is done is decided at the gap asked).
+pub(crate) fn part_gap(options: &SolveOptions) -> SolveOptions {
     SolveOptions {
         gap: options.gap * PART_GAP_SHARE,
         ..*options
@@ -564,7 +567,7 @@ fn resume_round(
             solve_part(s, &sub, &opts, until, &local, goal, part_control)?
         };
         watch.part(g, sol.objective, sol.best_bound);
-        Ok::<_, Error>((g, settled(sol, options.gap)))
+        Ok::<_, Error>((g, settled(sol, part_gap(options).gap)))
     };
     let mut resumed: Vec<Result<(usize, Solution), Error>> = Vec::new();
     // A part with most of the gap gets every thread, for its share of the
@@ -572,10 +575,11 @@ fn resume_round(
     let total: f64 = pending.iter().map(|p| p.1).sum();
     if threads > 1 && pending[0].1 >= ALONE_SHARE * total {
         let (g, gap) = pending.remove(0);
-        resumed.push(resume(g, *options, deadline.part(gap / total)));
+        resumed.push(resume(g, part_gap(options), deadline.part(gap / total)));
     }
     let budget = Budget::new(deadline, pending.iter().map(|p| p.1), threads);
-    let resume_part = |&(g, gap): &(usize, f64)| resume(g, options.one_thread(), budget.share(gap));
+    let resume_part =
+        |&(g, gap): &(usize, f64)| resume(g, part_gap(&options.one_thread()), budget.share(gap));
     resumed.extend(each(pool, &pending, resume_part));
     for r in resumed {
         let (g, sol) = r?;

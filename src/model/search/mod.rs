@@ -82,7 +82,11 @@ pub(crate) fn solve_by(
     if options.decompose {
         decompose::solve_by(s, net, options, deadline, extra, control)
     } else {
-        part::solve_part(s, net, options, deadline, extra, Goal::NetBenefit, control)
+        // HiGHS aims at a share of the gap, as each part's search does.
+        let searched = decompose::part_gap(options);
+        let goal = Goal::NetBenefit;
+        let sol = part::solve_part(s, net, &searched, deadline, extra, goal, control)?;
+        Ok(crate::model::solution::settled(sol, options.gap))
     }
 }
 

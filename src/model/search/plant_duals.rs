@@ -38,7 +38,9 @@ pub(super) struct PlantDuals {
     /// from it pays the plant's yield row.
     output: Vec<f64>,
     /// Per link of the network: the duals of its open-plant rows (a link
-    /// between two plants has one of each; 0 where the LP had none).
+    /// between two plants has one of each; 0 where the LP had none). Empty
+    /// for a scenario without plants, whose LP rounds need no vector of a
+    /// network's size.
     open: Vec<f64>,
     /// Per plant (scenario index): `−Σ_r d_r a_r,t`, added to `−c_p`.
     throughput: Vec<f64>,
@@ -64,10 +66,14 @@ pub(super) struct PlantTerm {
 impl PlantDuals {
     /// Every dual 0.
     pub fn none(s: &Scenario, links: usize) -> PlantDuals {
+        let open = match s.plants.is_empty() {
+            true => Vec::new(),
+            false => vec![0.0; links],
+        };
         PlantDuals {
             input: vec![0.0; s.inputs.len()],
             output: vec![0.0; s.outputs.len()],
-            open: vec![0.0; links],
+            open,
             throughput: vec![0.0; s.plants.len()],
             size: vec![0.0; s.plants.len()],
             constant: 0.0,
@@ -151,7 +157,8 @@ impl PlantDuals {
 
     /// What a unit of link `k`'s flow pays the plants' rows it is in.
     pub fn charge(&self, k: usize, l: &CandidateLink) -> f64 {
-        l.displaced_per_unit * self.input[l.input.0] + self.output[l.output.0] + self.open[k]
+        let open = self.open.get(k).copied().unwrap_or(0.0);
+        l.displaced_per_unit * self.input[l.input.0] + self.output[l.output.0] + open
     }
 
     /// `Σ_g d_g b_g`: what the right-hand sides of the group rows are worth.

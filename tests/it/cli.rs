@@ -421,3 +421,29 @@ fn the_default_gap_is_a_planners_and_gap_0_stays_exact() {
         assert_eq!(v["gap"], 0.0, "{scenario}");
     }
 }
+
+/// Without `--time-limit`, a generated region ends at the default gap: the
+/// plan is `optimal`, its gap of the whole at most 1 %, and the same with
+/// `--threads 2` (rounds of nodes, not of seconds).
+#[test]
+fn a_region_without_a_time_limit_ends_at_the_default_gap() {
+    let catalog = crate::path("scenarios/catalog/default.toml");
+    let dir = Scratch::new();
+    let file = dir.write(
+        "region.toml",
+        &symbio_testkit::generate::region(60, 4, &catalog.display().to_string()),
+    );
+    let solve = |threads: &str| {
+        Symbio::new()
+            .arg("solve")
+            .file_arg(&file)
+            .args(["--format", "json", "-q", "--threads", threads])
+            .run()
+            .stdout
+    };
+    let one = solve("1");
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(v["status"], "optimal");
+    assert!(v["gap"].as_f64().unwrap() <= 0.01, "{}", v["gap"]);
+    assert_eq!(one, solve("2"));
+}

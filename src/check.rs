@@ -3,8 +3,8 @@
 //! the independent parts, the streams no link can serve, the recorded flows
 //! that cannot fit (each with the field it was written in) and the figures left
 //! to their defaults; with periods, the periods, each profile's quantities by
-//! period and the stores (read and checked, not yet optimised: the network is
-//! that of the annual totals).
+//! period and the stores (the candidate network is built once for all
+//! periods: its links' bounds are the annual ones).
 //!
 //! ```
 //! let path = std::path::Path::new("tests/data/hand.toml");
@@ -340,7 +340,7 @@ impl Stream {
 /// is built.
 pub fn summary(loaded: &Loaded, s: &Scenario) -> Result<Summary, Error> {
     // Periods are summarised, and the network is that of the annual totals.
-    let net = crate::network::build_annual(s, crate::network::BuildOptions::default())?;
+    let net = crate::network::build_with(s, crate::network::BuildOptions::default())?;
     let p = &net.pruned;
     Ok(Summary {
         file: loaded.root.display().to_string(),

@@ -597,6 +597,25 @@ impl Scenario {
             .map_or(self.inputs[i.0].price, |prices| prices[p.0])
     }
 
+    /// The stream a store works on: its site's output of the store's
+    /// material (it holds what the site makes before it is sent), else its
+    /// site's input of it (it holds what arrives before it is used).
+    /// Validation makes this one stream (`None` only for a scenario it
+    /// has not checked).
+    pub fn store_stream(&self, k: StoreId) -> Option<Stream> {
+        let store = &self.stores[k.0];
+        let site = &self.sites[store.site.0];
+        let of = store.material;
+        let output = site
+            .outputs
+            .iter()
+            .find(|o| self.outputs[o.0].material == of);
+        let input = site.inputs.iter().find(|i| self.inputs[i.0].material == of);
+        output
+            .map(|&o| Stream::Output(o))
+            .or(input.map(|&i| Stream::Input(i)))
+    }
+
     /// A stream's units in a period, `annual` a year.
     fn quantity_in(&self, stream: Stream, annual: f64, p: PeriodId) -> f64 {
         match self.profile(stream).and_then(|f| f.quantities.as_ref()) {

@@ -1,7 +1,7 @@
 //! A link's value and how it falls on its two firms: one place for the money of
 //! `docs/formulation.md` that the plan, the gain allocation and the comparison share.
 
-use crate::domain::{Payer, Scenario};
+use crate::domain::{Payer, PeriodId, Scenario};
 use crate::model::LinkShare;
 use crate::network::{CandidateLink, LinkTerms};
 
@@ -31,11 +31,25 @@ pub fn link_value(s: &Scenario, l: &CandidateLink, x: f64, built: bool) -> f64 {
 /// `processing_paid_by`. This is the per-site split of every plan.
 pub fn link_share(s: &Scenario, l: &CandidateLink) -> LinkShare {
     let p = &s.parameters;
+    link_share_at(s, l, p.energy_price, s.inputs[l.input.0].price)
+}
+
+/// [`link_share`] in period `t` of a scenario with periods: at the period's
+/// energy price and the input's price in it.
+pub fn link_share_in(s: &Scenario, l: &CandidateLink, t: PeriodId) -> LinkShare {
+    let energy = s.periods[t.0].energy_price;
+    link_share_at(s, l, energy, s.input_price_in(l.input, t))
+}
+
+/// [`link_share`] at an energy price and a price of the input.
+fn link_share_at(s: &Scenario, l: &CandidateLink, energy_price: f64, price: f64) -> LinkShare {
+    let p = &s.parameters;
     let (ts, tr) = payer_shares(p.transport_paid_by);
     let (ps, pr) = payer_shares(p.processing_paid_by);
-    let t = l.terms(s);
+    let mut t = l.terms(s);
+    t.avoided_purchase_cost = l.displaced_per_unit * price;
     let (co2_s, co2_r) = co2_share(s, &t);
-    let moving = t.transport_cost + l.transport_energy_gj * p.energy_price;
+    let moving = t.transport_cost + l.transport_energy_gj * energy_price;
     let charge = l.fixed_charge_per_year();
     LinkShare {
         supplier: s.firm_of(s.outputs[l.output.0].site),
@@ -103,6 +117,22 @@ impl LinkMoney {
             capex_year: t.capex_per_year,
             carbon: p.carbon_price * (l.co2_avoided_per_unit() * x),
         }
+    }
+
+    /// The money of link `l` at its flows by period `xs` (`x_lt`), each at
+    /// its period's energy price and input price; fixed and capital costs
+    /// once a year.
+    pub fn by_period(s: &Scenario, l: &CandidateLink, xs: &[f64]) -> LinkMoney {
+        let mut m = LinkMoney::of(s, l, xs.iter().sum());
+        let each = xs.iter().enumerate().map(|(t, &x)| (PeriodId(t), x));
+        m.purchase = each
+            .clone()
+            .map(|(t, x)| l.displaced_per_unit * s.input_price_in(l.input, t) * x)
+            .sum();
+        m.energy = each
+            .map(|(t, x)| l.transport_energy_gj * s.periods[t.0].energy_price * x)
+            .sum();
+        m
     }
 
     /// The link's annual net benefit: savings less costs, carbon included.

@@ -634,6 +634,7 @@ status = "existing"
             gap: Some(0.0),
             flows: vec![0.0; net.links.len()],
             built: vec![false; net.links.len()],
+            by_period: crate::model::ByPeriod::default(),
         };
         for &(k, x) in flows {
             sol.flows[k] = x;

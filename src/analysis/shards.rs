@@ -69,6 +69,9 @@ pub struct PartSolution {
     pub gap: Option<f64>,
     /// Its built links, in the part's link order, with their flows.
     pub built: Vec<BuiltLink>,
+    /// The stores its plan reaches (absent without).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<ShardStore>,
 }
 
 /// A built link of a part's plan.
@@ -79,6 +82,25 @@ pub struct BuiltLink {
     pub link: String,
     /// Its flow, units of the output per year.
     pub flow: f64,
+    /// Its flow in each period, of a scenario with periods (absent without).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_period: Vec<f64>,
+}
+
+/// A store of a part's plan, of a scenario with periods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShardStore {
+    /// The store's id.
+    pub store: String,
+    /// Whether the plan uses it.
+    pub built: bool,
+    /// Its stock at the end of each period.
+    pub level: Vec<f64>,
+    /// What is put in during each period.
+    pub charge: Vec<f64>,
+    /// What is taken out during each period.
+    pub discharge: Vec<f64>,
 }
 
 /// The shard each part goes to (see the module doc), for parts of `sizes` links.
@@ -117,7 +139,7 @@ pub fn solve_shard(
     let mine: Vec<usize> = (0..groups.len())
         .filter(|&p| dealt[p] == shard.index)
         .collect();
-    let solved = decompose::solve_groups(
+    let solved = crate::model::solve_groups(
         scenario,
         &net,
         &groups,
@@ -173,6 +195,19 @@ fn part_solution(
             .map(|(j, &k)| BuiltLink {
                 link: net.links[k].key(s).to_string(),
                 flow: sol.flows[j],
+                by_period: sol.by_period.flows_of(j).to_vec(),
+            })
+            .collect(),
+        stores: sol
+            .by_period
+            .stores
+            .iter()
+            .map(|u| ShardStore {
+                store: s.stores[u.store.0].id.clone(),
+                built: u.built,
+                level: u.level.clone(),
+                charge: u.charge.clone(),
+                discharge: u.discharge.clone(),
             })
             .collect(),
     }
@@ -317,8 +352,10 @@ fn solution_of(
         .enumerate()
         .map(|(j, &k)| (net.links[k].key(s).to_string(), j))
         .collect();
+    let periods = s.periods.len();
     let mut flows = vec![0.0; links.len()];
     let mut built = vec![false; links.len()];
+    let mut by_period = vec![0.0; links.len() * periods];
     for b in &part.built {
         let j = *index
             .get(&b.link)
@@ -331,6 +368,42 @@ fn solution_of(
         }
         flows[j] = b.flow;
         built[j] = true;
+        if b.by_period.len() != periods || b.by_period.iter().any(|q| !q.is_finite() || *q < 0.0) {
+            return Err(format!(
+                "part {}: link {} has {} flows by period, not {periods} of 0 or more",
+                part.part,
+                b.link,
+                b.by_period.len()
+            ));
+        }
+        by_period[j * periods..(j + 1) * periods].copy_from_slice(&b.by_period);
+    }
+    let mut stores = Vec::with_capacity(part.stores.len());
+    for q in &part.stores {
+        let k = s
+            .stores
+            .iter()
+            .position(|h| h.id == q.store)
+            .ok_or_else(|| {
+                format!(
+                    "part {}: store {} is not in the scenario",
+                    part.part, q.store
+                )
+            })?;
+        let lengths = [q.level.len(), q.charge.len(), q.discharge.len()];
+        if lengths.iter().any(|&n| n != periods) {
+            return Err(format!(
+                "part {}: store {} has not one value per period",
+                part.part, q.store
+            ));
+        }
+        stores.push(crate::model::StoreUse {
+            store: crate::domain::StoreId(k),
+            built: q.built,
+            level: q.level.clone(),
+            charge: q.charge.clone(),
+            discharge: q.discharge.clone(),
+        });
     }
     if !part.status.has_plan() {
         return Ok(Solution::without_plan(part.status, links.len()));
@@ -342,6 +415,11 @@ fn solution_of(
         gap: part.gap,
         flows,
         built,
+        by_period: crate::model::ByPeriod {
+            periods,
+            flows: if periods > 0 { by_period } else { Vec::new() },
+            stores,
+        },
     })
 }
 

@@ -191,7 +191,7 @@ fn periods(r: &Summary) -> String {
     let mut t = table::wrap(
         "periods          ",
         &format!(
-            "{} ({}): not yet optimised, solve refuses them",
+            "{} ({}): flows, plants and stores by period",
             r.periods.len(),
             shares.join(", ")
         ),

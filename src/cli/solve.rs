@@ -49,6 +49,11 @@ pub enum CsvTable {
     Plants,
     /// One row per output or input used in part: what binds it.
     Limits,
+    /// One row per chosen link and period: its flow and use in the period
+    /// (a scenario with periods).
+    Periods,
+    /// One row per store and period: its stock, what goes in and out.
+    Stores,
 }
 
 /// Arguments of `symbio solve`.
@@ -149,6 +154,8 @@ impl PlanOutput {
                 CsvTable::Sites => report::csv::sites(plan),
                 CsvTable::Plants => report::csv::plants(plan, s),
                 CsvTable::Limits => report::csv::limits(plan),
+                CsvTable::Periods => report::csv::periods(plan),
+                CsvTable::Stores => report::csv::stores(plan),
             }
             .map_err(report_error)?,
             PlanFormat::Geojson => report::geojson::collection(plan, s).map_err(report_error)?,

@@ -398,6 +398,12 @@ pub fn plan(p: &Plan, interrupted: bool) -> String {
     if !p.plants.is_empty() {
         out.push_str(&plants(p));
     }
+    if !p.periods.is_empty() {
+        out.push_str(&by_period(p));
+    }
+    if !p.stores.is_empty() {
+        out.push_str(&stores(p));
+    }
     let sites: Vec<Vec<String>> = p
         .sites
         .iter()
@@ -500,6 +506,77 @@ fn plants(p: &Plan) -> String {
             ("use", Align::Right),
             ("in", Align::Left),
             ("sent", Align::Left),
+            ("own benefit", Align::Right),
+        ],
+        &rows,
+    ));
+    out
+}
+
+/// The flows of a plan with periods, a column per period: each link (by
+/// its number in the table of links) with its flow in each period and, for
+/// a link with a capacity, its peak use.
+fn by_period(p: &Plan) -> String {
+    let header: Vec<String> = p
+        .periods
+        .iter()
+        .map(|q| format!("{} ({:.0} %)", q.period, 100.0 * q.share))
+        .collect();
+    let rows: Vec<Vec<String>> = p
+        .links
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let mut row = vec![(k + 1).to_string(), l.unit.clone()];
+            row.extend(l.by_period.iter().map(|&q| num(q, 0)));
+            let peak = l
+                .utilisation
+                .iter()
+                .copied()
+                .fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.max(u))));
+            row.push(peak.map_or_else(String::new, |u| format!("{:.0} %", 100.0 * u)));
+            row
+        })
+        .collect();
+    let mut columns: Vec<(&str, Align)> = vec![("#", Align::Left), ("unit", Align::Left)];
+    columns.extend(header.iter().map(|h| (h.as_str(), Align::Right)));
+    columns.push(("peak use", Align::Right));
+    let mut out = String::from("\nFlows by period\n");
+    out.push_str(&grid(&columns, &rows));
+    out
+}
+
+/// The stores of a plan: used or not, the stock at the end of each period,
+/// what goes in and out over the year, and the store's own net benefit.
+fn stores(p: &Plan) -> String {
+    let cur = &p.currency;
+    let rows: Vec<Vec<String>> = p
+        .stores
+        .iter()
+        .map(|q| {
+            let levels: Vec<String> = q.level.iter().map(|&h| num(h, 0)).collect();
+            vec![
+                q.store.clone(),
+                q.site.clone(),
+                format!("{} {}", num(q.capacity, 0), q.unit),
+                if q.built { "yes" } else { "no" }.into(),
+                levels.join(" / "),
+                num(q.charge.iter().sum(), 0),
+                num(q.discharge.iter().sum(), 0),
+                num(q.net_benefit, 0),
+            ]
+        })
+        .collect();
+    let mut out = format!("\nStores ({cur}/yr; stock at the end of each period)\n");
+    out.push_str(&grid(
+        &[
+            ("store", Align::Left),
+            ("site", Align::Left),
+            ("capacity", Align::Right),
+            ("used", Align::Left),
+            ("stock", Align::Left),
+            ("in/yr", Align::Right),
+            ("out/yr", Align::Right),
             ("own benefit", Align::Right),
         ],
         &rows,

@@ -107,6 +107,11 @@ impl Milp {
         c
     }
 
+    /// The upper bound of column `c`.
+    pub fn upper_of(&self, c: Column) -> f64 {
+        self.upper[c.index]
+    }
+
     /// Adds `a` to the objective coefficient of `c`.
     pub fn add_cost(&mut self, c: Column, a: f64) {
         self.cost[c.index] += a;

@@ -30,15 +30,16 @@ mod solution;
 pub mod tuning;
 
 pub use deadline::Deadline;
+pub(crate) use formulation::peak_rate;
 pub use formulation::{build, export};
 pub use options::{Control, Reduce, SolveOptions};
 pub use rational::{solve_individually_rational, LinkShare, RationalSolution, Rationality};
 pub(crate) use search::solve_by;
 pub use search::{
-    decompose, glance, greedy, reduce, resume, solve, solve_controlled, solve_max_co2, solve_with,
-    unsolved,
+    decompose, glance, greedy, reduce, resume, solve, solve_controlled, solve_groups,
+    solve_max_co2, solve_with, unsolved,
 };
-pub use solution::{FlowConstraint, ModelSize, Solution, Status};
+pub use solution::{ByPeriod, FlowConstraint, ModelSize, Solution, Status, StoreUse};
 pub use tuning::REDUCE_FROM_LINKS;
 
 /// A generated region of `sites` sites (seed `seed`) on the shipped catalog,
@@ -74,6 +75,7 @@ mod tests {
             "formulation/plants",
             "formulation/model",
             "formulation/rational",
+            "formulation/periods",
         ],
         &["search/greedy", "search/fallback"],
         &["search/plain"],
@@ -81,6 +83,7 @@ mod tests {
         &["search/reduce"],
         &["search/part"],
         &["search/decompose"],
+        &["search/periods"],
         &["search", "rational"],
         &["mod"],
     ];

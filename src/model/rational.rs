@@ -117,6 +117,7 @@ pub fn solve_individually_rational(
             gap: tidy_gap(solved.gap, solved.status),
             flows,
             built,
+            by_period: crate::model::solution::ByPeriod::default(),
         },
         transfers,
     })

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::tuning::MIP_ABS_GAP;
+use crate::domain::StoreId;
 
 /// What the solver concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +64,43 @@ pub struct Solution {
     pub flows: Vec<f64>,
     /// Build decision per link.
     pub built: Vec<bool>,
+    /// Flows by period and the stores' use, of a scenario with periods
+    /// (empty without: then `flows` is the whole plan).
+    pub by_period: ByPeriod,
+}
+
+/// What a plan of a scenario with periods holds beyond its annual flows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ByPeriod {
+    /// How many periods (0 for a scenario without periods).
+    pub periods: usize,
+    /// The flow of link k in period t at `k * periods + t`, units of the
+    /// output; `flows[k]` of the [`Solution`] is their sum.
+    pub flows: Vec<f64>,
+    /// The stores the plan's network reaches, by ascending store.
+    pub stores: Vec<StoreUse>,
+}
+
+impl ByPeriod {
+    /// Link k's flows, period by period.
+    pub fn flows_of(&self, k: usize) -> &[f64] {
+        &self.flows[k * self.periods..(k + 1) * self.periods]
+    }
+}
+
+/// How a plan uses one store, period by period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreUse {
+    /// The store.
+    pub store: StoreId,
+    /// Whether it is used (built, for a candidate).
+    pub built: bool,
+    /// Units held at the end of each period.
+    pub level: Vec<f64>,
+    /// Units put in during each period.
+    pub charge: Vec<f64>,
+    /// Units taken out during each period.
+    pub discharge: Vec<f64>,
 }
 
 impl Solution {
@@ -80,6 +118,7 @@ impl Solution {
             gap: feasible.then_some(0.0),
             flows: Vec::new(),
             built: Vec::new(),
+            by_period: ByPeriod::default(),
         }
     }
 
@@ -92,6 +131,7 @@ impl Solution {
             gap: None,
             flows: vec![0.0; n],
             built: vec![false; n],
+            by_period: ByPeriod::default(),
         }
     }
 }
@@ -189,6 +229,7 @@ mod tests {
             gap: relative_gap(bound, objective),
             flows: vec![objective],
             built: vec![true],
+            by_period: crate::model::solution::ByPeriod::default(),
         }
     }
 

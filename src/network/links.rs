@@ -163,15 +163,11 @@ fn form_link(
         if link.upper_bound <= 0.0 {
             return Err(LeftOut::Empty);
         }
-        let p = &s.parameters;
         let keep_for_co2 = options.keep_co2_positive && link.co2_avoided_per_unit() > 0.0;
         // What a plant makes of a delivery is worth more than the delivery's
         // own margin says: links into plants are never left out for it.
         let into_plant = s.plant_of_input(link.input).is_some();
-        if link.margin_per_unit(p.carbon_price, p.energy_price) <= 0.0
-            && !keep_for_co2
-            && !into_plant
-        {
+        if link.best_margin(s) <= 0.0 && !keep_for_co2 && !into_plant {
             return Err(LeftOut::NeverPay);
         }
     }

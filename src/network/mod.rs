@@ -11,7 +11,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::unionfind::UnionFind;
 use serde::Serialize;
 
-use crate::domain::{InputId, LinkStatus, ModeId, OutputId, RuleId, Scenario, SiteId};
+use crate::domain::{InputId, LinkStatus, ModeId, OutputId, PeriodId, RuleId, Scenario, SiteId};
 use crate::error::{Error, Problem, Problems};
 
 #[cfg(test)]
@@ -183,6 +183,30 @@ impl CandidateLink {
             + carbon_price * self.co2_per_unit
     }
 
+    /// The margin per unit sent in period `t` of a scenario with periods
+    /// (`v_lt` in the formulation): [`CandidateLink::margin_per_unit`] at the
+    /// period's energy price, with the purchase it avoids at the input's
+    /// price in the period.
+    pub fn margin_in(&self, s: &Scenario, t: PeriodId) -> f64 {
+        let p = &s.parameters;
+        let price = s.input_price_in(self.input, t) - s.inputs[self.input.0].price;
+        self.margin_per_unit(p.carbon_price, s.periods[t.0].energy_price)
+            + self.displaced_per_unit * price
+    }
+
+    /// The best margin per unit sent the link can earn: in its best period
+    /// for a scenario with periods, else [`CandidateLink::margin_per_unit`].
+    pub fn best_margin(&self, s: &Scenario) -> f64 {
+        let p = &s.parameters;
+        let annual = self.margin_per_unit(p.carbon_price, p.energy_price);
+        if !s.has_periods() {
+            return annual;
+        }
+        (0..s.periods.len())
+            .map(|t| self.margin_in(s, PeriodId(t)))
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
     /// Emissions avoided per unit sent, t CO2e (may be negative).
     pub fn co2_avoided_per_unit(&self) -> f64 {
         self.co2_per_unit
@@ -290,26 +314,8 @@ pub struct BuildOptions {
 /// lossy for its distance, or its pair has no rule), naming the `[[links]]` entry,
 /// and when a link's coefficient, bound or share of the objective is not below
 /// [`MAX_COEFFICIENT`] in magnitude, naming the fields whose product it is.
-/// Fails too for a scenario with periods, which no model solves yet
-/// ([`NOT_BY_PERIOD`]).
 pub fn build(s: &Scenario) -> Result<Network, Error> {
     build_with(s, BuildOptions::default())
-}
-
-/// What a solve of a scenario with periods says: the periods, profiles and
-/// stores are read and validated, but the model is still one of annual totals.
-pub const NOT_BY_PERIOD: &str = "periods and stores are read and checked but not yet \
-     optimised: the model solves annual totals only, so this scenario is not solved; leave \
-     out [[periods]], [[profiles]] and [[stores]] to solve it on annual totals";
-
-/// The error for a scenario with periods, before any network is built for a
-/// solve.
-fn not_by_period(s: &Scenario) -> Result<(), Error> {
-    if !s.has_periods() {
-        return Ok(());
-    }
-    let problem = Problem::new(&s.file, "periods", None, NOT_BY_PERIOD);
-    Err(Error::Invalid(Problems(vec![problem])))
 }
 
 /// Like [`build`], with options.
@@ -320,13 +326,6 @@ fn not_by_period(s: &Scenario) -> Result<(), Error> {
 /// Existing and forced links that cannot be formed and figures out of range
 /// are reported together; otherwise the links are put in a graph with the sites and streams.
 pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
-    not_by_period(s)?;
-    build_annual(s, options)
-}
-
-/// Like [`build_with`], on the annual totals of a scenario with periods too:
-/// the candidate network `symbio check` summarises.
-pub(crate) fn build_annual(s: &Scenario, options: BuildOptions) -> Result<Network, Error> {
     let facts = facts_by_pair(s);
     let mut search = pairs::PairSearch::new(s, &facts);
     let mut former = links::Former::new(s, &facts, options);

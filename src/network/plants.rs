@@ -245,10 +245,16 @@ pub(crate) fn drop_dominated(s: &Scenario, links: &mut Vec<CandidateLink>) -> us
     let free = |l: &CandidateLink| {
         l.status == crate::domain::LinkStatus::Candidate && l.recorded_quantity.is_none()
     };
+    // At the annual energy price and at each period's (margins differ between
+    // modes only by their transport energy).
+    let energy_prices: Vec<f64> = std::iter::once(p.energy_price)
+        .chain(s.periods.iter().map(|t| t.energy_price))
+        .collect();
     let at_least_as_good = |b: &CandidateLink, a: &CandidateLink| {
         b.displaced_per_unit == a.displaced_per_unit
-            && b.margin_per_unit(p.carbon_price, p.energy_price)
-                >= a.margin_per_unit(p.carbon_price, p.energy_price)
+            && energy_prices.iter().all(|&e| {
+                b.margin_per_unit(p.carbon_price, e) >= a.margin_per_unit(p.carbon_price, e)
+            })
             && b.co2_avoided_per_unit() >= a.co2_avoided_per_unit()
             && b.fixed_charge_per_year() <= a.fixed_charge_per_year()
             && b.upper_bound >= a.upper_bound

@@ -11,15 +11,17 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{LinkStatus, Location, MaterialKind, Scenario};
-use crate::economics::{link_co2_share, link_share, LinkMoney};
+use crate::economics::{link_co2_share, link_share, link_share_in, LinkMoney};
 use crate::error::Error;
 use crate::link_key::LinkKey;
 use crate::model::{Solution, Status};
 use crate::network::mandatory::{self, Constraint, Limit};
 use crate::network::{CandidateLink, Network, Pruned};
 
+mod periods;
 mod plants;
 
+pub use periods::{PlanPeriod, PlanStore};
 pub use plants::{plant_benefits, PlanPlant, PlantTotals};
 
 /// One chosen exchange.
@@ -64,6 +66,14 @@ pub struct PlanLink {
     pub status: String,
     /// The exchange in words, with the names of sites, materials and mode.
     pub description: String,
+    /// The flow sent in each period, in the order of the plan's `periods`
+    /// (absent without periods).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_period: Vec<f64>,
+    /// The flow in each period over the link's capacity in it (capacity ×
+    /// the period's share; absent without periods or without a capacity).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub utilisation: Vec<f64>,
     /// Where the supplying site is (absent when it has no location).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_location: Option<Location>,
@@ -232,6 +242,13 @@ pub struct Plan {
     /// Every plant, open or not (absent without plants).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plants: Vec<PlanPlant>,
+    /// The periods of the year the plan was solved over (absent without
+    /// periods).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<PlanPeriod>,
+    /// Each store the network reaches, period by period (absent without).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stores: Vec<PlanStore>,
     /// The candidate network.
     pub network: NetworkSummary,
     /// Why there is no plan: the constraints that the recorded flows of existing
@@ -347,14 +364,25 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
             continue;
         }
         let x = sol.flows[k];
-        let money = LinkMoney::of(s, l, x);
+        let by_period = sol.by_period.flows_of(k);
+        let money = if by_period.is_empty() {
+            LinkMoney::of(s, l, x)
+        } else {
+            LinkMoney::by_period(s, l, by_period)
+        };
         totals.add(s, l, x, &money);
-        credit_sites(s, l, x, &mut sites);
+        credit_sites(s, l, x, by_period, &mut sites);
         // Network order is (output, input, mode) in scenario order, which is the
         // documented sort already; keep it.
-        links.push(plan_link(s, l, x, &money));
+        let mut row = plan_link(s, l, x, &money);
+        row.by_period = by_period.iter().map(|&q| round(q)).collect();
+        if let Some(c) = l.capacity.filter(|&c| c > 0.0 && !by_period.is_empty()) {
+            let rate = |(q, p): (&f64, &crate::domain::Period)| round(q / (c * p.share));
+            row.utilisation = by_period.iter().zip(&s.periods).map(rate).collect();
+        }
+        links.push(row);
     }
-    let (plants, plant_totals) = plants::plan_plants(s, net, &sol.flows);
+    let (plants, plant_totals) = plants::plan_plants(s, net, &sol.flows, &sol.by_period);
     if !s.plants.is_empty() {
         let f = &mut totals.figures;
         f.net_benefit += plant_totals.net_benefit;
@@ -363,6 +391,14 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         totals.plants = Some(plant_totals);
     }
     plants::credit_operators(s, &plants, &mut sites);
+    let (stores, stores_net) = periods::plan_stores(s, &sol.by_period, &mut sites);
+    if !stores.is_empty() {
+        let co2 = periods::store_co2(s, &sol.by_period);
+        let f = &mut totals.figures;
+        f.net_benefit += stores_net;
+        f.co2_avoided += co2;
+        f.carbon_value += s.parameters.carbon_price * co2;
+    }
     for site in &mut sites {
         site.round();
     }
@@ -378,6 +414,12 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         totals,
         sites,
         plants,
+        periods: if sol.by_period.periods > 0 {
+            periods::plan_periods(s)
+        } else {
+            Vec::new()
+        },
+        stores,
         network: NetworkSummary {
             candidate_links: net.links.len(),
             pruned_too_far: pr.too_far,
@@ -389,7 +431,14 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         } else {
             Vec::new()
         },
-        limits: crate::limits::binding(s, &links),
+        // The limits are those of annual totals; by period they would name
+        // the wrong reason (a season's supply, not the year's), so a plan by
+        // period leaves them out.
+        limits: if sol.by_period.periods > 0 {
+            Vec::new()
+        } else {
+            crate::limits::binding(s, &links)
+        },
         links,
     }
 }
@@ -514,14 +563,36 @@ impl SiteBenefit {
 
 /// Credits link `l` at flow `x` to its two sites, split as the scenario's
 /// parameters say ([`link_share`], [`link_co2_share`]).
-fn credit_sites(s: &Scenario, l: &CandidateLink, x: f64, sites: &mut [SiteBenefit]) {
+/// With periods (`by_period`, the link's flow in each), each period's flow
+/// at its prices ([`link_share_in`]).
+fn credit_sites(
+    s: &Scenario,
+    l: &CandidateLink,
+    x: f64,
+    by_period: &[f64],
+    sites: &mut [SiteBenefit],
+) {
     let a = link_share(s, l);
     let (cs, cr) = link_co2_share(s, l);
+    let (supplier, receiver) = if by_period.is_empty() {
+        (a.supplier_per_unit * x, a.receiver_per_unit * x)
+    } else {
+        by_period
+            .iter()
+            .enumerate()
+            .fold((0.0, 0.0), |(sup, rec), (t, &q)| {
+                let at = link_share_in(s, l, crate::domain::PeriodId(t));
+                (
+                    sup + at.supplier_per_unit * q,
+                    rec + at.receiver_per_unit * q,
+                )
+            })
+    };
     let sup = &mut sites[a.supplier];
-    sup.as_supplier += a.supplier_per_unit * x - a.supplier_per_year;
+    sup.as_supplier += supplier - a.supplier_per_year;
     sup.co2_avoided += cs * x;
     let rec = &mut sites[a.receiver];
-    rec.as_receiver += a.receiver_per_unit * x - a.receiver_per_year;
+    rec.as_receiver += receiver - a.receiver_per_year;
     rec.co2_avoided += cr * x;
 }
 
@@ -560,6 +631,8 @@ fn plan_link(s: &Scenario, l: &CandidateLink, x: f64, m: &LinkMoney) -> PlanLink
         }
         .to_owned(),
         description: describe(s, l),
+        by_period: Vec::new(),
+        utilisation: Vec::new(),
         from_location: s.sites[output.site.0].location,
         to_location: s.sites[input.site.0].location,
     }
@@ -618,6 +691,8 @@ mod tests {
             links: Vec::new(),
             sites: Vec::new(),
             plants: Vec::new(),
+            periods: Vec::new(),
+            stores: Vec::new(),
             network: NetworkSummary {
                 candidate_links: 0,
                 pruned_too_far: 0,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{round, SiteBenefit};
 use crate::domain::{Location, PlantId, Scenario};
+use crate::model::ByPeriod;
 use crate::network::plants::{throughputs, PlantTerms};
 use crate::network::Network;
 
@@ -90,15 +91,19 @@ pub struct PlantTotals {
 }
 
 /// Every plant of `s` under the flows of a plan of `net`, with their sum.
+/// With periods (`by_period`), a plant's size holds its peak rate, and its
+/// energy is priced period by period.
 pub(super) fn plan_plants(
     s: &Scenario,
     net: &Network,
     flows: &[f64],
+    by_period: &ByPeriod,
 ) -> (Vec<PlanPlant>, PlantTotals) {
     let p = &s.parameters;
     let mut totals = PlantTotals::default();
     let mut plants = Vec::new();
     let throughputs = throughputs(s, &net.links, flows);
+    let seasons = Seasons::of(s, net, by_period);
     // What arrives at each input and leaves each output, by scenario index
     // (one pass over the links).
     let mut arrived = vec![0.0; s.inputs.len()];
@@ -118,8 +123,11 @@ pub(super) fn plan_plants(
         let id = PlantId(k);
         let tech = &s.technologies[plant.technology.0];
         let terms = PlantTerms::of(s, id);
-        let t = throughputs[k];
-        let size = terms.size_for(t, plant.is_mandatory());
+        let (t, rate, energy_price) = match &seasons {
+            Some(seasons) => seasons.of_plant(s, k),
+            None => (throughputs[k], throughputs[k], p.energy_price),
+        };
+        let size = terms.size_for(rate, plant.is_mandatory());
         // Every stream of the technology, 0 where nothing goes.
         let zero = |ms: &mut dyn Iterator<Item = crate::domain::MaterialId>| {
             ms.map(|m| (s.materials[m.0].id.clone(), 0.0))
@@ -146,7 +154,7 @@ pub(super) fn plan_plants(
             })
             .collect();
         let operating = terms.operating_cost * t;
-        let energy = terms.energy_gj * p.energy_price * t;
+        let energy = terms.energy_gj * energy_price * t;
         let disposal = terms.disposal_cost * t;
         let co2 = terms.co2_per_unit() * t;
         let (fixed, capex_year, capex, capacity, size_id) = match size {
@@ -183,7 +191,7 @@ pub(super) fn plan_plants(
             size: size_id,
             capacity: round(capacity),
             throughput: round(t),
-            utilisation: (capacity > 0.0).then(|| round(t / capacity)),
+            utilisation: (capacity > 0.0).then(|| round(rate / capacity)),
             inputs: rounded(inputs),
             made,
             sent: rounded(sent),
@@ -199,6 +207,60 @@ pub(super) fn plan_plants(
         });
     }
     (plants, totals)
+}
+
+/// The plants' throughputs by period of a plan with periods (what arrives,
+/// net of a store at an input), `[plant][period]`.
+struct Seasons {
+    throughputs: Vec<Vec<f64>>,
+}
+
+impl Seasons {
+    /// The throughputs by period of a plan with periods; `None` without.
+    fn of(s: &Scenario, net: &Network, by_period: &ByPeriod) -> Option<Seasons> {
+        let periods = by_period.periods;
+        if periods == 0 || s.plants.is_empty() {
+            return None;
+        }
+        let mut throughputs = vec![vec![0.0; periods]; s.plants.len()];
+        for (k, l) in net.links.iter().enumerate() {
+            if let Some(p) = s.plant_of_input(l.input) {
+                for (t, &x) in by_period.flows_of(k).iter().enumerate() {
+                    throughputs[p.0][t] += l.displaced_per_unit * x;
+                }
+            }
+        }
+        for u in &by_period.stores {
+            if let Some(crate::domain::Stream::Input(i)) = s.store_stream(u.store) {
+                if let Some(p) = s.plant_of_input(i) {
+                    let net = u.discharge.iter().zip(&u.charge).map(|(d, c)| d - c);
+                    for (q, change) in throughputs[p.0].iter_mut().zip(net) {
+                        *q += change;
+                    }
+                }
+            }
+        }
+        Some(Seasons { throughputs })
+    }
+
+    /// A plant's throughput in the year, its peak rate and the energy price
+    /// its throughput averages.
+    fn of_plant(&self, s: &Scenario, k: usize) -> (f64, f64, f64) {
+        let by = &self.throughputs[k];
+        let t: f64 = by.iter().sum();
+        let rate = crate::model::peak_rate(s, by.iter().copied());
+        let cost: f64 = by
+            .iter()
+            .zip(&s.periods)
+            .map(|(q, p)| q * p.energy_price)
+            .sum();
+        let price = if t > 0.0 {
+            cost / t
+        } else {
+            s.parameters.energy_price
+        };
+        (t, rate, price)
+    }
 }
 
 impl PlantTotals {
@@ -237,7 +299,7 @@ pub fn plant_benefits(s: &Scenario, net: &Network, flows: &[f64]) -> Vec<(usize,
     if s.plants.is_empty() {
         return Vec::new();
     }
-    let (plants, _) = plan_plants(s, net, flows);
+    let (plants, _) = plan_plants(s, net, flows, &ByPeriod::default());
     s.plants
         .iter()
         .zip(plants)

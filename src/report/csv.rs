@@ -157,6 +157,76 @@ pub fn limits(plan: &Plan) -> Result<String, Error> {
     table(&columns, &rows)
 }
 
+/// The flows of a plan with periods, one row per chosen link and period:
+/// the link's key, `period`, `flow` in it and `utilisation` (flow over the
+/// link's capacity in the period; empty without a capacity). No rows
+/// without periods.
+pub fn periods(plan: &Plan) -> Result<String, Error> {
+    let columns: Vec<String> = [
+        "from_site",
+        "from_output",
+        "to_site",
+        "to_input",
+        "mode",
+        "period",
+        "flow",
+        "unit",
+        "utilisation",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    let mut rows: Vec<Value> = Vec::new();
+    for l in &plan.links {
+        for (t, period) in plan.periods.iter().enumerate() {
+            let mut row = serde_json::to_value(&l.key).map_err(|e| Error::Csv(e.to_string()))?;
+            row["period"] = Value::from(period.period.clone());
+            row["flow"] = Value::from(l.by_period.get(t).copied().unwrap_or(0.0));
+            row["unit"] = Value::from(l.unit.clone());
+            if let Some(&u) = l.utilisation.get(t) {
+                row["utilisation"] = Value::from(u);
+            }
+            rows.push(row);
+        }
+    }
+    table(&columns, &rows)
+}
+
+/// The stores of a plan, one row per store and period: `store`, `site`,
+/// `period`, `level` (at the period's end), `charge`, `discharge`, `unit`,
+/// `built`.
+pub fn stores(plan: &Plan) -> Result<String, Error> {
+    let columns: Vec<String> = [
+        "store",
+        "site",
+        "period",
+        "level",
+        "charge",
+        "discharge",
+        "unit",
+        "built",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    let mut rows: Vec<Value> = Vec::new();
+    for q in &plan.stores {
+        for (t, period) in plan.periods.iter().enumerate() {
+            rows.push(serde_json::json!({
+                "store": q.store,
+                "site": q.site,
+                "period": period.period,
+                "level": q.level.get(t),
+                "charge": q.charge.get(t),
+                "discharge": q.discharge.get(t),
+                "unit": q.unit,
+                "built": q.built,
+            }));
+        }
+    }
+    table(&columns, &rows)
+}
+
 /// A header of `columns`, then one row per item: each cell the item's JSON
 /// field at the column's dotted path.
 fn table<T: Serialize>(columns: &[String], items: &[T]) -> Result<String, Error> {

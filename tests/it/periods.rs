@@ -1,6 +1,8 @@
 //! Periods, profiles and stores (docs/scenario-format.md, "Periods, profiles
 //! and stores"): read, checked and resolved to quantities by period; bad input
-//! named all at once; a solve refused, since no model optimises periods yet.
+//! named all at once; solved by period (docs/formulation.md, "Periods and
+//! stores"), with the two-season case of docs/worked-example.md
+//! (`tests/data/seasons.toml`) as worked out by hand.
 //!
 //! `tests/data/periods.toml` is `tests/data/hand.toml` over two halves of the
 //! year: the town's 2,000 t_steam of heat at factors 3 (winter) and 1
@@ -247,30 +249,114 @@ fn explicit_quantities_sum_to_the_stream_quantity() {
     );
 }
 
+const SEASONS: &str = "tests/data/seasons.toml";
+
+/// The plan of a scenario's text at gap 0.
+fn solve_text(text: &str) -> symbio::Plan {
+    let s = symbio::scenario::read_str(Path::new("seasons.toml"), text).unwrap();
+    let options = symbio::SolveOptions {
+        gap: 0.0,
+        ..Default::default()
+    };
+    symbio::solve(&s, &options).unwrap()
+}
+
+/// docs/worked-example.md, "Two seasons and a store": the incinerator's
+/// 1,000 MWh (500 a half-year) against the town's 750 in winter and 250 in
+/// summer. On annual totals the pipe carries all 1,000 MWh: 20,000 − 5,000 =
+/// 15,000 EUR/yr. By season it carries 500 + 250: 10,000. The pit store takes
+/// the summer's 250 MWh surplus in (250 EUR of handling), loses a tenth of it,
+/// and gives 225 MWh back in winter (4,500 EUR of heat the town does not buy),
+/// for 2,000 EUR/yr of capital: 10,000 + 4,500 − 250 − 2,000 = 12,250.
 #[test]
-fn solving_a_scenario_with_periods_says_they_are_not_yet_optimised() {
-    let s = read(PERIODS);
-    let e = symbio::solve(&s, &symbio::SolveOptions::default()).unwrap_err();
-    assert!(e.is_bad_input());
-    assert!(
-        e.to_string()
-            .contains("periods and stores are read and checked but not yet optimised"),
-        "{e}"
+fn the_two_season_case_is_solved_as_by_hand() {
+    let text = std::fs::read_to_string(crate::path(SEASONS)).unwrap();
+    let plan = solve_text(&text);
+    assert_eq!(plan.status, symbio::Status::Optimal);
+    assert_close(plan.objective.unwrap(), 12_250.0, 1e-6);
+    assert_close(plan.totals.figures.net_benefit, 12_250.0, 1e-6);
+    let link = &plan.links[0];
+    assert_close(link.flow, 975.0, 1e-9);
+    assert_eq!(link.by_period, vec![725.0, 250.0]);
+    let periods: Vec<&str> = plan.periods.iter().map(|p| p.period.as_str()).collect();
+    assert_eq!(periods, ["winter", "summer"]);
+    let pit = &plan.stores[0];
+    assert!(pit.built);
+    assert_eq!(pit.level, vec![0.0, 250.0]);
+    assert_eq!(pit.charge, vec![0.0, 250.0]);
+    assert_eq!(pit.discharge, vec![225.0, 0.0]);
+    assert_close(pit.lost, 25.0, 1e-9);
+    assert_close(pit.net_benefit, -2_250.0, 1e-9);
+    // The sites' split adds up to the plan: the store is its site's.
+    let split: f64 = plan.sites.iter().map(|s| s.benefit).sum();
+    assert_close(split, 12_250.0, 1e-6);
+    let incinerator = &plan.sites[0];
+    assert_close(incinerator.as_supplier, -2_250.0, 1e-9);
+
+    // Without the store: 10,000. A store that costs more than it saves is
+    // left unbuilt, and the plan is the same.
+    let costly = text.replace("capex = 20000.0", "capex = 50000.0");
+    let plan = solve_text(&costly);
+    assert_close(plan.objective.unwrap(), 10_000.0, 1e-6);
+    assert_eq!(plan.links[0].by_period, vec![500.0, 250.0]);
+    assert!(!plan.stores[0].built);
+    assert_eq!(plan.stores[0].level, vec![0.0, 0.0]);
+
+    // On annual totals (one period of the whole year): 15,000.
+    let year = text
+        .replace("id = \"winter\"\nshare = 0.5", "id = \"year\"\nshare = 1.0")
+        .replace("[[periods]]\nid = \"summer\"\nshare = 0.5\n", "")
+        .replace(
+            "factors = { winter = 3.0, summer = 1.0 }",
+            "factors = { year = 1.0 }",
+        );
+    let plan = solve_text(&year);
+    assert_close(plan.objective.unwrap(), 15_000.0, 1e-6);
+}
+
+/// Every command that solves takes a scenario with periods; its plans carry
+/// the periods and the flows by period.
+#[test]
+fn every_command_solves_a_scenario_with_periods() {
+    let run = Symbio::new()
+        .args(["solve", SEASONS, "--format", "json"])
+        .run();
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(plan["objective"], 12_250.0);
+    assert_eq!(
+        plan["links"][0]["by_period"],
+        serde_json::json!([725.0, 250.0])
     );
     for args in [
-        &["solve", PERIODS][..],
-        &["solve", PERIODS, "--shard", "1/2"][..],
-        &["sweep", PERIODS, "--set", "parameters.carbon_price=0,10"][..],
-        &["pareto", PERIODS][..],
-        &["compare", PERIODS, "--all"][..],
+        &["sweep", SEASONS, "--set", "stores.pit.capex=10000,50000"][..],
+        &["pareto", SEASONS][..],
+        &["compare", SEASONS, "--all"][..],
+        &[
+            "breakeven",
+            SEASONS,
+            "--param",
+            "stores.pit.capex",
+            "--range",
+            "0..60000",
+        ][..],
     ] {
-        Symbio::new()
-            .args(args)
-            .expect_code(2)
-            .run()
-            .stderr_contains("not yet optimised");
+        Symbio::new().args(args).run();
     }
-    // The same scenario without its periods solves.
+    let sweep = Symbio::new()
+        .args(["sweep", SEASONS, "--set", "stores.pit.capex=10000,50000"])
+        .run();
+    // At 10,000 the store pays (13,250); at 50,000 it does not (10,000).
+    assert!(
+        sweep.stdout.contains("\"objective\":13250.0"),
+        "{}",
+        sweep.stdout
+    );
+    assert!(
+        sweep.stdout.contains("\"objective\":10000.0"),
+        "{}",
+        sweep.stdout
+    );
+    // The annual scenario still solves as before.
     let text = std::fs::read_to_string(crate::path("tests/data/hand.toml")).unwrap();
     let annual = symbio::scenario::read_str(Path::new("tests/data/hand.toml"), &text).unwrap();
     assert!(symbio::solve(&annual, &symbio::SolveOptions::default()).is_ok());
@@ -316,10 +402,9 @@ factors = { winter = 1.0, summer = 2.0 }
 
 #[test]
 fn fields_of_periods_profiles_and_stores_are_paths_of_the_analyses() {
-    // A good path reaches the solve, which refuses periods for now; a path
-    // to nothing is named as such before.
+    // A good path is solved at each value; a path to nothing is named as
+    // such before any solve.
     let good = [
-        "periods.winter.share",
         "periods.summer.energy_price",
         "sites.town.inputs.heat.factors.winter",
         "sites.town.inputs.heat.prices.summer",
@@ -329,29 +414,32 @@ fn fields_of_periods_profiles_and_stores_are_paths_of_the_analyses() {
         let set = format!("{p}=0.5,1");
         Symbio::new()
             .args(["sweep", PERIODS, "--set", &set])
-            .expect_code(2)
             .run()
-            .stderr_contains("not yet optimised");
+            .stderr_contains("2 points solved: 2 optimal");
         Symbio::new()
             .args(["breakeven", PERIODS, "--param", p, "--range", "0.5..1"])
-            .expect_code(2)
-            .run()
-            .stderr_contains("not yet optimised");
+            .run();
     }
+    // A period's share swept alone breaks the sum of the shares: named.
+    Symbio::new()
+        .args(["sweep", PERIODS, "--set", "periods.winter.share=0.5,1"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("the shares of the periods sum to 1.5");
     // Explicit quantities are a path too; a value that breaks their sum is
     // named as a file's would be.
     let q = "sites.chem.inputs.steam.quantities.winter";
-    for (values, says) in [
-        ("1500", "not yet optimised"),
-        ("1000", "sum to 2500, but the stream's quantity is 3000"),
-    ] {
-        let set = format!("{q}={values}");
-        Symbio::new()
-            .args(["sweep", PERIODS, "--set", &set])
-            .expect_code(2)
-            .run()
-            .stderr_contains(says);
-    }
+    let set = format!("{q}=1500");
+    Symbio::new()
+        .args(["sweep", PERIODS, "--set", &set])
+        .run()
+        .stderr_contains("1 point");
+    let set = format!("{q}=1000");
+    Symbio::new()
+        .args(["sweep", PERIODS, "--set", &set])
+        .expect_code(2)
+        .run()
+        .stderr_contains("sum to 2500, but the stream's quantity is 3000");
     let bad = "sites.town.inputs.heat.factors.autumn";
     let set = format!("{bad}=1,2");
     let run = Symbio::new()
@@ -359,7 +447,6 @@ fn fields_of_periods_profiles_and_stores_are_paths_of_the_analyses() {
         .expect_code(2)
         .run();
     run.stderr_contains("has no factors for period \"autumn\"");
-    assert!(!run.stderr.contains("not yet optimised"), "{}", run.stderr);
     // Monte Carlo draws them too: the [[uncertainty]] paths are checked.
     let mut text = std::fs::read_to_string(crate::path(PERIODS)).unwrap();
     for p in good {
@@ -377,9 +464,7 @@ fn fields_of_periods_profiles_and_stores_are_paths_of_the_analyses() {
     Symbio::new()
         .args(["montecarlo", "--samples", "2"])
         .file_arg(&mc)
-        .expect_code(2)
-        .run()
-        .stderr_contains("not yet optimised");
+        .run();
     text.push_str(&format!(
         "\n[[uncertainty]]\npath = \"{bad}\"\ndistribution = \"uniform\"\nmin = 0.5\nmax = 1.0\n"
     ));
@@ -390,4 +475,112 @@ fn fields_of_periods_profiles_and_stores_are_paths_of_the_analyses() {
         .expect_code(2)
         .run()
         .stderr_contains("has no factors for period \"autumn\"");
+}
+
+/// `file` with `shares` as its periods (flat: no profile), each at the
+/// parameters' energy price.
+fn with_periods(
+    mut file: symbio::scenario::schema::ScenarioFile,
+    shares: &[f64],
+) -> symbio::scenario::schema::ScenarioFile {
+    file.periods = shares
+        .iter()
+        .enumerate()
+        .map(|(k, &share)| symbio::scenario::schema::PeriodFile {
+            id: format!("p{k}"),
+            name: None,
+            share: Some(share),
+            hours: None,
+            energy_price: None,
+            replace: false,
+            source: None,
+        })
+        .collect();
+    file
+}
+
+/// The objective of a scenario file at gap 0, as one MILP or part by part.
+fn objective_of(file: &symbio::scenario::schema::ScenarioFile, decompose: bool) -> Option<f64> {
+    let json = serde_json::to_string(file).unwrap();
+    let s = symbio::scenario::read_str(Path::new("periods.json"), &json).expect("valid");
+    let options = symbio::SolveOptions {
+        gap: 0.0,
+        decompose,
+        ..Default::default()
+    };
+    let plan = symbio::solve(&s, &options).expect("solves");
+    plan.status.has_plan().then(|| plan.objective.unwrap())
+}
+
+/// Shares of 1 to 4 periods that sum to 1.
+fn shares() -> impl proptest::strategy::Strategy<Value = Vec<f64>> {
+    use proptest::prelude::*;
+    proptest::collection::vec(1u32..10, 1..=4).prop_map(|w| {
+        let total: u32 = w.iter().sum();
+        let mut shares: Vec<f64> = w.iter().map(|&k| f64::from(k) / f64::from(total)).collect();
+        // The last takes what rounding left, so that they sum to 1 exactly.
+        let rest: f64 = shares[..shares.len() - 1].iter().sum();
+        *shares.last_mut().unwrap() = 1.0 - rest;
+        shares
+    })
+}
+
+/// The two equivalences of docs/formulation.md, "Periods and stores": one
+/// period of the whole year is today's model, and periods over which every
+/// stream, price and capacity is flat give today's optimum.
+fn assert_equivalent(file: symbio::scenario::schema::ScenarioFile, shares: &[f64]) {
+    let annual = objective_of(&file, true);
+    for (periods, decompose) in [(&[1.0][..], true), (shares, true), (shares, false)] {
+        let by_period = objective_of(&with_periods(file.clone(), periods), decompose);
+        match (annual, by_period) {
+            (Some(a), Some(b)) => assert!(
+                (a - b).abs() <= 1e-6 * a.abs().max(1.0),
+                "annual {a}, over {periods:?} {b}"
+            ),
+            (a, b) => assert_eq!(a.is_some(), b.is_some(), "annual {a:?}, by period {b:?}"),
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// On the oracle's tiny instances (existing links with recorded flows,
+    /// forced and forbidden ones, capacities, distance limits).
+    #[test]
+    fn flat_periods_give_the_annual_optimum(inst in crate::oracle::instance(), shares in shares()) {
+        assert_equivalent(inst.scenario_file(), &shares);
+    }
+
+    /// On the plant oracle's instances (plants of several sizes, existing and
+    /// forced ones).
+    #[test]
+    fn flat_periods_give_the_annual_optimum_with_plants(
+        inst in crate::plant_oracle::instance(),
+        shares in shares(),
+    ) {
+        assert_equivalent(inst.scenario_file(), &shares);
+    }
+}
+
+/// A store works on one stream: a site that offers its material by two
+/// outputs is named.
+#[test]
+fn a_store_on_two_streams_of_its_material_is_named() {
+    let text = std::fs::read_to_string(crate::path(SEASONS))
+        .unwrap()
+        .replace(
+            r#"outputs = [{ id = "heat", material = "heat", quantity = 1000.0 }]"#,
+            r#"outputs = [
+  { id = "heat", material = "heat", quantity = 1000.0 },
+  { id = "steam", material = "heat", quantity = 10.0 },
+]"#,
+        );
+    let e = symbio::scenario::read_str(Path::new("seasons.toml"), &text).unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("stores"), "{text}");
+    assert!(
+        text.contains("\"incinerator\" has 2 outputs of \"heat\": a store works on one stream"),
+        "{text}"
+    );
 }

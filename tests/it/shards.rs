@@ -135,3 +135,34 @@ fn bad_sets_of_shards_are_refused_by_name() {
         .run()
         .stderr_contains("not the answer of a shard");
 }
+
+/// With periods too: each part is solved by period in its shard, and the
+/// merged plan (its flows by period included) is the plan of one run.
+#[test]
+fn merged_shards_of_a_scenario_with_periods_give_the_plan_of_one_run() {
+    let scratch = Scratch::new();
+    let periods = "\n[[periods]]\nid = \"cold\"\nshare = 0.25\nenergy_price = 3.0\n\
+                   \n[[periods]]\nid = \"mild\"\nshare = 0.75\n";
+    let text = format!("{}{periods}", generate::districts(6, 5));
+    let file = scratch.write("districts.toml", &text);
+    let one = Symbio::new()
+        .arg("solve")
+        .file_arg(&file)
+        .args(["--format", "json"])
+        .run();
+    assert!(one.stdout.contains("\"by_period\""), "{}", one.stdout);
+    let parts: Vec<_> = (0..3)
+        .map(|k| {
+            let out = scratch.path(&format!("part-{k}.json"));
+            shard(&file, k, 3, &out);
+            out
+        })
+        .collect();
+    let mut merge = Symbio::new()
+        .args(["merge", "--format", "json", "--scenario"])
+        .file_arg(&file);
+    for p in &parts {
+        merge = merge.file_arg(p);
+    }
+    assert_eq!(merge.run().stdout, one.stdout);
+}

@@ -38,12 +38,23 @@ fn check() {
 
 #[test]
 fn check_periods() {
-    // Periods, profiles and stores, summarised (not yet optimised).
+    // Periods, profiles and stores, summarised.
     formats(
         "check_periods",
         &["check", "tests/data/periods.toml"],
         &["table", "json"],
     );
+}
+
+#[test]
+fn solve_seasons() {
+    // Flows by period and a store, in the table, JSON and the CSV of each.
+    let seasons = "tests/data/seasons.toml";
+    formats("solve_seasons", &["solve", seasons], &["table", "json"]);
+    for table in ["periods", "stores"] {
+        let text = stdout(&["solve", seasons, "--format", "csv", "--table", table]);
+        insta::assert_snapshot!(format!("solve_seasons__csv_{table}"), text);
+    }
 }
 
 #[test]

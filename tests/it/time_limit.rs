@@ -143,6 +143,7 @@ fn a_resumed_search_keeps_the_earlier_plan_and_the_tighter_bound() {
         gap: None,
         flows: vec![0.0; net.links.len()],
         built: vec![false; net.links.len()],
+        by_period: symbio::model::ByPeriod::default(),
     };
     let resumed = model::resume(&s, &net, &exact, &[], &empty, Default::default()).unwrap();
     assert_eq!(resumed.status, Status::Optimal);

@@ -6,12 +6,14 @@
 //! [`super::highs`] and knows nothing of how a search goes.
 
 mod model;
+mod periods;
 mod plants;
 pub(crate) mod rational;
 mod rows;
 
 pub use model::{build, export};
 pub(crate) use model::{clean, highs_options, Added, Cut, Goal, Model};
+pub(crate) use periods::{peak_rate, PeriodModel};
 pub(crate) use plants::{define_plant_variables, plant_benefit, plant_constraints, PlantRow};
 pub(crate) use rows::{RowKey, Rows};
 

@@ -148,10 +148,24 @@ pub(crate) fn read(v: &Vars, net: &Network, solved: &Solved, charges_count: bool
     if charges_count {
         dropped_charges += super::plants::charges_beyond_need(v, |c| solved.value(c));
     }
-    let objective = solved.objective + dropped_charges;
+    let by_period = crate::model::solution::ByPeriod::default();
+    solution_of(solved, dropped_charges, flows, built, by_period)
+}
+
+/// The solution of a solve with the plan read from it: its objective raised
+/// by the charges `dropped` (of what the plan built but does not need), the
+/// gap recomputed as HiGHS defines it when it did.
+pub(crate) fn solution_of(
+    solved: &Solved,
+    dropped: f64,
+    flows: Vec<f64>,
+    built: Vec<bool>,
+    by_period: crate::model::solution::ByPeriod,
+) -> Solution {
+    let objective = solved.objective + dropped;
     let bound = solved.bound;
-    let gap = if dropped_charges > 0.0 {
-        // Recomputed as HiGHS defines it: |bound − objective| / |objective|.
+    let gap = if dropped > 0.0 {
+        // |bound − objective| / |objective|.
         bound.map(|b| {
             if objective.abs() > 0.0 {
                 (b - objective).abs() / objective.abs()
@@ -169,6 +183,7 @@ pub(crate) fn read(v: &Vars, net: &Network, solved: &Solved, charges_count: bool
         gap: tidy_gap(gap, solved.status),
         flows,
         built,
+        by_period,
     }
 }
 

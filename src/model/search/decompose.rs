@@ -87,7 +87,7 @@ use crate::error::Error;
 use crate::model::deadline::Deadline;
 use crate::model::formulation::Goal;
 use crate::model::options::{Control, SolveOptions};
-use crate::model::solution::{better_of, settled, FlowConstraint, Solution, Status};
+use crate::model::solution::{better_of, settled, ByPeriod, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
     ALONE_SHARE, FIRST_PASS_NODES, FIRST_PASS_SECONDS_PER_LINK, FIRST_PASS_SHARE,
     FIRST_PLAN_SECONDS_PER_LINK, GLANCE_SECONDS_PER_LINK, GLANCE_SHARE, MIN_ROUND, PART_GAP_SHARE,
@@ -831,6 +831,38 @@ pub fn merge(n: usize, groups: &[Vec<usize>], solutions: &[Solution]) -> Solutio
         gap,
         flows,
         built,
+        by_period: merge_by_period(n, groups, solutions),
+    }
+}
+
+/// The parts' flows by period in the network's link order, and their stores
+/// by ascending store (a store works on one stream: it is in one part);
+/// empty without periods.
+fn merge_by_period(n: usize, groups: &[Vec<usize>], solutions: &[Solution]) -> ByPeriod {
+    let periods = solutions
+        .iter()
+        .map(|s| s.by_period.periods)
+        .max()
+        .unwrap_or(0);
+    if periods == 0 {
+        return ByPeriod::default();
+    }
+    let mut flows = vec![0.0; n * periods];
+    let mut stores = Vec::new();
+    for (links, sol) in groups.iter().zip(solutions) {
+        let part = &sol.by_period;
+        if part.periods == periods {
+            for (j, &k) in links.iter().enumerate() {
+                flows[k * periods..(k + 1) * periods].copy_from_slice(part.flows_of(j));
+            }
+        }
+        stores.extend(part.stores.iter().cloned());
+    }
+    stores.sort_by_key(|u| u.store);
+    ByPeriod {
+        periods,
+        flows,
+        stores,
     }
 }
 
@@ -846,6 +878,7 @@ mod tests {
             gap,
             flows: vec![1.0, 2.0],
             built: vec![true, false],
+            by_period: crate::model::solution::ByPeriod::default(),
         }
     }
 

@@ -104,6 +104,7 @@ fn empty_plan(
         gap,
         flows: vec![0.0; net.links.len()],
         built: net.links.iter().map(|l| l.is_mandatory()).collect(),
+        by_period: crate::model::solution::ByPeriod::default(),
     })
 }
 

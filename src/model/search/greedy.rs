@@ -119,5 +119,6 @@ pub fn plan(s: &Scenario, net: &Network) -> Option<Solution> {
         gap: None,
         flows,
         built,
+        by_period: crate::model::solution::ByPeriod::default(),
     })
 }

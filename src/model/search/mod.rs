@@ -18,6 +18,7 @@ pub(crate) mod fallback;
 pub mod greedy;
 mod lns;
 mod part;
+mod periods;
 pub(crate) mod plain;
 mod plant_duals;
 pub mod reduce;
@@ -79,6 +80,11 @@ pub(crate) fn solve_by(
     extra: &[FlowConstraint],
     control: Control<'_>,
 ) -> Result<Solution, Error> {
+    if s.has_periods() {
+        let goal = Goal::NetBenefit;
+        let sol = periods::solve_by(s, net, options, deadline, extra, goal, control)?;
+        return Ok(crate::model::solution::settled(sol, options.gap));
+    }
     if options.decompose {
         decompose::solve_by(s, net, options, deadline, extra, control)
     } else {
@@ -88,6 +94,30 @@ pub(crate) fn solve_by(
         let sol = part::solve_part(s, net, &searched, deadline, extra, goal, control)?;
         Ok(crate::model::solution::settled(sol, options.gap))
     }
+}
+
+/// Solves the parts `which` of `groups` (the parts of `net` that
+/// [`decompose::parts`] gives for `extra`) until `deadline`, as a shard of a
+/// solve does: by period for a scenario with periods, else
+/// [`decompose::solve_groups`].
+#[allow(clippy::too_many_arguments)]
+pub fn solve_groups(
+    s: &Scenario,
+    net: &Network,
+    groups: &[Vec<usize>],
+    which: &[usize],
+    options: &SolveOptions,
+    deadline: Deadline,
+    extra: &[FlowConstraint],
+    control: Control<'_>,
+) -> Result<Vec<Solution>, Error> {
+    if s.has_periods() {
+        let goal = Goal::NetBenefit;
+        return periods::solve_groups(
+            s, net, groups, which, options, deadline, extra, goal, control,
+        );
+    }
+    decompose::solve_groups(s, net, groups, which, options, deadline, extra, control)
 }
 
 /// Like [`solve_with`], maximising the CO2 avoided, Σ_l Δ_l x_l (t CO2e per
@@ -104,6 +134,9 @@ pub fn solve_max_co2(
     let deadline = Deadline::after(options.time_limit);
     let goal = Goal::Co2Avoided;
     let control = Control::default();
+    if s.has_periods() {
+        return periods::solve_by(s, net, options, deadline, extra, goal, control);
+    }
     let groups = decompose::parts(net, extra);
     if !options.decompose || groups.len() < 2 {
         return part::solve_part(s, net, options, deadline, extra, goal, control);

@@ -482,9 +482,31 @@ impl<'a> Validation<'a> {
     /// A store holds a material its place offers or takes.
     fn store_material_at(&mut self, p: &Place, site: SiteId, m: MaterialId) {
         let s = &self.sites[site.0];
-        let offers = s.outputs.iter().any(|o| self.outputs[o.0].material == m);
-        let takes = s.inputs.iter().any(|i| self.inputs[i.0].material == m);
-        if !offers && !takes {
+        let offers = s
+            .outputs
+            .iter()
+            .filter(|o| self.outputs[o.0].material == m)
+            .count();
+        let takes = s
+            .inputs
+            .iter()
+            .filter(|i| self.inputs[i.0].material == m)
+            .count();
+        // The store works on one stream: the output of its material, else the input.
+        if offers > 1 || (offers == 0 && takes > 1) {
+            let (n, kind) = if offers > 1 {
+                (offers, "outputs")
+            } else {
+                (takes, "inputs")
+            };
+            let msg = format!(
+                "\"{}\" has {n} {kind} of \"{}\": a store works on one stream, so \
+                 the site must offer (or take) its material once",
+                s.id, self.materials[m.0].id
+            );
+            self.c.at(p, "material", msg);
+        }
+        if offers == 0 && takes == 0 {
             let msg = format!(
                 "\"{}\" has no output or input of \"{}\": a store there would hold what it \
                  neither offers nor takes",

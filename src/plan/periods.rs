@@ -1,0 +1,173 @@
+//! A plan's periods and stores: the periods of the year it was solved over
+//! ([`PlanPeriod`]) and each store the plan's network reaches, with its stock,
+//! what goes in and out period by period and its economics ([`PlanStore`]).
+
+use serde::{Deserialize, Serialize};
+
+use super::{round, SiteBenefit};
+use crate::domain::{PeriodId, Scenario, StoreStatus, Stream};
+use crate::model::ByPeriod;
+
+/// A period of the year a plan was solved over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanPeriod {
+    /// Period id.
+    pub period: String,
+    /// Fraction of the year.
+    pub share: f64,
+    /// Price of transport energy in it, currency per GJ.
+    pub energy_price: f64,
+}
+
+/// One store in a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStore {
+    /// Store id.
+    pub store: String,
+    /// The site it stands at (a plant's site for a store at a plant).
+    pub site: String,
+    /// The plant it stands at, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plant: Option<String>,
+    /// The stream it works on: `output` or `input`, and the stream's id.
+    pub stream: String,
+    /// Material held.
+    pub material: String,
+    /// Unit of the quantities.
+    pub unit: String,
+    /// candidate or existing.
+    pub status: String,
+    /// Whether the plan uses it (builds it, for a candidate).
+    pub built: bool,
+    /// Most it holds, units.
+    pub capacity: f64,
+    /// Units held at the end of each period, in the order of the plan's periods.
+    pub level: Vec<f64>,
+    /// Units put in during each period.
+    pub charge: Vec<f64>,
+    /// Units taken out during each period.
+    pub discharge: Vec<f64>,
+    /// Units lost while held, per year.
+    pub lost: f64,
+    /// Cost of what is put in, currency per year.
+    pub handling_cost: f64,
+    /// Fixed cost, currency per year (0 when not built).
+    pub fixed_cost: f64,
+    /// Annualised capital cost, currency per year (0 when not built).
+    pub capex_per_year: f64,
+    /// Capital cost of a candidate built, currency.
+    pub capex: f64,
+    /// At an input: what taking out in one period what arrived in another is
+    /// worth (the purchases it displaces then, carbon valued; what is lost
+    /// displaces none), currency per year; 0 at an output.
+    pub shifted_value: f64,
+    /// The store's own net benefit, currency per year: the links carry the rest.
+    pub net_benefit: f64,
+}
+
+/// The periods of a scenario, for its plans (empty without periods).
+pub(super) fn plan_periods(s: &Scenario) -> Vec<PlanPeriod> {
+    s.periods
+        .iter()
+        .map(|p| PlanPeriod {
+            period: p.id.clone(),
+            share: round(p.share),
+            energy_price: round(p.energy_price),
+        })
+        .collect()
+}
+
+/// The stores of a plan by period, with their net benefit summed, each
+/// credited to the firm of its site.
+pub(super) fn plan_stores(
+    s: &Scenario,
+    by_period: &ByPeriod,
+    sites: &mut [SiteBenefit],
+) -> (Vec<PlanStore>, f64) {
+    let p = &s.parameters;
+    let mut total = 0.0;
+    let mut rows = Vec::with_capacity(by_period.stores.len());
+    for u in &by_period.stores {
+        let store = &s.stores[u.store.0];
+        let Some(stream) = s.store_stream(u.store) else {
+            continue;
+        };
+        let charged: f64 = u.charge.iter().sum();
+        let lost: f64 = u.level.iter().map(|h| store.loss_per_period * h).sum();
+        let shifted_value: f64 = match stream {
+            Stream::Input(i) => (0..u.level.len())
+                .map(|t| {
+                    let worth =
+                        s.input_price_in(i, PeriodId(t)) + p.carbon_price * s.inputs[i.0].co2;
+                    worth * (u.discharge[t] - u.charge[t])
+                })
+                .sum(),
+            Stream::Output(_) => 0.0,
+        };
+        let existing = store.status == StoreStatus::Existing;
+        let (fixed, capex_year, capex) = if u.built {
+            let crf = s.capital_recovery_factor(store.lifetime_years);
+            let capex = if existing { 0.0 } else { store.capex };
+            let year = if capex > 0.0 { capex * crf } else { 0.0 };
+            (store.fixed_cost_per_year, year, capex)
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        let handling = store.cost_per_unit_charged * charged;
+        let net_benefit = shifted_value - handling - fixed - capex_year;
+        total += net_benefit;
+        let site = &s.sites[store.site.0];
+        let firm = s.firm_of(store.site);
+        match stream {
+            Stream::Output(_) => sites[firm].as_supplier += net_benefit,
+            Stream::Input(_) => sites[firm].as_receiver += net_benefit,
+        }
+        if let Stream::Input(i) = stream {
+            let co2: f64 = s.inputs[i.0].co2 * (u.discharge.iter().sum::<f64>() - charged);
+            sites[firm].co2_avoided += co2;
+        }
+        let (kind, id, unit) = match stream {
+            Stream::Output(o) => ("output", &s.outputs[o.0].id, s.output_material(o)),
+            Stream::Input(i) => ("input", &s.inputs[i.0].id, s.input_material(i)),
+        };
+        let rounded = |v: &[f64]| v.iter().map(|&q| round(q)).collect();
+        rows.push(PlanStore {
+            store: store.id.clone(),
+            site: site.id.clone(),
+            plant: store.plant.map(|k| s.plants[k.0].id.clone()),
+            stream: format!("{kind} {id}"),
+            material: s.materials[store.material.0].id.clone(),
+            unit: unit.unit.clone(),
+            status: if existing { "existing" } else { "candidate" }.to_owned(),
+            built: u.built,
+            capacity: round(store.capacity),
+            level: rounded(&u.level),
+            charge: rounded(&u.charge),
+            discharge: rounded(&u.discharge),
+            lost: round(lost),
+            handling_cost: round(handling),
+            fixed_cost: round(fixed),
+            capex_per_year: round(capex_year),
+            capex: round(capex),
+            shifted_value: round(shifted_value),
+            net_benefit: round(net_benefit),
+        });
+    }
+    (rows, total)
+}
+
+/// The CO2 that stores at inputs change (what they lose displaces no virgin
+/// resource), t CO2e per year.
+pub(super) fn store_co2(s: &Scenario, by_period: &ByPeriod) -> f64 {
+    by_period
+        .stores
+        .iter()
+        .filter_map(|u| match s.store_stream(u.store)? {
+            Stream::Input(i) => {
+                let shifted: f64 = u.discharge.iter().zip(&u.charge).map(|(d, c)| d - c).sum();
+                Some(s.inputs[i.0].co2 * shifted)
+            }
+            Stream::Output(_) => None,
+        })
+        .sum()
+}

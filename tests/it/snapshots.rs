@@ -97,6 +97,23 @@ fn montecarlo() {
 }
 
 #[test]
+fn montecarlo_plants() {
+    // The plants each sample opens, at which size (tests/it/plant_analyses.rs).
+    formats(
+        "montecarlo_plants",
+        &[
+            "montecarlo",
+            "tests/data/plants-uncertain.toml",
+            "--samples",
+            "20",
+            "--seed",
+            "1",
+        ],
+        &["table", "json"],
+    );
+}
+
+#[test]
 fn sweep() {
     formats(
         "sweep_liuzhou",

@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::{assert_close, Scratch, Symbio};
 
+const PLANTS: &str = "tests/data/plants.toml";
 const UNCERTAIN: &str = "tests/data/plants-uncertain.toml";
 
 /// The plant the best of the three plans opens at grinding cost `c` and small
@@ -150,4 +151,130 @@ fn montecarlo_rows_without_plants_have_no_plant_fields() {
     assert!(summary.get("plants").is_none());
     let header = dir.read("rows.csv").lines().next().unwrap().to_owned();
     assert!(header.ends_with(",status,net_benefit,co2_avoided,chosen,flows,reason,error"));
+}
+
+/// What `symbio breakeven FILE --param PARAM --range RANGE EXTRA...` prints.
+fn breakeven_out(file: &str, param: &str, range: &str, extra: &[&str]) -> String {
+    Symbio::new()
+        .args(["breakeven", file, "--param", param, "--range", range])
+        .args(extra)
+        .run()
+        .stdout
+}
+
+/// A break-even search's JSON on `tests/data/plants.toml`.
+fn breakeven(param: &str, range: &str, tol: &str) -> Value {
+    let out = breakeven_out(PLANTS, param, range, &["--tol", tol, "--format", "json"]);
+    serde_json::from_str(&out).unwrap()
+}
+
+/// The value of a switch, within `tol / 2` of `by_hand`.
+fn at(event: &Value, by_hand: f64, tol: f64) {
+    let v = event["value"].as_f64().unwrap();
+    assert!((v - by_hand).abs() <= tol / 2.0 + 1e-9, "{v} vs {by_hand}");
+}
+
+/// A plant's switch: grinder_at_steel's `change` from size `before` to
+/// `after` (`None`: closed), within `tol / 2` of `by_hand`.
+fn plant_switch(e: &Value, change: &str, sizes: [Option<&str>; 2], by_hand: f64, tol: f64) {
+    assert_eq!(e["plant"], "grinder_at_steel", "{e}");
+    assert_eq!(e["change"], change, "{e}");
+    assert_eq!(e["size_before"].as_str(), sizes[0], "{e}");
+    assert_eq!(e["size_after"].as_str(), sizes[1], "{e}");
+    at(e, by_hand, tol);
+}
+
+/// As grinding gets dearer, the large grinder serving both cement works gives
+/// way to the small one serving cement A where 45,100 − (18,000/19) u =
+/// 24,025 − 500 u (u = c − 5: c = 5 + 21,075 · 19 / 8,500 = 52.1088), and the
+/// small one closes where 24,025 − 500 u = 0 (c = 53.05). The plant resizes
+/// and closes there, as the links to cement B and then to cement A leave.
+#[test]
+fn breakeven_finds_a_plant_resizing_and_closing_where_the_plans_by_hand_cross() {
+    let tol = 0.001;
+    let r = breakeven("technologies.grinding.operating_cost", "40..60", "0.001");
+    let resize = 5.0 + 21_075.0 * 19.0 / 8_500.0;
+    let close = 5.0 + 24_025.0 / 500.0;
+    let plants = &r["plants"];
+    let events = plants["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{plants}");
+    plant_switch(
+        &events[0],
+        "resizes",
+        [Some("large"), Some("small")],
+        resize,
+        tol,
+    );
+    plant_switch(&events[1], "closes", [Some("small"), None], close, tol);
+    assert_eq!(plants["always_open"], serde_json::json!([]));
+    assert_eq!(plants["never_open"], serde_json::json!(["grinder_east"]));
+    // The links switch at the same values.
+    let links = r["events"].as_array().unwrap();
+    assert_eq!(links.len(), 3, "{links:?}");
+    assert_eq!(links[0]["link"]["to_site"], "cement_b");
+    at(&links[0], resize, tol);
+    for l in &links[1..] {
+        assert_eq!(l["change"], "leaves");
+        at(l, close, tol);
+    }
+}
+
+/// Between 500 and 600/0.95 t of slag every tonne goes to cement A by the
+/// same two links; above 500 t the small grinder (500 t) leaves slag unground,
+/// and the large one pays its 3,000 EUR/yr more once the slag beyond 500 t,
+/// at 0.95 · 59 − 5 = 51.05 EUR/t, earns it: at 500 + 3,000/51.05 = 558.77 t.
+/// No link enters or leaves, yet the plant's size switches.
+#[test]
+fn breakeven_sees_a_plant_change_size_when_no_link_changes() {
+    let tol = 0.01;
+    let r = breakeven("sites.steel.outputs.gbfs.quantity", "400..640", "0.01");
+    assert_eq!(r["events"], serde_json::json!([]));
+    let plants = &r["plants"];
+    let events = plants["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{plants}");
+    let by_hand = 500.0 + 3_000.0 / 51.05;
+    plant_switch(
+        &events[0],
+        "resizes",
+        [Some("small"), Some("large")],
+        by_hand,
+        tol,
+    );
+    assert_eq!(
+        plants["always_open"],
+        serde_json::json!(["grinder_at_steel"])
+    );
+}
+
+/// Break-even CSV: with plants, three more columns and the plants' rows;
+/// without plants, the columns of links alone.
+#[test]
+fn breakeven_csv_has_plant_columns_only_with_plants() {
+    let csv = |file: &str, param: &str, range: &str| {
+        breakeven_out(file, param, range, &["--format", "csv"])
+    };
+    let with = csv(PLANTS, "sites.steel.outputs.gbfs.quantity", "400..640");
+    let lines: Vec<&str> = with.lines().collect();
+    assert_eq!(
+        lines[0],
+        "value,low,high,change,link,plant,size_before,size_after"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with(",resizes,,grinder_at_steel,small,large")),
+        "{with}"
+    );
+    assert!(lines.contains(&",,,always,,grinder_at_steel,,"), "{with}");
+    assert!(lines.contains(&",,,never,,grinder_east,,"), "{with}");
+    let without = csv(
+        "tests/data/breakeven.toml",
+        "parameters.carbon_price",
+        "0..50",
+    );
+    assert_eq!(without.lines().next(), Some("value,low,high,change,link"));
+    assert!(
+        without.lines().all(|l| l.split(',').count() == 5),
+        "{without}"
+    );
 }

@@ -81,6 +81,23 @@ fn breakeven() {
 }
 
 #[test]
+fn breakeven_plants() {
+    // A plant resizing and closing (tests/it/plant_analyses.rs).
+    formats(
+        "breakeven_plants",
+        &[
+            "breakeven",
+            "tests/data/plants.toml",
+            "--param",
+            "technologies.grinding.operating_cost",
+            "--range",
+            "40..60",
+        ],
+        &["table", "json", "csv"],
+    );
+}
+
+#[test]
 fn montecarlo() {
     formats(
         "montecarlo_fixture",

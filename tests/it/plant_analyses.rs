@@ -278,3 +278,80 @@ fn breakeven_csv_has_plant_columns_only_with_plants() {
         "{without}"
     );
 }
+
+/// `tests/data/plants.toml` with the grinder at the steelworks forbidden and
+/// the eastern one (25 km east of it) run by a firm of its own, `grindco`.
+fn with_grindco() -> String {
+    let text = crate::read(PLANTS);
+    let text = text.replace(
+        "site = \"steel\"\n",
+        "site = \"steel\"\nstatus = \"forbidden\"\n",
+    );
+    assert!(text.contains("status = \"forbidden\""));
+    format!("{text}operator = \"grindco\"\n")
+}
+
+/// The split of `compare` with a plant run by a firm of its own: the operator
+/// takes the plant's side of each link (it pays to bring the slag in, and its
+/// GGBS earns the cement works' purchases saved) and bears the plant's own
+/// costs. By hand: 18,000/19 t of slag come 25 km (2.5 EUR/t), 600 t of GGBS
+/// go 15 km to cement A (1.5 EUR/t) and 300 t √725 km to cement B; each link
+/// costs 1,000 EUR/yr (transport paid by the receiver); grinding costs 10 EUR/t
+/// and the large size 5,000 EUR/yr.
+#[test]
+fn compare_splits_a_plants_links_with_its_operator() {
+    let (_dir, path) = Scratch::with("grindco.toml", &with_grindco());
+    let slag = 18_000.0 / 19.0;
+    let into = (5.0 * slag, -(2.5 * slag + 1_000.0));
+    let to_a = 600.0 * (60.0 - 1.5) - 1_000.0;
+    let to_b = 300.0 * (60.0 - 0.1 * 725f64.sqrt()) - 1_000.0;
+    let own = -(10.0 * slag + 5_000.0);
+    for theta in [0.5, 0.3] {
+        let c = Symbio::new()
+            .args(["compare", path.to_str().unwrap(), "--format", "json"])
+            .arg(format!("--split=supplier={theta}"))
+            .run()
+            .stdout_json();
+        let v = &c["variants"][0];
+        let g = &v["gains"];
+        let links = g["links"].as_array().unwrap();
+        let link = |to: &str| links.iter().find(|l| l["to_site"] == to).unwrap();
+        let f = |v: &Value| v.as_f64().unwrap();
+        let into_plant = link("grinder_east");
+        assert_close(f(&into_plant["supplier_before_transfer"]), into.0, 1e-8);
+        assert_close(f(&into_plant["receiver_before_transfer"]), into.1, 1e-8);
+        assert_eq!(into_plant["receiver_firm"], "grindco");
+        assert!(into_plant.get("supplier_firm").is_none());
+        for (to, surplus) in [("cement_a", to_a), ("cement_b", to_b)] {
+            let l = link(to);
+            assert_eq!(l["supplier_firm"], "grindco");
+            assert!(l.get("receiver_firm").is_none());
+            assert_close(f(&l["surplus"]), surplus, 1e-8);
+        }
+        let plant = g["plants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["plant"] == "grinder_east")
+            .unwrap();
+        assert_eq!(plant["operator"], "grindco");
+        assert_close(f(&plant["net_benefit"]), own, 1e-8);
+        let firm = |id: &str| {
+            let sites = g["sites"].as_array().unwrap();
+            sites.iter().find(|s| s["site"] == id).unwrap().clone()
+        };
+        let surplus_in = into.0 + into.1;
+        let grindco = firm("grindco");
+        assert_close(f(&grindco["before_transfers"]), into.1 + own, 1e-8);
+        let gain = (1.0 - theta) * surplus_in + theta * (to_a + to_b) + own;
+        assert_close(f(&grindco["gain"]), gain, 1e-8);
+        assert_close(f(&firm("steel")["gain"]), theta * surplus_in, 1e-8);
+        assert_close(f(&firm("cement_a")["gain"]), (1.0 - theta) * to_a, 1e-8);
+        // The firms' gains add up to the plan's net benefit.
+        let total: f64 = (g["sites"].as_array().unwrap().iter())
+            .map(|s| f(&s["gain"]))
+            .sum();
+        assert_close(total, f(&v["net_benefit"]), 1e-8);
+        assert_close(total, surplus_in + to_a + to_b + own, 1e-8);
+    }
+}

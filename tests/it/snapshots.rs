@@ -56,6 +56,16 @@ fn compare_all() {
 }
 
 #[test]
+fn compare_plants() {
+    // Plants' operators in the split (tests/it/plant_analyses.rs).
+    formats(
+        "compare_liuzhou_grinding",
+        &["compare", "scenarios/liuzhou/grinding.toml"],
+        &["table", "json"],
+    );
+}
+
+#[test]
 fn pareto() {
     formats(
         "pareto_liuzhou",

@@ -164,8 +164,7 @@ impl Row {
             chosen: plan.links.iter().map(|l| l.key.clone()).collect(),
             reason: super::point::why_no_plan(plan),
             error: None,
-            plants: super::point::open_plants(plan)
-                .map(|open| open.into_iter().map(|(plant, _)| plant).collect()),
+            plants: super::point::open_plant_names(plan),
         }
     }
 

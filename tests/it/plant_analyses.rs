@@ -1,6 +1,7 @@
 //! Plants in the analyses: the plants each Monte Carlo sample opens, plants
 //! switching in a break-even search, the operator as a firm in compare's
-//! split, and plant and technology fields set by path in a sweep.
+//! split, plant and technology fields set by path in a sweep, and the plants
+//! of each Pareto point.
 //!
 //! All on `tests/data/plants.toml`, solved by hand in tests/it/plants.rs. With
 //! grinding at c EUR/t and u = c − 5 (the disposal saved per t ground), the
@@ -354,4 +355,84 @@ fn compare_splits_a_plants_links_with_its_operator() {
         assert_close(total, f(&v["net_benefit"]), 1e-8);
         assert_close(total, surplus_in + to_a + to_b + own, 1e-8);
     }
+}
+
+/// A sweep sets a size's field and a plant's place. At 5,000 EUR/yr the large
+/// grinder at the steelworks does it all (40,363.16, tests/it/plants.rs); at
+/// 30,000 two small ones beat it: the steelworks' grinds 500 t (475 t of GGBS:
+/// 175 t to cement A, 300 t to B, 10 km each) and the eastern one, x km east,
+/// the other 8,500/19 t brought x km, its 425 t of GGBS going x − 10 km to
+/// cement A; five links, two small sizes. A plant's status is no number: a
+/// sweep of it is refused, naming the path.
+#[test]
+fn sweep_sets_size_and_plant_fields() {
+    let rows = Symbio::new()
+        .args(["sweep", PLANTS, "--gap", "0"])
+        .args([
+            "--set",
+            "technologies.grinding.sizes.large.fixed_cost_per_year=5000,30000",
+        ])
+        .args(["--set", "plants.grinder_east.x_km=25,29"])
+        .run()
+        .stdout_rows();
+    let two_small = |x: f64| {
+        let slag = 8_500.0 / 19.0;
+        900.0 * 60.0
+            - 475.0 * 1.0
+            - 425.0 * 0.1 * (x - 10.0)
+            - slag * 0.1 * x
+            - (18_000.0 / 19.0) * (10.0 - 5.0)
+            - 2.0 * 2_000.0
+            - 5.0 * 1_000.0
+    };
+    let large = 900.0 * 59.0 - (18_000.0 / 19.0) * 5.0 - 5_000.0 - 3.0 * 1_000.0;
+    let both = serde_json::json!(["grinder_at_steel:small", "grinder_east:small"]);
+    for (row, (plants, benefit)) in rows.iter().zip([
+        (serde_json::json!(["grinder_at_steel:large"]), large),
+        (serde_json::json!(["grinder_at_steel:large"]), large),
+        (both.clone(), two_small(25.0)),
+        (both, two_small(29.0)),
+    ]) {
+        assert_eq!(row["plants"], plants, "{row}");
+        let got = row["totals"]["net_benefit"].as_f64().unwrap();
+        assert_close(got, benefit, 1e-8);
+    }
+    Symbio::new()
+        .args(["sweep", PLANTS, "--set", "plants.grinder_east.status=1"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("plants.grinder_east.status: `status` is not a number");
+}
+
+/// Pareto fronts take no field values, but each point of a scenario with
+/// plants names the plants its plan opens: the benefit optimum's are those
+/// of `symbio solve`. Without plants the points have no such field.
+#[test]
+fn pareto_points_name_the_plants_they_open() {
+    let front = |file: &str| {
+        Symbio::new()
+            .args(["pareto", file, "--points", "3", "--format", "json"])
+            .run()
+            .stdout_json()
+    };
+    let f = front(PLANTS);
+    let plan = Symbio::new()
+        .args(["solve", PLANTS, "--format", "json"])
+        .run()
+        .stdout_json();
+    let open: Vec<String> = (plan["plants"].as_array().unwrap().iter())
+        .filter(|p| p["open"] == true)
+        .map(|p| {
+            format!(
+                "{}:{}",
+                p["plant"].as_str().unwrap(),
+                p["size"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(open, ["grinder_at_steel:large"]);
+    assert_eq!(f["points"][0]["plants"], serde_json::json!(open));
+    let plain = front("tests/data/breakeven.toml");
+    let points = plain["points"].as_array().unwrap();
+    assert!(!points.is_empty() && points.iter().all(|p| p.get("plants").is_none()));
 }

@@ -75,6 +75,16 @@ fn pareto() {
 }
 
 #[test]
+fn pareto_plants() {
+    // The plants each point opens.
+    formats(
+        "pareto_liuzhou_grinding",
+        &["pareto", "scenarios/liuzhou/grinding.toml", "--points", "3"],
+        &["table", "json"],
+    );
+}
+
+#[test]
 fn breakeven() {
     formats(
         "breakeven_liuzhou",

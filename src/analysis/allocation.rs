@@ -83,6 +83,27 @@ pub struct LinkGain {
     pub supplier_gain: f64,
     /// The receiver's gain after the transfer.
     pub receiver_gain: f64,
+    /// The firm that takes the supplier's side when the supplier is a plant:
+    /// its operator (absent for a site's output).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier_firm: Option<String>,
+    /// The firm that takes the receiver's side when the receiver is a plant:
+    /// its operator (absent for a site's input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver_firm: Option<String>,
+}
+
+/// A plant's own net benefit in the split: its operator's, beside the
+/// operator's side of the plant's links.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlantGain {
+    /// Plant id.
+    pub plant: String,
+    /// The firm that runs it.
+    pub operator: String,
+    /// The plant's own net benefit (its processing, energy, disposal, size and
+    /// capital costs, carbon at its price; 0 when closed), currency per year.
+    pub net_benefit: f64,
 }
 
 /// One firm's annual gain.
@@ -120,6 +141,10 @@ pub struct Gains {
     pub negative: Vec<String>,
     /// Ids of the sites whose gain is below their baseline gain.
     pub below_baseline: Vec<String>,
+    /// Every plant of the scenario with its own net benefit, which its
+    /// operator bears (absent without plants).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plants: Vec<PlantGain>,
 }
 
 /// Each site's gain when every built link's surplus is split θ : (1 − θ) between
@@ -150,7 +175,12 @@ fn below(a: f64, b: f64) -> bool {
 /// with supplier share θ; `baseline` is each site's gain in the baseline with the
 /// same split (`split_gains`).
 pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], theta: f64) -> Gains {
-    let mut before = vec![0.0; s.firms().len()];
+    let firms = s.firms();
+    // The firm on a side of a link when that side is a plant.
+    let operator = |site: crate::domain::SiteId, firm: usize| {
+        s.sites[site.0].plant.map(|_| firms[firm].0.to_owned())
+    };
+    let mut before = vec![0.0; firms.len()];
     let mut links = Vec::new();
     for (k, l) in net.links.iter().enumerate() {
         if !sol.built.get(k).copied().unwrap_or(false) {
@@ -174,14 +204,23 @@ pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], thet
             transfer_per_unit: (x > 0.0).then(|| round(transfer / x)),
             supplier_gain: round(theta * surplus),
             receiver_gain: round((1.0 - theta) * surplus),
+            supplier_firm: operator(s.outputs[l.output.0].site, a.supplier),
+            receiver_firm: operator(s.inputs[l.input.0].site, a.receiver),
         });
     }
-    for (firm, net_benefit, _) in crate::plan::plant_benefits(s, net, &sol.flows) {
+    let own = crate::plan::plant_benefits(s, net, &sol.flows);
+    for &(firm, net_benefit, _) in &own {
         before[firm] += net_benefit;
     }
+    let plants = (s.plants.iter().zip(&own))
+        .map(|(p, &(firm, net_benefit, _))| PlantGain {
+            plant: p.id.clone(),
+            operator: firms[firm].0.to_owned(),
+            net_benefit: round(net_benefit),
+        })
+        .collect();
     let after = split_gains(s, net, sol, theta);
-    let sites: Vec<SiteGain> = s
-        .firms()
+    let sites: Vec<SiteGain> = firms
         .into_iter()
         .enumerate()
         .map(|(j, (id, name))| {
@@ -212,6 +251,7 @@ pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], thet
             .map(|g| g.site.clone())
             .collect(),
         sites,
+        plants,
     }
 }
 

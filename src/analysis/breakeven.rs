@@ -1,10 +1,11 @@
 //! Break-even values: for each candidate link, the value of one scenario field at
-//! which the link enters or leaves the optimal plan.
+//! which the link enters or leaves the optimal plan, and for each plant, the
+//! value at which it opens, closes or changes size.
 //!
 //! The field (any numeric field, by path: `parameters.carbon_price`) is set on the
 //! loaded file, which is validated, turned into a network and solved, at every
 //! point of a grid over the range; then every grid cell whose two ends choose
-//! different links is bisected, all such cells at once, until it is no wider than
+//! different links (or open different plants, or one at another size) is bisected, all such cells at once, until it is no wider than
 //! the tolerance. A cell whose midpoint agrees with one end is dropped on that side,
 //! and one that disagrees with both is split in two, so links that switch several
 //! times are followed through each switch. A link that enters and leaves again
@@ -69,6 +70,48 @@ pub struct Event {
     pub link: LinkKey,
 }
 
+/// How a plant switches as the parameter rises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlantChange {
+    /// Closed below the value, open above it.
+    Opens,
+    /// Open below the value, closed above it.
+    Closes,
+    /// Open on both sides, at another size above the value.
+    Resizes,
+}
+
+/// A plant opening, closing or changing size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlantEvent {
+    /// Break-even value: the middle of [`low`, `high`].
+    pub value: f64,
+    /// Largest value found on the old side.
+    pub low: f64,
+    /// Smallest value found on the new side.
+    pub high: f64,
+    /// Opens, closes or resizes.
+    pub change: PlantChange,
+    /// Plant id.
+    pub plant: String,
+    /// Its size below the value (null when closed there).
+    pub size_before: Option<String>,
+    /// Its size above the value (null when closed there).
+    pub size_after: Option<String>,
+}
+
+/// The plants' switches over the range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlantSwitches {
+    /// Plants opening, closing or changing size, by value (then plant).
+    pub events: Vec<PlantEvent>,
+    /// Plants open at every value tried (at whatever size).
+    pub always_open: Vec<String>,
+    /// Plants open at no value tried.
+    pub never_open: Vec<String>,
+}
+
 /// The result of a break-even search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BreakEven {
@@ -96,14 +139,25 @@ pub struct BreakEven {
     pub always: Vec<LinkKey>,
     /// Candidate links (at some value) in the plan at no value tried.
     pub never: Vec<LinkKey>,
+    /// Of a scenario with plants, the plants' switches (absent without plants).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plants: Option<PlantSwitches>,
+}
+
+/// What a plan chooses: its links, and the size of each plant it opens (by
+/// plant id). Two values whose plans choose the same have no switch between them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Choice {
+    links: BTreeSet<LinkKey>,
+    plants: BTreeMap<String, String>,
 }
 
 /// An interval being bisected.
 struct Cell {
     lo: f64,
     hi: f64,
-    at_lo: BTreeSet<LinkKey>,
-    at_hi: BTreeSet<LinkKey>,
+    at_lo: Choice,
+    at_hi: Choice,
 }
 
 /// Runs the search: solves the grid, bisects the cells whose ends choose different
@@ -124,11 +178,21 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
         solves: 0,
         candidates: BTreeSet::new(),
         seen: BTreeMap::new(),
+        opened: BTreeMap::new(),
     };
     let grid = grid(o);
     let at = runner.run(&grid)?;
     let done = bisect(&mut runner, changing_cells(&grid, &at), o.tol)?;
     let (always, never) = runner.always_and_never();
+    let plants = (!base.plants.is_empty()).then(|| {
+        let ids: Vec<&str> = base.plants.iter().map(|p| p.id.as_str()).collect();
+        let (always_open, never_open) = runner.open_always_and_never(&ids);
+        PlantSwitches {
+            events: plant_events(&done),
+            always_open,
+            never_open,
+        }
+    });
     Ok(BreakEven {
         scenario: base.name.clone(),
         currency: base.currency.clone(),
@@ -142,6 +206,7 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
         events: events(&done),
         always,
         never,
+        plants,
     })
 }
 
@@ -184,12 +249,14 @@ struct Runner<'a> {
     solves: usize,
     candidates: BTreeSet<LinkKey>,
     seen: BTreeMap<LinkKey, usize>,
+    /// At how many of the values tried each plant was open, by plant id.
+    opened: BTreeMap<String, usize>,
 }
 
 impl Runner<'_> {
-    /// The links chosen at each value, solved in parallel; an error if one value
-    /// has no feasible plan.
-    fn run(&mut self, values: &[f64]) -> Result<Vec<BTreeSet<LinkKey>>, Error> {
+    /// What the plan chooses at each value, solved in parallel; an error if one
+    /// value has no feasible plan.
+    fn run(&mut self, values: &[f64]) -> Result<Vec<Choice>, Error> {
         let results = self.pool.map(values, |&v| {
             solve_point(self.loaded, &[(self.param.clone(), v)], &self.solve)
         });
@@ -208,7 +275,16 @@ impl Runner<'_> {
             for l in &chosen {
                 *self.seen.entry(l.clone()).or_default() += 1;
             }
-            out.push(chosen);
+            let plants: BTreeMap<String, String> = (r.plan.plants.iter())
+                .filter_map(|p| Some((p.plant.clone(), p.size.clone()?)))
+                .collect();
+            for p in plants.keys() {
+                *self.opened.entry(p.clone()).or_default() += 1;
+            }
+            out.push(Choice {
+                links: chosen,
+                plants,
+            });
         }
         self.solves += values.len();
         Ok(out)
@@ -230,6 +306,18 @@ impl Runner<'_> {
             .collect();
         (always, never)
     }
+
+    /// Of the plants `ids`, those open at every value tried, and those open at none.
+    fn open_always_and_never(&self, ids: &[&str]) -> (Vec<String>, Vec<String>) {
+        let times = |id: &str| self.opened.get(id).copied().unwrap_or(0);
+        let which = |n: usize| -> Vec<String> {
+            (ids.iter())
+                .filter(|id| times(id) == n)
+                .map(|id| (*id).to_owned())
+                .collect()
+        };
+        (which(self.solves), which(0))
+    }
 }
 
 /// The `steps + 1` grid points, evenly spaced from `from`, the last exactly `to`.
@@ -245,9 +333,9 @@ fn grid(o: &BreakevenOptions) -> Vec<f64> {
         .collect()
 }
 
-/// The grid cells whose two ends choose different links (`at`: the links chosen
-/// at each grid point).
-fn changing_cells(grid: &[f64], at: &[BTreeSet<LinkKey>]) -> Vec<Cell> {
+/// The grid cells whose two ends choose differently (`at`: what the plan
+/// chooses at each grid point).
+fn changing_cells(grid: &[f64], at: &[Choice]) -> Vec<Cell> {
     grid.windows(2)
         .zip(at.windows(2))
         .filter(|(_, s)| s[0] != s[1])
@@ -286,10 +374,10 @@ fn bisect(runner: &mut Runner, mut active: Vec<Cell>, tol: f64) -> Result<Vec<Ce
     Ok(done)
 }
 
-/// The halves of bisected cells still to follow: of each cell with links `s` at
-/// its midpoint `m`, the half [lo, m] if `s` differs from its low end's links,
+/// The halves of bisected cells still to follow: of each cell with choice `s` at
+/// its midpoint `m`, the half [lo, m] if `s` differs from its low end's choice,
 /// and [m, hi] if `s` differs from its high end's (both when it differs from both).
-fn halves(cells: Vec<Cell>, mids: &[f64], at_mid: Vec<BTreeSet<LinkKey>>) -> Vec<Cell> {
+fn halves(cells: Vec<Cell>, mids: &[f64], at_mid: Vec<Choice>) -> Vec<Cell> {
     let mut active = Vec::new();
     for ((c, &m), s) in cells.into_iter().zip(mids).zip(at_mid) {
         if s != c.at_lo {
@@ -317,10 +405,10 @@ fn halves(cells: Vec<Cell>, mids: &[f64], at_mid: Vec<BTreeSet<LinkKey>>) -> Vec
 fn events(done: &[Cell]) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::new();
     for c in done {
-        for l in c.at_hi.difference(&c.at_lo) {
+        for l in c.at_hi.links.difference(&c.at_lo.links) {
             events.push(event(c, Change::Enters, l));
         }
-        for l in c.at_lo.difference(&c.at_hi) {
+        for l in c.at_lo.links.difference(&c.at_hi.links) {
             events.push(event(c, Change::Leaves, l));
         }
     }
@@ -329,6 +417,41 @@ fn events(done: &[Cell]) -> Vec<Event> {
             .total_cmp(&b.value)
             .then_with(|| a.link.cmp(&b.link))
             .then_with(|| (a.change as u8).cmp(&(b.change as u8)))
+    });
+    events
+}
+
+/// The plants' switches in the final cells: a plant open at a cell's high end
+/// but not its low end opens, one open at its low end only closes, one open at
+/// both at other sizes resizes; by value, then plant.
+fn plant_events(done: &[Cell]) -> Vec<PlantEvent> {
+    let mut events = Vec::new();
+    for c in done {
+        let (lo, hi) = (&c.at_lo.plants, &c.at_hi.plants);
+        let plants: BTreeSet<&String> = lo.keys().chain(hi.keys()).collect();
+        for p in plants {
+            let (before, after) = (lo.get(p), hi.get(p));
+            let change = match (before, after) {
+                (None, Some(_)) => PlantChange::Opens,
+                (Some(_), None) => PlantChange::Closes,
+                (Some(a), Some(b)) if a != b => PlantChange::Resizes,
+                _ => continue,
+            };
+            events.push(PlantEvent {
+                value: round(0.5 * (c.lo + c.hi)),
+                low: round(c.lo),
+                high: round(c.hi),
+                change,
+                plant: p.clone(),
+                size_before: before.cloned(),
+                size_after: after.cloned(),
+            });
+        }
+    }
+    events.sort_by(|a, b| {
+        a.value
+            .total_cmp(&b.value)
+            .then_with(|| a.plant.cmp(&b.plant))
     });
     events
 }

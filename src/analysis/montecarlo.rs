@@ -129,6 +129,26 @@ pub struct LinkShare {
     pub in_deterministic_plan: bool,
 }
 
+/// How often a plant opens.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlantShare {
+    /// Plant id.
+    pub plant: String,
+    /// Share of the feasible samples whose plan opens it.
+    pub share: f64,
+    /// Number of those samples.
+    pub opened: usize,
+    /// Of those, how many open it at each size, by size id.
+    pub sizes: BTreeMap<String, usize>,
+    /// Mean throughput over the feasible samples (0 where closed), units
+    /// processed per year.
+    pub mean_throughput: f64,
+    /// The size the plan with the file's own values opens it at (absent when
+    /// that plan keeps it closed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deterministic_size: Option<String>,
+}
+
 /// Net benefit and CO2 of the plan with the file's own values.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Deterministic {
@@ -178,6 +198,10 @@ pub struct MonteCarlo {
     /// Links chosen in some sample or in the deterministic plan, by share
     /// (descending), then link.
     pub links: Vec<LinkShare>,
+    /// Of a scenario with plants, every plant in scenario order with how often
+    /// it opens (absent without plants).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plants: Option<Vec<PlantShare>>,
 }
 
 /// A reason for samples without a plan and how many it stops.
@@ -380,6 +404,14 @@ pub struct SampleRow {
     pub chosen: Vec<LinkKey>,
     /// Flow of each chosen link (same order), units per year.
     pub flows: Vec<f64>,
+    /// Of a scenario with plants, the plants the plan opens as `plant:size`, in
+    /// scenario order (absent without plants; empty without a plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plants: Option<Vec<String>>,
+    /// Throughput of each open plant (same order), units processed per year
+    /// (absent without plants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughputs: Option<Vec<f64>>,
     /// Why there is no plan, for `infeasible` (the constraints that the recorded
     /// flows of existing links exceed, [`super::point::why_no_plan`]) and
     /// `time_limit_no_solution` (absent otherwise).
@@ -401,6 +433,25 @@ const CSV_TAIL: [&str; 7] = [
     "error",
 ];
 
+/// The columns of the open plants and their throughputs, before `chosen`, in
+/// the CSV rows of a scenario with plants (as in a sweep's CSV).
+const PLANT_COLUMNS: [&str; 2] = ["plants", "throughputs"];
+
+/// The CSV columns after the values drawn, with the plant columns or without.
+fn csv_tail(plants: bool) -> Vec<&'static str> {
+    let mut tail = CSV_TAIL.to_vec();
+    if plants {
+        tail.splice(3..3, PLANT_COLUMNS);
+    }
+    tail
+}
+
+/// Numbers joined by spaces, as a CSV cell.
+fn spaced(values: &[f64]) -> String {
+    let text: Vec<String> = values.iter().map(f64::to_string).collect();
+    text.join(" ")
+}
+
 impl SampleRow {
     /// The row as one line (no newline) of `format`: JSON, or CSV with the
     /// columns of [`MonteCarloRun::csv_header`] (chosen links and their flows
@@ -415,10 +466,13 @@ impl SampleRow {
                 f.push(self.status.name().to_owned());
                 f.push(opt(self.net_benefit));
                 f.push(opt(self.co2_avoided));
+                if let Some(plants) = &self.plants {
+                    f.push(plants.join(" "));
+                    f.push(spaced(self.throughputs.as_deref().unwrap_or_default()));
+                }
                 let chosen: Vec<String> = self.chosen.iter().map(LinkKey::to_string).collect();
                 f.push(chosen.join(" "));
-                let flows: Vec<String> = self.flows.iter().map(f64::to_string).collect();
-                f.push(flows.join(" "));
+                f.push(spaced(&self.flows));
                 f.push(self.reason.clone().unwrap_or_default());
                 f.push(self.error.clone().unwrap_or_default());
                 f.iter().map(|s| csv_field(s)).collect::<Vec<_>>().join(",")
@@ -426,22 +480,21 @@ impl SampleRow {
         }
     }
 
-    /// A row read back from a line of `format`; `paths` are the fields drawn,
-    /// the columns of a CSV row after the seed.
+    /// A row read back from a line of `format`; `columns` are those of a CSV row.
     pub(crate) fn decode(
         format: Format,
         line: &str,
-        paths: &[String],
+        columns: &Columns,
     ) -> Result<SampleRow, String> {
         match format {
             Format::JsonLines => {
                 serde_json::from_str(line).map_err(|e| format!("not a Monte Carlo row: {e}"))
             }
-            Format::Csv => Self::decode_csv(line, paths),
+            Format::Csv => Self::decode_csv(line, columns),
         }
     }
 
-    fn decode_csv(line: &str, paths: &[String]) -> Result<SampleRow, String> {
+    fn decode_csv(line: &str, columns: &Columns) -> Result<SampleRow, String> {
         use serde_json::Value;
         let not = |why: String| format!("not a Monte Carlo row: {why}");
         let record = csv::ReaderBuilder::new()
@@ -452,7 +505,8 @@ impl SampleRow {
             .ok_or_else(|| not("an empty line".into()))?
             .map_err(|e| not(e.to_string()))?;
         let cells: Vec<&str> = record.iter().collect();
-        let want = 2 + paths.len() + CSV_TAIL.len();
+        let paths = &columns.paths;
+        let want = 2 + paths.len() + csv_tail(columns.plants).len();
         if cells.len() != want {
             return Err(not(format!(
                 "{} fields where {want} were expected",
@@ -479,17 +533,26 @@ impl SampleRow {
         for (path, cell) in paths.iter().zip(&cells[2..]) {
             values.insert(path.clone(), number(cell)?);
         }
-        let tail = &cells[2 + paths.len()..];
+        let numbers = |cell: &str| -> Result<Vec<f64>, String> {
+            cell.split_whitespace()
+                .map(|v| optional(v).map(|v| v.unwrap_or_default()))
+                .collect()
+        };
+        let mut tail: Vec<&str> = cells[2 + paths.len()..].to_vec();
+        let (plants, throughputs) = if columns.plants {
+            let plants: Vec<&str> = tail.splice(3..5, []).collect();
+            let open = plants[0].split_whitespace().map(str::to_owned).collect();
+            (Some(open), Some(numbers(plants[1])?))
+        } else {
+            (None, None)
+        };
         let status: PointStatus = serde_json::from_value(Value::from(tail[0]))
             .map_err(|_| not(format!("{:?} is not a status", tail[0])))?;
         let chosen = tail[3]
             .split_whitespace()
             .map(|k| k.parse::<LinkKey>().map_err(|e| not(e.to_string())))
             .collect::<Result<Vec<_>, _>>()?;
-        let flows = tail[4]
-            .split_whitespace()
-            .map(|v| optional(v).map(|v| v.unwrap_or_default()))
-            .collect::<Result<Vec<_>, _>>()?;
+        let flows = numbers(tail[4])?;
         Ok(SampleRow {
             point: whole(cells[0])? as usize,
             seed: whole(cells[1])?,
@@ -499,10 +562,21 @@ impl SampleRow {
             co2_avoided: optional(tail[2])?,
             chosen,
             flows,
+            plants,
+            throughputs,
             reason: (!tail[5].is_empty()).then(|| tail[5].to_owned()),
             error: (!tail[6].is_empty()).then(|| tail[6].to_owned()),
         })
     }
+}
+
+/// The columns of a run's rows in CSV: the paths of the fields drawn (after
+/// `point` and `seed`), and whether the plant columns are there (a scenario
+/// with plants).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Columns {
+    paths: Vec<String>,
+    plants: bool,
 }
 
 /// A Monte Carlo run ready to draw and solve samples one at a time (for long runs
@@ -571,17 +645,26 @@ impl MonteCarloRun {
 
     /// The header of its rows in CSV: `point,seed`, the fields drawn (their
     /// paths, in the order of the `[[uncertainty]]` entries), then `status,
-    /// net_benefit, co2_avoided, chosen, flows, reason, error`.
+    /// net_benefit, co2_avoided, chosen, flows, reason, error` (with plants,
+    /// `plants, throughputs` before `chosen`).
     pub fn csv_header(&self) -> String {
         let mut h = vec!["point".to_owned(), "seed".to_owned()];
         h.extend(self.fields.iter().map(|f| f.path.clone()));
-        h.extend(CSV_TAIL.iter().map(|c| (*c).to_owned()));
+        h.extend(csv_tail(self.has_plants()).iter().map(|c| (*c).to_owned()));
         h.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",")
     }
 
-    /// The paths of the fields drawn, in order.
-    fn field_paths(&self) -> Vec<String> {
-        self.fields.iter().map(|f| f.path.clone()).collect()
+    /// The columns of its rows in CSV.
+    fn columns(&self) -> Columns {
+        Columns {
+            paths: self.fields.iter().map(|f| f.path.clone()).collect(),
+            plants: self.has_plants(),
+        }
+    }
+
+    /// Whether the scenario has plants (its rows say which open).
+    fn has_plants(&self) -> bool {
+        !self.base.plants.is_empty()
     }
 
     fn values(&self, k: usize) -> serde_json::Map<String, serde_json::Value> {
@@ -610,6 +693,8 @@ impl MonteCarloRun {
             co2_avoided: None,
             chosen: Vec::new(),
             flows: Vec::new(),
+            plants: self.has_plants().then(Vec::new),
+            throughputs: self.has_plants().then(Vec::new),
             reason: None,
             error: None,
         };
@@ -622,6 +707,10 @@ impl MonteCarloRun {
                 row.co2_avoided = has.then_some(t.figures.co2_avoided);
                 row.chosen = v.plan.links.iter().map(|l| l.key.clone()).collect();
                 row.flows = v.plan.links.iter().map(|l| l.flow).collect();
+                if let Some(open) = super::point::open_plants(&v.plan) {
+                    row.plants = Some(open.iter().map(|(p, _)| p.clone()).collect());
+                    row.throughputs = Some(open.iter().map(|&(_, t)| t).collect());
+                }
                 row.reason = super::point::why_no_plan(&v.plan);
             }
             Err(e) => {
@@ -635,7 +724,7 @@ impl MonteCarloRun {
     /// Whether a line read back from a rows file is sample `k` of this run (same
     /// seed, same fields, same values drawn), for resuming and summarising.
     pub(crate) fn check_row(&self, format: Format, k: usize, line: &str) -> Result<(), String> {
-        let row = SampleRow::decode(format, line, &self.field_paths())?;
+        let row = SampleRow::decode(format, line, &self.columns())?;
         if row.point != k {
             return Err(format!("it is sample {} where {k} was expected", row.point));
         }
@@ -671,6 +760,16 @@ impl MonteCarloRun {
         if row.chosen.len() != row.flows.len() {
             return Err(format!("sample {k} has not one flow per chosen link"));
         }
+        match (&row.plants, &row.throughputs) {
+            (None, None) if !self.has_plants() => {}
+            (Some(p), Some(t)) if self.has_plants() && p.len() == t.len() => {}
+            _ if self.has_plants() => {
+                return Err(format!(
+                    "sample {k} has not one throughput per open plant (the scenario has plants)"
+                ))
+            }
+            _ => return Err(format!("sample {k} has plants but the scenario has none")),
+        }
         Ok(())
     }
 
@@ -687,6 +786,7 @@ impl MonteCarloRun {
         let mut benefit = Vec::new();
         let mut co2 = Vec::new();
         let mut chosen: BTreeMap<LinkKey, (usize, f64)> = BTreeMap::new();
+        let mut plants = PlantTally::new(&self.base);
         let (mut infeasible, mut time_limited, mut failed) = (0, 0, 0);
         let mut statuses: BTreeMap<PointStatus, usize> = BTreeMap::new();
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
@@ -732,6 +832,12 @@ impl MonteCarloRun {
                 let e = chosen.entry(l.clone()).or_default();
                 e.0 += 1;
                 e.1 += x;
+            }
+            if let (Some(open), Some(t)) = (&row.plants, &row.throughputs) {
+                if open.len() != t.len() {
+                    return Err(bad("not one throughput per open plant"));
+                }
+                plants.add(open, t).map_err(|m| bad(&m))?;
             }
         }
         let feasible = benefit.len();
@@ -802,6 +908,10 @@ impl MonteCarloRun {
             net_benefit: Stats::of(&benefit),
             co2_avoided: Stats::of(&co2),
             links,
+            plants: self.has_plants().then(|| {
+                let det_plants = super::point::open_plants(&det.plan).unwrap_or_default();
+                plants.shares(feasible, &det_plants)
+            }),
         })
     }
 
@@ -848,7 +958,7 @@ impl MonteCarloRun {
             let row = match format.point_of(line) {
                 Some(p) if p == k => self
                     .check_row(format, k, line)
-                    .and_then(|()| SampleRow::decode(format, line, &self.field_paths())),
+                    .and_then(|()| SampleRow::decode(format, line, &self.columns())),
                 Some(p) => Err(format!(
                     "sample {p} where sample {k} was expected \
                      (is a shard missing, or not merged?)"
@@ -882,6 +992,92 @@ impl MonteCarloRun {
     /// The first `count` samples of this run, as a batch of points.
     pub fn samples(&self, count: usize) -> Samples<'_> {
         Samples { run: self, count }
+    }
+}
+
+/// The plants opened over the samples with a plan: for each plant of the
+/// scenario (in its order), the samples that open it at each size and the sum
+/// of its throughputs.
+struct PlantTally {
+    /// Plant ids, and the size ids of each one's technology.
+    plants: Vec<(String, Vec<String>)>,
+    by_size: Vec<BTreeMap<String, usize>>,
+    throughput: Vec<f64>,
+}
+
+impl PlantTally {
+    fn new(s: &Scenario) -> PlantTally {
+        let plants: Vec<(String, Vec<String>)> = (s.plants.iter())
+            .map(|p| {
+                let sizes = &s.technologies[p.technology.0].sizes;
+                (p.id.clone(), sizes.iter().map(|z| z.id.clone()).collect())
+            })
+            .collect();
+        PlantTally {
+            by_size: vec![BTreeMap::new(); plants.len()],
+            throughput: vec![0.0; plants.len()],
+            plants,
+        }
+    }
+
+    /// The index of the plant and the size `plant:size` names.
+    fn find<'a>(&self, open: &'a str) -> Result<(usize, &'a str), String> {
+        let named = open.split_once(':').and_then(|(plant, size)| {
+            let k = self.plants.iter().position(|(id, _)| id == plant)?;
+            self.plants[k]
+                .1
+                .iter()
+                .any(|z| z == size)
+                .then_some((k, size))
+        });
+        named.ok_or_else(|| format!("plant {open} is not a plant and size of this scenario"))
+    }
+
+    /// Counts the plants one sample opens (`plant:size`) with their throughputs.
+    fn add(&mut self, open: &[String], throughputs: &[f64]) -> Result<(), String> {
+        for (o, &t) in open.iter().zip(throughputs) {
+            let (k, size) = self.find(o)?;
+            *self.by_size[k].entry(size.to_owned()).or_default() += 1;
+            self.throughput[k] += t;
+        }
+        Ok(())
+    }
+
+    /// How often each plant opens over `feasible` samples, with the size the
+    /// plan with the file's own values opens it at (`deterministic`: that
+    /// plan's open plants).
+    fn shares(self, feasible: usize, deterministic: &[(String, f64)]) -> Vec<PlantShare> {
+        let per = |v: f64| {
+            if feasible > 0 {
+                v / feasible as f64
+            } else {
+                0.0
+            }
+        };
+        let mut det: Vec<Option<String>> = vec![None; self.plants.len()];
+        for (open, _) in deterministic {
+            if let Ok((k, size)) = self.find(open) {
+                det[k] = Some(size.to_owned());
+            }
+        }
+        (self
+            .plants
+            .into_iter()
+            .zip(self.by_size)
+            .zip(self.throughput)
+            .zip(det))
+        .map(|((((plant, _), sizes), sum), deterministic_size)| {
+            let opened = sizes.values().sum::<usize>();
+            PlantShare {
+                plant,
+                share: round(per(opened as f64)),
+                opened,
+                sizes,
+                mean_throughput: round(per(sum)),
+                deterministic_size,
+            }
+        })
+        .collect()
     }
 }
 
@@ -973,7 +1169,10 @@ pub fn run(loaded: &Loaded, o: &MonteCarloOptions) -> Result<MonteCarlo, Error> 
     )?;
     let rows = lines
         .iter()
-        .map(|l| SampleRow::decode(Format::JsonLines, l, &[]).map_err(|m| Error::option("rows", m)))
+        .map(|l| {
+            SampleRow::decode(Format::JsonLines, l, &Columns::default())
+                .map_err(|m| Error::option("rows", m))
+        })
         .collect::<Result<Vec<_>, Error>>()?;
     mc.summarise(&rows)
 }

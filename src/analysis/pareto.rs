@@ -73,6 +73,10 @@ pub struct FrontPoint {
     pub co2_avoided: f64,
     /// The plan's exchanges.
     pub links: Vec<FrontLink>,
+    /// Of a scenario with plants, the plants the plan opens as `plant:size`, in
+    /// scenario order (absent without plants, and in a front read from CSV).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plants: Option<Vec<String>>,
 }
 
 /// A Pareto front of net benefit against CO2 avoided.
@@ -161,6 +165,7 @@ pub fn read_csv(text: &str) -> Result<Front, String> {
             net_benefit_without_carbon: number(5)?,
             co2_avoided: number(2)?,
             links,
+            plants: None,
         });
     }
     let carbon_price = points
@@ -341,6 +346,7 @@ fn point(p: &Plan, epsilon: f64) -> FrontPoint {
                 co2_avoided: l.co2_avoided,
             })
             .collect(),
+        plants: super::point::open_plant_names(p),
     }
 }
 

@@ -32,6 +32,26 @@ impl SolvedPoint {
     }
 }
 
+/// The plants a plan opens, each as `plant:size` with its throughput (units
+/// processed per year), in scenario order; `None` for a scenario without plants.
+pub(crate) fn open_plants(plan: &Plan) -> Option<Vec<(String, f64)>> {
+    (!plan.plants.is_empty()).then(|| {
+        plan.plants
+            .iter()
+            .filter_map(|p| {
+                let size = p.size.as_ref()?;
+                Some((format!("{}:{size}", p.plant), p.throughput))
+            })
+            .collect()
+    })
+}
+
+/// The plants a plan opens as `plant:size`, in scenario order (`None` for a
+/// scenario without plants): [`open_plants`] without the throughputs.
+pub(crate) fn open_plant_names(plan: &Plan) -> Option<Vec<String>> {
+    open_plants(plan).map(|open| open.into_iter().map(|(plant, _)| plant).collect())
+}
+
 /// The scenario file `loaded` with `values` set: a value the field cannot take
 /// is a problem of the scenario at that field, like one written in the file.
 pub fn scenario_at(loaded: &Loaded, values: &[(FieldPath, f64)]) -> Result<Scenario, Error> {

@@ -164,7 +164,7 @@ impl Row {
             chosen: plan.links.iter().map(|l| l.key.clone()).collect(),
             reason: super::point::why_no_plan(plan),
             error: None,
-            plants: open_plants(plan),
+            plants: super::point::open_plant_names(plan),
         }
     }
 
@@ -199,16 +199,6 @@ impl Row {
             }
         }
     }
-}
-
-/// The plants a plan opens, `plant:size` (`None` without plants).
-fn open_plants(plan: &Plan) -> Option<Vec<String>> {
-    (!plan.plants.is_empty()).then(|| {
-        plan.plants
-            .iter()
-            .filter_map(|p| p.size.as_ref().map(|z| format!("{}:{z}", p.plant)))
-            .collect()
-    })
 }
 
 /// The rows of a sweep's CSV (`--format csv`: a rows file or stdout; the

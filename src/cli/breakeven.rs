@@ -1,9 +1,11 @@
 //! `symbio breakeven`: the value of a parameter at which each link enters or
-//! leaves the optimal plan.
+//! leaves the optimal plan, and each plant opens, closes or changes size.
 
 use std::path::PathBuf;
 
-use symbio::analysis::breakeven::{self, BreakEven, BreakevenOptions, Change};
+use symbio::analysis::breakeven::{
+    self, BreakEven, BreakevenOptions, Change, PlantChange, PlantSwitches,
+};
 
 use super::table::{self, grid, num, Align};
 use super::{
@@ -33,7 +35,9 @@ pub struct Args {
     pub tol: Option<f64>,
     /// Output format [default: table; with -o FILE, the format its extension
     /// names: .json, .csv]; csv: one row per switch (value, low, high, change,
-    /// link), then the links always and never in the plan.
+    /// link), then the links always and never in the plan (with plants, the
+    /// columns plant, size_before, size_after and a row per plant switch, then
+    /// the plants always and never open).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     #[command(flatten)]
@@ -91,9 +95,22 @@ fn change_name(c: Change) -> &'static str {
     }
 }
 
+/// How a plant's switch is written.
+fn plant_change_name(c: PlantChange) -> &'static str {
+    match c {
+        PlantChange::Opens => "opens",
+        PlantChange::Closes => "closes",
+        PlantChange::Resizes => "resizes",
+    }
+}
+
 /// The switches as CSV rows (`value,low,high,change,link`), then a row per link
-/// always (`always`) or never (`never`) in the plan, without values.
+/// always (`always`) or never (`never`) in the plan, without values. With
+/// plants, three more columns (`plant,size_before,size_after`), empty in the
+/// links' rows, and the plants' rows: a row per switch (`opens`, `closes`,
+/// `resizes`), then a row per plant `always` or `never` open (an empty link).
 fn csv(r: &BreakEven) -> String {
+    let blank = || vec![String::new(); 3];
     let mut rows: Vec<Vec<String>> = r
         .events
         .iter()
@@ -109,16 +126,49 @@ fn csv(r: &BreakEven) -> String {
         .collect();
     for (change, links) in [("always", &r.always), ("never", &r.never)] {
         rows.extend(links.iter().map(|l| {
-            vec![
-                String::new(),
-                String::new(),
-                String::new(),
-                change.to_owned(),
-                l.to_string(),
-            ]
+            let mut row = blank();
+            row.extend([change.to_owned(), l.to_string()]);
+            row
         }));
     }
-    csv_text(&["value", "low", "high", "change", "link"], &rows)
+    let mut header = vec!["value", "low", "high", "change", "link"];
+    if let Some(p) = &r.plants {
+        header.extend(["plant", "size_before", "size_after"]);
+        for row in &mut rows {
+            row.extend(blank());
+        }
+        rows.extend(plant_csv_rows(p));
+    }
+    csv_text(&header, &rows)
+}
+
+/// The CSV rows of the plants' switches, then of the plants always and never
+/// open (the columns of [`csv`] with plants).
+fn plant_csv_rows(p: &PlantSwitches) -> Vec<Vec<String>> {
+    let size = |z: &Option<String>| z.clone().unwrap_or_default();
+    let mut rows: Vec<Vec<String>> = (p.events.iter())
+        .map(|e| {
+            vec![
+                e.value.to_string(),
+                e.low.to_string(),
+                e.high.to_string(),
+                plant_change_name(e.change).into(),
+                String::new(),
+                e.plant.clone(),
+                size(&e.size_before),
+                size(&e.size_after),
+            ]
+        })
+        .collect();
+    for (change, plants) in [("always", &p.always_open), ("never", &p.never_open)] {
+        rows.extend(plants.iter().map(|id| {
+            let mut row = vec![String::new(); 3];
+            row.extend([change.to_owned(), String::new(), id.clone()]);
+            row.extend([String::new(), String::new()]);
+            row
+        }));
+    }
+    rows
 }
 
 fn table(r: &BreakEven) -> String {
@@ -179,6 +229,53 @@ fn table(r: &BreakEven) -> String {
         for l in links {
             out.push_str(&format!("  {l}\n"));
         }
+    }
+    if let Some(p) = &r.plants {
+        out.push_str(&plants_table(r, p, d));
+    }
+    out
+}
+
+/// The plants' switches, and the plants always and never open.
+fn plants_table(r: &BreakEven, p: &PlantSwitches, d: usize) -> String {
+    let mut out = String::from("\nPlants\n");
+    if p.events.is_empty() {
+        out.push_str("No plant opens, closes or changes size in this range.\n");
+    } else {
+        let closed = || "closed".to_owned();
+        let rows: Vec<Vec<String>> = (p.events.iter())
+            .map(|e| {
+                let before = e.size_before.clone().unwrap_or_else(closed);
+                let after = e.size_after.clone().unwrap_or_else(closed);
+                vec![
+                    num(e.value, d),
+                    plant_change_name(e.change).into(),
+                    e.plant.clone(),
+                    format!("{before} → {after}"),
+                ]
+            })
+            .collect();
+        out.push_str(&grid(
+            &[
+                (r.param.as_str(), Align::Right),
+                ("change", Align::Left),
+                ("plant", Align::Left),
+                ("size", Align::Left),
+            ],
+            &rows,
+        ));
+    }
+    out.push('\n');
+    for (what, plants) in [
+        ("Always open", &p.always_open),
+        ("Never open", &p.never_open),
+    ] {
+        let list = if plants.is_empty() {
+            "none".to_owned()
+        } else {
+            plants.join(", ")
+        };
+        out.push_str(&format!("{what} in {}..{}: {list}\n", r.from, r.to));
     }
     out
 }

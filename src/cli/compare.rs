@@ -536,6 +536,7 @@ fn gains(out: &mut String, g: &Gains) {
         pct(1.0 - g.supplier_share)
     ));
     gain_links_table(out, g);
+    gain_plants(out, g);
     gain_sites_table(out, g);
     let list = |v: &[String]| {
         if v.is_empty() {
@@ -585,6 +586,33 @@ fn gain_links_table(out: &mut String, g: &Gains) {
     out.push_str(
         "  (flows: see Links; transfer: paid by the receiver to the supplier a year; price: per unit sent)\n",
     );
+}
+
+/// The plants of the split: each plant's operator, who takes the plant's side
+/// of its links, and the plant's own net benefit, which the operator bears
+/// (nothing without plants; closed plants without costs left out).
+fn gain_plants(out: &mut String, g: &Gains) {
+    let shown: Vec<String> = (g.plants.iter())
+        .filter(|p| {
+            p.net_benefit != 0.0
+                || (g.links.iter())
+                    .any(|l| l.link.from_site == p.plant || l.link.to_site == p.plant)
+        })
+        .map(|p| {
+            format!(
+                "    {} (run by {}): {} a year of its own\n",
+                p.plant,
+                p.operator,
+                num(p.net_benefit, 0)
+            )
+        })
+        .collect();
+    if !shown.is_empty() {
+        out.push_str(
+            "  Plants: the operator takes the plant's side of each of its links and bears its own costs\n",
+        );
+        out.push_str(&shown.concat());
+    }
 }
 
 /// The sites of the split with a gain in either plan: gain after transfers

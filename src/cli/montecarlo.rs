@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use symbio::analysis::batch::{Format as RowFormat, Shard};
-use symbio::analysis::montecarlo::{self, MonteCarlo, MonteCarloOptions, MonteCarloRun, Stats};
+use symbio::analysis::montecarlo::{
+    self, MonteCarlo, MonteCarloOptions, MonteCarloRun, PlantShare, Stats,
+};
 
 use super::batch::{self, Request};
 use std::collections::HashMap;
@@ -18,8 +20,9 @@ use super::{
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Long runs: with --rows FILE each sample is solved and its row (sample index as
-`point`, the values drawn, status, net benefit, CO2 avoided, chosen links and their
-flows) appended to FILE as it finishes (JSON Lines, or CSV when FILE ends in .csv;
+`point`, the values drawn, status, net benefit, CO2 avoided, the plants opened
+as plant:size and their throughputs when the scenario has plants, chosen links
+and their flows) appended to FILE as it finishes (JSON Lines, or CSV when FILE ends in .csv;
 the run's fingerprint goes to FILE.symbio beside it); the summary is written when
 every sample is done. Ctrl-C stops cleanly keeping the finished rows, --resume
 continues, --shard K/N runs the samples K modulo N. Join shards with
@@ -393,5 +396,43 @@ fn table(r: &MonteCarlo, units: &HashMap<(&str, &str), &str>) -> String {
             &rows,
         ));
     }
+    if let Some(plants) = &r.plants {
+        out.push_str(&plants_table(plants, r.feasible));
+    }
     out
+}
+
+/// How often each plant opens, at which size, and its mean throughput.
+fn plants_table(plants: &[PlantShare], feasible: usize) -> String {
+    let rows: Vec<Vec<String>> = plants
+        .iter()
+        .map(|p| {
+            let sizes: Vec<String> = (p.sizes.iter())
+                .map(|(z, n)| format!("{z} {}", count(*n, "sample")))
+                .collect();
+            vec![
+                format!("{:.1}%", p.share * 100.0),
+                num(p.mean_throughput, 1),
+                sizes.join(", "),
+                p.deterministic_size
+                    .clone()
+                    .unwrap_or_else(|| "closed".into()),
+                p.plant.clone(),
+            ]
+        })
+        .collect();
+    format!(
+        "\nHow often each plant opens (share of the {} with a plan)\n{}",
+        count(feasible, "sample"),
+        grid(
+            &[
+                ("opens", Align::Right),
+                ("mean throughput/yr", Align::Right),
+                ("at size", Align::Left),
+                ("in the file's plan", Align::Left),
+                ("plant", Align::Left),
+            ],
+            &rows,
+        )
+    )
 }

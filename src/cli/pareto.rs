@@ -164,6 +164,11 @@ fn table(f: &Front) -> String {
         for l in &p.links {
             out.push_str(&format!("  {}: {} {}/yr\n", l.key, num(l.flow, 1), l.unit));
         }
+        match p.plants.as_deref() {
+            Some([]) => out.push_str("  no plant open\n"),
+            Some(open) => out.push_str(&format!("  plants open: {}\n", open.join(", "))),
+            None => {}
+        }
     }
     out
 }

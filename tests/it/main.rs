@@ -21,6 +21,7 @@ mod oracle;
 mod pareto;
 mod paths;
 mod periods;
+mod plant_analyses;
 mod plant_oracle;
 mod plants;
 mod progress;

@@ -67,11 +67,31 @@ fn compare_all() {
 }
 
 #[test]
+fn compare_plants() {
+    // Plants' operators in the split (tests/it/plant_analyses.rs).
+    formats(
+        "compare_liuzhou_grinding",
+        &["compare", "scenarios/liuzhou/grinding.toml"],
+        &["table", "json"],
+    );
+}
+
+#[test]
 fn pareto() {
     formats(
         "pareto_liuzhou",
         &["pareto", LIUZHOU, "--points", "4"],
         &["table", "json", "csv"],
+    );
+}
+
+#[test]
+fn pareto_plants() {
+    // The plants each point opens.
+    formats(
+        "pareto_liuzhou_grinding",
+        &["pareto", "scenarios/liuzhou/grinding.toml", "--points", "3"],
+        &["table", "json"],
     );
 }
 
@@ -92,12 +112,46 @@ fn breakeven() {
 }
 
 #[test]
+fn breakeven_plants() {
+    // A plant resizing and closing (tests/it/plant_analyses.rs).
+    formats(
+        "breakeven_plants",
+        &[
+            "breakeven",
+            "tests/data/plants.toml",
+            "--param",
+            "technologies.grinding.operating_cost",
+            "--range",
+            "40..60",
+        ],
+        &["table", "json", "csv"],
+    );
+}
+
+#[test]
 fn montecarlo() {
     formats(
         "montecarlo_fixture",
         &[
             "montecarlo",
             crate::batch::MC,
+            "--samples",
+            "20",
+            "--seed",
+            "1",
+        ],
+        &["table", "json"],
+    );
+}
+
+#[test]
+fn montecarlo_plants() {
+    // The plants each sample opens, at which size (tests/it/plant_analyses.rs).
+    formats(
+        "montecarlo_plants",
+        &[
+            "montecarlo",
+            "tests/data/plants-uncertain.toml",
             "--samples",
             "20",
             "--seed",

@@ -10,7 +10,9 @@
 //! The scenario includes the shipped catalog by absolute path (this checkout's),
 //! or by the path given as third argument. With `--plants`, the region has
 //! candidate plants of three technologies, about one per ten sites
-//! (`generate::region_with_plants`).
+//! (`generate::region_with_plants`). With `--periods N`, over N equal
+//! periods with seasonal heat, clinker and aggregate demand and candidate
+//! heat stores and slag stockpiles (`generate::with_periods`).
 //!
 //! With `--phases FILE` it times instead the phases that come before a solve
 //! on a scenario file, one line each (docs/performance.md, "Region scale"):
@@ -100,9 +102,20 @@ fn main() {
         }
         return;
     }
-    // `--plants` anywhere: the region with candidate plants.
+    // `--plants` anywhere: the region with candidate plants; `--periods N`:
+    // over N periods, with seasonal streams and candidate stores.
     let plants = args.iter().any(|a| a == "--plants");
-    let args: Vec<String> = args.into_iter().filter(|a| a != "--plants").collect();
+    let mut periods = None;
+    let mut rest = Vec::new();
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--plants" => {}
+            "--periods" => periods = it.next().and_then(|n| n.parse::<usize>().ok()),
+            _ => rest.push(a),
+        }
+    }
+    let args = rest;
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let seed: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1);
     let catalog = args.get(2).cloned().unwrap_or_else(|| {
@@ -112,10 +125,14 @@ fn main() {
         )
         .to_owned()
     });
-    if plants {
-        print!("{}", generate::region_with_plants(n, seed, &catalog));
+    let text = if plants {
+        generate::region_with_plants(n, seed, &catalog)
     } else {
-        print!("{}", generate::region(n, seed, &catalog));
+        generate::region(n, seed, &catalog)
+    };
+    match periods {
+        Some(p) => print!("{}", generate::with_periods(&text, p, seed)),
+        None => print!("{text}"),
     }
 }
 

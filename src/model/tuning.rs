@@ -215,3 +215,20 @@ pub(crate) const MIN_ROUND: f64 = 0.5;
 /// A part of a round with at least this share of the open parts' summed gaps
 /// is resumed alone, with every thread.
 pub(crate) const ALONE_SHARE: f64 = 0.5;
+
+/// The share of a part's time that its first plan by period may take (the
+/// links of its annual greedy plan fixed, each period's flows, plants and
+/// stores searched): a start for the search of the whole MILP by period.
+pub const PERIOD_START_SHARE: f64 = 0.2;
+
+/// The share of a time limit that the first pass over the parts of a
+/// scenario with periods takes; rounds on the parts not yet within the gap
+/// take the rest.
+pub const PERIOD_FIRST_PASS_SHARE: f64 = 0.5;
+
+/// The least time left, seconds, for which another round on the parts of a
+/// scenario with periods starts.
+pub const PERIOD_LEAST_ROUND: f64 = 0.25;
+
+/// The least share of the time left that a part resumed in a round gets.
+pub const PERIOD_LEAST_SHARE: f64 = 0.1;

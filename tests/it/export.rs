@@ -32,7 +32,13 @@ fn highs_optimum(file: &std::path::Path) -> f64 {
 #[test]
 fn an_exported_model_read_back_by_highs_has_the_same_optimum() {
     let dir = Scratch::new();
-    for scenario in ["scenarios/liuzhou.toml", "tests/data/hand.toml"] {
+    // By period too: the model by period, stores with it.
+    let scenarios = [
+        "scenarios/liuzhou.toml",
+        "tests/data/hand.toml",
+        "tests/data/seasons.toml",
+    ];
+    for scenario in scenarios {
         for ext in ["mps", "lp"] {
             let model = dir.path(&format!("model.{ext}"));
             let plan = Symbio::new()

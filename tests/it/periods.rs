@@ -584,3 +584,46 @@ fn a_store_on_two_streams_of_its_material_is_named() {
         "{text}"
     );
 }
+
+/// A generated region over four seasons (seasonal heat, clinker and
+/// aggregate; heat stores and slag stockpiles) with a time limit: a plan
+/// with a bound above it, its flows by period summing to its annual flows,
+/// and the same plan at gap 0 is at least as good.
+#[test]
+fn a_time_limited_region_by_period_has_a_plan_under_its_bound() {
+    let catalog = crate::path("scenarios/catalog/default.toml");
+    let text = symbio_testkit::generate::region(80, 4, &catalog.display().to_string());
+    let text = symbio_testkit::generate::with_periods(&text, 4, 4);
+    let s = symbio::scenario::read_str(Path::new("region.toml"), &text).unwrap();
+    assert_eq!((s.periods.len(), s.stores.is_empty()), (4, false));
+    let limited = symbio::SolveOptions {
+        time_limit: Some(2.0),
+        gap: 0.0,
+        threads: 1,
+        ..Default::default()
+    };
+    let plan = symbio::solve(&s, &limited).unwrap();
+    assert!(plan.status.has_plan(), "{:?}", plan.status);
+    let (objective, bound) = (plan.objective.unwrap(), plan.best_bound.unwrap());
+    assert!(
+        objective <= bound + 1e-6 * bound.abs(),
+        "{objective} > {bound}"
+    );
+    for l in &plan.links {
+        assert_eq!(l.by_period.len(), 4);
+        let sum: f64 = l.by_period.iter().sum();
+        assert!(
+            (sum - l.flow).abs() <= 1e-6 * l.flow.max(1.0),
+            "{sum} vs {}",
+            l.flow
+        );
+    }
+    let exact = symbio::SolveOptions {
+        gap: 0.0,
+        ..Default::default()
+    };
+    let best = symbio::solve(&s, &exact).unwrap();
+    assert_eq!(best.status, symbio::Status::Optimal);
+    let optimum = best.objective.unwrap();
+    assert!(objective <= optimum + 1e-6 * optimum.abs() && optimum <= bound + 1e-6 * bound.abs());
+}

@@ -431,6 +431,100 @@ pub fn region_with_plants(sites: usize, seed: u64, catalog: &str) -> String {
     s
 }
 
+/// A region's text ([`region`] or [`region_with_plants`]) over `periods`
+/// equal periods of the year (seasons for 4, from winter; months for 12),
+/// with seasonal streams: the heat that district heating and greenhouses take
+/// (1 + 0.7 cos: winter-heavy), the clinker of cement works and the aggregate
+/// of road builders (the construction season, summer-heavy), the waste heat
+/// of power stations (a little more in winter), the energy price by period;
+/// and candidate stores: a heat store at every fourth district-heating site
+/// and a slag stockpile at every fourth steelworks. Every figure is an
+/// assumption of plausible size, none is sourced. Seeded as the region is.
+pub fn with_periods(text: &str, periods: usize, seed: u64) -> String {
+    let periods = periods.max(1);
+    let mut s = text.to_owned();
+    let mut r = Lcg::new(seed ^ 0x5eed_5ea5_0000_0001);
+    let wave = |amplitude: f64| -> Vec<f64> {
+        (0..periods)
+            .map(|t| {
+                let angle = 2.0 * std::f64::consts::PI * t as f64 / periods as f64;
+                1.0 + amplitude * angle.cos()
+            })
+            .collect()
+    };
+    let share = 1.0 / periods as f64;
+    for (t, e) in wave(0.25).iter().enumerate() {
+        s.push_str(&format!(
+            "\n[[periods]]\nid = \"t{t}\"\nshare = {share:.17}\nenergy_price = {:.4}\n",
+            8.0 * e
+        ));
+    }
+    let factors = |f: &[f64]| -> String {
+        let each: Vec<String> = f
+            .iter()
+            .enumerate()
+            .map(|(t, v)| format!("t{t} = {v:.4}"))
+            .collect();
+        format!("{{ {} }}", each.join(", "))
+    };
+    // (sector, stream, output?, amplitude)
+    let seasonal: [(&str, &str, bool, f64); 5] = [
+        ("district_heating", "district_heat", false, 0.7),
+        ("greenhouse", "district_heat", false, 0.5),
+        ("cement", "clinker", false, -0.3),
+        ("road_builder", "aggregate", false, -0.4),
+        ("power_station", "waste_heat", true, 0.2),
+    ];
+    let mut stores = 0;
+    for (id, sector) in sites_and_sectors(text) {
+        for &(sec, stream, output, amplitude) in &seasonal {
+            if sec != sector.as_str() {
+                continue;
+            }
+            let side = if output { "output" } else { "input" };
+            s.push_str(&format!(
+                "\n[[profiles]]\nsite = \"{id}\"\n{side} = \"{stream}\"\nfactors = {}\n",
+                factors(&wave(amplitude))
+            ));
+        }
+        let store = match sector.as_str() {
+            "district_heating" => Some(("district_heat", 150_000.0, 0.08, 0.5, 12e6, 30.0)),
+            "steelworks" => Some(("gbfs", 100_000.0, 0.0, 1.0, 2e6, 20.0)),
+            _ => None,
+        };
+        if let Some((material, capacity, loss, cost, capex, life)) = store {
+            if r.below(4) == 0 {
+                s.push_str(&format!(
+                    "\n[[stores]]\nid = \"store_{stores}\"\nsite = \"{id}\"\nmaterial = \"{material}\"\n\
+                     capacity = {capacity:.0}\nloss_per_period = {loss}\ncost_per_unit_charged = {cost}\n\
+                     capex = {capex:.0}\nlifetime_years = {life}\nfixed_cost_per_year = {:.0}\n",
+                    0.01 * capex
+                ));
+                stores += 1;
+            }
+        }
+    }
+    s
+}
+
+/// The (id, sector) of each site of a region's text, in order.
+fn sites_and_sectors(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut id: Option<String> = None;
+    for line in text.lines() {
+        if line == "[[sites]]" {
+            id = None;
+        } else if let Some(v) = line.strip_prefix("id = \"") {
+            id = Some(v.trim_end_matches('"').to_owned());
+        } else if let Some(v) = line.strip_prefix("sector = \"") {
+            if let Some(id) = id.take() {
+                out.push((id, v.trim_end_matches('"').to_owned()));
+            }
+        }
+    }
+    out
+}
+
 /// The technologies of [`region_with_plants`] and what they need beyond the
 /// shipped catalog. Every figure is an assumption.
 const PLANT_CATALOG: &str = r#"

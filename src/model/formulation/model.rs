@@ -203,12 +203,22 @@ pub fn build(s: &Scenario, net: &Network) -> Result<ModelSize, Error> {
     if net.links.is_empty() {
         return Ok(ModelSize::default());
     }
-    highs::load(Model::whole(s, net).milp)
+    highs::load(whole_milp(s, net))
+}
+
+/// The MILP of the whole network a solve of it as one MILP hands HiGHS: by
+/// period for a scenario with periods.
+fn whole_milp(s: &Scenario, net: &Network) -> Milp {
+    if s.has_periods() {
+        let goal = Goal::NetBenefit;
+        return super::PeriodModel::of(s, net, &[], goal).milp;
+    }
+    Model::whole(s, net).milp
 }
 
 /// Writes the MILP of a network, exactly as a solve of it as one MILP hands
 /// it to HiGHS (one model of the whole network, before any decomposition or
-/// reduction), to a file whose extension says the format: `.mps` or `.lp`.
+/// reduction; by period for a scenario with periods), to a file whose extension says the format: `.mps` or `.lp`.
 pub fn export(s: &Scenario, net: &Network, path: &Path) -> Result<(), Error> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if !matches!(ext.to_ascii_lowercase().as_str(), "mps" | "lp") {
@@ -217,7 +227,7 @@ pub fn export(s: &Scenario, net: &Network, path: &Path) -> Result<(), Error> {
             format!("{}: the file must end in .mps or .lp", path.display()),
         ));
     }
-    highs::export(Model::whole(s, net).milp, path)
+    highs::export(whole_milp(s, net), path)
 }
 
 /// The HiGHS options of a run on a model of `links` links under `options`

@@ -137,21 +137,61 @@ impl PeriodModel {
         PeriodModel { milp: m, vars }
     }
 
-    /// Solves the model with HiGHS and reads its plan back, when it has one.
+    /// Solves the model with HiGHS (started from `start`, the column values
+    /// of a plan of it, when given) and reads its plan back, when it has one.
     pub fn solve(
         self,
         s: &Scenario,
         net: &Network,
         options: &HighsOptions,
+        start: Option<&[f64]>,
         control: Control<'_>,
         charges_count: bool,
     ) -> Result<(Option<Solution>, Solved), Error> {
         let PeriodModel { milp, vars } = self;
-        let solved = highs::solve(milp, options, None, control)?;
+        let solved = highs::solve(milp, options, start, control)?;
         let plan = solved
             .has_plan()
             .then(|| read(s, &vars, net, &solved, charges_count));
         Ok((plan, solved))
+    }
+
+    /// A bound on the model's optimum that needs no solve: every column at
+    /// the bound where it earns most (Σ_j max(0, a_j) u_j, the columns being
+    /// non-negative), what a search cut short before its first bound has.
+    pub fn trivial_bound(&self) -> f64 {
+        let m = &self.milp;
+        m.cost
+            .iter()
+            .zip(&m.upper)
+            .map(|(&a, &u)| if a > 0.0 { a * u } else { 0.0 })
+            .sum()
+    }
+
+    /// A plan that builds the links `built` (by link; the mandatory ones
+    /// too) and no other: this model with every `y_l` fixed, its flows by
+    /// period, plants and stores searched by HiGHS (a small MILP: the plants'
+    /// sizes and the stores are its only integers). Its column values, a
+    /// start for this model, with the plan; `None` when it has none.
+    pub fn plan_building(
+        &self,
+        s: &Scenario,
+        net: &Network,
+        built: &[bool],
+        options: &HighsOptions,
+    ) -> Result<Option<(Vec<f64>, Solution)>, Error> {
+        let mut milp = self.milp.clone();
+        for ((y, l), &b) in self.vars.y.iter().zip(&net.links).zip(built) {
+            let v = if b || l.is_mandatory() { 1.0 } else { 0.0 };
+            milp.lower[y.index] = v;
+            milp.upper[y.index] = v;
+        }
+        let solved = highs::solve(milp, options, None, Control::default())?;
+        if !solved.has_plan() {
+            return Ok(None);
+        }
+        let plan = read(s, &self.vars, net, &solved, true);
+        Ok(Some((solved.values, plan)))
     }
 }
 
@@ -406,9 +446,23 @@ fn constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
     for (k, l) in net.links.iter().enumerate() {
         match l.recorded_quantity {
             None => {
+                let mut room = 0.0;
                 for t in 0..periods {
                     let u = m.upper_of(flow(k, t));
+                    room += u;
                     m.at_most(0.0, [(flow(k, t), 1.0), (v.y[k], -u)]);
+                }
+                // Over the year, Σ_t x_lt ≤ U_l y_l where that is tighter and
+                // no store stands at either end (a store can move more than
+                // the year's supply or demand through a stream, and lose it).
+                let stored = stores.at_output.contains_key(&l.output.0)
+                    || stores.at_input.contains_key(&l.input.0);
+                let u = l.upper_bound.max(0.0);
+                if periods > 1 && !stored && u < room {
+                    let mut terms: Vec<(Column, f64)> =
+                        (0..periods).map(|t| (flow(k, t), 1.0)).collect();
+                    terms.push((v.y[k], -u));
+                    m.at_most(0.0, terms);
                 }
             }
             Some(q) => {

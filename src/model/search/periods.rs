@@ -9,13 +9,17 @@
 //! a link's margin and room differ from period to period, so they are
 //! switched off here (docs/formulation.md, "Periods and stores").
 
-use super::decompose;
+use super::{decompose, greedy};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::model::deadline::Deadline;
 use crate::model::formulation::{highs_options, Goal, PeriodModel};
 use crate::model::options::{Control, SolveOptions};
-use crate::model::solution::{FlowConstraint, Solution, Status};
+use crate::model::solution::{better_of, relative_gap, FlowConstraint, Solution, Status};
+use crate::model::tuning::{
+    MIP_ABS_GAP, PERIOD_FIRST_PASS_SHARE, PERIOD_LEAST_ROUND, PERIOD_LEAST_SHARE,
+    PERIOD_START_SHARE,
+};
 use crate::network::Network;
 
 /// Solves the MILP by period of `net` for `goal` until `deadline`, part by
@@ -40,7 +44,8 @@ pub(crate) fn solve_by(
         vec![(0..n).collect()]
     };
     if groups.len() < 2 {
-        return solve_part(s, net, options, deadline, extra, goal, control);
+        let searched = solve_part(s, net, options, deadline, extra, goal, None, control)?;
+        return Ok(searched.sol);
     }
     let all: Vec<usize> = (0..groups.len()).collect();
     let solutions = solve_groups(
@@ -53,6 +58,14 @@ pub(crate) fn solve_by(
 /// [`decompose::parts`] gives for `extra`) by period on `options.threads`
 /// threads, one HiGHS thread each, until `deadline`; their solutions in the
 /// order of `which`, each in its part's link order.
+///
+/// Without a time limit each part is searched to `options.gap`. Under one,
+/// a first pass takes [`PERIOD_FIRST_PASS_SHARE`] of it: the parts smallest
+/// first, each until its share of that pass's time left (its links over
+/// those of the parts not yet started). Then rounds until the deadline: the
+/// parts not yet within the gap, the largest absolute gap first, are
+/// resumed from their plans, each for a share of the time left in
+/// proportion to its gap.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn solve_groups(
     s: &Scenario,
@@ -66,17 +79,126 @@ pub(crate) fn solve_groups(
     control: Control<'_>,
 ) -> Result<Vec<Solution>, Error> {
     let one_thread = options.one_thread();
-    let solve = |&g: &usize| {
+    let threads = options.threads.max(1) as usize;
+    let mut order: Vec<usize> = which.to_vec();
+    order.sort_by_key(|&g| (groups[g].len(), groups[g].first().copied()));
+    let first_pass = match deadline.remaining() {
+        Some(t) => deadline.within(t * PERIOD_FIRST_PASS_SHARE),
+        None => deadline,
+    };
+    let waiting = std::sync::Mutex::new(order.iter().map(|&g| groups[g].len()).sum::<usize>());
+    let pool = crate::parallel::Pool::new(threads)?;
+    let search = |g: usize, until: Deadline, start: Option<&[f64]>| {
         let links = &groups[g];
         let sub = net.part(links);
         let local = decompose::local_constraints(extra, links);
-        solve_part(s, &sub, &one_thread, deadline, &local, goal, control)
+        solve_part(s, &sub, &one_thread, until, &local, goal, start, control)
     };
-    let pool = crate::parallel::Pool::new(options.threads.max(1) as usize)?;
-    pool.map(which, solve).into_iter().collect()
+    let mut parts: Vec<Searched> = pool
+        .map(&order, |&g| {
+            // Its share of the pass's time left: its links over the links
+            // waiting, as many parts at once as there are threads.
+            let share = {
+                let mut left = waiting.lock().unwrap_or_else(|e| e.into_inner());
+                let links = groups[g].len();
+                let share = (threads * links) as f64 / (*left).max(1) as f64;
+                *left = left.saturating_sub(links);
+                share.min(1.0)
+            };
+            search(g, first_pass.part(share), None)
+        })
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    if deadline.is_set() {
+        loop {
+            let left = deadline.remaining().unwrap_or(0.0);
+            let open = open_parts(&parts, options.gap);
+            if left < PERIOD_LEAST_ROUND || open.is_empty() || within(&parts, options.gap) {
+                break;
+            }
+            let round: Vec<usize> = open.iter().take(threads).map(|&(j, _)| j).collect();
+            let total: f64 = open.iter().map(|&(_, gap)| gap).sum();
+            let resumed: Vec<Searched> = pool
+                .map(&round, |&j| {
+                    let gap = open.iter().find(|&&(i, _)| i == j).map_or(0.0, |o| o.1);
+                    let share = (threads as f64 * gap / total.max(f64::MIN_POSITIVE)).min(1.0);
+                    let until = deadline.part(share.max(PERIOD_LEAST_SHARE));
+                    search(order[j], until, parts[j].values.as_deref())
+                })
+                .into_iter()
+                .collect::<Result<_, _>>()?;
+            for (j, later) in round.into_iter().zip(resumed) {
+                let earlier = &parts[j];
+                let sol = better_of(later.sol.clone(), &earlier.sol);
+                let improved = later.sol.objective > earlier.sol.objective;
+                let values = if improved {
+                    later.values
+                } else {
+                    earlier.values.clone()
+                };
+                parts[j] = Searched { sol, values };
+            }
+        }
+    }
+    // Back in the order of `which`.
+    let mut by_group: std::collections::HashMap<usize, Solution> = order
+        .into_iter()
+        .zip(parts)
+        .map(|(g, searched)| (g, searched.sol))
+        .collect();
+    Ok(which
+        .iter()
+        .map(|g| {
+            by_group
+                .remove(g)
+                .unwrap_or_else(|| Solution::without_links(true))
+        })
+        .collect())
 }
 
-/// One network's MILP by period, searched by HiGHS until `deadline`.
+/// A part's solution with the column values of its plan (a start for a
+/// later search of the same model).
+struct Searched {
+    sol: Solution,
+    values: Option<Vec<f64>>,
+}
+
+/// The parts (by index) with a plan and a bound not yet within `gap`, with
+/// their absolute gaps, the largest first.
+fn open_parts(parts: &[Searched], gap: f64) -> Vec<(usize, f64)> {
+    let mut open: Vec<(usize, f64)> = parts
+        .iter()
+        .enumerate()
+        .filter_map(|(j, p)| {
+            let (o, b) = (p.sol.objective?, p.sol.best_bound?);
+            let absolute = b - o;
+            (p.values.is_some() && absolute > gap * o.abs() + MIP_ABS_GAP).then_some((j, absolute))
+        })
+        .collect();
+    open.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    open
+}
+
+/// Whether the parts together are within `gap`: their summed bound less
+/// their summed plans at most `gap` of the latter.
+fn within(parts: &[Searched], gap: f64) -> bool {
+    let (mut objective, mut bound) = (0.0, 0.0);
+    for p in parts {
+        match (p.sol.objective, p.sol.best_bound) {
+            (Some(o), Some(b)) => {
+                objective += o;
+                bound += b;
+            }
+            _ => return false,
+        }
+    }
+    bound - objective <= gap * objective.abs() + MIP_ABS_GAP
+}
+
+/// One network's MILP by period, searched by HiGHS until `deadline` from
+/// `start` (column values of a plan of it) or else from a first plan when one
+/// is known ([`first_plan`]); the better of the two.
+#[allow(clippy::too_many_arguments)]
 fn solve_part(
     s: &Scenario,
     net: &Network,
@@ -84,16 +206,89 @@ fn solve_part(
     deadline: Deadline,
     extra: &[FlowConstraint],
     goal: Goal,
+    start: Option<&[f64]>,
     control: Control<'_>,
-) -> Result<Solution, Error> {
+) -> Result<Searched, Error> {
     let n = net.links.len();
     if n == 0 {
         let feasible = extra.iter().all(|c| c.at_least <= 0.0);
-        return Ok(Solution::without_links(feasible));
+        let sol = Solution::without_links(feasible);
+        return Ok(Searched { sol, values: None });
     }
     let model = PeriodModel::of(s, net, extra, goal);
+    let first = match start.is_none() && goal == Goal::NetBenefit && extra.is_empty() {
+        true => first_plan(s, net, &model, options, deadline)?,
+        false => None,
+    };
     let highs = highs_options(options, deadline, n);
     let charges_count = goal == Goal::NetBenefit;
-    let (plan, solved) = model.solve(s, net, &highs, control, charges_count)?;
-    Ok(plan.unwrap_or_else(|| Solution::without_plan(solved.status, n)))
+    let start = start.or(first.as_ref().map(|(values, _)| values.as_slice()));
+    let trivial = model.trivial_bound();
+    let (plan, solved) = model.solve(s, net, &highs, start, control, charges_count)?;
+    let plan = plan.map(|mut plan| {
+        if plan.best_bound.is_none() {
+            // Stopped before HiGHS had a bound: the bound that needs no solve.
+            let objective = plan.objective.unwrap_or(0.0);
+            plan.best_bound = Some(trivial.max(objective));
+            plan.gap = relative_gap(trivial.max(objective), objective);
+        }
+        plan
+    });
+    Ok(match (plan, first) {
+        (Some(plan), Some((values, first))) => {
+            let better = plan.objective >= first.objective;
+            let sol = better_of(plan, &first);
+            let values = if better { solved.values } else { values };
+            Searched {
+                sol,
+                values: Some(values),
+            }
+        }
+        (Some(sol), None) => Searched {
+            sol,
+            values: Some(solved.values),
+        },
+        (None, Some((values, mut first))) => {
+            // The search found nothing better: the first plan, under the
+            // search's bound, or the bound that needs no solve.
+            first.status = Status::TimeLimit;
+            let b = solved.bound.filter(|b| b.is_finite()).unwrap_or(trivial);
+            let objective = first.objective.unwrap_or(0.0);
+            first.best_bound = Some(b.max(objective));
+            first.gap = relative_gap(b.max(objective), objective);
+            Searched {
+                sol: first,
+                values: Some(values),
+            }
+        }
+        (None, None) => Searched {
+            sol: Solution::without_plan(solved.status, n),
+            values: None,
+        },
+    })
+}
+
+/// A first plan of a part by period, in a share of its time
+/// ([`PERIOD_START_SHARE`]): the links the annual greedy plan builds
+/// ([`greedy::plan`], none for a part with plants), fixed, with each
+/// period's flows, the plants and the stores searched for them
+/// ([`PeriodModel::plan_building`]); its column values with it.
+fn first_plan(
+    s: &Scenario,
+    net: &Network,
+    model: &PeriodModel,
+    options: &SolveOptions,
+    deadline: Deadline,
+) -> Result<Option<(Vec<f64>, Solution)>, Error> {
+    let built = greedy::plan(s, net).map_or_else(|| vec![false; net.links.len()], |p| p.built);
+    let until = deadline.part(PERIOD_START_SHARE);
+    let highs = highs_options(options, until, net.links.len());
+    let first = model.plan_building(s, net, &built, &highs)?;
+    // Its bound is of the links it builds, not of the part.
+    Ok(first.map(|(values, mut plan)| {
+        plan.status = Status::TimeLimit;
+        plan.best_bound = None;
+        plan.gap = None;
+        (values, plan)
+    }))
 }

@@ -4,7 +4,7 @@
 
 use super::pairs::Pair;
 use super::{BuildOptions, CandidateLink, Facts, LinkTerms, Pruned};
-use crate::domain::{LinkFact, LinkStatus, Scenario};
+use crate::domain::{LinkFact, LinkStatus, Scenario, StoreId, Stream};
 use crate::error::Problem;
 
 /// Why a pair formed no link.
@@ -167,7 +167,11 @@ fn form_link(
         // What a plant makes of a delivery is worth more than the delivery's
         // own margin says: links into plants are never left out for it.
         let into_plant = s.plant_of_input(link.input).is_some();
-        if link.best_margin(s) <= 0.0 && !keep_for_co2 && !into_plant {
+        // A store at the input moves a delivery's use (and the purchase it
+        // avoids) to another period, which no period's margin shows alone.
+        let into_store = (0..s.stores.len())
+            .any(|k| s.store_stream(StoreId(k)) == Some(Stream::Input(link.input)));
+        if link.best_margin(s) <= 0.0 && !keep_for_co2 && !into_plant && !into_store {
             return Err(LeftOut::NeverPay);
         }
     }

@@ -414,7 +414,7 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         totals,
         sites,
         plants,
-        periods: if sol.by_period.periods > 0 {
+        periods: if s.has_periods() {
             periods::plan_periods(s)
         } else {
             Vec::new()
@@ -434,7 +434,7 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
         // The limits are those of annual totals; by period they would name
         // the wrong reason (a season's supply, not the year's), so a plan by
         // period leaves them out.
-        limits: if sol.by_period.periods > 0 {
+        limits: if s.has_periods() {
             Vec::new()
         } else {
             crate::limits::binding(s, &links)

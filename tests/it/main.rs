@@ -20,6 +20,7 @@ mod montecarlo;
 mod oracle;
 mod pareto;
 mod paths;
+mod period_oracle;
 mod periods;
 mod plant_analyses;
 mod plant_oracle;

@@ -246,18 +246,19 @@ impl Instance {
 }
 
 /// One link as the oracle sees it.
-struct OLink {
-    output: usize,
-    input: usize,
-    value: f64,     // margin per unit sent
-    displaced: f64, // units of input displaced per unit sent
-    charge: f64,    // annual charge when built
-    capacity: f64,
-    mandatory: bool,
-    fixed_flow: Option<f64>,
+pub(crate) struct OLink {
+    pub(crate) output: usize,
+    pub(crate) input: usize,
+    pub(crate) mode: usize,
+    pub(crate) value: f64,     // margin per unit sent
+    pub(crate) displaced: f64, // units of input displaced per unit sent
+    pub(crate) charge: f64,    // annual charge when built
+    pub(crate) capacity: f64,
+    pub(crate) mandatory: bool,
+    pub(crate) fixed_flow: Option<f64>,
 }
 
-fn crf(r: f64, life: f64) -> f64 {
+pub(crate) fn crf(r: f64, life: f64) -> f64 {
     if r == 0.0 {
         1.0 / life
     } else {
@@ -267,6 +268,12 @@ fn crf(r: f64, life: f64) -> f64 {
 
 impl Instance {
     fn oracle_links(&self) -> Vec<OLink> {
+        let prices: Vec<f64> = self.inputs.iter().map(|i| i.3).collect();
+        self.oracle_links_at(self.energy_price, &prices)
+    }
+
+    /// The links with their margins at an energy price and a price per input.
+    pub(crate) fn oracle_links_at(&self, energy_price: f64, prices: &[f64]) -> Vec<OLink> {
         let nm = self.modes.len();
         let ni = self.inputs.len();
         let mut out = Vec::new();
@@ -286,9 +293,9 @@ impl Instance {
             let alpha = 1.0 - mm.3 * d;
             let beta = self.ratio * alpha;
             let p = self.carbon_price;
-            let value = oo.3 + p * oo.4 + beta * (ii.3 + p * ii.4)
+            let value = oo.3 + p * oo.4 + beta * (prices[i] + p * ii.4)
                 - alpha * (self.processing.0 + p * self.processing.1)
-                - d * (mm.0 + self.energy_price * mm.1 + p * mm.2);
+                - d * (mm.0 + energy_price * mm.1 + p * mm.2);
             let capex = if *st == LinkStatus::Existing {
                 0.0
             } else {
@@ -297,6 +304,7 @@ impl Instance {
             out.push(OLink {
                 output: o,
                 input: i,
+                mode: m,
                 value,
                 displaced: beta,
                 charge: mm.4 + capex * crf(self.discount_rate, mm.6),
@@ -385,66 +393,165 @@ impl Instance {
     }
 }
 
+/// A dense simplex tableau: a row per constraint (its coefficients, then the
+/// right-hand side last), the objective row last, and each row's basic column.
+struct Tableau {
+    t: Vec<Vec<f64>>,
+    basis: Vec<usize>,
+}
+
+/// Reduced costs and pivots below this are taken as zero.
+const EPS: f64 = 1e-12;
+
+impl Tableau {
+    /// `rows` of `[A | I | b]` with the slacks as the basis and `-c` as the
+    /// objective row, with `extra` zero columns before `b` (for artificials).
+    fn new(c: &[f64], rows: &[(Vec<f64>, f64)], extra: usize) -> Tableau {
+        let (n, m) = (c.len(), rows.len());
+        let w = n + m + extra + 1;
+        let mut t = vec![vec![0.0; w]; m + 1];
+        for (r, (a, b)) in rows.iter().enumerate() {
+            t[r][..n].copy_from_slice(a);
+            t[r][n + r] = 1.0;
+            t[r][w - 1] = *b;
+        }
+        let mut tableau = Tableau {
+            t,
+            basis: (n..n + m).collect(),
+        };
+        tableau.objective(c);
+        tableau
+    }
+
+    /// Sets the objective row to max cᵀx, priced out on the current basis.
+    fn objective(&mut self, c: &[f64]) {
+        let m = self.basis.len();
+        self.t[m].fill(0.0);
+        for (v, cj) in self.t[m].iter_mut().zip(c) {
+            *v = -cj;
+        }
+        for r in 0..m {
+            let f = self.t[m][self.basis[r]];
+            if f != 0.0 {
+                let row = self.t[r].clone();
+                for (v, p) in self.t[m].iter_mut().zip(&row) {
+                    *v -= f * p;
+                }
+            }
+        }
+    }
+
+    /// The objective's value at the current basis.
+    fn value(&self) -> f64 {
+        *self.t.last().unwrap().last().unwrap()
+    }
+
+    /// Makes column `e` basic in row `r`.
+    fn pivot(&mut self, r: usize, e: usize) {
+        let piv = self.t[r][e];
+        for v in self.t[r].iter_mut() {
+            *v /= piv;
+        }
+        let pivot_row = self.t[r].clone();
+        for (rr, row) in self.t.iter_mut().enumerate() {
+            let f = row[e];
+            if rr != r && f != 0.0 {
+                for (v, p) in row.iter_mut().zip(&pivot_row) {
+                    *v -= f * p;
+                }
+            }
+        }
+        self.basis[r] = e;
+    }
+
+    /// Primal simplex from a feasible basis, letting only the columns below
+    /// `enter` into it, with Bland's rule so that it cannot cycle; `false`
+    /// when the objective is unbounded.
+    fn optimise(&mut self, enter: usize) -> bool {
+        let m = self.basis.len();
+        let w = self.t[0].len();
+        for _ in 0..10_000 {
+            // Entering: lowest index with negative reduced cost (Bland).
+            let Some(e) = (0..enter).find(|&j| self.t[m][j] < -EPS) else {
+                return true;
+            };
+            // Leaving: minimum ratio, ties by lowest basis index.
+            let mut leave: Option<(usize, f64)> = None;
+            for r in 0..m {
+                if self.t[r][e] > EPS {
+                    let ratio = self.t[r][w - 1] / self.t[r][e];
+                    let better = leave.map_or(true, |(lr, lratio)| {
+                        ratio < lratio - EPS
+                            || ((ratio - lratio).abs() <= EPS && self.basis[r] < self.basis[lr])
+                    });
+                    if better {
+                        leave = Some((r, ratio));
+                    }
+                }
+            }
+            let Some((r, _)) = leave else {
+                return false;
+            };
+            self.pivot(r, e);
+        }
+        true
+    }
+}
+
 /// Dense primal simplex for max cᵀx, Ax ≤ b, x ≥ 0, with b ≥ 0 (the origin is
 /// feasible), using Bland's rule so that it cannot cycle.
 pub fn simplex_max(c: &[f64], rows: &[(Vec<f64>, f64)]) -> f64 {
-    let n = c.len();
-    let m = rows.len();
-    // Tableau: m rows of [A | I | b], objective row of [-c | 0 | 0].
-    let w = n + m + 1;
-    let mut t = vec![vec![0.0; w]; m + 1];
-    for (r, (a, b)) in rows.iter().enumerate() {
-        t[r][..n].copy_from_slice(a);
-        t[r][n + r] = 1.0;
-        t[r][w - 1] = b.max(0.0);
+    let rows: Vec<(Vec<f64>, f64)> = rows.iter().map(|(a, b)| (a.clone(), b.max(0.0))).collect();
+    let mut t = Tableau::new(c, &rows, 0);
+    if t.optimise(c.len() + rows.len()) {
+        t.value()
+    } else {
+        f64::INFINITY // unbounded (cannot happen: supply bounds every flow)
     }
-    for j in 0..n {
-        t[m][j] = -c[j];
+}
+
+/// Two-phase dense simplex for max cᵀx, Ax ≤ b, x ≥ 0, with b of any sign
+/// (an equality is two rows): `None` when no x satisfies the rows.
+///
+/// Phase 1 gives each row of b < 0, negated, an artificial column as its
+/// basic one and maximises minus their sum; phase 2 starts from the basis it
+/// ends at, with the artificials barred from entering.
+pub fn lp_max(c: &[f64], rows: &[(Vec<f64>, f64)]) -> Option<f64> {
+    let (n, m) = (c.len(), rows.len());
+    let negative: Vec<usize> = (0..m).filter(|&r| rows[r].1 < 0.0).collect();
+    let mut t = Tableau::new(&vec![0.0; n], rows, negative.len());
+    let w = n + m + negative.len() + 1;
+    let scale = 1.0 + rows.iter().map(|(_, b)| b.abs()).sum::<f64>();
+    for (k, &r) in negative.iter().enumerate() {
+        for v in t.t[r].iter_mut() {
+            *v = -*v;
+        }
+        t.t[r][n + m + k] = 1.0;
+        t.basis[r] = n + m + k;
+        // Phase 1's objective row: max −Σ a, priced out on the basic artificials.
+        for j in 0..w {
+            t.t[m][j] -= t.t[r][j];
+        }
+        t.t[m][n + m + k] += 1.0;
     }
-    let mut basis: Vec<usize> = (n..n + m).collect();
-    for _ in 0..10_000 {
-        // Entering: lowest index with negative reduced cost (Bland).
-        let Some(e) = (0..n + m).find(|&j| t[m][j] < -1e-12) else {
-            break;
-        };
-        // Leaving: minimum ratio, ties by lowest basis index.
-        let mut leave: Option<(usize, f64)> = None;
-        for r in 0..m {
-            if t[r][e] > 1e-12 {
-                let ratio = t[r][w - 1] / t[r][e];
-                match leave {
-                    None => leave = Some((r, ratio)),
-                    Some((lr, lratio)) => {
-                        if ratio < lratio - 1e-12
-                            || ((ratio - lratio).abs() <= 1e-12 && basis[r] < basis[lr])
-                        {
-                            leave = Some((r, ratio));
-                        }
-                    }
-                }
+    t.optimise(w - 1);
+    if t.value() < -1e-9 * scale {
+        return None;
+    }
+    // Artificials left basic (at 0) leave for any other column of their row.
+    for r in 0..m {
+        if t.basis[r] >= n + m {
+            if let Some(j) = (0..n + m).find(|&j| t.t[r][j].abs() > 1e-9) {
+                t.pivot(r, j);
             }
         }
-        let Some((r, _)) = leave else {
-            return f64::INFINITY; // unbounded (cannot happen: supply bounds every flow)
-        };
-        let piv = t[r][e];
-        for v in t[r].iter_mut() {
-            *v /= piv;
-        }
-        for rr in 0..=m {
-            if rr != r {
-                let f = t[rr][e];
-                if f != 0.0 {
-                    let pivot_row = t[r].clone();
-                    for (v, p) in t[rr].iter_mut().zip(&pivot_row) {
-                        *v -= f * p;
-                    }
-                }
-            }
-        }
-        basis[r] = e;
     }
-    t[m][w - 1]
+    t.objective(c);
+    Some(if t.optimise(n + m) {
+        t.value()
+    } else {
+        f64::INFINITY
+    })
 }
 
 #[test]
@@ -461,23 +568,74 @@ fn simplex_solves_a_textbook_lp() {
     assert!((v - 36.0).abs() < 1e-9);
 }
 
+#[test]
+fn two_phase_simplex_takes_equalities_and_lower_limits() {
+    // max x + y, x + y = 4 (two rows), x ≥ 3, y ≤ 2: optimum 4.
+    let rows = [
+        (vec![1.0, 1.0], 4.0),
+        (vec![-1.0, -1.0], -4.0),
+        (vec![-1.0, 0.0], -3.0),
+        (vec![0.0, 1.0], 2.0),
+    ];
+    assert_eq!(
+        lp_max(&[1.0, 1.0], &rows).map(|v| (v * 1e9).round()),
+        Some(4e9)
+    );
+    // min x (max −x) over the same rows: x = 3 and y = 1, so −3.
+    let v = lp_max(&[-1.0, 0.0], &rows).unwrap();
+    assert!((v + 3.0).abs() < 1e-9, "{v}");
+    // x ≥ 5 and x + y = 4 cannot both hold.
+    let rows = [rows[0].clone(), rows[1].clone(), (vec![-1.0, 0.0], -5.0)];
+    assert_eq!(lp_max(&[1.0, 1.0], &rows), None);
+    // Rows with b ≥ 0 give simplex_max's optimum.
+    let rows = [
+        (vec![1.0, 0.0], 4.0),
+        (vec![0.0, 2.0], 12.0),
+        (vec![3.0, 2.0], 18.0),
+    ];
+    assert_eq!(lp_max(&[3.0, 5.0], &rows).map(|v| v.round()), Some(36.0));
+}
+
+/// A plan against the oracle's best: infeasible when the oracle finds
+/// nothing feasible, else optimal at its best, with totals that add up to
+/// the objective; `how` names the solve in a failure.
+pub(crate) fn matches_oracle(
+    plan: &symbio::Plan,
+    best: Option<f64>,
+    how: &str,
+) -> Result<(), TestCaseError> {
+    match best {
+        None => prop_assert_eq!(plan.status, Status::Infeasible, "{}", how),
+        Some(best) => {
+            prop_assert_eq!(plan.status, Status::Optimal, "{}", how);
+            let got = plan.objective.unwrap();
+            let tol = 1e-6 * best.abs().max(1.0);
+            prop_assert!(
+                (got - best).abs() <= tol,
+                "symbio {} oracle {} ({})",
+                got,
+                best,
+                how
+            );
+            let total = plan.totals.figures.net_benefit;
+            prop_assert!(
+                (total - got).abs() <= tol,
+                "totals {} objective {}",
+                total,
+                got
+            );
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn symbio_matches_the_brute_force_oracle(inst in instance()) {
         let options = SolveOptions { gap: 0.0, ..SolveOptions::default() };
-        let (status, objective, plan) = inst.symbio(&options);
-        match inst.oracle() {
-            None => prop_assert_eq!(status, Status::Infeasible),
-            Some(best) => {
-                prop_assert_eq!(status, Status::Optimal);
-                let got = objective.unwrap();
-                let tol = 1e-6 * best.abs().max(1.0);
-                prop_assert!((got - best).abs() <= tol, "symbio {} oracle {}", got, best);
-                let total = plan.totals.figures.net_benefit;
-                prop_assert!((total - got).abs() <= tol, "totals {} objective {}", total, got);
-            }
-        }
+        let (_, _, plan) = inst.symbio(&options);
+        matches_oracle(&plan, inst.oracle(), "one solve")?;
     }
 }

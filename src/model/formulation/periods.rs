@@ -80,10 +80,12 @@ fn store_room(s: &Scenario, k: usize, t: usize, discharging: bool) -> f64 {
     rate.map_or(store.capacity, |r| (r * share).min(store.capacity))
 }
 
-/// `U_lt`: a bound on link l's flow in period t. The annual bound, the
-/// capacity as a rate, the supply of the period (with what a store at the
-/// output can add) and the demand or rule share of the period (with what a
-/// store at the input can take in), over ρα.
+/// `U_lt`: a bound on link l's flow in period t. The output's annual
+/// quantity, the capacity as a rate, the supply of the period (with what a
+/// store at the output can add) and the demand or rule share of the period
+/// (with what a store at the input can take in), over ρα. Not the link's
+/// annual bound: its demand term does not hold for a store at the input,
+/// which may take in (and lose) more than the year's demand.
 fn period_bound(
     s: &Scenario,
     l: &CandidateLink,
@@ -108,7 +110,7 @@ fn period_bound(
     } else {
         demand + in_room[l.input.0][t]
     };
-    let mut u = l.upper_bound.max(0.0).min(supply);
+    let mut u = s.outputs[l.output.0].quantity.max(0.0).min(supply);
     if l.displaced_per_unit > 0.0 {
         u = u.min(arriving / l.displaced_per_unit);
     }

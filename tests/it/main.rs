@@ -30,6 +30,7 @@ mod properties;
 mod reduce;
 mod reports;
 mod safe;
+mod seasons_cases;
 mod shards;
 mod shipped;
 mod snapshots;

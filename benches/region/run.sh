@@ -23,6 +23,8 @@
 #   FORCE_HIGHS=1    start raw HiGHS on every size (under MEM_CAP all the same)
 #   PLANTS=1         regions with candidate plants of three technologies, about
 #                    one per ten sites (examples/region --plants)
+#   PERIODS=N        regions over N equal periods with seasonal streams and
+#                    candidate stores (examples/region --periods N)
 #
 # highspy comes from PyPI into a throwaway venv under OUT. Prints one JSON line
 # per solve and then a Markdown table. A solver that ends without a result
@@ -39,6 +41,8 @@ FORCE_HIGHS=${FORCE_HIGHS:-0}
 PLANTS=${PLANTS:-0}
 plants_flag=""
 [ "$PLANTS" = 1 ] && plants_flag="--plants"
+PERIODS=${PERIODS:-}
+[ -n "$PERIODS" ] && plants_flag="$plants_flag --periods $PERIODS"
 [[ "$MEM_CAP" =~ ^[0-9]+[MG]?$ ]] || { echo "MEM_CAP=$MEM_CAP: a number, with M or G after it or not" >&2; exit 2; }
 case "$MEM_CAP" in
   *G) cap_bytes=$((${MEM_CAP%G} * 1024 * 1024 * 1024)); cap_text="${MEM_CAP%G} GiB" ;;

@@ -395,6 +395,15 @@ pub fn plan(p: &Plan, interrupted: bool) -> String {
             num(pt.capex, 0)
         ));
     }
+    if let Some(st) = &t.stores {
+        out.push_str(&format!(
+            "  {:<w$}  {} used, {} {cur}/yr of their own (capex {} {cur})\n",
+            "stores",
+            st.built,
+            num(st.net_benefit, 0),
+            num(st.capex, 0)
+        ));
+    }
     if !p.plants.is_empty() {
         out.push_str(&plants(p));
     }

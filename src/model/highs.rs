@@ -334,6 +334,11 @@ pub(crate) fn solve(
     start: Option<&[f64]>,
     control: Control<'_>,
 ) -> Result<Solved, Error> {
+    // With a start, the values HiGHS gives back are checked against its
+    // objective: a MILP that presolve settles can come back with the start's
+    // values and the objective of another solution (seen on a model by
+    // period whose start built a link that carries nothing).
+    let costs = start.map(|_| milp.cost.clone());
     let mut model = model_of(milp)?;
     if let Some(values) = start {
         model
@@ -386,31 +391,58 @@ pub(crate) fn solve(
         solved.status(),
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible
     ) {
-        let ptr = solved.as_mut_ptr();
-        // SAFETY: `ptr` is the live HiGHS instance of `solved`, which outlives
-        // these calls; `hooks` still lives on this frame. The strings are
-        // NUL-terminated literals.
-        let run = unsafe {
-            highs_sys::Highs_setStringOptionValue(ptr, c"presolve".as_ptr(), c"off".as_ptr());
-            highs_sys::Highs_run(ptr)
-        };
-        if run == highs_sys::kHighsStatusError {
-            return Err(Error::Solver("HiGHS failed on the second solve".into()));
-        }
+        again_without_presolve(solved.as_mut_ptr())?;
+    }
+    let has_solution = solved
+        .int_info_value(c"primal_solution_status")
+        .map(|v| v == 2)
+        .unwrap_or(false);
+    let mut values = solved.get_solution().columns().to_vec();
+    let worth = |values: &[f64]| -> Option<f64> {
+        let costs = costs.as_ref().filter(|c| c.len() == values.len())?;
+        Some(costs.iter().zip(values).map(|(c, v)| c * v).sum())
+    };
+    let reported = solved.objective_value();
+    let stale = |w: f64| (w - reported).abs() > 1e-9 * reported.abs().max(1.0);
+    if has_solution && worth(&values).is_some_and(stale) {
+        // The values are the start's, not the solution's: solved again
+        // without presolve (the MILP is one presolve settles, so small).
+        again_without_presolve(solved.as_mut_ptr())?;
+        values = solved.get_solution().columns().to_vec();
     }
     let has_solution = solved
         .int_info_value(c"primal_solution_status")
         .map(|v| v == 2)
         .unwrap_or(false);
     let status = status_of(solved.status(), has_solution)?;
+    let objective = match worth(&values) {
+        Some(w) if has_solution => w,
+        _ => solved.objective_value(),
+    };
     Ok(Solved {
         status,
         has_solution,
-        objective: solved.objective_value(),
+        objective,
         bound: solved.double_info_value(c"mip_dual_bound").ok(),
         gap: solved.double_info_value(c"mip_gap").ok(),
-        values: solved.get_solution().columns().to_vec(),
+        values,
     })
+}
+
+/// Runs the HiGHS instance at `ptr` once more, without presolve (its run
+/// clock goes on, so its time limit holds for both runs together).
+fn again_without_presolve(ptr: *mut c_void) -> Result<(), Error> {
+    // SAFETY: `ptr` is a live HiGHS instance, which outlives these calls (its
+    // callback's data, if any, lives on the caller's frame); the strings are
+    // NUL-terminated literals.
+    let run = unsafe {
+        highs_sys::Highs_setStringOptionValue(ptr, c"presolve".as_ptr(), c"off".as_ptr());
+        highs_sys::Highs_run(ptr)
+    };
+    if run == highs_sys::kHighsStatusError {
+        return Err(Error::Solver("HiGHS failed on the second solve".into()));
+    }
+    Ok(())
 }
 
 thread_local! {

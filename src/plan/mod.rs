@@ -21,7 +21,7 @@ use crate::network::{CandidateLink, Network, Pruned};
 mod periods;
 mod plants;
 
-pub use periods::{PlanPeriod, PlanStore};
+pub use periods::{PlanPeriod, PlanStore, StoreTotals};
 pub use plants::{plant_benefits, PlanPlant, PlantTotals};
 
 /// One chosen exchange.
@@ -185,6 +185,10 @@ pub struct Totals {
     /// emissions are part of `net_benefit` and `co2_avoided`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plants: Option<PlantTotals>,
+    /// The stores summed (absent without stores); their net benefit is part
+    /// of `net_benefit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stores: Option<StoreTotals>,
 }
 
 /// What one site gains, with costs split as the scenario's parameters say.
@@ -393,6 +397,7 @@ pub fn assemble(s: &Scenario, net: &Network, sol: &Solution) -> Plan {
     plants::credit_operators(s, &plants, &mut sites);
     let (stores, stores_net) = periods::plan_stores(s, &sol.by_period, &mut sites);
     if !stores.is_empty() {
+        totals.stores = Some(periods::store_totals(&stores));
         let co2 = periods::store_co2(s, &sol.by_period);
         let f = &mut totals.figures;
         f.net_benefit += stores_net;

@@ -65,6 +65,51 @@ pub struct PlanStore {
     pub net_benefit: f64,
 }
 
+/// The stores of a plan summed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoreTotals {
+    /// Stores used (built, for candidates).
+    pub built: usize,
+    /// Cost of what is put in, currency per year.
+    pub handling_cost: f64,
+    /// Fixed cost, currency per year.
+    pub fixed_cost: f64,
+    /// Annualised capital cost, currency per year.
+    pub capex_per_year: f64,
+    /// Capital cost of the candidates built, currency.
+    pub capex: f64,
+    /// What moving a use from one period to another is worth, currency per year.
+    pub shifted_value: f64,
+    /// Net benefit of the stores themselves, currency per year (part of the
+    /// plan's `net_benefit`).
+    pub net_benefit: f64,
+}
+
+/// The stores of a plan summed (from their rounded rows).
+pub(super) fn store_totals(stores: &[PlanStore]) -> StoreTotals {
+    let mut t = StoreTotals::default();
+    for q in stores {
+        t.built += usize::from(q.built);
+        t.handling_cost += q.handling_cost;
+        t.fixed_cost += q.fixed_cost;
+        t.capex_per_year += q.capex_per_year;
+        t.capex += q.capex;
+        t.shifted_value += q.shifted_value;
+        t.net_benefit += q.net_benefit;
+    }
+    for v in [
+        &mut t.handling_cost,
+        &mut t.fixed_cost,
+        &mut t.capex_per_year,
+        &mut t.capex,
+        &mut t.shifted_value,
+        &mut t.net_benefit,
+    ] {
+        *v = round(*v);
+    }
+    t
+}
+
 /// The periods of a scenario, for its plans (empty without periods).
 pub(super) fn plan_periods(s: &Scenario) -> Vec<PlanPeriod> {
     s.periods

@@ -81,6 +81,7 @@ pub fn page(c: &Contents) -> String {
         body.push_str(&map_section(plan, s, palette));
         body.push_str(&exchanges(plan, s));
         body.push_str(&super::plants::section(plan));
+        body.push_str(&super::seasons::section(plan, s));
         body.push_str(&limits(plan));
         body.push_str(&firms(plan, c.comparison));
         body.push_str(&flows(plan, s, palette));
@@ -341,6 +342,10 @@ svg text{font-family:inherit}\
 .tick{font-size:11px;fill:var(--muted)}.axis-label{font-size:12.5px;fill:var(--ink)}\
 .grid{stroke:#e8ebef}.zero{stroke:#8a96a3;stroke-width:1}\
 .bar-label,.bar-value{font-size:12px;fill:var(--ink)}\
+.seasons{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:14px}\
+.season{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px}\
+.season figcaption{font-size:13px;margin-bottom:4px}.season rect.has{fill:#c9d6e3}.season rect.moved{fill:#15324e}\
+.season text{font-size:11px;fill:var(--muted)}\
 .segment{stroke:#fff;stroke-width:1.5}.segment-label{font-size:11.5px;fill:#fff;font-weight:600}\
 .flow{margin:10px 0 14px}.flow .what{font-size:13.5px;margin-bottom:4px}\
 .flow .what b{font-weight:600}.flow .what span{color:var(--muted)}\

@@ -12,6 +12,7 @@ pub mod geojson;
 pub mod html;
 pub mod map;
 mod plants;
+mod seasons;
 pub mod svg;
 
 /// Why a report cannot be made of a plan.

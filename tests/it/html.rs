@@ -360,3 +360,29 @@ fn map_labels_do_not_collide() {
         }
     }
 }
+
+/// With periods the page charts each energy stream by period (supply against
+/// what is sent, demand against what arrives) and each store's stock; the
+/// figures are the plan's. Without periods there is no such section.
+#[test]
+fn the_seasons_of_a_plan_by_period_are_charted() {
+    let scratch = Scratch::new();
+    let page = report(&scratch, &["tests/data/seasons.toml"]);
+    let at = page
+        .find("<section id=\"seasons\">")
+        .expect("a seasons section");
+    let section = &page[at..at + page[at..].find("</section>").unwrap()];
+    assert_eq!(section.matches("<figure class=\"season\">").count(), 3);
+    for tip in [
+        "winter: supply 500 MWh",
+        "winter: sent 725 MWh",
+        "summer: demand 250 MWh",
+        "summer: arrives 250 MWh",
+        "summer: stock at the end 250 MWh",
+        "winter: capacity 300 MWh",
+    ] {
+        assert!(section.contains(tip), "{tip} in {section}");
+    }
+    let annual = report(&scratch, &[HAND]);
+    assert!(!annual.contains("id=\"seasons\""));
+}

@@ -630,7 +630,7 @@ fn left_to_win(s: &Scenario, net: &Network, links: &[usize], sol: &Solution) -> 
 }
 
 /// The progress of every part, summed for the caller's observer.
-struct Watch<'a> {
+pub(super) struct Watch<'a> {
     observe: Option<&'a (dyn Fn(Option<f64>, Option<f64>) + Sync)>,
     /// (best plan, bound) of each part; a part not started has no plan and the
     /// bound that needs no solve.
@@ -665,9 +665,29 @@ impl<'a> Watch<'a> {
         }
     }
 
+    /// The watch of the parts `which` of `groups` whose bounds are unknown
+    /// until they report one (the whole's bound is then unknown too); the
+    /// others count for nothing.
+    pub(super) fn unbounded(groups: usize, which: &[usize], control: Control<'a>) -> Watch<'a> {
+        let parts = match control.progress {
+            Some(_) => {
+                let mut parts = vec![(Some(0.0), 0.0); groups];
+                for &g in which {
+                    parts[g] = (None, f64::INFINITY);
+                }
+                parts
+            }
+            None => Vec::new(),
+        };
+        Watch {
+            observe: control.progress,
+            parts: Mutex::new(parts),
+        }
+    }
+
     /// Part `g` has a plan worth `objective` and a bound `bound` (either
     /// unknown); the part keeps the best plan and the lowest bound it was told.
-    fn part(&self, g: usize, objective: Option<f64>, bound: Option<f64>) {
+    pub(super) fn part(&self, g: usize, objective: Option<f64>, bound: Option<f64>) {
         let Some(observe) = self.observe else { return };
         let (total, limit) = {
             let Ok(mut parts) = self.parts.lock() else {
@@ -685,7 +705,7 @@ impl<'a> Watch<'a> {
             let limit: f64 = parts.iter().map(|p| p.1).sum();
             (total, limit)
         };
-        observe(Some(total), Some(limit));
+        observe(Some(total), limit.is_finite().then_some(limit));
     }
 }
 

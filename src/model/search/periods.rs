@@ -88,11 +88,28 @@ pub(crate) fn solve_groups(
     };
     let waiting = std::sync::Mutex::new(order.iter().map(|&g| groups[g].len()).sum::<usize>());
     let pool = crate::parallel::Pool::new(threads)?;
+    let watch = decompose::Watch::unbounded(groups.len(), which, control);
     let search = |g: usize, until: Deadline, start: Option<&[f64]>| {
         let links = &groups[g];
         let sub = net.part(links);
         let local = decompose::local_constraints(extra, links);
-        solve_part(s, &sub, &one_thread, until, &local, goal, start, control)
+        let report = |objective: Option<f64>, bound: Option<f64>| watch.part(g, objective, bound);
+        let part_control = Control {
+            stop: control.stop,
+            progress: control.progress.is_some().then_some(&report as _),
+        };
+        let found = solve_part(
+            s,
+            &sub,
+            &one_thread,
+            until,
+            &local,
+            goal,
+            start,
+            part_control,
+        )?;
+        watch.part(g, found.sol.objective, found.sol.best_bound);
+        Ok::<_, Error>(found)
     };
     let mut parts: Vec<Searched> = pool
         .map(&order, |&g| {

@@ -112,6 +112,32 @@ pub struct PlantSwitches {
     pub never_open: Vec<String>,
 }
 
+/// A store built on one side of a value and not on the other.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoreEvent {
+    /// Break-even value: the middle of [`low`, `high`].
+    pub value: f64,
+    /// Largest value found on the old side.
+    pub low: f64,
+    /// Smallest value found on the new side.
+    pub high: f64,
+    /// Whether it is built above the value (`true`) or below it (`false`).
+    pub built_above: bool,
+    /// Store id.
+    pub store: String,
+}
+
+/// The stores' switches over the range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoreSwitches {
+    /// Stores built on one side of a value only, by value (then store).
+    pub events: Vec<StoreEvent>,
+    /// Stores built at every value tried.
+    pub always_built: Vec<String>,
+    /// Stores built at no value tried.
+    pub never_built: Vec<String>,
+}
+
 /// The result of a break-even search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BreakEven {
@@ -142,14 +168,19 @@ pub struct BreakEven {
     /// Of a scenario with plants, the plants' switches (absent without plants).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plants: Option<PlantSwitches>,
+    /// Of a scenario with stores, the stores' switches (absent without).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stores: Option<StoreSwitches>,
 }
 
-/// What a plan chooses: its links, and the size of each plant it opens (by
-/// plant id). Two values whose plans choose the same have no switch between them.
+/// What a plan chooses: its links, the size of each plant it opens (by
+/// plant id) and the stores it builds. Two values whose plans choose the same
+/// have no switch between them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Choice {
     links: BTreeSet<LinkKey>,
     plants: BTreeMap<String, String>,
+    stores: BTreeSet<String>,
 }
 
 /// An interval being bisected.
@@ -184,6 +215,15 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
     let at = runner.run(&grid)?;
     let done = bisect(&mut runner, changing_cells(&grid, &at), o.tol)?;
     let (always, never) = runner.always_and_never();
+    let stores = (!base.stores.is_empty()).then(|| {
+        let ids: Vec<&str> = base.stores.iter().map(|q| q.id.as_str()).collect();
+        let (always_built, never_built) = runner.built_always_and_never(&ids);
+        StoreSwitches {
+            events: store_events(&done),
+            always_built,
+            never_built,
+        }
+    });
     let plants = (!base.plants.is_empty()).then(|| {
         let ids: Vec<&str> = base.plants.iter().map(|p| p.id.as_str()).collect();
         let (always_open, never_open) = runner.open_always_and_never(&ids);
@@ -207,6 +247,7 @@ pub fn search(loaded: &Loaded, o: &BreakevenOptions) -> Result<BreakEven, Error>
         always,
         never,
         plants,
+        stores,
     })
 }
 
@@ -249,7 +290,9 @@ struct Runner<'a> {
     solves: usize,
     candidates: BTreeSet<LinkKey>,
     seen: BTreeMap<LinkKey, usize>,
-    /// At how many of the values tried each plant was open, by plant id.
+    /// At how many of the values tried each plant was open, by plant id,
+    /// and each store built, by store id (ids of plants and stores are
+    /// told apart by the caller, which asks for one kind at a time).
     opened: BTreeMap<String, usize>,
 }
 
@@ -278,12 +321,20 @@ impl Runner<'_> {
             let plants: BTreeMap<String, String> = (r.plan.plants.iter())
                 .filter_map(|p| Some((p.plant.clone(), p.size.clone()?)))
                 .collect();
+            let stores: BTreeSet<String> = (r.plan.stores.iter())
+                .filter(|q| q.built)
+                .map(|q| q.store.clone())
+                .collect();
             for p in plants.keys() {
-                *self.opened.entry(p.clone()).or_default() += 1;
+                *self.opened.entry(format!("plant {p}")).or_default() += 1;
+            }
+            for q in &stores {
+                *self.opened.entry(format!("store {q}")).or_default() += 1;
             }
             out.push(Choice {
                 links: chosen,
                 plants,
+                stores,
             });
         }
         self.solves += values.len();
@@ -309,7 +360,21 @@ impl Runner<'_> {
 
     /// Of the plants `ids`, those open at every value tried, and those open at none.
     fn open_always_and_never(&self, ids: &[&str]) -> (Vec<String>, Vec<String>) {
-        let times = |id: &str| self.opened.get(id).copied().unwrap_or(0);
+        self.counted_always_and_never("plant", ids)
+    }
+
+    /// Of the stores `ids`, those built at every value tried, and those built at none.
+    fn built_always_and_never(&self, ids: &[&str]) -> (Vec<String>, Vec<String>) {
+        self.counted_always_and_never("store", ids)
+    }
+
+    /// Of the plants or stores (`kind`) `ids`, those chosen at every value
+    /// tried, and those chosen at none.
+    fn counted_always_and_never(&self, kind: &str, ids: &[&str]) -> (Vec<String>, Vec<String>) {
+        let times = |id: &str| {
+            let key = format!("{kind} {id}");
+            self.opened.get(&key).copied().unwrap_or(0)
+        };
         let which = |n: usize| -> Vec<String> {
             (ids.iter())
                 .filter(|id| times(id) == n)
@@ -452,6 +517,30 @@ fn plant_events(done: &[Cell]) -> Vec<PlantEvent> {
         a.value
             .total_cmp(&b.value)
             .then_with(|| a.plant.cmp(&b.plant))
+    });
+    events
+}
+
+/// The stores' switches in the final cells: a store built at one end of a
+/// cell and not at the other; by value, then store.
+fn store_events(done: &[Cell]) -> Vec<StoreEvent> {
+    let mut events = Vec::new();
+    for c in done {
+        let (lo, hi) = (&c.at_lo.stores, &c.at_hi.stores);
+        for q in lo.symmetric_difference(hi) {
+            events.push(StoreEvent {
+                value: round(0.5 * (c.lo + c.hi)),
+                low: round(c.lo),
+                high: round(c.hi),
+                built_above: hi.contains(q),
+                store: q.clone(),
+            });
+        }
+    }
+    events.sort_by(|a, b| {
+        a.value
+            .total_cmp(&b.value)
+            .then_with(|| a.store.cmp(&b.store))
     });
     events
 }

@@ -233,6 +233,49 @@ fn table(r: &BreakEven) -> String {
     if let Some(p) = &r.plants {
         out.push_str(&plants_table(r, p, d));
     }
+    if let Some(q) = &r.stores {
+        out.push_str(&stores_table(r, q, d));
+    }
+    out
+}
+
+/// The stores' switches, and the stores always and never built.
+fn stores_table(r: &BreakEven, q: &symbio::analysis::breakeven::StoreSwitches, d: usize) -> String {
+    let mut out = String::from("\nStores\n");
+    if q.events.is_empty() {
+        out.push_str("No store is built on one side of a value only in this range.\n");
+    } else {
+        let rows: Vec<Vec<String>> = (q.events.iter())
+            .map(|e| {
+                let change = if e.built_above {
+                    "built above"
+                } else {
+                    "built below"
+                };
+                vec![num(e.value, d), change.into(), e.store.clone()]
+            })
+            .collect();
+        out.push_str(&grid(
+            &[
+                (r.param.as_str(), Align::Right),
+                ("change", Align::Left),
+                ("store", Align::Left),
+            ],
+            &rows,
+        ));
+    }
+    out.push('\n');
+    for (what, stores) in [
+        ("Always built", &q.always_built),
+        ("Never built", &q.never_built),
+    ] {
+        let list = if stores.is_empty() {
+            "none".to_owned()
+        } else {
+            stores.join(", ")
+        };
+        out.push_str(&format!("{what} in {}..{}: {list}\n", r.from, r.to));
+    }
     out
 }
 

@@ -629,3 +629,33 @@ fn a_time_limited_region_by_period_has_a_plan_under_its_bound() {
     let optimum = best.objective.unwrap();
     assert!(objective <= optimum + 1e-6 * optimum.abs() && optimum <= bound + 1e-6 * bound.abs());
 }
+
+/// `symbio breakeven` on a store's capex: the pit of the two-season case is
+/// worth 4,500 − 250 = 4,250 EUR/yr before its capital, which over 10 years
+/// pays a capex of 42,500; built below it, not above.
+#[test]
+fn breakeven_finds_where_a_store_stops_paying() {
+    let run = Symbio::new()
+        .args(["breakeven", SEASONS, "--param", "stores.pit.capex"])
+        .args(["--range", "0..60000", "--format", "json"])
+        .run();
+    let r: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let events = r["stores"]["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let e = &events[0];
+    assert_eq!(
+        (e["store"].as_str(), e["built_above"].as_bool()),
+        (Some("pit"), Some(false))
+    );
+    let (low, high) = (e["low"].as_f64().unwrap(), e["high"].as_f64().unwrap());
+    assert!(
+        low <= 42_500.0 + 1e-6 && 42_500.0 <= high + 1e-6,
+        "{low}..{high}"
+    );
+    assert_eq!(r["stores"]["always_built"], serde_json::json!([]));
+    let table = Symbio::new()
+        .args(["breakeven", SEASONS, "--param", "stores.pit.capex"])
+        .args(["--range", "0..60000"])
+        .run();
+    table.stdout_contains("built below");
+}

@@ -27,7 +27,7 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Scenario;
-use crate::economics::link_share;
+use crate::economics::{link_share, link_share_in};
 use crate::error::Error;
 use crate::link_key::LinkKey;
 use crate::model::{self, LinkShare, Rationality, Solution, SolveOptions, Status};
@@ -41,6 +41,32 @@ fn gains_before_transfer(a: &LinkShare, x: f64) -> (f64, f64) {
         a.supplier_per_unit * x - a.supplier_per_year,
         a.receiver_per_unit * x - a.receiver_per_year,
     )
+}
+
+/// (supplier, receiver) gains before transfers of built link `k` of a
+/// solution: at its flows by period, each at its period's prices, when the
+/// solution has them, else [`gains_before_transfer`] at its annual flow.
+pub(crate) fn link_gains(s: &Scenario, l: &CandidateLink, sol: &Solution, k: usize) -> (f64, f64) {
+    let a = link_share(s, l);
+    let by_period = sol.by_period.flows_of(k);
+    if by_period.is_empty() {
+        return gains_before_transfer(&a, sol.flows[k]);
+    }
+    by_period.iter().enumerate().fold(
+        (-a.supplier_per_year, -a.receiver_per_year),
+        |(gs, gr), (t, &x)| {
+            let at = link_share_in(s, l, crate::domain::PeriodId(t));
+            (gs + at.supplier_per_unit * x, gr + at.receiver_per_unit * x)
+        },
+    )
+}
+
+/// Each firm's own terms outside any link's split: its plants' (as their
+/// operator) and its stores' net benefit and CO2.
+pub(crate) fn own_terms(s: &Scenario, net: &Network, sol: &Solution) -> Vec<(usize, f64, f64)> {
+    let mut own = crate::plan::plant_benefits(s, net, sol);
+    own.extend(crate::plan::store_benefits(s, &sol.by_period));
+    own
 }
 
 /// Checks a supplier share θ: a number in [0, 1].
@@ -156,12 +182,13 @@ pub(crate) fn split_gains(s: &Scenario, net: &Network, sol: &Solution, theta: f6
             continue;
         }
         let a = link_share(s, l);
-        let (gs, gr) = gains_before_transfer(&a, sol.flows[k]);
+        let (gs, gr) = link_gains(s, l, sol, k);
         g[a.supplier] += theta * (gs + gr);
         g[a.receiver] += (1.0 - theta) * (gs + gr);
     }
-    // A plant's own costs are its operator's, outside any link's split.
-    for (firm, net_benefit, _) in crate::plan::plant_benefits(s, net, &sol.flows) {
+    // A plant's own costs are its operator's, a store's its site's, outside
+    // any link's split.
+    for (firm, net_benefit, _) in own_terms(s, net, sol) {
         g[firm] += net_benefit;
     }
     g
@@ -188,7 +215,7 @@ pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], thet
         }
         let a = link_share(s, l);
         let x = sol.flows[k];
-        let (gs, gr) = gains_before_transfer(&a, x);
+        let (gs, gr) = link_gains(s, l, sol, k);
         before[a.supplier] += gs;
         before[a.receiver] += gr;
         let surplus = gs + gr;
@@ -208,8 +235,11 @@ pub fn gains(s: &Scenario, net: &Network, sol: &Solution, baseline: &[f64], thet
             receiver_firm: operator(s.inputs[l.input.0].site, a.receiver),
         });
     }
-    let own = crate::plan::plant_benefits(s, net, &sol.flows);
+    let own = crate::plan::plant_benefits(s, net, sol);
     for &(firm, net_benefit, _) in &own {
+        before[firm] += net_benefit;
+    }
+    for (firm, net_benefit, _) in crate::plan::store_benefits(s, &sol.by_period) {
         before[firm] += net_benefit;
     }
     let plants = (s.plants.iter().zip(&own))
@@ -909,6 +939,14 @@ pub fn individually_rational(
     options: &SolveOptions,
 ) -> Result<RationalPlan, Error> {
     check_share(theta)?;
+    if s.has_periods() {
+        return Err(Error::option(
+            "individually_rational",
+            "is not yet computed by period, and the scenario has [[periods]]: compare \
+             without it (the split and the Shapley values know periods), or leave the \
+             periods out",
+        ));
+    }
     let shares: Vec<LinkShare> = net.links.iter().map(|l| link_share(s, l)).collect();
     let mut at_least = vec![0.0; s.firms().len()];
     for (j, b) in baseline.iter().enumerate().take(at_least.len()) {
@@ -947,7 +985,7 @@ pub fn individually_rational(
         });
     }
     // A plant's own costs are its operator's.
-    for (firm, net_benefit, _) in crate::plan::plant_benefits(s, net, &sol.flows) {
+    for (firm, net_benefit, _) in crate::plan::plant_benefits(s, net, sol) {
         gain[firm] += net_benefit;
     }
     let has = sol.status.has_plan();

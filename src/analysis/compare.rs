@@ -159,9 +159,13 @@ pub(crate) fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, 
     };
     let (ts, tr) = payer_shares(s.parameters.transport_paid_by);
     let mut sites = vec![Metrics::default(); s.firms().len()];
-    for (firm, net_benefit, co2) in plan::plant_benefits(s, net, &sol.flows) {
+    for (firm, net_benefit, co2) in plan::plant_benefits(s, net, sol) {
         sites[firm].net_benefit += net_benefit;
         sites[firm].co2_avoided -= co2;
+    }
+    for (firm, net_benefit, co2) in plan::store_benefits(s, &sol.by_period) {
+        sites[firm].net_benefit += net_benefit;
+        sites[firm].co2_avoided += co2;
     }
     for (k, l) in net.links.iter().enumerate() {
         if !sol.built.get(k).copied().unwrap_or(false) {
@@ -169,10 +173,11 @@ pub(crate) fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, 
         }
         let x = sol.flows[k];
         let a = link_share(s, l);
+        let (gs, gr) = crate::analysis::allocation::link_gains(s, l, sol, k);
         let (cs, cr) = link_co2_share(s, l);
         let energy = l.transport_energy_gj * x;
         let sup = &mut sites[a.supplier];
-        sup.net_benefit += a.supplier_per_unit * x - a.supplier_per_year;
+        sup.net_benefit += gs;
         sup.co2_avoided += cs * x;
         // What plants make is no waste, and what they take displaces no purchase.
         if s.plant_of_output(l.output).is_none() {
@@ -182,7 +187,7 @@ pub(crate) fn metrics(s: &Scenario, net: &Network, sol: &Solution) -> (Metrics, 
         }
         sup.transport_energy_gj += ts * energy;
         let rec = &mut sites[a.receiver];
-        rec.net_benefit += a.receiver_per_unit * x - a.receiver_per_year;
+        rec.net_benefit += gr;
         rec.co2_avoided += cr * x;
         if s.plant_of_input(l.input).is_none() {
             *rec.virgin_displaced

@@ -21,7 +21,7 @@ use crate::network::{CandidateLink, Network, Pruned};
 mod periods;
 mod plants;
 
-pub use periods::{PlanPeriod, PlanStore, StoreTotals};
+pub use periods::{store_benefits, PlanPeriod, PlanStore, StoreTotals};
 pub use plants::{plant_benefits, PlanPlant, PlantTotals};
 
 /// One chosen exchange.

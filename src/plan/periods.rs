@@ -122,6 +122,80 @@ pub(super) fn plan_periods(s: &Scenario) -> Vec<PlanPeriod> {
         .collect()
 }
 
+/// A store's money and CO2 over the year in a plan, unrounded.
+struct StoreMoney {
+    stream: Stream,
+    lost: f64,
+    handling: f64,
+    fixed: f64,
+    capex_year: f64,
+    capex: f64,
+    shifted_value: f64,
+    net_benefit: f64,
+    /// t CO2e its shift changes (at an input: what it loses displaces no
+    /// virgin resource).
+    co2: f64,
+}
+
+/// The money of the use `u` of a store; `None` for a store on no stream
+/// (only in a scenario validation has not checked).
+fn store_money(s: &Scenario, u: &crate::model::StoreUse) -> Option<StoreMoney> {
+    let p = &s.parameters;
+    let store = &s.stores[u.store.0];
+    let stream = s.store_stream(u.store)?;
+    let charged: f64 = u.charge.iter().sum();
+    let discharged: f64 = u.discharge.iter().sum();
+    let lost: f64 = u.level.iter().map(|h| store.loss_per_period * h).sum();
+    let (shifted_value, co2) = match stream {
+        Stream::Input(i) => {
+            let value = (0..u.level.len())
+                .map(|t| {
+                    let worth =
+                        s.input_price_in(i, PeriodId(t)) + p.carbon_price * s.inputs[i.0].co2;
+                    worth * (u.discharge[t] - u.charge[t])
+                })
+                .sum();
+            (value, s.inputs[i.0].co2 * (discharged - charged))
+        }
+        Stream::Output(_) => (0.0, 0.0),
+    };
+    let existing = store.status == StoreStatus::Existing;
+    let (fixed, capex_year, capex) = if u.built {
+        let crf = s.capital_recovery_factor(store.lifetime_years);
+        let capex = if existing { 0.0 } else { store.capex };
+        let year = if capex > 0.0 { capex * crf } else { 0.0 };
+        (store.fixed_cost_per_year, year, capex)
+    } else {
+        (0.0, 0.0, 0.0)
+    };
+    let handling = store.cost_per_unit_charged * charged;
+    Some(StoreMoney {
+        stream,
+        lost,
+        handling,
+        fixed,
+        capex_year,
+        capex,
+        shifted_value,
+        net_benefit: shifted_value - handling - fixed - capex_year,
+        co2,
+    })
+}
+
+/// Each store's own net benefit and the CO2 its shift changes under a plan
+/// by period (unrounded), with the firm of its site: what the analyses add
+/// to that firm's gain.
+pub fn store_benefits(s: &Scenario, by_period: &ByPeriod) -> Vec<(usize, f64, f64)> {
+    by_period
+        .stores
+        .iter()
+        .filter_map(|u| {
+            let m = store_money(s, u)?;
+            Some((s.firm_of(s.stores[u.store.0].site), m.net_benefit, m.co2))
+        })
+        .collect()
+}
+
 /// The stores of a plan by period, with their net benefit summed, each
 /// credited to the firm of its site.
 pub(super) fn plan_stores(
@@ -129,73 +203,49 @@ pub(super) fn plan_stores(
     by_period: &ByPeriod,
     sites: &mut [SiteBenefit],
 ) -> (Vec<PlanStore>, f64) {
-    let p = &s.parameters;
     let mut total = 0.0;
     let mut rows = Vec::with_capacity(by_period.stores.len());
     for u in &by_period.stores {
-        let store = &s.stores[u.store.0];
-        let Some(stream) = s.store_stream(u.store) else {
+        let Some(m) = store_money(s, u) else {
             continue;
         };
-        let charged: f64 = u.charge.iter().sum();
-        let lost: f64 = u.level.iter().map(|h| store.loss_per_period * h).sum();
-        let shifted_value: f64 = match stream {
-            Stream::Input(i) => (0..u.level.len())
-                .map(|t| {
-                    let worth =
-                        s.input_price_in(i, PeriodId(t)) + p.carbon_price * s.inputs[i.0].co2;
-                    worth * (u.discharge[t] - u.charge[t])
-                })
-                .sum(),
-            Stream::Output(_) => 0.0,
-        };
-        let existing = store.status == StoreStatus::Existing;
-        let (fixed, capex_year, capex) = if u.built {
-            let crf = s.capital_recovery_factor(store.lifetime_years);
-            let capex = if existing { 0.0 } else { store.capex };
-            let year = if capex > 0.0 { capex * crf } else { 0.0 };
-            (store.fixed_cost_per_year, year, capex)
-        } else {
-            (0.0, 0.0, 0.0)
-        };
-        let handling = store.cost_per_unit_charged * charged;
-        let net_benefit = shifted_value - handling - fixed - capex_year;
-        total += net_benefit;
-        let site = &s.sites[store.site.0];
-        let firm = s.firm_of(store.site);
-        match stream {
-            Stream::Output(_) => sites[firm].as_supplier += net_benefit,
-            Stream::Input(_) => sites[firm].as_receiver += net_benefit,
+        let store = &s.stores[u.store.0];
+        total += m.net_benefit;
+        let firm = &mut sites[s.firm_of(store.site)];
+        match m.stream {
+            Stream::Output(_) => firm.as_supplier += m.net_benefit,
+            Stream::Input(_) => firm.as_receiver += m.net_benefit,
         }
-        if let Stream::Input(i) = stream {
-            let co2: f64 = s.inputs[i.0].co2 * (u.discharge.iter().sum::<f64>() - charged);
-            sites[firm].co2_avoided += co2;
-        }
-        let (kind, id, unit) = match stream {
+        firm.co2_avoided += m.co2;
+        let (kind, id, material) = match m.stream {
             Stream::Output(o) => ("output", &s.outputs[o.0].id, s.output_material(o)),
             Stream::Input(i) => ("input", &s.inputs[i.0].id, s.input_material(i)),
         };
         let rounded = |v: &[f64]| v.iter().map(|&q| round(q)).collect();
         rows.push(PlanStore {
             store: store.id.clone(),
-            site: site.id.clone(),
+            site: s.sites[store.site.0].id.clone(),
             plant: store.plant.map(|k| s.plants[k.0].id.clone()),
             stream: format!("{kind} {id}"),
             material: s.materials[store.material.0].id.clone(),
-            unit: unit.unit.clone(),
-            status: if existing { "existing" } else { "candidate" }.to_owned(),
+            unit: material.unit.clone(),
+            status: match store.status {
+                StoreStatus::Existing => "existing",
+                _ => "candidate",
+            }
+            .to_owned(),
             built: u.built,
             capacity: round(store.capacity),
             level: rounded(&u.level),
             charge: rounded(&u.charge),
             discharge: rounded(&u.discharge),
-            lost: round(lost),
-            handling_cost: round(handling),
-            fixed_cost: round(fixed),
-            capex_per_year: round(capex_year),
-            capex: round(capex),
-            shifted_value: round(shifted_value),
-            net_benefit: round(net_benefit),
+            lost: round(m.lost),
+            handling_cost: round(m.handling),
+            fixed_cost: round(m.fixed),
+            capex_per_year: round(m.capex_year),
+            capex: round(m.capex),
+            shifted_value: round(m.shifted_value),
+            net_benefit: round(m.net_benefit),
         });
     }
     (rows, total)
@@ -204,15 +254,5 @@ pub(super) fn plan_stores(
 /// The CO2 that stores at inputs change (what they lose displaces no virgin
 /// resource), t CO2e per year.
 pub(super) fn store_co2(s: &Scenario, by_period: &ByPeriod) -> f64 {
-    by_period
-        .stores
-        .iter()
-        .filter_map(|u| match s.store_stream(u.store)? {
-            Stream::Input(i) => {
-                let shifted: f64 = u.discharge.iter().zip(&u.charge).map(|(d, c)| d - c).sum();
-                Some(s.inputs[i.0].co2 * shifted)
-            }
-            Stream::Output(_) => None,
-        })
-        .sum()
+    store_benefits(s, by_period).iter().map(|b| b.2).sum()
 }

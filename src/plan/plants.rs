@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{round, SiteBenefit};
 use crate::domain::{Location, PlantId, Scenario};
-use crate::model::ByPeriod;
+use crate::model::{ByPeriod, Solution};
 use crate::network::plants::{throughputs, PlantTerms};
 use crate::network::Network;
 
@@ -292,14 +292,14 @@ pub(super) fn credit_operators(s: &Scenario, plants: &[PlanPlant], sites: &mut [
     }
 }
 
-/// Each plant's own net benefit and emissions under the flows of a plan of
-/// `net` (unrounded), with the firm that runs it: what the analyses add to
-/// the operator's gain.
-pub fn plant_benefits(s: &Scenario, net: &Network, flows: &[f64]) -> Vec<(usize, f64, f64)> {
+/// Each plant's own net benefit and emissions under a solution of `net`
+/// (unrounded; by period when it has periods), with the firm that runs it:
+/// what the analyses add to the operator's gain.
+pub fn plant_benefits(s: &Scenario, net: &Network, sol: &Solution) -> Vec<(usize, f64, f64)> {
     if s.plants.is_empty() {
         return Vec::new();
     }
-    let (plants, _) = plan_plants(s, net, flows, &ByPeriod::default());
+    let (plants, _) = plan_plants(s, net, &sol.flows, &sol.by_period);
     s.plants
         .iter()
         .zip(plants)

@@ -655,8 +655,12 @@ impl Instance {
             }
             for (i, &demand) in period.demand.iter().enumerate() {
                 let used = arriving[i][t] - at(Place::Input(i));
+                // What is used is a difference of what arrives and what a
+                // store takes: the solver's tolerance is on the size of the
+                // row (its terms and its bound, the demand).
+                let size = arriving[i][t].abs() + at(Place::Input(i)).abs() + demand.abs();
                 prop_assert!(
-                    at_most(0.0, used) && at_most(used, demand),
+                    used >= -1e-7 * (1.0 + size) && at_most(used, demand),
                     "input {} period {}: {} used of {}",
                     i,
                     t,

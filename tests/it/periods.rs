@@ -659,3 +659,44 @@ fn breakeven_finds_where_a_store_stops_paying() {
         .run();
     table.stdout_contains("built below");
 }
+
+/// `symbio compare` by period: each firm's figures and gains add up to the
+/// plan's net benefit, the store's own net benefit its site's (the pit's
+/// −2,250 at the incinerator), the link's surplus at each period's prices.
+#[test]
+fn compare_splits_a_plan_by_period_among_its_firms() {
+    let run = Symbio::new()
+        .args(["compare", SEASONS, "--format", "json"])
+        .run();
+    let c: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let v = &c["variants"][0];
+    let net = v["net_benefit"].as_f64().unwrap();
+    assert_close(net, 12_250.0, 1e-6);
+    let sites = v["sites"].as_array().unwrap();
+    let sum: f64 = sites
+        .iter()
+        .map(|s| s["optimized"]["net_benefit"].as_f64().unwrap())
+        .sum();
+    assert_close(sum, net, 1e-6);
+    let gains = v["gains"]["sites"].as_array().unwrap();
+    let sum: f64 = gains.iter().map(|g| g["gain"].as_f64().unwrap()).sum();
+    assert_close(sum, net, 1e-6);
+    let incinerator = &gains[0];
+    assert_eq!(incinerator["site"], "incinerator");
+    // Half the link's 14,500 surplus, less the store's 2,250.
+    assert_close(
+        incinerator["gain"].as_f64().unwrap(),
+        7_250.0 - 2_250.0,
+        1e-6,
+    );
+}
+
+/// Individually rational plans are not yet made by period: refused by name.
+#[test]
+fn individually_rational_plans_by_period_are_refused_by_name() {
+    Symbio::new()
+        .args(["compare", SEASONS, "--individually-rational"])
+        .expect_code(2)
+        .run()
+        .stderr_contains("is not yet computed by period");
+}

@@ -175,15 +175,17 @@ impl PeriodModel {
     /// period, plants and stores searched by HiGHS (a small MILP: the plants'
     /// sizes and the stores are its only integers). Its column values, a
     /// start for this model, with the plan; `None` when it has none.
+    /// The model is used up (its arrays go to HiGHS): a search of the whole
+    /// builds it again, so that the two are never held at once.
     pub fn plan_building(
-        &self,
+        self,
         s: &Scenario,
         net: &Network,
         built: &[bool],
         options: &HighsOptions,
     ) -> Result<Option<(Vec<f64>, Solution)>, Error> {
-        let mut milp = self.milp.clone();
-        for ((y, l), &b) in self.vars.y.iter().zip(&net.links).zip(built) {
+        let PeriodModel { mut milp, vars } = self;
+        for ((y, l), &b) in vars.y.iter().zip(&net.links).zip(built) {
             let v = if b || l.is_mandatory() { 1.0 } else { 0.0 };
             milp.lower[y.index] = v;
             milp.upper[y.index] = v;
@@ -192,7 +194,7 @@ impl PeriodModel {
         if !solved.has_plan() {
             return Ok(None);
         }
-        let plan = read(s, &self.vars, net, &solved, true);
+        let plan = read(s, &vars, net, &solved, true);
         Ok(Some((solved.values, plan)))
     }
 }

@@ -232,16 +232,33 @@ fn solve_part(
         let sol = Solution::without_links(feasible);
         return Ok(Searched { sol, values: None });
     }
-    let model = PeriodModel::of(s, net, extra, goal);
     let first = match start.is_none() && goal == Goal::NetBenefit && extra.is_empty() {
-        true => first_plan(s, net, &model, options, deadline)?,
+        true => first_plan(s, net, options, deadline)?,
         false => None,
     };
+    let model = PeriodModel::of(s, net, extra, goal);
     let highs = highs_options(options, deadline, n);
     let charges_count = goal == Goal::NetBenefit;
     let start = start.or(first.as_ref().map(|(values, _)| values.as_slice()));
     let trivial = model.trivial_bound();
-    let (plan, solved) = model.solve(s, net, &highs, start, control, charges_count)?;
+    let (plan, solved) = match model.solve(s, net, &highs, start, control, charges_count) {
+        Ok(found) => found,
+        // The solver failed on the whole (out of memory, say): the first
+        // plan is what is known, under the bound that needs no solve.
+        Err(e) => {
+            let Some((values, mut plan)) = first else {
+                return Err(e);
+            };
+            let objective = plan.objective.unwrap_or(0.0);
+            plan.status = Status::TimeLimit;
+            plan.best_bound = Some(trivial.max(objective));
+            plan.gap = relative_gap(trivial.max(objective), objective);
+            return Ok(Searched {
+                sol: plan,
+                values: Some(values),
+            });
+        }
+    };
     let plan = plan.map(|mut plan| {
         if plan.best_bound.is_none() {
             // Stopped before HiGHS had a bound: the bound that needs no solve.
@@ -293,10 +310,10 @@ fn solve_part(
 fn first_plan(
     s: &Scenario,
     net: &Network,
-    model: &PeriodModel,
     options: &SolveOptions,
     deadline: Deadline,
 ) -> Result<Option<(Vec<f64>, Solution)>, Error> {
+    let model = PeriodModel::of(s, net, &[], Goal::NetBenefit);
     let built = greedy::plan(s, net).map_or_else(|| vec![false; net.links.len()], |p| p.built);
     let until = deadline.part(PERIOD_START_SHARE);
     let highs = highs_options(options, until, net.links.len());

@@ -216,7 +216,9 @@ fn periods(r: &Summary) -> String {
             count(r.profiles.len(), "stream")
         ));
     }
-    for p in &r.profiles {
+    // A region's hundreds of profiles would bury the summary: the first
+    // few in the table, all of them in `--format json`.
+    for p in r.profiles.iter().take(LISTED) {
         let mut line = format!(
             "{}/{} ({}, {} {}/yr): {}",
             p.site,
@@ -231,10 +233,16 @@ fn periods(r: &Summary) -> String {
         }
         t.push_str(&table::wrap("  ", &line));
     }
+    if r.profiles.len() > LISTED {
+        t.push_str(&format!(
+            "  and {} more (all of them in --format json)\n",
+            r.profiles.len() - LISTED
+        ));
+    }
     if !r.stores.is_empty() {
         t.push_str(&format!("stores           {}\n", r.stores.len()));
     }
-    for s in &r.stores {
+    for s in r.stores.iter().take(LISTED) {
         t.push_str(&table::wrap(
             "  ",
             &format!(
@@ -248,8 +256,17 @@ fn periods(r: &Summary) -> String {
             ),
         ));
     }
+    if r.stores.len() > LISTED {
+        t.push_str(&format!(
+            "  and {} more (all of them in --format json)\n",
+            r.stores.len() - LISTED
+        ));
+    }
     t
 }
+
+/// How many profiles, and stores, the table of `check` lists by name.
+const LISTED: usize = 20;
 
 /// The figures left to their defaults, for stderr.
 fn warnings(w: &[Warning]) -> String {

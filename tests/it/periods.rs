@@ -700,3 +700,32 @@ fn individually_rational_plans_by_period_are_refused_by_name() {
         .run()
         .stderr_contains("is not yet computed by period");
 }
+
+/// `symbio check` on a region's hundreds of profiles lists the first 20 in
+/// its table and says how many more; its JSON has them all.
+#[test]
+fn check_lists_the_first_profiles_and_counts_the_rest() {
+    let catalog = crate::path("scenarios/catalog/default.toml");
+    let text = symbio_testkit::generate::region(300, 2, &catalog.display().to_string());
+    let text = symbio_testkit::generate::with_periods(&text, 4, 2);
+    let dir = Scratch::new();
+    let file = dir.write("region.toml", &text);
+    let json = Symbio::new()
+        .args(["check", "--format", "json"])
+        .file_arg(&file)
+        .run()
+        .stdout_json();
+    let profiles = json["profiles"].as_array().unwrap().len();
+    assert!(profiles > 20, "{profiles} profiles");
+    let table = Symbio::new().arg("check").file_arg(&file).run();
+    let listed = table
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" GJ/yr): ") || l.contains(" t/yr): "))
+        .count();
+    assert_eq!(listed, 20, "{}", table.stdout);
+    table.stdout_contains(&format!(
+        "and {} more (all of them in --format json)",
+        profiles - 20
+    ));
+}

@@ -301,6 +301,33 @@ fn define(s: &Scenario, net: &Network, m: &mut Milp) -> Vars {
     }
 }
 
+/// The stores of the model of `net` in a plan that moves nothing: each
+/// existing store built and empty, each candidate not built; with the annual
+/// charges of the existing ones.
+pub(crate) fn idle_stores(s: &Scenario, net: &Network) -> (Vec<StoreUse>, f64) {
+    let periods = s.periods.len();
+    let mut charges = 0.0;
+    let uses = reached_stores(s, net)
+        .into_iter()
+        .map(|(k, _)| {
+            let store = &s.stores[k.0];
+            let existing = store.status == StoreStatus::Existing;
+            if existing {
+                // An existing store has no capex (validation).
+                charges += store.fixed_cost_per_year;
+            }
+            StoreUse {
+                store: k,
+                built: existing,
+                level: vec![0.0; periods],
+                charge: vec![0.0; periods],
+                discharge: vec![0.0; periods],
+            }
+        })
+        .collect();
+    (uses, charges)
+}
+
 /// The stores whose stream a link of `net` reaches, by ascending store, with
 /// that stream.
 fn reached_stores(s: &Scenario, net: &Network) -> Vec<(StoreId, Stream)> {

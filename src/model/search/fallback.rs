@@ -59,7 +59,7 @@ pub(crate) fn unsolved_with(
 /// links' charges and those of the plants that must open, at their cheapest
 /// size), the best bound known (HiGHS's,
 /// else [`trivial_bound`]) and the gap, and a plan is never lost to a time limit.
-fn empty_plan(
+pub(crate) fn empty_plan(
     s: &Scenario,
     net: &Network,
     extra: &[FlowConstraint],

@@ -9,11 +9,11 @@
 //! a link's margin and room differ from period to period, so they are
 //! switched off here (docs/formulation.md, "Periods and stores").
 
-use super::{decompose, greedy};
+use super::{decompose, fallback, greedy};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::model::deadline::Deadline;
-use crate::model::formulation::{highs_options, Goal, PeriodModel};
+use crate::model::formulation::{highs_options, idle_stores, Goal, PeriodModel};
 use crate::model::options::{Control, SolveOptions};
 use crate::model::solution::{better_of, relative_gap, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
@@ -296,10 +296,33 @@ fn solve_part(
             }
         }
         (None, None) => Searched {
-            sol: Solution::without_plan(solved.status, n),
+            sol: idle_plan(s, net, trivial)
+                .filter(|_| solved.status == Status::TimeLimitNoSolution && extra.is_empty())
+                .unwrap_or_else(|| Solution::without_plan(solved.status, n)),
             values: None,
         },
     })
+}
+
+/// The plan that moves nothing, by period ([`fallback::empty_plan`]: the
+/// links that must be built, empty, the plants that must open at their
+/// cheapest size; the existing stores empty), under `bound`: what a time
+/// limit leaves a part whose search found no plan. `None` where it is not
+/// a plan (recorded flows, a plant group that asks plants open).
+fn idle_plan(s: &Scenario, net: &Network, bound: f64) -> Option<Solution> {
+    let mut plan = fallback::empty_plan(s, net, &[], Some(bound))?;
+    let (stores, charges) = idle_stores(s, net);
+    let objective = plan.objective.unwrap_or(0.0) - charges;
+    let bound = bound.max(objective);
+    plan.objective = Some(objective);
+    plan.best_bound = Some(bound);
+    plan.gap = relative_gap(bound, objective);
+    plan.by_period = crate::model::solution::ByPeriod {
+        periods: s.periods.len(),
+        flows: vec![0.0; net.links.len() * s.periods.len()],
+        stores,
+    };
+    Some(plan)
 }
 
 /// A first plan of a part by period, in a share of its time
@@ -325,4 +348,33 @@ fn first_plan(
         plan.gap = None;
         (values, plan)
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::idle_plan;
+
+    /// The plan that moves nothing pays only what must be paid: nothing for
+    /// the two-season case with its candidate pit, the pit's fixed cost when
+    /// it exists; its flows by period are zero and the existing pit empty.
+    #[test]
+    fn the_idle_plan_pays_what_must_be_paid() {
+        let text = include_str!("../../../tests/data/seasons.toml");
+        let path = std::path::Path::new("seasons.toml");
+        for (status, charge) in [("candidate", 0.0), ("existing", 500.0)] {
+            let text = text.replace(
+                "capex = 20000.0\nlifetime_years = 10.0\n",
+                &format!("status = \"{status}\"\nfixed_cost_per_year = {charge}\n"),
+            );
+            let s = crate::scenario::read_str(path, &text).expect("valid");
+            let net = crate::network::build(&s).expect("builds");
+            let plan = idle_plan(&s, &net, 1e6).expect("an idle plan");
+            assert_eq!(plan.objective, Some(-charge));
+            assert_eq!(plan.best_bound, Some(1e6));
+            assert_eq!(plan.by_period.flows, vec![0.0; 2 * net.links.len()]);
+            let pit = &plan.by_period.stores[0];
+            assert_eq!(pit.built, status == "existing");
+            assert_eq!(pit.level, vec![0.0, 0.0]);
+        }
+    }
 }

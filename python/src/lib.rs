@@ -441,14 +441,20 @@ impl NativePlan {
             .map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
-    /// CSV rows, as `symbio solve --format csv [--table sites]` writes them.
+    /// CSV rows, as `symbio solve --format csv [--table TABLE]` writes them.
     fn to_csv(&self, table: &str) -> PyResult<String> {
+        use symbio::report::csv;
         match table {
-            "links" => symbio::report::csv::links(&self.plan, &self.scenario),
-            "sites" => symbio::report::csv::sites(&self.plan),
+            "links" => csv::links(&self.plan, &self.scenario),
+            "sites" => csv::sites(&self.plan),
+            "plants" => csv::plants(&self.plan, &self.scenario),
+            "limits" => csv::limits(&self.plan),
+            "periods" => csv::periods(&self.plan),
+            "stores" => csv::stores(&self.plan),
             other => {
                 return Err(PyValueError::new_err(format!(
-                    "table must be \"links\" or \"sites\", got {other:?}"
+                    "table must be \"links\", \"sites\", \"plants\", \"limits\", \
+                     \"periods\" or \"stores\", got {other:?}"
                 )))
             }
         }

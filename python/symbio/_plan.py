@@ -113,6 +113,23 @@ class Plan:
         """Each site's benefit, the columns of ``symbio solve --format csv --table sites``."""
         return _frame(self.to_csv("sites"), _SITE_TEXT, set())
 
+    @property
+    def flows_by_period(self) -> "pd.DataFrame":
+        """The chosen links' flows in each period of a scenario with periods,
+        one row per link and period (``symbio solve --format csv --table
+        periods``); no rows without periods."""
+        return _frame(
+            self.to_csv("periods"),
+            {"from_site", "from_output", "to_site", "to_input", "mode", "period", "unit"},
+            set(),
+        )
+
+    @property
+    def stores(self) -> "pd.DataFrame":
+        """Each store's stock, charge and discharge in each period, one row
+        per store and period (``symbio solve --format csv --table stores``)."""
+        return _frame(self.to_csv("stores"), {"store", "site", "period", "unit"}, {"built"})
+
     def to_dict(self) -> dict[str, Any]:
         """The plan's JSON as a dict."""
         return json.loads(self.to_json())
@@ -128,7 +145,9 @@ class Plan:
 
     def to_csv(self, table: str = "links") -> str:
         """CSV rows as ``symbio solve --format csv`` writes them: ``links`` (one
-        row per chosen link) or ``sites`` (one row per site)."""
+        row per chosen link), ``sites`` (one row per site), ``plants``,
+        ``limits``, ``periods`` (one row per link and period) or ``stores``
+        (one row per store and period)."""
         return self._native.to_csv(table)
 
     def report_html(self) -> str:

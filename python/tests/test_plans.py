@@ -48,7 +48,7 @@ def test_documents_are_the_cli_documents(cli, monkeypatch):
     assert plan.to_csv() == cli("solve", path, "--format", "csv")
     assert plan.to_csv("sites") == cli("solve", path, "--format", "csv", "--table", "sites")
     assert plan.to_geojson() == cli("solve", path, "--format", "geojson")
-    with pytest.raises(ValueError, match="links.*sites"):
+    with pytest.raises(ValueError, match="links.*sites.*stores"):
         plan.to_csv("firms")
 
 
@@ -80,6 +80,27 @@ def test_link_and_site_frames_have_the_csv_columns_and_fixed_dtypes(monkeypatch)
                                    "co2_avoided"]
     assert [str(t) for t in sites.dtypes] == ["string", "string"] + ["float64"] * 4
     assert list(sites["benefit"]) == [s["benefit"] for s in doc["sites"]]
+
+
+def test_a_plan_by_period_has_its_flows_and_stores_by_period(cli, monkeypatch):
+    # The two-season case of docs/worked-example.md: 725 and 250 MWh through
+    # the pipe, the pit filled with 250 in summer and emptied of 225 in winter.
+    monkeypatch.chdir(ROOT)
+    path = "tests/data/seasons.toml"
+    plan = symbio.load(path).solve()
+    for table in ("periods", "stores"):
+        assert plan.to_csv(table) == cli("solve", path, "--format", "csv", "--table", table)
+    flows = plan.flows_by_period
+    assert list(flows["period"]) == ["winter", "summer"]
+    assert list(flows["flow"]) == [725.0, 250.0]
+    assert str(flows["period"].dtype) == "string"
+    stores = plan.stores
+    assert list(stores["level"]) == [0.0, 250.0]
+    assert list(stores["discharge"]) == [225.0, 0.0]
+    assert stores["built"].all()
+    assert plan.to_dict()["stores"][0]["net_benefit"] == -2250.0
+    # Without periods: no rows.
+    assert symbio.load("tests/data/hand.toml").solve().flows_by_period.empty
 
 
 def test_repr_html_holds_the_map_and_the_headline(monkeypatch):

@@ -415,10 +415,7 @@ pub(crate) fn solve(
         .map(|v| v == 2)
         .unwrap_or(false);
     let status = status_of(solved.status(), has_solution)?;
-    let objective = match worth(&values) {
-        Some(w) if has_solution => w,
-        _ => solved.objective_value(),
-    };
+    let objective = solved.objective_value();
     Ok(Solved {
         status,
         has_solution,

@@ -403,7 +403,8 @@ pub(crate) fn solve(
         Some(costs.iter().zip(values).map(|(c, v)| c * v).sum())
     };
     let reported = solved.objective_value();
-    let stale = |w: f64| (w - reported).abs() > 1e-9 * reported.abs().max(1.0);
+    // Far apart, not by the solver's tolerances: the start's values.
+    let stale = |w: f64| (w - reported).abs() > 1e-6 * (1.0 + reported.abs() + w.abs());
     if has_solution && worth(&values).is_some_and(stale) {
         // The values are the start's, not the solution's: solved again
         // without presolve (the MILP is one presolve settles, so small).

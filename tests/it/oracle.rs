@@ -609,7 +609,11 @@ pub(crate) fn matches_oracle(
         Some(best) => {
             prop_assert_eq!(plan.status, Status::Optimal, "{}", how);
             let got = plan.objective.unwrap();
-            let tol = 1e-6 * best.abs().max(1.0);
+            // Relative, with a floor for objectives near 0: a plan is read
+            // with flows within the solver's tolerance of 0 cleaned to 0
+            // (tests/proptest-regressions/plant_oracle.txt holds a case 2e-6
+            // apart on an objective of -0.57).
+            let tol = 1e-6 * best.abs().max(1.0) + 1e-5;
             prop_assert!(
                 (got - best).abs() <= tol,
                 "symbio {} oracle {} ({})",

@@ -510,7 +510,9 @@ impl Instance {
 
 /// `a ≤ b` up to the rounding of a plan's figures to nine digits.
 fn at_most(a: f64, b: f64) -> bool {
-    a <= b + 1e-7 * (1.0 + a.abs().max(b.abs()))
+    // HiGHS's feasibility tolerance (1e-7) holds on its scaled rows: on the
+    // rows as written a plan can pass a limit by a few times that.
+    a <= b + 1e-6 * (1.0 + a.abs().max(b.abs()))
 }
 
 impl Instance {
@@ -660,7 +662,7 @@ impl Instance {
                 // row (its terms and its bound, the demand).
                 let size = arriving[i][t].abs() + at(Place::Input(i)).abs() + demand.abs();
                 prop_assert!(
-                    used >= -1e-7 * (1.0 + size) && at_most(used, demand),
+                    used >= -1e-6 * (1.0 + size) && used <= demand + 1e-6 * (1.0 + size),
                     "input {} period {}: {} used of {}",
                     i,
                     t,

@@ -308,6 +308,41 @@ pub struct BuildOptions {
     pub keep_co2_positive: bool,
 }
 
+/// A problem for each existing store whose stream no candidate link reaches:
+/// it could hold nothing, and its fixed cost would be a plan's without any
+/// decision (as for a plant that must open, [`plants::check_reached`]).
+fn check_stores_reached(s: &Scenario, links: &[CandidateLink], problems: &mut Vec<Problem>) {
+    if s.stores.is_empty() {
+        return;
+    }
+    let mut outputs = vec![false; s.outputs.len()];
+    let mut inputs = vec![false; s.inputs.len()];
+    for l in links {
+        outputs[l.output.0] = true;
+        inputs[l.input.0] = true;
+    }
+    for (k, store) in s.stores.iter().enumerate() {
+        if store.status != crate::domain::StoreStatus::Existing {
+            continue;
+        }
+        let reached = match s.store_stream(crate::domain::StoreId(k)) {
+            Some(crate::domain::Stream::Output(o)) => outputs[o.0],
+            Some(crate::domain::Stream::Input(i)) => inputs[i.0],
+            None => true,
+        };
+        if !reached {
+            problems.push(Problem::new(
+                store.origin.file.to_path_buf(),
+                store.origin.path.clone(),
+                Some(&store.id),
+                "this existing store has no candidate link on its stream (none can reach \
+                 it, or none ever pays): it could hold nothing, and its fixed cost would be \
+                 paid whatever the plan",
+            ));
+        }
+    }
+}
+
 /// Builds the candidate network of a scenario.
 ///
 /// Fails when an existing or forced link cannot be formed (its mode is too
@@ -348,6 +383,7 @@ pub fn build_with(s: &Scenario, options: BuildOptions) -> Result<Network, Error>
     report_unformed_facts(s, &links, &mut problems);
     range::check_links(s, out_of_range.iter().map(|&k| &links[k]), &mut problems);
     plants::check_reached(s, &links, &mut problems);
+    check_stores_reached(s, &links, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(Problems(problems)));
     }

@@ -15,11 +15,10 @@
 //! must hold in every period when read back from their flows by period and
 //! stores, and be worth their objective at the oracle's coefficients.
 //!
-//! Every generated instance passes validation (none is skipped). One figure
-//! follows symbio rather than the formulation's objective: an existing store
-//! that no link of symbio's network reaches is left out of its model, fixed
-//! cost and all, so the oracle charges an existing store only when symbio's
-//! network reaches its stream ([`Instance::reached`]).
+//! Every generated instance passes validation (none is skipped). An existing
+//! store that no link of symbio's network reaches is bad input (its fixed
+//! cost would be paid whatever the plan): such an instance must be refused
+//! with the problem named ([`Instance::reached`]).
 
 use std::path::Path;
 
@@ -368,12 +367,11 @@ impl Instance {
             .map(|p| self.base.oracle_links_at(p.energy_price, &p.prices))
             .collect();
         let n = links[0].len();
-        // An existing store is always used, but symbio leaves one that its
-        // network does not reach out of the model, its fixed cost with it.
+        // An existing store is always used (one that symbio's network does
+        // not reach is refused before the oracle is asked).
         let store_choices: &[bool] = match &self.store {
             None => &[false],
-            Some(st) if st.existing && self.reached() => &[true],
-            Some(st) if st.existing => &[false],
+            Some(st) if st.existing => &[true],
             Some(_) => &[false, true],
         };
         let mut best: Option<f64> = None;
@@ -525,7 +523,10 @@ impl Instance {
         };
         let json = serde_json::to_string(&self.scenario_file()).unwrap();
         let s = symbio::scenario::read_str(Path::new("period_oracle.json"), &json).unwrap();
-        let net = symbio::network::build(&s).unwrap();
+        // An existing store it does not reach is named as bad input.
+        let Ok(net) = symbio::network::build(&s) else {
+            return false;
+        };
         net.links.iter().any(|l| match self.place(st) {
             Place::Output(o) => l.output.0 == o,
             Place::Input(i) => l.input.0 == i,
@@ -699,6 +700,14 @@ proptest! {
 
     #[test]
     fn symbio_matches_the_brute_force_oracle_by_period(inst in instance()) {
+        if inst.store.as_ref().is_some_and(|st| st.existing) && !inst.reached() {
+            // An existing store no link reaches is bad input, named.
+            let json = serde_json::to_string(&inst.scenario_file()).unwrap();
+            let s = symbio::scenario::read_str(Path::new("period_oracle.json"), &json).unwrap();
+            let e = symbio::solve(&s, &SolveOptions::default()).unwrap_err();
+            prop_assert!(e.to_string().contains("this existing store has no candidate link"), "{}", e);
+            return Ok(());
+        }
         let best = inst.oracle();
         for decompose in [true, false] {
             let plan = inst.symbio(decompose);

@@ -729,3 +729,28 @@ fn check_lists_the_first_profiles_and_counts_the_rest() {
         profiles - 20
     ));
 }
+
+/// An existing store on a stream no candidate link reaches (cement C is out
+/// of trucking range) is bad input, named with its entry, as an existing
+/// plant no link reaches is.
+#[test]
+fn an_existing_store_no_link_reaches_is_named() {
+    let dir = Scratch::new();
+    dir.write(
+        "hand.toml",
+        &std::fs::read_to_string(crate::path("tests/data/hand.toml")).unwrap(),
+    );
+    let text = data_with(
+        PERIODS,
+        "[[stores]]\nid = \"silo\"\nsite = \"cement_c\"\nmaterial = \"clinker\"\n\
+         capacity = 100.0\nstatus = \"existing\"\nfixed_cost_per_year = 300.0\n",
+    );
+    let file = dir.write("periods.toml", &text);
+    let run = Symbio::new()
+        .arg("solve")
+        .file_arg(&file)
+        .expect_code(2)
+        .run();
+    run.stderr_contains("silo");
+    run.stderr_contains("this existing store has no candidate link on its stream");
+}

@@ -9,6 +9,7 @@
 //! then its build decision: arrays of the model's size, with nothing copied
 //! per period that does not change.
 
+use super::plants::{charge_beyond_need, group_rows};
 use super::{clean, Goal, Groups};
 use crate::domain::{PeriodId, PlantId, Scenario, StoreId, StoreStatus, Stream};
 use crate::error::Error;
@@ -670,20 +671,8 @@ fn plant_rows(
             }
         }
     }
-    for group in &s.plant_groups {
-        let terms: Vec<(Column, f64)> = v
-            .plants
-            .iter()
-            .filter(|pc| group.plants.binary_search(&pc.plant).is_ok())
-            .flat_map(|pc| pc.open.iter().map(|&z| (z, 1.0)))
-            .collect();
-        if terms.is_empty() {
-            continue;
-        }
-        let low = group.min_open.map_or(f64::NEG_INFINITY, f64::from);
-        let high = group.max_open.map_or(f64::INFINITY, f64::from);
-        m.row(low, high, terms);
-    }
+    let opens = v.plants.iter().map(|pc| (pc.plant, pc.open.as_slice()));
+    group_rows(s, opens, m);
 }
 
 /// The plan of a solved model by period: each link's flows by period (0
@@ -719,16 +708,9 @@ fn read(s: &Scenario, v: &Vars, net: &Network, solved: &Solved, charges_count: b
     }
     if charges_count {
         for pc in &v.plants {
-            let charged: f64 = pc
-                .open
-                .iter()
-                .zip(&pc.terms.sizes)
-                .filter(|(&z, _)| solved.value(z) > 0.5)
-                .map(|(_, size)| size.2)
-                .sum();
             let rate = peak_rate(s, pc.throughput.iter().map(|&c| clean(solved.value(c))));
-            let needed = pc.terms.size_for(rate, pc.mandatory).map_or(0.0, |z| z.2);
-            dropped += (charged - needed).max(0.0);
+            let value = |c: Column| solved.value(c);
+            dropped += charge_beyond_need(&pc.terms, &pc.open, rate, pc.mandatory, value);
         }
     }
     let mut stores = Vec::with_capacity(v.stores.len());

@@ -180,20 +180,32 @@ pub(crate) fn plant_constraints(
             }
         }
     }
+    let opens = v.plants.iter().map(|pv| (pv.plant, pv.open.as_slice()));
+    rows.groups.extend(group_rows(s, opens, m));
+}
+
+/// The rows of the plant groups with a plant among `plants` (each with its
+/// size columns): m_G ≤ Σ_{p ∈ G} Σ_s z_ps ≤ M_G, by group.
+pub(crate) fn group_rows<'a>(
+    s: &Scenario,
+    plants: impl Iterator<Item = (PlantId, &'a [Column])> + Clone,
+    m: &mut Milp,
+) -> Vec<(usize, crate::model::milp::Row)> {
+    let mut rows = Vec::new();
     for (g, group) in s.plant_groups.iter().enumerate() {
-        let terms: Vec<(Column, f64)> = v
-            .plants
-            .iter()
-            .filter(|pv| group.plants.binary_search(&pv.plant).is_ok())
-            .flat_map(|pv| pv.open.iter().map(|&z| (z, 1.0)))
+        let terms: Vec<(Column, f64)> = plants
+            .clone()
+            .filter(|(p, _)| group.plants.binary_search(p).is_ok())
+            .flat_map(|(_, open)| open.iter().map(|&z| (z, 1.0)))
             .collect();
         if terms.is_empty() {
             continue;
         }
         let low = group.min_open.map_or(f64::NEG_INFINITY, f64::from);
         let high = group.max_open.map_or(f64::INFINITY, f64::from);
-        rows.groups.push((g, m.row(low, high, terms)));
+        rows.push((g, m.row(low, high, terms)));
     }
+    rows
 }
 
 /// The plants' part of the net benefit: −Σ_p c_p t_p − Σ_ps A_ps z_ps.
@@ -248,16 +260,27 @@ pub(crate) fn charges_beyond_need(v: &Vars, value: impl Fn(Column) -> f64) -> f6
     v.plants
         .iter()
         .map(|pv| {
-            let charged: f64 = pv
-                .open
-                .iter()
-                .zip(&pv.terms.sizes)
-                .filter(|(&z, _)| value(z) > 0.5)
-                .map(|(_, size)| size.2)
-                .sum();
             let t = super::clean(value(pv.throughput));
-            let needed = pv.terms.size_for(t, pv.mandatory).map_or(0.0, |z| z.2);
-            (charged - needed).max(0.0)
+            charge_beyond_need(&pv.terms, &pv.open, t, pv.mandatory, &value)
         })
         .sum()
+}
+
+/// What a plant's sizes `open` (in the order of `terms.sizes`) charge in a
+/// solve beyond the cheapest size that holds `throughput` (a rate a year).
+pub(crate) fn charge_beyond_need(
+    terms: &PlantTerms,
+    open: &[Column],
+    throughput: f64,
+    mandatory: bool,
+    value: impl Fn(Column) -> f64,
+) -> f64 {
+    let charged: f64 = open
+        .iter()
+        .zip(&terms.sizes)
+        .filter(|(&z, _)| value(z) > 0.5)
+        .map(|(_, size)| size.2)
+        .sum();
+    let needed = terms.size_for(throughput, mandatory).map_or(0.0, |z| z.2);
+    (charged - needed).max(0.0)
 }

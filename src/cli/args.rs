@@ -266,8 +266,8 @@ pub struct SolverArgs {
     pub threads: u32,
     /// Exact reductions before the search of a large MILP (dominated links,
     /// reduced-cost fixing against a first plan): `auto` from
-    /// `symbio::model::REDUCE_FROM_LINKS` links, `always` or `never`. The
-    /// optimum is the same.
+    /// `symbio::model::REDUCE_FROM_LINKS` links (with periods, on every part
+    /// under a time limit too), `always` or `never`. The optimum is the same.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ReduceArg::Auto,
           help = reduce_help())]
     pub reduce: ReduceArg,
@@ -277,8 +277,8 @@ pub struct SolverArgs {
 fn reduce_help() -> String {
     format!(
         "Exact reductions before the search of a large MILP (dominated links, reduced-cost \
-         fixing against a first plan): `auto` from {} links, `always` or `never`. The optimum \
-         is the same",
+         fixing against a first plan): `auto` from {} links (with periods, on every part under \
+         a time limit too), `always` or `never`. The optimum is the same",
         symbio::model::REDUCE_FROM_LINKS
     )
 }

@@ -208,6 +208,11 @@ impl Lp {
     pub fn dual(&self, r: Row) -> f64 {
         self.duals[r.index]
     }
+
+    /// The dual value of every row, in creation order.
+    pub fn duals(&self) -> &[f64] {
+        &self.duals
+    }
 }
 
 /// Solves a linear program to optimality; `None` when it is infeasible,

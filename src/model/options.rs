@@ -29,7 +29,9 @@ pub struct SolveOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reduce {
-    /// On MILPs of [`REDUCE_FROM_LINKS`] links or more, where it pays.
+    /// On MILPs of [`REDUCE_FROM_LINKS`] links or more, where it pays; with
+    /// periods, on every part under a time limit too (the reductions by
+    /// period give a part its bound).
     #[default]
     Auto,
     /// On every MILP (for tests and measurements).

@@ -221,6 +221,21 @@ pub(crate) const ALONE_SHARE: f64 = 0.5;
 /// stores searched): a start for the search of the whole MILP by period.
 pub const PERIOD_START_SHARE: f64 = 0.2;
 
+/// The share of a part's time that the LP relaxation by period of its
+/// reductions may take (`search::period_reduce`).
+pub const PERIOD_RELAX_SHARE: f64 = 0.4;
+
+/// A part of at least this many links is relaxed by period with each
+/// link's charge spread over its flows (an LP without build decisions)
+/// until no link prices in, and then once as the LP relaxation itself
+/// (`search::period_reduce`).
+pub(crate) const PERIOD_SPREAD_FROM_LINKS: usize = 500_000;
+
+/// The share of a reduced part's time left after its relaxation and greedy
+/// plan by period that the MILP of the links its relaxation uses may take
+/// (a first plan to fix links against, `search::period_reduce`).
+pub const PERIOD_SUPPORT_SHARE: f64 = 0.3;
+
 /// The share of a time limit that the first pass over the parts of a
 /// scenario with periods takes; rounds on the parts not yet within the gap
 /// take the rest.
@@ -229,6 +244,11 @@ pub const PERIOD_FIRST_PASS_SHARE: f64 = 0.5;
 /// The least time left, seconds, for which another round on the parts of a
 /// scenario with periods starts.
 pub const PERIOD_LEAST_ROUND: f64 = 0.25;
+
+/// The least time, seconds, that a part of a scenario with periods gets in
+/// the first pass (within the time limit): enough for a small part's
+/// relaxation and MILP, which its share of the pass by links may not be.
+pub const PERIOD_LEAST_PART: f64 = 0.2;
 
 /// The least share of the time left that a part resumed in a round gets.
 pub const PERIOD_LEAST_SHARE: f64 = 0.1;

@@ -24,6 +24,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use symbio::domain::StoreStatus;
+use symbio::model::Reduce;
 use symbio::scenario::schema::{PeriodFile, ProfileFile, StoreFile};
 use symbio::SolveOptions;
 
@@ -280,13 +281,14 @@ impl Instance {
         file
     }
 
-    fn symbio(&self, decompose: bool) -> symbio::Plan {
+    fn symbio(&self, decompose: bool, reduce: Reduce) -> symbio::Plan {
         let json = serde_json::to_string(&self.scenario_file()).unwrap();
         let scenario = symbio::scenario::read_str(Path::new("period_oracle.json"), &json)
             .expect("generated instances are valid");
         let options = SolveOptions {
             gap: 0.0,
             decompose,
+            reduce,
             ..SolveOptions::default()
         };
         symbio::solve(&scenario, &options).expect("solves")
@@ -709,9 +711,14 @@ proptest! {
             return Ok(());
         }
         let best = inst.oracle();
-        for decompose in [true, false] {
-            let plan = inst.symbio(decompose);
-            matches_oracle(&plan, best, &format!("decompose {decompose}"))?;
+        for (decompose, reduce) in [
+            (true, Reduce::Auto),
+            (false, Reduce::Never),
+            (true, Reduce::Always),
+        ] {
+            let plan = inst.symbio(decompose, reduce);
+            let how = format!("decompose {decompose}, reduce {reduce:?}");
+            matches_oracle(&plan, best, &how)?;
             if best.is_some() {
                 inst.check_plan(&plan)?;
             }
@@ -761,6 +768,6 @@ fn a_link_that_pays_only_through_a_store_is_not_pruned() {
     };
     let best = inst.oracle().unwrap();
     assert!((best - 75.0).abs() < 1e-9, "{best}");
-    let plan = inst.symbio(true);
+    let plan = inst.symbio(true, Reduce::Always);
     assert_eq!(plan.objective, Some(75.0));
 }

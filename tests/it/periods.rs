@@ -12,6 +12,7 @@
 use std::path::Path;
 
 use symbio::domain::{InputId, OutputId, PeriodId, Stream};
+use symbio::model::Reduce;
 
 use crate::{assert_close, Scratch, Symbio};
 
@@ -499,13 +500,19 @@ fn with_periods(
     file
 }
 
-/// The objective of a scenario file at gap 0, as one MILP or part by part.
-fn objective_of(file: &symbio::scenario::schema::ScenarioFile, decompose: bool) -> Option<f64> {
+/// The objective of a scenario file at gap 0, as one MILP or part by part,
+/// reduced or not.
+fn objective_of(
+    file: &symbio::scenario::schema::ScenarioFile,
+    decompose: bool,
+    reduce: Reduce,
+) -> Option<f64> {
     let json = serde_json::to_string(file).unwrap();
     let s = symbio::scenario::read_str(Path::new("periods.json"), &json).expect("valid");
     let options = symbio::SolveOptions {
         gap: 0.0,
         decompose,
+        reduce,
         ..Default::default()
     };
     let plan = symbio::solve(&s, &options).expect("solves");
@@ -531,9 +538,14 @@ pub(crate) fn shares(
 /// period of the whole year is today's model, and periods over which every
 /// stream, price and capacity is flat give today's optimum.
 fn assert_equivalent(file: symbio::scenario::schema::ScenarioFile, shares: &[f64]) {
-    let annual = objective_of(&file, true);
-    for (periods, decompose) in [(&[1.0][..], true), (shares, true), (shares, false)] {
-        let by_period = objective_of(&with_periods(file.clone(), periods), decompose);
+    let annual = objective_of(&file, true, Reduce::Never);
+    for (periods, decompose, reduce) in [
+        (&[1.0][..], true, Reduce::Auto),
+        (shares, true, Reduce::Auto),
+        (shares, false, Reduce::Never),
+        (shares, true, Reduce::Always),
+    ] {
+        let by_period = objective_of(&with_periods(file.clone(), periods), decompose, reduce);
         match (annual, by_period) {
             (Some(a), Some(b)) => assert!(
                 (a - b).abs() <= 1e-6 * a.abs().max(1.0),
@@ -628,6 +640,43 @@ fn a_time_limited_region_by_period_has_a_plan_under_its_bound() {
     assert_eq!(best.status, symbio::Status::Optimal);
     let optimum = best.objective.unwrap();
     assert!(objective <= optimum + 1e-6 * optimum.abs() && optimum <= bound + 1e-6 * bound.abs());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6))]
+
+    /// The reductions by period keep the optimum of generated regions over
+    /// four seasons (seasonal heat, clinker and aggregate; heat stores and
+    /// slag stockpiles): reduced or not, the same net benefit at gap 0; and
+    /// cut short, a reduced solve's bound still holds the optimum.
+    #[test]
+    fn the_reductions_by_period_keep_the_optimum(seed in 0u64..1000) {
+        let catalog = crate::path("scenarios/catalog/default.toml");
+        let text = symbio_testkit::generate::region(40, seed, &catalog.display().to_string());
+        let text = symbio_testkit::generate::with_periods(&text, 4, seed);
+        let s = symbio::scenario::read_str(Path::new("region.toml"), &text).unwrap();
+        let exact = |reduce| symbio::SolveOptions {
+            gap: 0.0,
+            reduce,
+            ..Default::default()
+        };
+        let plain = symbio::solve(&s, &exact(Reduce::Never)).unwrap();
+        let reduced = symbio::solve(&s, &exact(Reduce::Always)).unwrap();
+        proptest::prop_assert_eq!(plain.status, symbio::Status::Optimal);
+        proptest::prop_assert_eq!(reduced.status, symbio::Status::Optimal);
+        let (a, b) = (plain.objective.unwrap(), reduced.objective.unwrap());
+        proptest::prop_assert!((a - b).abs() <= 1e-6 * a.abs().max(1.0), "plain {a}, reduced {b}");
+        let short = symbio::SolveOptions {
+            time_limit: Some(0.5),
+            threads: 1,
+            ..exact(Reduce::Always)
+        };
+        let cut = symbio::solve(&s, &short).unwrap();
+        if let (Some(o), Some(bound)) = (cut.objective, cut.best_bound) {
+            proptest::prop_assert!(o <= a + 1e-6 * a.abs().max(1.0), "{o} above the optimum {a}");
+            proptest::prop_assert!(bound >= a - 1e-6 * a.abs().max(1.0), "bound {bound} below the optimum {a}");
+        }
+    }
 }
 
 /// `symbio breakeven` on a store's capex: the pit of the two-season case is

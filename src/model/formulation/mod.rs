@@ -13,7 +13,9 @@ mod rows;
 
 pub use model::{build, export};
 pub(crate) use model::{clean, highs_options, Added, Cut, Goal, Model};
-pub(crate) use periods::{idle_stores, peak_rate, PeriodModel};
+pub(crate) use periods::{
+    flow_bounds, idle_stores, peak_rate, reached_stores, year_row, PeriodModel, PeriodRows,
+};
 pub(crate) use plants::{define_plant_variables, plant_benefit, plant_constraints, PlantRow};
 pub(crate) use rows::{RowKey, Rows};
 

@@ -9,12 +9,15 @@
 //! then its build decision: arrays of the model's size, with nothing copied
 //! per period that does not change.
 
+use std::collections::HashMap;
+use std::ops::Range;
+
 use super::plants::{charge_beyond_need, group_rows};
 use super::{clean, Goal, Groups};
-use crate::domain::{PeriodId, PlantId, Scenario, StoreId, StoreStatus, Stream};
+use crate::domain::{PeriodId, PlantId, RuleId, Scenario, StoreId, StoreStatus, Stream};
 use crate::error::Error;
 use crate::model::highs::{self, HighsOptions};
-use crate::model::milp::{Column, Milp, Sense, Solved};
+use crate::model::milp::{Column, Milp, Row, Sense, Solved};
 use crate::model::options::Control;
 use crate::model::solution::{ByPeriod, FlowConstraint, Solution, StoreUse};
 use crate::network::plants::{reached, PlantTerms};
@@ -66,6 +69,27 @@ pub(crate) struct PeriodModel {
     /// The arrays as HiGHS is given them.
     pub milp: Milp,
     vars: Vars,
+    /// Its rows by what they bind.
+    pub rows: PeriodRows,
+}
+
+/// The rows of a model by period that links of several outputs or inputs
+/// share, by stream and period, and the rows of one link alone, for the
+/// reductions by period (`search::period_reduce`) to read their duals.
+#[derive(Debug, Default)]
+pub(crate) struct PeriodRows {
+    /// The supply row of output o in period t, at `(o, t)`.
+    pub supply: HashMap<(usize, usize), Row>,
+    /// The demand row of input i in period t, at `(i, t)`.
+    pub demand: HashMap<(usize, usize), Row>,
+    /// The share row of the links of a rule into input i in period t, at
+    /// `(i, rule, t)`.
+    pub share: HashMap<(usize, RuleId, usize), Row>,
+    /// The rows each of one link's columns alone (linking, the year's flow,
+    /// a recorded flow and its capacity by period): a range of row indices.
+    pub links: Range<usize>,
+    /// `U_l` of each link (by index) that has the row of its year's flow.
+    pub years: HashMap<usize, f64>,
 }
 
 /// A stream's bound per period on what a store can add to it: what a store
@@ -121,6 +145,43 @@ fn period_bound(
     u.max(0.0)
 }
 
+/// The upper bound of each link's flow in each period in the model of
+/// `net` (`k * periods + t`): [`period_bound`], with what the stores the
+/// network reaches can add, or a recorded link's year's quantity.
+pub(crate) fn flow_bounds(s: &Scenario, net: &Network) -> Vec<f64> {
+    let periods = s.periods.len();
+    let mut out_room = vec![vec![0.0; periods]; s.outputs.len()];
+    let mut in_room = vec![vec![0.0; periods]; s.inputs.len()];
+    for (k, stream) in reached_stores(s, net) {
+        for t in 0..periods {
+            match stream {
+                Stream::Output(o) => out_room[o.0][t] += store_room(s, k.0, t, true),
+                Stream::Input(i) => in_room[i.0][t] += store_room(s, k.0, t, false),
+            }
+        }
+    }
+    let mut uppers = Vec::with_capacity(net.links.len() * periods);
+    for l in &net.links {
+        for t in 0..periods {
+            uppers.push(match l.recorded_quantity {
+                Some(q) => q.max(0.0),
+                None => period_bound(s, l, t, &out_room, &in_room),
+            });
+        }
+    }
+    uppers
+}
+
+/// Whether link `l` of a model by period has the row of its year's flow,
+/// `Σ_t x_lt ≤ U_l y_l`, and its bound `U_l` then: where that is tighter
+/// than its bounds by period `room` (their sum) and no store stands at
+/// either end (`stored`: a store can move more than the year's supply or
+/// demand through a stream, and lose it).
+pub(crate) fn year_row(s: &Scenario, l: &CandidateLink, room: f64, stored: bool) -> Option<f64> {
+    let u = l.upper_bound.max(0.0);
+    (s.periods.len() > 1 && !stored && u < room && l.recorded_quantity.is_none()).then_some(u)
+}
+
 impl PeriodModel {
     /// The MILP by period of `net` for `goal`, with the rows `extra` on the
     /// links' annual flows.
@@ -128,7 +189,7 @@ impl PeriodModel {
         let mut m = Milp::new(Sense::Maximise);
         let vars = define(s, net, &mut m);
         objective(s, net, &vars, goal, &mut m);
-        constraints(s, net, &vars, &mut m);
+        let rows = constraints(s, net, &vars, &mut m);
         for c in extra {
             let terms = c
                 .coefficients
@@ -137,7 +198,11 @@ impl PeriodModel {
             let terms: Vec<(Column, f64)> = terms.map(|(j, a)| (vars.x[j], a)).collect();
             m.at_least(c.at_least, terms);
         }
-        PeriodModel { milp: m, vars }
+        PeriodModel {
+            milp: m,
+            vars,
+            rows,
+        }
     }
 
     /// Solves the model with HiGHS (started from `start`, the column values
@@ -151,12 +216,104 @@ impl PeriodModel {
         control: Control<'_>,
         charges_count: bool,
     ) -> Result<(Option<Solution>, Solved), Error> {
-        let PeriodModel { milp, vars } = self;
+        let PeriodModel { milp, vars, .. } = self;
         let solved = highs::solve(milp, options, start, control)?;
         let plan = solved
             .has_plan()
             .then(|| read(s, &vars, net, &solved, charges_count));
         Ok((plan, solved))
+    }
+
+    /// Link k's flow in period t, `x_kt`.
+    pub fn flow(&self, k: usize, t: usize) -> Column {
+        self.vars.x[k * self.vars.periods + t]
+    }
+
+    /// Whether each column is a link's (a flow or a build decision).
+    pub fn link_columns(&self) -> Vec<bool> {
+        let mut mask = vec![false; self.milp.columns()];
+        for c in self.vars.x.iter().chain(&self.vars.y) {
+            mask[c.index] = true;
+        }
+        mask
+    }
+
+    /// A relaxation of this model as an LP with no column per link beyond
+    /// its flows: each link's build decision and own rows dropped, its
+    /// annual charge `F_l` spread over its flows, `F_l / Ū_l` a unit, `Ū_l`
+    /// the most it can carry in a year (the year's bound where it has that
+    /// row, else the sum of its bounds by period). `x_lt ≤ U_lt y_l` gives
+    /// `F_l y_l ≥ F_l Σ_t x_lt / Ū_l`, so its optimum is at least the LP
+    /// relaxation's; a link that must be built pays its charge anyway. Its
+    /// rows keep their positions (a link's own rows are left free).
+    pub fn charges_spread(&self, net: &Network) -> Milp {
+        let mut lp = self.milp.clone();
+        lp.integer.fill(false);
+        let periods = self.vars.periods;
+        for (k, l) in net.links.iter().enumerate() {
+            let y = self.vars.y[k];
+            let x = &self.vars.x[k * periods..(k + 1) * periods];
+            let room: f64 = x.iter().map(|c| lp.upper[c.index]).sum();
+            let charge = l.fixed_charge_per_year();
+            if lp.lower[y.index] < 0.5 && room > 0.0 {
+                let year = self.rows.years.get(&k).copied().unwrap_or(room).min(room);
+                if year > 0.0 {
+                    for c in x {
+                        lp.cost[c.index] -= charge / year;
+                    }
+                }
+                lp.cost[y.index] = 0.0;
+            }
+            lp.lower[y.index] = 1.0;
+            lp.upper[y.index] = 1.0;
+        }
+        for r in self.rows.links.clone() {
+            lp.row_lower[r] = f64::NEG_INFINITY;
+            lp.row_upper[r] = f64::INFINITY;
+        }
+        lp
+    }
+
+    /// The column values of `plan`, a plan of this model's network (its
+    /// flows by period, builds and stores; no plant), a start for its
+    /// search. A store the plan does not name is idle: built and empty if
+    /// it exists, else not built.
+    pub fn values_of(&self, s: &Scenario, plan: &Solution) -> Vec<f64> {
+        let v = &self.vars;
+        let mut values = vec![0.0; self.milp.columns()];
+        for (k, &y) in v.y.iter().enumerate() {
+            let built = plan.built.get(k).copied().unwrap_or(false);
+            values[y.index] = if built || self.milp.lower[y.index] > 0.5 {
+                1.0
+            } else {
+                0.0
+            };
+            for t in 0..v.periods {
+                let q = plan.by_period.flows.get(k * v.periods + t).copied();
+                values[v.x[k * v.periods + t].index] = if built { q.unwrap_or(0.0) } else { 0.0 };
+            }
+        }
+        for sc in &v.stores {
+            let used = plan.by_period.stores.iter().find(|u| u.store == sc.store);
+            let existing = s.stores[sc.store.0].status == StoreStatus::Existing;
+            values[sc.built.index] = match used {
+                Some(u) if u.built => 1.0,
+                _ if existing => 1.0,
+                _ => 0.0,
+            };
+            if let Some(u) = used.filter(|u| u.built) {
+                for (cols, qs) in [
+                    (&sc.level, &u.level),
+                    (&sc.charge, &u.charge),
+                    (&sc.discharge, &u.discharge),
+                ] {
+                    for (c, &q) in cols.iter().zip(qs) {
+                        values[c.index] = q;
+                    }
+                }
+            }
+        }
+        values
     }
 
     /// A bound on the model's optimum that needs no solve: every column at
@@ -185,7 +342,7 @@ impl PeriodModel {
         built: &[bool],
         options: &HighsOptions,
     ) -> Result<Option<(Vec<f64>, Solution)>, Error> {
-        let PeriodModel { mut milp, vars } = self;
+        let PeriodModel { mut milp, vars, .. } = self;
         for ((y, l), &b) in vars.y.iter().zip(&net.links).zip(built) {
             let v = if b || l.is_mandatory() { 1.0 } else { 0.0 };
             milp.lower[y.index] = v;
@@ -207,26 +364,13 @@ impl PeriodModel {
 fn define(s: &Scenario, net: &Network, m: &mut Milp) -> Vars {
     let periods = s.periods.len();
     let stores = reached_stores(s, net);
-    let mut out_room = vec![vec![0.0; periods]; s.outputs.len()];
-    let mut in_room = vec![vec![0.0; periods]; s.inputs.len()];
-    for &(k, stream) in &stores {
-        for t in 0..periods {
-            match stream {
-                Stream::Output(o) => out_room[o.0][t] += store_room(s, k.0, t, true),
-                Stream::Input(i) => in_room[i.0][t] += store_room(s, k.0, t, false),
-            }
-        }
-    }
+    let uppers = flow_bounds(s, net);
     let n = net.links.len();
     m.reserve(n * (periods + 1), 0, 0);
     let mut x = Vec::with_capacity(n * periods);
     let mut y = Vec::with_capacity(n);
-    for l in &net.links {
-        for t in 0..periods {
-            let upper = match l.recorded_quantity {
-                Some(q) => q.max(0.0),
-                None => period_bound(s, l, t, &out_room, &in_room),
-            };
+    for (k, l) in net.links.iter().enumerate() {
+        for &upper in &uppers[k * periods..(k + 1) * periods] {
             x.push(m.column(0.0, upper));
         }
         let low = if l.is_mandatory() { 1.0 } else { 0.0 };
@@ -331,7 +475,7 @@ pub(crate) fn idle_stores(s: &Scenario, net: &Network) -> (Vec<StoreUse>, f64) {
 
 /// The stores whose stream a link of `net` reaches, by ascending store, with
 /// that stream.
-fn reached_stores(s: &Scenario, net: &Network) -> Vec<(StoreId, Stream)> {
+pub(crate) fn reached_stores(s: &Scenario, net: &Network) -> Vec<(StoreId, Stream)> {
     let mut outputs = vec![false; s.outputs.len()];
     let mut inputs = vec![false; s.inputs.len()];
     for l in &net.links {
@@ -414,9 +558,10 @@ fn objective(s: &Scenario, net: &Network, v: &Vars, goal: Goal, m: &mut Milp) {
     }
 }
 
-/// Every row of the model by period.
-fn constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
+/// Every row of the model by period; the ones the reductions read.
+fn constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) -> PeriodRows {
     let periods = v.periods;
+    let mut rows = PeriodRows::default();
     let by_output = Groups::by(s.outputs.len(), net.links.iter().map(|l| l.output.0));
     let by_input = Groups::by(s.inputs.len(), net.links.iter().map(|l| l.input.0));
     let stores = store_index(v);
@@ -439,7 +584,8 @@ fn constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
         for t in 0..periods {
             let mut terms: Vec<(Column, f64)> = links.iter().map(|&k| (flow(k, t), 1.0)).collect();
             terms.extend(store_terms(stores.at_output.get(&o), t, true));
-            m.at_most(s.output_in(crate::domain::OutputId(o), PeriodId(t)), terms);
+            let r = m.at_most(s.output_in(crate::domain::OutputId(o), PeriodId(t)), terms);
+            rows.supply.insert((o, t), r);
         }
     }
     // Demand: 0 ≤ Σ_l ρα x_lt (− c + d) ≤ D_it; shares by rule on what arrives.
@@ -466,15 +612,18 @@ fn constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
             } else {
                 f64::NEG_INFINITY
             };
-            m.row(low, demand, terms);
+            rows.demand.insert((i, t), m.row(low, demand, terms));
             for run in by_rule.chunk_by(|&a, &b| net.links[a].rule == net.links[b].rule) {
-                let share = s.rules[net.links[run[0]].rule.0].max_share;
-                m.at_most(share * demand, arriving(run));
+                let rule = net.links[run[0]].rule;
+                let share = s.rules[rule.0].max_share;
+                let r = m.at_most(share * demand, arriving(run));
+                rows.share.insert((i, rule, t), r);
             }
         }
     }
     // Linking: x_lt ≤ U_lt y_l (the column's bound); a recorded flow is the
     // year's: Σ_t x_lt = q, at most the capacity × φ_t in each period.
+    let first_link_row = m.rows();
     for (k, l) in net.links.iter().enumerate() {
         match l.recorded_quantity {
             None => {
@@ -484,13 +633,11 @@ fn constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
                     room += u;
                     m.at_most(0.0, [(flow(k, t), 1.0), (v.y[k], -u)]);
                 }
-                // Over the year, Σ_t x_lt ≤ U_l y_l where that is tighter and
-                // no store stands at either end (a store can move more than
-                // the year's supply or demand through a stream, and lose it).
+                // Over the year, Σ_t x_lt ≤ U_l y_l where that is tighter.
                 let stored = stores.at_output.contains_key(&l.output.0)
                     || stores.at_input.contains_key(&l.input.0);
-                let u = l.upper_bound.max(0.0);
-                if periods > 1 && !stored && u < room {
+                if let Some(u) = year_row(s, l, room, stored) {
+                    rows.years.insert(k, u);
                     let mut terms: Vec<(Column, f64)> =
                         (0..periods).map(|t| (flow(k, t), 1.0)).collect();
                     terms.push((v.y[k], -u));
@@ -507,6 +654,7 @@ fn constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
             }
         }
     }
+    rows.links = first_link_row..m.rows();
     plant_rows(s, net, v, m, &by_output, &by_input, &stores);
     // Stores: h_st − (1 − λ_s) h_s,t−1 − c_st + d_st = 0, the period before
     // the first being the last; h_st ≤ H_s w_s, c_st and d_st at most their
@@ -537,6 +685,7 @@ fn constraints(s: &Scenario, net: &Network, v: &Vars, m: &mut Milp) {
             }
         }
     }
+    rows
 }
 
 /// The store at each stream that has one: its index among the model's

@@ -18,6 +18,7 @@ pub(crate) mod fallback;
 pub mod greedy;
 mod lns;
 mod part;
+mod period_reduce;
 mod periods;
 pub(crate) mod plain;
 mod plant_duals;

@@ -9,16 +9,16 @@
 //! a link's margin and room differ from period to period, so they are
 //! switched off here (docs/formulation.md, "Periods and stores").
 
-use super::{decompose, fallback, greedy};
+use super::{decompose, fallback, greedy, period_reduce};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::model::deadline::Deadline;
 use crate::model::formulation::{highs_options, idle_stores, Goal, PeriodModel};
-use crate::model::options::{Control, SolveOptions};
+use crate::model::options::{Control, Reduce, SolveOptions};
 use crate::model::solution::{better_of, relative_gap, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
-    MIP_ABS_GAP, PERIOD_FIRST_PASS_SHARE, PERIOD_LEAST_ROUND, PERIOD_LEAST_SHARE,
-    PERIOD_START_SHARE,
+    MIP_ABS_GAP, PERIOD_FIRST_PASS_SHARE, PERIOD_LEAST_PART, PERIOD_LEAST_ROUND,
+    PERIOD_LEAST_SHARE, PERIOD_RELAX_SHARE, PERIOD_START_SHARE, PERIOD_SUPPORT_SHARE,
 };
 use crate::network::Network;
 
@@ -89,7 +89,7 @@ pub(crate) fn solve_groups(
     let waiting = std::sync::Mutex::new(order.iter().map(|&g| groups[g].len()).sum::<usize>());
     let pool = crate::parallel::Pool::new(threads)?;
     let watch = decompose::Watch::unbounded(groups.len(), which, control);
-    let search = |g: usize, until: Deadline, start: Option<&[f64]>| {
+    let search = |g: usize, until: Deadline, start: Option<&Searched>| {
         let links = &groups[g];
         let sub = net.part(links);
         let local = decompose::local_constraints(extra, links);
@@ -122,7 +122,13 @@ pub(crate) fn solve_groups(
                 *left = left.saturating_sub(links);
                 share.min(1.0)
             };
-            search(g, first_pass.part(share), None)
+            // At least a least time, that a small part gets its bound.
+            let until = first_pass.part(share);
+            let until = match until.remaining() {
+                Some(t) if t < PERIOD_LEAST_PART => deadline.within(PERIOD_LEAST_PART),
+                _ => until,
+            };
+            search(g, until, None)
         })
         .into_iter()
         .collect::<Result<_, _>>()?;
@@ -140,7 +146,7 @@ pub(crate) fn solve_groups(
                     let gap = open.iter().find(|&&(i, _)| i == j).map_or(0.0, |o| o.1);
                     let share = (threads as f64 * gap / total.max(f64::MIN_POSITIVE)).min(1.0);
                     let until = deadline.part(share.max(PERIOD_LEAST_SHARE));
-                    search(order[j], until, parts[j].values.as_deref())
+                    search(order[j], until, Some(&parts[j]))
                 })
                 .into_iter()
                 .collect::<Result<_, _>>()?;
@@ -148,12 +154,14 @@ pub(crate) fn solve_groups(
                 let earlier = &parts[j];
                 let sol = better_of(later.sol.clone(), &earlier.sol);
                 let improved = later.sol.objective > earlier.sol.objective;
-                let values = if improved {
-                    later.values
+                parts[j] = if improved {
+                    Searched { sol, ..later }
                 } else {
-                    earlier.values.clone()
+                    Searched {
+                        sol,
+                        ..earlier.clone()
+                    }
                 };
-                parts[j] = Searched { sol, values };
             }
         }
     }
@@ -175,9 +183,29 @@ pub(crate) fn solve_groups(
 
 /// A part's solution with the column values of its plan (a start for a
 /// later search of the same model).
+#[derive(Clone)]
 struct Searched {
     sol: Solution,
     values: Option<Vec<f64>>,
+    /// What the reductions by period left of the part, when they ran.
+    reduced: Option<Reduced>,
+    /// Whether the part is to be reduced again in a round: the time ran out
+    /// before its relaxation, and it holds the plan that moves nothing.
+    retry: bool,
+}
+
+/// What the reductions by period of a part left: the links searched and
+/// the bound of the links dropped.
+#[derive(Debug, Clone)]
+struct Reduced {
+    /// The links held, ascending.
+    kept: Vec<usize>,
+    /// The relaxation: `L(π)` bounds every plan of the part.
+    relaxed: period_reduce::Relaxed,
+    /// No plan with a dropped link is worth more: the net benefit of the
+    /// first plan the links were fixed against, or the highest bound of
+    /// the links a search too large for its time left out.
+    floor: f64,
 }
 
 /// The parts (by index) with a plan and a bound not yet within `gap`, with
@@ -189,7 +217,8 @@ fn open_parts(parts: &[Searched], gap: f64) -> Vec<(usize, f64)> {
         .filter_map(|(j, p)| {
             let (o, b) = (p.sol.objective?, p.sol.best_bound?);
             let absolute = b - o;
-            (p.values.is_some() && absolute > gap * o.abs() + MIP_ABS_GAP).then_some((j, absolute))
+            let resumable = p.values.is_some() || p.reduced.is_some() || p.retry;
+            (resumable && absolute > gap * o.abs() + MIP_ABS_GAP).then_some((j, absolute))
         })
         .collect();
     open.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -213,8 +242,10 @@ fn within(parts: &[Searched], gap: f64) -> bool {
 }
 
 /// One network's MILP by period, searched by HiGHS until `deadline` from
-/// `start` (column values of a plan of it) or else from a first plan when one
-/// is known ([`first_plan`]); the better of the two.
+/// `earlier` (an earlier search of it) or else from a first plan when one
+/// is known; the better of the two. A net-benefit part without plants and
+/// rows of its own is reduced first when `options.reduce` says so
+/// ([`period_reduce`]): the search holds the links left.
 #[allow(clippy::too_many_arguments)]
 fn solve_part(
     s: &Scenario,
@@ -223,15 +254,58 @@ fn solve_part(
     deadline: Deadline,
     extra: &[FlowConstraint],
     goal: Goal,
-    start: Option<&[f64]>,
+    earlier: Option<&Searched>,
     control: Control<'_>,
 ) -> Result<Searched, Error> {
     let n = net.links.len();
     if n == 0 {
         let feasible = extra.iter().all(|c| c.at_least <= 0.0);
         let sol = Solution::without_links(feasible);
-        return Ok(Searched { sol, values: None });
+        return Ok(Searched {
+            sol,
+            values: None,
+            reduced: None,
+            retry: false,
+        });
     }
+    let reducible = goal == Goal::NetBenefit
+        && extra.is_empty()
+        && (options.reduce.applies(n) || (options.reduce == Reduce::Auto && deadline.is_set()))
+        && period_reduce::applies(s, net);
+    if let Some(
+        e @ Searched {
+            reduced: Some(_), ..
+        },
+    ) = earlier
+    {
+        // Resumed: reduced again, from its plan.
+        return Ok(solve_reduced(s, net, options, deadline, control, Some(e))?
+            .unwrap_or_else(|| e.clone()));
+    }
+    if reducible && earlier.map_or(true, |e| e.retry) {
+        if let Some(found) = solve_reduced(s, net, options, deadline, control, earlier)? {
+            return Ok(found);
+        }
+        if deadline.is_set() {
+            // No time for its relaxation: the plan that moves nothing, or
+            // the earlier one, and another try in a round (a search of
+            // the whole would not do better in that time).
+            let trivial = PeriodModel::of(s, net, &[], goal).trivial_bound();
+            let sol = match earlier {
+                Some(e) => Some(e.sol.clone()),
+                None => idle_plan(s, net, trivial),
+            };
+            if let Some(sol) = sol {
+                return Ok(Searched {
+                    sol,
+                    values: None,
+                    reduced: None,
+                    retry: true,
+                });
+            }
+        }
+    }
+    let start = earlier.and_then(|e| e.values.as_deref());
     let first = match start.is_none() && goal == Goal::NetBenefit && extra.is_empty() {
         true => first_plan(s, net, options, deadline)?,
         false => None,
@@ -256,6 +330,8 @@ fn solve_part(
             return Ok(Searched {
                 sol: plan,
                 values: Some(values),
+                reduced: None,
+                retry: false,
             });
         }
     };
@@ -276,11 +352,15 @@ fn solve_part(
             Searched {
                 sol,
                 values: Some(values),
+                reduced: None,
+                retry: false,
             }
         }
         (Some(sol), None) => Searched {
             sol,
             values: Some(solved.values),
+            reduced: None,
+            retry: false,
         },
         (None, Some((values, mut first))) => {
             // The search found nothing better: the first plan, under the
@@ -293,6 +373,8 @@ fn solve_part(
             Searched {
                 sol: first,
                 values: Some(values),
+                reduced: None,
+                retry: false,
             }
         }
         (None, None) => Searched {
@@ -300,7 +382,200 @@ fn solve_part(
                 .filter(|_| solved.status == Status::TimeLimitNoSolution && extra.is_empty())
                 .unwrap_or_else(|| Solution::without_plan(solved.status, n)),
             values: None,
+            reduced: None,
+            retry: false,
         },
+    })
+}
+
+/// A part reduced by period ([`period_reduce`]): its LP relaxation by
+/// column generation and the Lagrangian bound `L(π)` in a share of the
+/// time ([`PERIOD_RELAX_SHARE`]), a first plan (the better of the annual
+/// greedy plan's links with their flows by period searched, and the MILP of
+/// the links the relaxation uses searched from it), the links no better
+/// plan builds dropped, and the MILP of the links left searched from the
+/// first plan. `earlier`, a reduced search of the part, is resumed: its
+/// plan is the first plan, its relaxation kept when it was whole. `None`
+/// when the relaxation or a first plan is not found in time.
+fn solve_reduced(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    deadline: Deadline,
+    control: Control<'_>,
+    earlier: Option<&Searched>,
+) -> Result<Option<Searched>, Error> {
+    let n = net.links.len();
+    let known = earlier.and_then(|e| e.reduced.as_ref());
+    let relaxed = match known {
+        Some(r) if r.relaxed.whole => r.relaxed.clone(),
+        _ => {
+            let fresh = period_reduce::relaxation(
+                s,
+                net,
+                deadline.part(PERIOD_RELAX_SHARE),
+                known.map(|r| r.relaxed.active.as_slice()),
+            )?;
+            match (fresh, known) {
+                (Some(fresh), Some(r)) => fresh.tightened(&r.relaxed),
+                (Some(fresh), None) => fresh,
+                (None, Some(r)) => r.relaxed.clone(),
+                (None, None) => return Ok(None),
+            }
+        }
+    };
+    let earlier_plan = earlier
+        .map(|e| e.sol.clone())
+        .filter(|p| p.status.has_plan());
+    let first = match earlier_plan {
+        Some(plan) if known.is_some_and(|r| r.relaxed.whole) => plan,
+        earlier_plan => {
+            let until = deadline.part(PERIOD_START_SHARE);
+            let highs = highs_options(options, until, n);
+            let Some(greedy) = period_reduce::greedy_plan(s, net, &highs)? else {
+                return Ok(None);
+            };
+            let start = match earlier_plan {
+                Some(plan) if plan.objective > greedy.objective => plan,
+                _ => greedy,
+            };
+            // The links the relaxation uses, searched from the better.
+            let until = deadline.part(PERIOD_SUPPORT_SHARE);
+            let highs = highs_options(options, until, n);
+            match period_reduce::support_plan(s, net, &relaxed, &start, &highs)? {
+                Some(plan) if plan.objective > start.objective => plan,
+                _ => start,
+            }
+        }
+    };
+    let floor = first.objective.unwrap_or(f64::NEG_INFINITY);
+    control.tell(Some(floor), Some(relaxed.bound.max(floor)));
+    let mut keep = period_reduce::anchors(s, net);
+    for (k, &b) in first.built.iter().enumerate() {
+        keep[k] |= b;
+    }
+    let kept = period_reduce::kept_links(&relaxed, floor, &keep);
+    let mut first = first;
+    if kept.is_empty() {
+        // No link is in a better plan: the first plan (it builds nothing)
+        // is optimal.
+        first.status = Status::Optimal;
+        first.best_bound = Some(floor);
+        first.gap = Some(0.0);
+        return Ok(Some(Searched {
+            sol: first,
+            values: None,
+            reduced: None,
+            retry: false,
+        }));
+    }
+    // A search of more links than the time left allows holds the best.
+    let cap = period_reduce::search_cap(deadline.remaining(), s.periods.len());
+    let (kept, out) = period_reduce::best_kept(&relaxed, kept, &keep, cap);
+    let sub = net.part(&kept);
+    let start = PeriodModel::of(s, &sub, &[], Goal::NetBenefit)
+        .values_of(s, &period_reduce::narrow(&first, &kept));
+    let reduced = Reduced {
+        kept,
+        relaxed,
+        floor: floor.max(out),
+    };
+    // The search's bound is of the links it holds: the part's is capped by
+    // L(π) and at least what a plan with a link left out may be worth.
+    let (whole, floor_out) = (reduced.relaxed.bound, reduced.floor);
+    let report = |objective: Option<f64>, bound: Option<f64>| {
+        control.tell(objective, bound.map(|b| whole.min(b.max(floor_out))));
+    };
+    let searching = Control {
+        stop: control.stop,
+        progress: control.progress.is_some().then_some(&report as _),
+    };
+    // A search that fails (out of memory, say) leaves the first plan.
+    let found = search(
+        s,
+        &sub,
+        options,
+        deadline,
+        Goal::NetBenefit,
+        &start,
+        searching,
+    )
+    .unwrap_or_else(|_| Searched {
+        sol: Solution::without_plan(Status::TimeLimitNoSolution, sub.links.len()),
+        values: None,
+        reduced: None,
+        retry: false,
+    });
+    first.status = Status::TimeLimit;
+    Ok(Some(widen(found, reduced, n, &first)))
+}
+
+/// What a search of a reduced part's model found ([`search`]): its plan (or
+/// `earlier`, a plan of the part, when better or when the search found
+/// none) spread over the part's `n` links, under the bound of the part.
+fn widen(found: Searched, reduced: Reduced, n: usize, earlier: &Solution) -> Searched {
+    let sol = found.sol;
+    let sol = period_reduce::spread(sol, &reduced.kept, n);
+    let sol = match sol.objective >= earlier.objective && sol.status.has_plan() {
+        true => sol,
+        false => {
+            let mut e = earlier.clone();
+            e.best_bound = sol.best_bound;
+            e
+        }
+    };
+    let mut sol = sol;
+    if let Some(objective) = sol.objective {
+        // Plans with a dropped link are worth at most the first plan's.
+        let whole = reduced.relaxed.bound;
+        let searched = sol.best_bound.unwrap_or(whole).max(reduced.floor);
+        let bound = whole.min(searched).max(objective);
+        sol.best_bound = Some(bound);
+        sol.gap = relative_gap(bound, objective);
+    }
+    Searched {
+        sol,
+        values: None,
+        reduced: Some(reduced),
+        retry: false,
+    }
+}
+
+/// The MILP by period of `net` (a reduced part's links) searched from
+/// `start`, its column values of a plan; the search's plan, or none.
+fn search(
+    s: &Scenario,
+    net: &Network,
+    options: &SolveOptions,
+    deadline: Deadline,
+    goal: Goal,
+    start: &[f64],
+    control: Control<'_>,
+) -> Result<Searched, Error> {
+    let model = PeriodModel::of(s, net, &[], goal);
+    let highs = highs_options(options, deadline, net.links.len());
+    let trivial = model.trivial_bound();
+    let (plan, solved) = model.solve(s, net, &highs, Some(start), control, true)?;
+    let sol = match plan {
+        Some(mut plan) => {
+            if plan.best_bound.is_none() {
+                let objective = plan.objective.unwrap_or(0.0);
+                plan.best_bound = Some(trivial.max(objective));
+            }
+            plan
+        }
+        None => {
+            let mut none = Solution::without_plan(solved.status, net.links.len());
+            none.best_bound = solved.bound.filter(|b| b.is_finite());
+            none
+        }
+    };
+    let values = sol.status.has_plan().then_some(solved.values);
+    Ok(Searched {
+        sol,
+        values,
+        reduced: None,
+        retry: false,
     })
 }
 

@@ -225,6 +225,10 @@ pub const PERIOD_START_SHARE: f64 = 0.2;
 /// reductions may take (`search::period_reduce`).
 pub const PERIOD_RELAX_SHARE: f64 = 0.4;
 
+/// The share of a part's time that the first LP of its relaxation by
+/// period may take (the later rounds stop at [`PERIOD_RELAX_SHARE`]).
+pub const PERIOD_FIRST_LP_SHARE: f64 = 0.7;
+
 /// A part of at least this many links is relaxed by period with each
 /// link's charge spread over its flows (an LP without build decisions)
 /// until no link prices in, and then once as the LP relaxation itself
@@ -245,10 +249,12 @@ pub const PERIOD_FIRST_PASS_SHARE: f64 = 0.5;
 /// scenario with periods starts.
 pub const PERIOD_LEAST_ROUND: f64 = 0.25;
 
-/// The least time, seconds, that a part of a scenario with periods gets in
-/// the first pass (within the time limit): enough for a small part's
-/// relaxation and MILP, which its share of the pass by links may not be.
-pub const PERIOD_LEAST_PART: f64 = 0.2;
+/// The largest share of a round's time left that a part whose relaxation
+/// the time cut short gets (its gap is of the bound that needs no solve).
+pub const PERIOD_RETRY_SHARE: f64 = 0.1;
 
-/// The least share of the time left that a part resumed in a round gets.
-pub const PERIOD_LEAST_SHARE: f64 = 0.1;
+/// The least time, seconds, that a part of a scenario with periods gets in
+/// the first pass and in a round (within the time limit): enough for a
+/// small part's relaxation and MILP, which its share by links or by gap
+/// may not be.
+pub const PERIOD_LEAST_PART: f64 = 0.2;

@@ -864,20 +864,26 @@ fn read(s: &Scenario, v: &Vars, net: &Network, solved: &Solved, charges_count: b
     }
     let mut stores = Vec::with_capacity(v.stores.len());
     for sc in &v.stores {
+        let existing = s.stores[sc.store.0].status == StoreStatus::Existing;
+        let on = solved.value(sc.built) > 0.5;
+        // A store not built holds and moves nothing (as a link not built
+        // carries nothing): what the solver leaves within its tolerances
+        // on `w_s ≈ 0` is not a use.
         let values = |cols: &[Column]| -> Vec<f64> {
             cols.iter()
-                .map(|&c| clean(solved.value(c)).max(0.0))
+                .map(|&c| match existing || on {
+                    true => clean(solved.value(c)).max(0.0),
+                    false => 0.0,
+                })
                 .collect()
         };
         let (level, charge, discharge) =
             (values(&sc.level), values(&sc.charge), values(&sc.discharge));
-        let existing = s.stores[sc.store.0].status == StoreStatus::Existing;
         let used = level
             .iter()
             .chain(&charge)
             .chain(&discharge)
             .any(|&q| q > 0.0);
-        let on = solved.value(sc.built) > 0.5;
         if on && !used && !existing && charges_count {
             dropped += sc.charge_per_year;
         }

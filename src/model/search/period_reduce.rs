@@ -251,14 +251,15 @@ fn first_columns(s: &Scenario, net: &Network, forced: &[bool]) -> Vec<usize> {
 }
 
 /// The LP relaxation by period of `net` (a part without plants) by column
-/// generation until `deadline`, from the links `from` (an earlier
-/// relaxation's, which the time cut short) or else a few per stream, and
-/// the bounds of its last duals; `None` when no LP was solved to its
-/// optimum in time.
+/// generation until `deadline` (its first LP until `first`), from the links
+/// `from` (an earlier relaxation's, which the time cut short) or else a few
+/// per stream, and the bounds of its last duals; `None` when no LP was
+/// solved to its optimum in time.
 pub(crate) fn relaxation(
     s: &Scenario,
     net: &Network,
     deadline: Deadline,
+    first: Deadline,
     from: Option<&[usize]>,
 ) -> Result<Option<Relaxed>, Error> {
     let periods = s.periods.len();
@@ -300,7 +301,8 @@ pub(crate) fn relaxation(
             lp.integer.fill(false);
             lp
         };
-        let Some(solved) = highs::solve_lp(lp, deadline.left())? else {
+        let until = if last.is_some() { deadline } else { first };
+        let Some(solved) = highs::solve_lp(lp, until.left())? else {
             return Ok(last);
         };
         let duals = signed_duals(&model.milp, solved.duals());
@@ -597,9 +599,8 @@ inputs = [{ id = "heat", material = "heat", quantity = 1000.0, price = 20.0 }]
             .iter()
             .position(|l| s.sites[s.inputs[l.input.0].site.0].id == "village")
             .expect("a link to the village");
-        let relaxed = relaxation(&s, &net, Deadline::after(None), None)
-            .unwrap()
-            .unwrap();
+        let never = Deadline::after(None);
+        let relaxed = relaxation(&s, &net, never, never, None).unwrap().unwrap();
         assert!(relaxed.bound >= 12_250.0 - 1e-6, "{}", relaxed.bound);
         // The LP relaxation of the whole model, solved at once.
         let mut lp = PeriodModel::of(&s, &net, &[], Goal::NetBenefit).milp;

@@ -17,8 +17,9 @@ use crate::model::formulation::{highs_options, idle_stores, Goal, PeriodModel};
 use crate::model::options::{Control, Reduce, SolveOptions};
 use crate::model::solution::{better_of, relative_gap, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
-    MIP_ABS_GAP, PERIOD_FIRST_PASS_SHARE, PERIOD_LEAST_PART, PERIOD_LEAST_ROUND,
-    PERIOD_LEAST_SHARE, PERIOD_RELAX_SHARE, PERIOD_START_SHARE, PERIOD_SUPPORT_SHARE,
+    MIP_ABS_GAP, PERIOD_FIRST_LP_SHARE, PERIOD_FIRST_PASS_SHARE, PERIOD_LEAST_PART,
+    PERIOD_LEAST_ROUND, PERIOD_RELAX_SHARE, PERIOD_RETRY_SHARE, PERIOD_START_SHARE,
+    PERIOD_SUPPORT_SHARE,
 };
 use crate::network::Network;
 
@@ -64,8 +65,8 @@ pub(crate) fn solve_by(
 /// first, each until its share of that pass's time left (its links over
 /// those of the parts not yet started). Then rounds until the deadline: the
 /// parts not yet within the gap, the largest absolute gap first, are
-/// resumed from their plans, each for a share of the time left in
-/// proportion to its gap.
+/// resumed from their plans, each for its share of the gaps still waiting
+/// in the round (at least [`PERIOD_LEAST_PART`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn solve_groups(
     s: &Scenario,
@@ -139,13 +140,29 @@ pub(crate) fn solve_groups(
             if left < PERIOD_LEAST_ROUND || open.is_empty() || within(&parts, options.gap) {
                 break;
             }
-            let round: Vec<usize> = open.iter().take(threads).map(|&(j, _)| j).collect();
-            let total: f64 = open.iter().map(|&(_, gap)| gap).sum();
+            // Every open part, the largest absolute gap first, each for its
+            // share of the gaps still waiting in the round.
+            let round: Vec<usize> = open.iter().map(|&(j, _)| j).collect();
+            let waiting = std::sync::Mutex::new(open.iter().map(|&(_, gap)| gap).sum::<f64>());
             let resumed: Vec<Searched> = pool
                 .map(&round, |&j| {
                     let gap = open.iter().find(|&&(i, _)| i == j).map_or(0.0, |o| o.1);
-                    let share = (threads as f64 * gap / total.max(f64::MIN_POSITIVE)).min(1.0);
-                    let until = deadline.part(share.max(PERIOD_LEAST_SHARE));
+                    let share = {
+                        let mut left = waiting.lock().unwrap_or_else(|e| e.into_inner());
+                        let share = threads as f64 * gap / left.max(f64::MIN_POSITIVE);
+                        *left = (*left - gap).max(0.0);
+                        // A part to reduce again has only the bound that
+                        // needs no solve: its gap says nothing of its need.
+                        match parts[j].retry {
+                            true => share.min(PERIOD_RETRY_SHARE),
+                            false => share.min(1.0),
+                        }
+                    };
+                    let until = deadline.part(share);
+                    let until = match until.remaining() {
+                        Some(t) if t < PERIOD_LEAST_PART => deadline.within(PERIOD_LEAST_PART),
+                        _ => until,
+                    };
                     search(order[j], until, Some(&parts[j]))
                 })
                 .into_iter()
@@ -154,11 +171,21 @@ pub(crate) fn solve_groups(
                 let earlier = &parts[j];
                 let sol = better_of(later.sol.clone(), &earlier.sol);
                 let improved = later.sol.objective > earlier.sol.objective;
+                // What the reductions learnt holds whichever plan is kept.
+                let reduced = later.reduced.clone().or_else(|| earlier.reduced.clone());
+                let retry = later.retry && reduced.is_none();
                 parts[j] = if improved {
-                    Searched { sol, ..later }
+                    Searched {
+                        sol,
+                        reduced,
+                        retry,
+                        ..later
+                    }
                 } else {
                     Searched {
                         sol,
+                        reduced,
+                        retry,
                         ..earlier.clone()
                     }
                 };
@@ -410,10 +437,13 @@ fn solve_reduced(
     let relaxed = match known {
         Some(r) if r.relaxed.whole => r.relaxed.clone(),
         _ => {
+            // Its first LP may take most of the time: without it there is
+            // nothing to fix links by.
             let fresh = period_reduce::relaxation(
                 s,
                 net,
                 deadline.part(PERIOD_RELAX_SHARE),
+                deadline.part(PERIOD_FIRST_LP_SHARE),
                 known.map(|r| r.relaxed.active.as_slice()),
             )?;
             match (fresh, known) {

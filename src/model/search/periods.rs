@@ -64,9 +64,10 @@ pub(crate) fn solve_by(
 /// a first pass takes [`PERIOD_FIRST_PASS_SHARE`] of it: the parts smallest
 /// first, each until its share of that pass's time left (its links over
 /// those of the parts not yet started). Then rounds until the deadline: the
-/// parts not yet within the gap, the largest absolute gap first, are
-/// resumed from their plans, each for its share of the gaps still waiting
-/// in the round (at least [`PERIOD_LEAST_PART`]).
+/// parts not yet within the gap, the ones to reduce again first, then the
+/// largest absolute gap first, are resumed from their plans, each for its
+/// share of the gaps still waiting in the round (at least
+/// [`PERIOD_LEAST_PART`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn solve_groups(
     s: &Scenario,
@@ -140,9 +141,11 @@ pub(crate) fn solve_groups(
             if left < PERIOD_LEAST_ROUND || open.is_empty() || within(&parts, options.gap) {
                 break;
             }
-            // Every open part, the largest absolute gap first, each for its
-            // share of the gaps still waiting in the round.
-            let round: Vec<usize> = open.iter().map(|&(j, _)| j).collect();
+            // Every open part, the ones to reduce again first (before a
+            // large part takes the round), then the largest absolute gap
+            // first, each for its share of the gaps still waiting.
+            let mut round: Vec<usize> = open.iter().map(|&(j, _)| j).collect();
+            round.sort_by_key(|&j| !parts[j].retry);
             let waiting = std::sync::Mutex::new(open.iter().map(|&(_, gap)| gap).sum::<f64>());
             let resumed: Vec<Searched> = pool
                 .map(&round, |&j| {

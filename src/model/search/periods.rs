@@ -506,8 +506,8 @@ fn solve_reduced(
     let cap = period_reduce::search_cap(deadline.remaining(), s.periods.len());
     let (kept, out) = period_reduce::best_kept(&relaxed, kept, &keep, cap);
     let sub = net.part(&kept);
-    let start = PeriodModel::of(s, &sub, &[], Goal::NetBenefit)
-        .values_of(s, &period_reduce::narrow(&first, &kept));
+    let model = PeriodModel::of(s, &sub, &[], Goal::NetBenefit);
+    let start = model.values_of(s, &period_reduce::narrow(&first, &kept));
     let reduced = Reduced {
         kept,
         relaxed,
@@ -524,21 +524,13 @@ fn solve_reduced(
         progress: control.progress.is_some().then_some(&report as _),
     };
     // A search that fails (out of memory, say) leaves the first plan.
-    let found = search(
-        s,
-        &sub,
-        options,
-        deadline,
-        Goal::NetBenefit,
-        &start,
-        searching,
-    )
-    .unwrap_or_else(|_| Searched {
-        sol: Solution::without_plan(Status::TimeLimitNoSolution, sub.links.len()),
-        values: None,
-        reduced: None,
-        retry: false,
-    });
+    let found =
+        search(s, &sub, model, options, deadline, &start, searching).unwrap_or_else(|_| Searched {
+            sol: Solution::without_plan(Status::TimeLimitNoSolution, sub.links.len()),
+            values: None,
+            reduced: None,
+            retry: false,
+        });
     first.status = Status::TimeLimit;
     Ok(Some(widen(found, reduced, n, &first)))
 }
@@ -574,18 +566,17 @@ fn widen(found: Searched, reduced: Reduced, n: usize, earlier: &Solution) -> Sea
     }
 }
 
-/// The MILP by period of `net` (a reduced part's links) searched from
-/// `start`, its column values of a plan; the search's plan, or none.
+/// `model`, the MILP by period of `net` (a reduced part's links), searched
+/// from `start`, its column values of a plan; the search's plan, or none.
 fn search(
     s: &Scenario,
     net: &Network,
+    model: PeriodModel,
     options: &SolveOptions,
     deadline: Deadline,
-    goal: Goal,
     start: &[f64],
     control: Control<'_>,
 ) -> Result<Searched, Error> {
-    let model = PeriodModel::of(s, net, &[], goal);
     let highs = highs_options(options, deadline, net.links.len());
     let trivial = model.trivial_bound();
     let (plan, solved) = model.solve(s, net, &highs, Some(start), control, true)?;

@@ -222,6 +222,34 @@ impl Milp {
     }
 }
 
+#[cfg(test)]
+impl Milp {
+    /// Panics unless every column bound and row holds at `x` (to 1e-6 of
+    /// each bound's size, at least 1e-6).
+    pub(crate) fn assert_holds(&self, x: &[f64]) {
+        assert_eq!(x.len(), self.columns());
+        let tol = |b: f64| 1e-6 * b.abs().max(1.0);
+        for (j, ((&x, &lower), &upper)) in x.iter().zip(&self.lower).zip(&self.upper).enumerate() {
+            assert!(
+                x >= lower - tol(lower) && x <= upper + tol(upper),
+                "column {j}: {x}"
+            );
+        }
+        for r in 0..self.rows() {
+            let e = self.starts[r]..self.starts[r + 1];
+            let lhs: f64 = e.map(|e| self.value[e] * x[self.index[e] as usize]).sum();
+            assert!(
+                lhs >= self.row_lower[r] - tol(self.row_lower[r]),
+                "row {r}: {lhs}"
+            );
+            assert!(
+                lhs <= self.row_upper[r] + tol(self.row_upper[r]),
+                "row {r}: {lhs}"
+            );
+        }
+    }
+}
+
 /// What a solver answered of a [`Milp`].
 pub(crate) struct Solved {
     /// The status, as symbio names it.

@@ -80,7 +80,7 @@ mod tests {
         &["search/greedy", "search/fallback"],
         &["search/plain"],
         &["search/cuts", "search/lns", "search/plant_duals"],
-        &["search/reduce", "search/period_reduce"],
+        &["search/reduce", "search/period_reduce", "search/period_lns"],
         &["search/part"],
         &["search/decompose"],
         &["search/periods"],

@@ -258,3 +258,22 @@ pub const PERIOD_RETRY_SHARE: f64 = 0.1;
 /// small part's relaxation and MILP, which its share by links or by gap
 /// may not be.
 pub const PERIOD_LEAST_PART: f64 = 0.2;
+
+/// A reduced part by period of this many links or more gets neighbourhoods
+/// (`search::period_lns`): a first search after [`PERIOD_SEARCH_SHARE`] of
+/// its time in HiGHS's search, a resumed one before it when its plan is
+/// [`STALLED_GAP`] or more from its bound.
+pub(crate) const PERIOD_LNS_FROM_LINKS: usize = 1_000;
+
+/// Share of a first search's time that HiGHS's search of a reduced part by
+/// period takes before neighbourhoods, when they pay ([`PERIOD_LNS_FROM_LINKS`]).
+pub(crate) const PERIOD_SEARCH_SHARE: f64 = 0.4;
+
+/// The free links a neighbourhood by period starts with.
+pub(crate) const PERIOD_NEIGHBOURHOOD_START_LINKS: usize = 400;
+
+/// The fewest free links a neighbourhood by period shrinks to.
+pub(crate) const PERIOD_NEIGHBOURHOOD_MIN_LINKS: usize = 100;
+
+/// The most free links a neighbourhood by period grows to.
+pub(crate) const PERIOD_NEIGHBOURHOOD_MAX_LINKS: usize = 5_000;

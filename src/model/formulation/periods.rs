@@ -229,6 +229,36 @@ impl PeriodModel {
         self.vars.x[k * self.vars.periods + t]
     }
 
+    /// Link k's build decision, `y_k`.
+    pub fn built(&self, k: usize) -> Column {
+        self.vars.y[k]
+    }
+
+    /// Every column of the model's stores (stock, charge and discharge by
+    /// period, and whether each is used).
+    pub fn store_columns(&self) -> Vec<Column> {
+        let mut columns = Vec::new();
+        for sc in &self.vars.stores {
+            columns.extend(sc.level.iter().chain(&sc.charge).chain(&sc.discharge));
+            columns.push(sc.built);
+        }
+        columns
+    }
+
+    /// The plan of `values`, column values of this model that symbio found
+    /// (not a solve's), with `status`; worth what they earn.
+    pub fn plan_of(
+        &self,
+        s: &Scenario,
+        net: &Network,
+        status: crate::model::solution::Status,
+        values: Vec<f64>,
+    ) -> Solution {
+        let objective = self.milp.cost.iter().zip(&values).map(|(c, x)| c * x).sum();
+        let solved = Solved::of_values(status, objective, values);
+        read(s, &self.vars, net, &solved, true)
+    }
+
     /// Whether each column is a link's (a flow or a build decision).
     pub fn link_columns(&self) -> Vec<bool> {
         let mut mask = vec![false; self.milp.columns()];

@@ -223,16 +223,24 @@ pub(crate) fn improve(
     let objective = milp.cost.iter().zip(&values).map(|(c, x)| c * x).sum();
     let read = Solved::of_values(plan.status, objective, values);
     let better = model.read(net, &read, true);
-    let Some(objective) = better.objective.filter(|&o| o > first_value) else {
-        return Ok(None);
-    };
+    Ok(worth_more(better, plan))
+}
+
+/// `better`, a plan found from `plan` (of the same network), with `plan`'s
+/// status and bound (at least its own net benefit) and its own gap, when it
+/// is worth more than `plan`.
+pub(crate) fn worth_more(better: Solution, plan: &Solution) -> Option<Solution> {
+    let objective = better.objective?;
+    if plan.objective.is_some_and(|first| objective <= first) {
+        return None;
+    }
     let best_bound = plan.best_bound.map(|b| b.max(objective));
     let gap = best_bound.and_then(|b| relative_gap(b, objective));
-    Ok(Some(Solution {
+    Some(Solution {
         best_bound,
         gap: tidy_gap(gap, plan.status),
         ..better
-    }))
+    })
 }
 
 /// One neighbourhood's MILP, ready to solve: `columns` are the model's columns
@@ -256,7 +264,7 @@ struct Done {
 
 /// The outputs and inputs of a network as nodes (outputs first, each once),
 /// and the links at each.
-struct Graph {
+pub(crate) struct Graph {
     /// The two nodes of each link: its output's and its input's.
     ends: Vec<(usize, usize)>,
     /// `starts[u]..starts[u + 1]` is node u's range of `links`.
@@ -266,7 +274,7 @@ struct Graph {
 }
 
 impl Graph {
-    fn of(s: &Scenario, net: &Network) -> Graph {
+    pub(crate) fn of(s: &Scenario, net: &Network) -> Graph {
         let mut node_of_output = vec![usize::MAX; s.outputs.len()];
         let mut node_of_input = vec![usize::MAX; s.inputs.len()];
         let mut nodes = 0;
@@ -310,7 +318,12 @@ impl Graph {
         }
     }
 
-    fn nodes(&self) -> usize {
+    /// The two nodes of link k: its output's and its input's.
+    pub(crate) fn ends(&self, k: usize) -> (usize, usize) {
+        self.ends[k]
+    }
+
+    pub(crate) fn nodes(&self) -> usize {
         self.starts.len() - 1
     }
 
@@ -320,7 +333,7 @@ impl Graph {
 
     /// The nodes with a positive score (the sum of `weight` over their links),
     /// highest first, ties by node.
-    fn seeds(&self, weight: impl Fn(usize) -> f64) -> Vec<usize> {
+    pub(crate) fn seeds(&self, weight: impl Fn(usize) -> f64) -> Vec<usize> {
         let mut scored: Vec<(usize, f64)> = (0..self.nodes())
             .map(|u| (u, self.at(u).iter().map(|&k| weight(k)).sum::<f64>()))
             .filter(|&(_, w)| w > 0.0)
@@ -365,7 +378,7 @@ impl Graph {
     /// least `target` links join two reached nodes (or no node is left to
     /// reach), in ascending order; nodes marked in `taken` are not reached,
     /// and the reached nodes are marked in `covered` and in `taken`.
-    fn neighbourhood(
+    pub(crate) fn neighbourhood(
         &self,
         seed: usize,
         target: usize,
@@ -552,22 +565,7 @@ mod tests {
         let x = whole.values_of(&s, &net, &better);
         assert_eq!(x.len(), 2 * n);
         let milp = &whole.milp;
-        let tol = |b: f64| 1e-6 * b.abs().max(1.0);
-        for ((&x, &lower), &upper) in x.iter().zip(&milp.lower).zip(&milp.upper) {
-            assert!(x >= lower - tol(lower) && x <= upper + tol(upper));
-        }
-        for r in 0..milp.rows() {
-            let e = milp.starts[r]..milp.starts[r + 1];
-            let lhs: f64 = e.map(|e| milp.value[e] * x[milp.index[e] as usize]).sum();
-            assert!(
-                lhs >= milp.row_lower[r] - tol(milp.row_lower[r]),
-                "row {r}: {lhs}"
-            );
-            assert!(
-                lhs <= milp.row_upper[r] + tol(milp.row_upper[r]),
-                "row {r}: {lhs}"
-            );
-        }
+        milp.assert_holds(&x);
         // Its net benefit is its links', and no more than the optimum.
         let p = &s.parameters;
         let worth: f64 = net

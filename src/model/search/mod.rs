@@ -9,8 +9,10 @@
 //! and rounding cuts) and `lns` (neighbourhoods); [`reduce`] (the exact
 //! reductions before a large MILP's search, using all of those); `part` (the
 //! search of one network: reductions or plain, resumed, the glance); and
-//! [`decompose`] (a network part by part under one deadline). [`solve`] is
-//! the one entry: it honours every field of [`SolveOptions`].
+//! [`decompose`] (a network part by part under one deadline). With periods,
+//! `periods` searches the parts, with `period_reduce` (the reductions by
+//! period) and `period_lns` (neighbourhoods by period). [`solve`] is the one
+//! entry: it honours every field of [`SolveOptions`].
 
 mod cuts;
 pub mod decompose;
@@ -18,6 +20,7 @@ pub(crate) mod fallback;
 pub mod greedy;
 mod lns;
 mod part;
+mod period_lns;
 mod period_reduce;
 mod periods;
 pub(crate) mod plain;

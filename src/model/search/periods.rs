@@ -4,12 +4,14 @@
 //! ([`PeriodModel`]) handed to HiGHS as it is, side by side on
 //! `options.threads` threads, and the parts' plans merged.
 //!
-//! The reductions, cuts, greedy plan, neighbourhoods and the glance price a
-//! link by its annual margin and bound a part by its annual LP; with periods
-//! a link's margin and room differ from period to period, so they are
-//! switched off here (docs/formulation.md, "Periods and stores").
+//! The annual reductions, cuts, neighbourhoods and the glance price a link
+//! by its annual margin and bound a part by its annual LP; with periods a
+//! link's margin and room differ from period to period, so they are
+//! switched off here, and a part without plants is reduced by period
+//! ([`period_reduce`]) and its plan improved by neighbourhoods by period
+//! ([`period_lns`]) instead (docs/formulation.md, "Periods and stores").
 
-use super::{decompose, fallback, greedy, period_reduce};
+use super::{decompose, fallback, greedy, period_lns, period_reduce};
 use crate::domain::Scenario;
 use crate::error::Error;
 use crate::model::deadline::Deadline;
@@ -17,9 +19,9 @@ use crate::model::formulation::{highs_options, idle_stores, Goal, PeriodModel};
 use crate::model::options::{Control, Reduce, SolveOptions};
 use crate::model::solution::{better_of, relative_gap, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
-    MIP_ABS_GAP, PERIOD_FIRST_LP_SHARE, PERIOD_FIRST_PASS_SHARE, PERIOD_LEAST_PART,
-    PERIOD_LEAST_ROUND, PERIOD_RELAX_SHARE, PERIOD_RETRY_SHARE, PERIOD_START_SHARE,
-    PERIOD_SUPPORT_SHARE,
+    MIP_ABS_GAP, NEIGHBOURHOOD_MIN_SECONDS, PERIOD_FIRST_LP_SHARE, PERIOD_FIRST_PASS_SHARE,
+    PERIOD_LEAST_PART, PERIOD_LEAST_ROUND, PERIOD_RELAX_SHARE, PERIOD_RETRY_SHARE,
+    PERIOD_SEARCH_SHARE, PERIOD_START_SHARE, PERIOD_SUPPORT_SHARE, STALLED_GAP,
 };
 use crate::network::Network;
 
@@ -236,6 +238,12 @@ struct Reduced {
     /// first plan the links were fixed against, or the highest bound of
     /// the links a search too large for its time left out.
     floor: f64,
+}
+
+/// Whether a plan with relative gap `gap` (none: no bound) is far enough
+/// from its bound for neighbourhoods ([`STALLED_GAP`]).
+fn stalled(gap: Option<f64>) -> bool {
+    gap.map_or(true, |g| g >= STALLED_GAP)
 }
 
 /// The parts (by index) with a plan and a bound not yet within `gap`, with
@@ -472,12 +480,18 @@ fn solve_reduced(
                 Some(plan) if plan.objective > greedy.objective => plan,
                 _ => greedy,
             };
-            // The links the relaxation uses, searched from the better.
-            let until = deadline.part(PERIOD_SUPPORT_SHARE);
-            let highs = highs_options(options, until, n);
-            match period_reduce::support_plan(s, net, &relaxed, &start, &highs)? {
-                Some(plan) if plan.objective > start.objective => plan,
-                _ => start,
+            // The links the relaxation uses, searched from the better,
+            // unless it is close to its bound already.
+            let value = start.objective.unwrap_or(f64::NEG_INFINITY);
+            if relaxed.bound - value <= STALLED_GAP * value.abs().max(1.0) {
+                start
+            } else {
+                let until = deadline.part(PERIOD_SUPPORT_SHARE);
+                let highs = highs_options(options, until, n);
+                match period_reduce::support_plan(s, net, &relaxed, &start, &highs)? {
+                    Some(plan) if plan.objective > start.objective => plan,
+                    _ => start,
+                }
             }
         }
     };
@@ -505,14 +519,28 @@ fn solve_reduced(
     // A search of more links than the time left allows holds the best.
     let cap = period_reduce::search_cap(deadline.remaining(), s.periods.len());
     let (kept, out) = period_reduce::best_kept(&relaxed, kept, &keep, cap);
-    let sub = net.part(&kept);
-    let model = PeriodModel::of(s, &sub, &[], Goal::NetBenefit);
-    let start = model.values_of(s, &period_reduce::narrow(&first, &kept));
     let reduced = Reduced {
         kept,
         relaxed,
         floor: floor.max(out),
     };
+    let close = reduced.relaxed.bound - floor <= STALLED_GAP * floor.abs().max(1.0);
+    if deadline.is_set() && earlier.is_none() && close {
+        // A first look whose first plan is already close to its bound: the
+        // rounds come back to it by its gap, after the parts further off.
+        first.status = Status::TimeLimit;
+        first.best_bound = Some(reduced.relaxed.bound.max(floor));
+        first.gap = relative_gap(reduced.relaxed.bound.max(floor), floor);
+        return Ok(Some(Searched {
+            sol: first,
+            values: None,
+            reduced: Some(reduced),
+            retry: false,
+        }));
+    }
+    let sub = net.part(&reduced.kept);
+    let model = PeriodModel::of(s, &sub, &[], Goal::NetBenefit);
+    let start = model.values_of(s, &period_reduce::narrow(&first, &reduced.kept));
     // The search's bound is of the links it holds: the part's is capped by
     // L(π) and at least what a plan with a link left out may be worth.
     let (whole, floor_out) = (reduced.relaxed.bound, reduced.floor);
@@ -523,14 +551,88 @@ fn solve_reduced(
         stop: control.stop,
         progress: control.progress.is_some().then_some(&report as _),
     };
-    // A search that fails (out of memory, say) leaves the first plan.
+    // Neighbourhoods where HiGHS's search stalls: after a share of its
+    // search the first time, before it when resumed from a plan still far
+    // from its bound.
+    let neighbourhoods = deadline.is_set() && period_lns::pays(reduced.kept.len());
+    let resumed = known.is_some();
+    let used = {
+        let mut used = vec![false; n];
+        for &k in &reduced.relaxed.used {
+            used[k] = true;
+        }
+        let used: Vec<bool> = reduced.kept.iter().map(|&k| used[k]).collect();
+        used
+    };
+    let improve = |model: &PeriodModel, plan: &Solution| {
+        period_lns::improve(s, &sub, model, plan, &used, options, deadline, searching)
+    };
+    let mut better = None;
+    if neighbourhoods && resumed && stalled(earlier.and_then(|e| e.sol.gap)) {
+        better = improve(&model, &period_reduce::narrow(&first, &reduced.kept))?;
+    }
+    let start = match &better {
+        Some(plan) => model.values_of(s, plan),
+        None => start,
+    };
+    let until = match neighbourhoods && !resumed {
+        true => deadline.part(PERIOD_SEARCH_SHARE),
+        false => deadline,
+    };
     let found =
-        search(s, &sub, model, options, deadline, &start, searching).unwrap_or_else(|_| Searched {
-            sol: Solution::without_plan(Status::TimeLimitNoSolution, sub.links.len()),
-            values: None,
-            reduced: None,
-            retry: false,
-        });
+        match (deadline.remaining(), better) {
+            // The neighbourhoods took the time: their plan.
+            (Some(left), Some(sol)) if left < NEIGHBOURHOOD_MIN_SECONDS => Searched {
+                sol,
+                values: None,
+                reduced: None,
+                retry: false,
+            },
+            // A search that fails (out of memory, say) leaves the first plan,
+            // or the neighbourhoods'.
+            (_, better) => {
+                let found = search(s, &sub, model, options, until, &start, searching)
+                    .unwrap_or_else(|_| Searched {
+                        sol: Solution::without_plan(Status::TimeLimitNoSolution, sub.links.len()),
+                        values: None,
+                        reduced: None,
+                        retry: false,
+                    });
+                match better {
+                    Some(plan)
+                        if !found.sol.status.has_plan() || plan.objective > found.sol.objective =>
+                    {
+                        let sol = Solution {
+                            best_bound: found.sol.best_bound,
+                            ..plan
+                        };
+                        Searched {
+                            sol,
+                            values: None,
+                            reduced: None,
+                            retry: false,
+                        }
+                    }
+                    _ => found,
+                }
+            }
+        };
+    let after = neighbourhoods && !resumed && found.sol.status.has_plan();
+    let found = match after && stalled(found.sol.gap) {
+        true => {
+            let model = PeriodModel::of(s, &sub, &[], Goal::NetBenefit);
+            match improve(&model, &found.sol)? {
+                Some(sol) => Searched {
+                    sol,
+                    values: None,
+                    reduced: None,
+                    retry: false,
+                },
+                None => found,
+            }
+        }
+        false => found,
+    };
     first.status = Status::TimeLimit;
     Ok(Some(widen(found, reduced, n, &first)))
 }
@@ -608,7 +710,7 @@ fn search(
 /// cheapest size; the existing stores empty), under `bound`: what a time
 /// limit leaves a part whose search found no plan. `None` where it is not
 /// a plan (recorded flows, a plant group that asks plants open).
-fn idle_plan(s: &Scenario, net: &Network, bound: f64) -> Option<Solution> {
+pub(super) fn idle_plan(s: &Scenario, net: &Network, bound: f64) -> Option<Solution> {
     let mut plan = fallback::empty_plan(s, net, &[], Some(bound))?;
     let (stores, charges) = idle_stores(s, net);
     let objective = plan.objective.unwrap_or(0.0) - charges;

@@ -269,6 +269,13 @@ pub(crate) const PERIOD_LNS_FROM_LINKS: usize = 1_000;
 /// period takes before neighbourhoods, when they pay ([`PERIOD_LNS_FROM_LINKS`]).
 pub(crate) const PERIOD_SEARCH_SHARE: f64 = 0.4;
 
+/// Share of a resumed search's time that neighbourhoods by period take
+/// before HiGHS's search from their plan: on the 1,000-site region by 4
+/// periods, HiGHS's root cuts in the last fifth took the heat part's bound
+/// 3.8 M EUR/yr under its `L(π)`, more than the neighbourhoods found in
+/// that time (0.953 % at 60 s against 1.030 % with neighbourhoods alone).
+pub(crate) const PERIOD_LNS_SHARE: f64 = 0.8;
+
 /// The free links a neighbourhood by period starts with.
 pub(crate) const PERIOD_NEIGHBOURHOOD_START_LINKS: usize = 400;
 

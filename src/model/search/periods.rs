@@ -20,8 +20,8 @@ use crate::model::options::{Control, Reduce, SolveOptions};
 use crate::model::solution::{better_of, relative_gap, FlowConstraint, Solution, Status};
 use crate::model::tuning::{
     MIP_ABS_GAP, NEIGHBOURHOOD_MIN_SECONDS, PERIOD_FIRST_LP_SHARE, PERIOD_FIRST_PASS_SHARE,
-    PERIOD_LEAST_PART, PERIOD_LEAST_ROUND, PERIOD_RELAX_SHARE, PERIOD_RETRY_SHARE,
-    PERIOD_SEARCH_SHARE, PERIOD_START_SHARE, PERIOD_SUPPORT_SHARE, STALLED_GAP,
+    PERIOD_LEAST_PART, PERIOD_LEAST_ROUND, PERIOD_LNS_SHARE, PERIOD_RELAX_SHARE,
+    PERIOD_RETRY_SHARE, PERIOD_SEARCH_SHARE, PERIOD_START_SHARE, PERIOD_SUPPORT_SHARE, STALLED_GAP,
 };
 use crate::network::Network;
 
@@ -552,8 +552,9 @@ fn solve_reduced(
         progress: control.progress.is_some().then_some(&report as _),
     };
     // Neighbourhoods where HiGHS's search stalls: after a share of its
-    // search the first time, before it when resumed from a plan still far
-    // from its bound.
+    // search the first time; when resumed from a plan still far from its
+    // bound, first, then HiGHS's search from their plan (whose root cuts
+    // bound the part below L(π)).
     let neighbourhoods = deadline.is_set() && period_lns::pays(reduced.kept.len());
     let resumed = known.is_some();
     let used = {
@@ -564,12 +565,13 @@ fn solve_reduced(
         let used: Vec<bool> = reduced.kept.iter().map(|&k| used[k]).collect();
         used
     };
-    let improve = |model: &PeriodModel, plan: &Solution| {
-        period_lns::improve(s, &sub, model, plan, &used, options, deadline, searching)
+    let improve = |model: &PeriodModel, plan: &Solution, until: Deadline| {
+        period_lns::improve(s, &sub, model, plan, &used, options, until, searching)
     };
     let mut better = None;
     if neighbourhoods && resumed && stalled(earlier.and_then(|e| e.sol.gap)) {
-        better = improve(&model, &period_reduce::narrow(&first, &reduced.kept))?;
+        let plan = period_reduce::narrow(&first, &reduced.kept);
+        better = improve(&model, &plan, deadline.part(PERIOD_LNS_SHARE))?;
     }
     let start = match &better {
         Some(plan) => model.values_of(s, plan),
@@ -621,7 +623,7 @@ fn solve_reduced(
     let found = match after && stalled(found.sol.gap) {
         true => {
             let model = PeriodModel::of(s, &sub, &[], Goal::NetBenefit);
-            match improve(&model, &found.sol)? {
+            match improve(&model, &found.sol, deadline)? {
                 Some(sol) => Searched {
                     sol,
                     values: None,

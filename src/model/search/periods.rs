@@ -21,7 +21,8 @@ use crate::model::solution::{better_of, relative_gap, FlowConstraint, Solution, 
 use crate::model::tuning::{
     MIP_ABS_GAP, NEIGHBOURHOOD_MIN_SECONDS, PERIOD_FIRST_LP_SHARE, PERIOD_FIRST_PASS_SHARE,
     PERIOD_LEAST_PART, PERIOD_LEAST_ROUND, PERIOD_LNS_SHARE, PERIOD_RELAX_SHARE,
-    PERIOD_RETRY_SHARE, PERIOD_SEARCH_SHARE, PERIOD_START_SHARE, PERIOD_SUPPORT_SHARE, STALLED_GAP,
+    PERIOD_RETRY_SHARE, PERIOD_ROOT_BOUND_UP_TO, PERIOD_SEARCH_SHARE, PERIOD_START_SHARE,
+    PERIOD_SUPPORT_SHARE, STALLED_GAP,
 };
 use crate::network::Network;
 
@@ -571,7 +572,13 @@ fn solve_reduced(
     let mut better = None;
     if neighbourhoods && resumed && stalled(earlier.and_then(|e| e.sol.gap)) {
         let plan = period_reduce::narrow(&first, &reduced.kept);
-        better = improve(&model, &plan, deadline.part(PERIOD_LNS_SHARE))?;
+        // HiGHS's root for its bound only where it is small enough: on
+        // the largest searches it takes gigabytes.
+        let share = match reduced.kept.len() <= PERIOD_ROOT_BOUND_UP_TO {
+            true => PERIOD_LNS_SHARE,
+            false => 1.0,
+        };
+        better = improve(&model, &plan, deadline.part(share))?;
     }
     let start = match &better {
         Some(plan) => model.values_of(s, plan),

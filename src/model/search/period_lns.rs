@@ -7,10 +7,12 @@
 //! one after another. [`improve`] solves such MILPs one after another: every
 //! link outside one neighbourhood (the links among the outputs and inputs
 //! reached breadth first from a seed, [`Graph`]) keeps its build decision of
-//! the plan; the flows by period of every link the plan builds or the
-//! neighbourhood frees, and every store, stay free, so the flows of the whole
-//! part can move to the links the neighbourhood opens or away from the ones
-//! it closes. The links neither built nor free carry nothing and drop out.
+//! the plan; the flows by period of the neighbourhood's links and of the
+//! links the plan builds at a stream it reached, and every store, stay free,
+//! so flows can move to the links the neighbourhood opens or away from the
+//! ones it closes; every other flow keeps the plan's. The first
+//! neighbourhood is every link the LP relaxation uses, with the flows of
+//! every link built.
 //! The plan is a solution of each small MILP and its start, so the optimum of
 //! each is worth at least as much; when one is worth more, its values become
 //! the plan. Every plan found is a plan of the whole part: the bound is
@@ -123,9 +125,9 @@ pub(crate) fn improve(
         if links.is_empty() {
             continue;
         }
-        // Free: the neighbourhood's links, the flows of every link built,
-        // the stores. Fixed: every other link's build decision, and the
-        // flows of the links not built (nothing).
+        // Free: the neighbourhood's links, the flows of the links built at
+        // a stream it reached (of every link built, for the first), the
+        // stores. Fixed: every other link's build decision and flows.
         let mut free = vec![false; milp.columns()];
         for &k in &links {
             free[model.built(k).index] = true;

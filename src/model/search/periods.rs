@@ -227,6 +227,18 @@ struct Searched {
     retry: bool,
 }
 
+impl Searched {
+    /// A plan alone: no column values kept, nothing reduced, no retry.
+    fn plan(sol: Solution) -> Searched {
+        Searched {
+            sol,
+            values: None,
+            reduced: None,
+            retry: false,
+        }
+    }
+}
+
 /// What the reductions by period of a part left: the links searched and
 /// the bound of the links dropped.
 #[derive(Debug, Clone)]
@@ -245,6 +257,13 @@ struct Reduced {
 /// from its bound for neighbourhoods ([`STALLED_GAP`]).
 fn stalled(gap: Option<f64>) -> bool {
     gap.map_or(true, |g| g >= STALLED_GAP)
+}
+
+/// Whether a plan worth `objective` (none: no plan) is [`STALLED_GAP`] or
+/// more under `bound`, relative to its net benefit (at least 1).
+fn stalled_under(bound: f64, objective: Option<f64>) -> bool {
+    let value = objective.unwrap_or(f64::NEG_INFINITY);
+    bound - value > STALLED_GAP * value.abs().max(1.0)
 }
 
 /// The parts (by index) with a plan and a bound not yet within `gap`, with
@@ -300,12 +319,7 @@ fn solve_part(
     if n == 0 {
         let feasible = extra.iter().all(|c| c.at_least <= 0.0);
         let sol = Solution::without_links(feasible);
-        return Ok(Searched {
-            sol,
-            values: None,
-            reduced: None,
-            retry: false,
-        });
+        return Ok(Searched::plan(sol));
     }
     let reducible = goal == Goal::NetBenefit
         && extra.is_empty()
@@ -483,8 +497,7 @@ fn solve_reduced(
             };
             // The links the relaxation uses, searched from the better,
             // unless it is close to its bound already.
-            let value = start.objective.unwrap_or(f64::NEG_INFINITY);
-            if relaxed.bound - value <= STALLED_GAP * value.abs().max(1.0) {
+            if !stalled_under(relaxed.bound, start.objective) {
                 start
             } else {
                 let until = deadline.part(PERIOD_SUPPORT_SHARE);
@@ -510,12 +523,7 @@ fn solve_reduced(
         first.status = Status::Optimal;
         first.best_bound = Some(floor);
         first.gap = Some(0.0);
-        return Ok(Some(Searched {
-            sol: first,
-            values: None,
-            reduced: None,
-            retry: false,
-        }));
+        return Ok(Some(Searched::plan(first)));
     }
     // A search of more links than the time left allows holds the best.
     let cap = period_reduce::search_cap(deadline.remaining(), s.periods.len());
@@ -525,7 +533,7 @@ fn solve_reduced(
         relaxed,
         floor: floor.max(out),
     };
-    let close = reduced.relaxed.bound - floor <= STALLED_GAP * floor.abs().max(1.0);
+    let close = !stalled_under(reduced.relaxed.bound, first.objective);
     if deadline.is_set() && earlier.is_none() && close {
         // A first look whose first plan is already close to its bound: the
         // rounds come back to it by its gap, after the parts further off.
@@ -588,55 +596,39 @@ fn solve_reduced(
         true => deadline.part(PERIOD_SEARCH_SHARE),
         false => deadline,
     };
-    let found =
-        match (deadline.remaining(), better) {
-            // The neighbourhoods took the time: their plan.
-            (Some(left), Some(sol)) if left < NEIGHBOURHOOD_MIN_SECONDS => Searched {
-                sol,
-                values: None,
-                reduced: None,
-                retry: false,
-            },
-            // A search that fails (out of memory, say) leaves the first plan,
-            // or the neighbourhoods'.
-            (_, better) => {
-                let found = search(s, &sub, model, options, until, &start, searching)
-                    .unwrap_or_else(|_| Searched {
-                        sol: Solution::without_plan(Status::TimeLimitNoSolution, sub.links.len()),
-                        values: None,
-                        reduced: None,
-                        retry: false,
-                    });
-                match better {
-                    Some(plan)
-                        if !found.sol.status.has_plan() || plan.objective > found.sol.objective =>
-                    {
-                        let sol = Solution {
-                            best_bound: found.sol.best_bound,
-                            ..plan
-                        };
-                        Searched {
-                            sol,
-                            values: None,
-                            reduced: None,
-                            retry: false,
-                        }
-                    }
-                    _ => found,
+    let found = match (deadline.remaining(), better) {
+        // The neighbourhoods took the time: their plan.
+        (Some(left), Some(sol)) if left < NEIGHBOURHOOD_MIN_SECONDS => Searched::plan(sol),
+        // A search that fails (out of memory, say) leaves the first plan,
+        // or the neighbourhoods'.
+        (_, better) => {
+            let found =
+                search(s, &sub, model, options, until, &start, searching).unwrap_or_else(|_| {
+                    Searched::plan(Solution::without_plan(
+                        Status::TimeLimitNoSolution,
+                        sub.links.len(),
+                    ))
+                });
+            match better {
+                Some(plan)
+                    if !found.sol.status.has_plan() || plan.objective > found.sol.objective =>
+                {
+                    let sol = Solution {
+                        best_bound: found.sol.best_bound,
+                        ..plan
+                    };
+                    Searched::plan(sol)
                 }
+                _ => found,
             }
-        };
+        }
+    };
     let after = neighbourhoods && !resumed && found.sol.status.has_plan();
     let found = match after && stalled(found.sol.gap) {
         true => {
             let model = PeriodModel::of(s, &sub, &[], Goal::NetBenefit);
             match improve(&model, &found.sol, deadline)? {
-                Some(sol) => Searched {
-                    sol,
-                    values: None,
-                    reduced: None,
-                    retry: false,
-                },
+                Some(sol) => Searched::plan(sol),
                 None => found,
             }
         }
